@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { CovalentConfig, readConfig } from './config';
+
+/**
+ * The one object that owns the extension's long-lived parts. Commands and views
+ * receive it instead of reaching for globals, so tests can reach the same parts
+ * through the API that `activate` returns.
+ */
+export class CovalentContext implements vscode.Disposable {
+  readonly output: vscode.LogOutputChannel;
+  private readonly disposables: vscode.Disposable[] = [];
+  private cachedConfig: CovalentConfig;
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('Covalent', { log: true });
+    this.cachedConfig = readConfig();
+    this.register(
+      this.output,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('covalent')) this.cachedConfig = readConfig();
+      }),
+    );
+  }
+
+  get config(): CovalentConfig {
+    return this.cachedConfig;
+  }
+
+  /** Resources disposed when the extension deactivates, in reverse order. */
+  register<T extends vscode.Disposable>(...items: T[]): T {
+    this.disposables.push(...items);
+    return items[0];
+  }
+
+  dispose(): void {
+    for (const item of this.disposables.splice(0).reverse()) {
+      try {
+        item.dispose();
+      } catch (error) {
+        console.error('Covalent: dispose failed', error);
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// Runs VS Code as code-server (from the npm registry) and drives its web
+// workbench in headless Chromium: the offline path to a real VS Code.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const http = require('http');
+const { spawn } = require('child_process');
+const { ensureCodeServer } = require('./setupCodeServer');
+const { freePort, waitUntil } = require('./covalentServer');
+const { log } = require('./paths');
+
+function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean);
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) throw new Error('Chromium is missing: install the Debian package "chromium" (or set CHROMIUM_PATH).');
+  return found;
+}
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+function healthy(port) {
+  return new Promise((resolve) => {
+    const request = http.get(`http://127.0.0.1:${port}/healthz`, { timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(false));
+  });
+}
+
+/** Starts code-server; resolves once /healthz answers. */
+async function startCodeServer({ userDataDir, extensionsDir, workspace, env, logFile, port }) {
+  const entry = ensureCodeServer();
+  port = port ?? (await freePort());
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    [
+      entry,
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      workspace,
+    ],
+    { env, stdio: ['ignore', out, out], detached: true },
+  );
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  await Promise.race([
+    waitUntil(() => healthy(port), 60000, `code-server on port ${port}`),
+    exited.then((code) => {
+      throw new Error(`code-server exited with ${code}; see ${logFile}`);
+    }),
+  ]);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop() {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    },
+  };
+}
+
+function workbenchUrl(server, workspace, payload) {
+  const query = new URLSearchParams({ folder: workspace });
+  if (payload) query.set('payload', JSON.stringify(payload));
+  return `${server.url}/?${query.toString()}`;
+}
+
+/**
+ * Runs the integration suite inside code-server's extension host (Node), the way
+ * VS Code's own web integration tests do: development options in the `payload`.
+ * Resolves with the exit code the workbench reports.
+ */
+async function runTestsInCodeServer({ extensionPath, testsPath, workspace, userDataDir, env, runDir, timeoutMs }) {
+  const { chromium } = require('playwright-core');
+  const server = await startCodeServer({
+    userDataDir,
+    extensionsDir: path.join(runDir, 'extensions'),
+    workspace,
+    env,
+    logFile: path.join(runDir, 'code-server.log'),
+  });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    let resolveExit;
+    const exitCode = new Promise((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      if (process.env.COVALENT_TEST_VERBOSE) log(`[workbench ${type}] ${JSON.stringify(args)}`);
+    });
+    const remote = (file) => `vscode-remote://127.0.0.1:${server.port}${file}`;
+    await page.goto(
+      workbenchUrl(server, workspace, [
+        ['extensionDevelopmentPath', remote(extensionPath)],
+        ['extensionTestsPath', remote(testsPath)],
+      ]),
+    );
+    const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    const outcome = await Promise.race([exitCode, timer]);
+    if (outcome === 'timeout') {
+      await page.screenshot({ path: path.join(runDir, 'timeout.png') }).catch(() => undefined);
+      throw new Error(`the integration suite did not finish within ${timeoutMs / 1000} s (screenshot in ${runDir})`);
+    }
+    return Number(outcome);
+  } finally {
+    await browser.close().catch(() => undefined);
+    server.stop();
+  }
+}
+
+module.exports = { startCodeServer, runTestsInCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS };

@@ -1,0 +1,161 @@
+// `npm test`: unit tests in plain Node, then the integration suite inside a real
+// VS Code against a real Covalent server. Ends with "N passed, N failed".
+//
+// COVALENT_TEST_HOST=code-server (default) | electron   which VS Code runs the suite
+// COVALENT_TEST_GREP=pattern                             run only matching tests
+// COVALENT_TEST_SKIP_INTEGRATION=1                       unit tests only
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { repoRoot, cacheDir, log } = require('./paths');
+
+const outDir = path.join(repoRoot, 'out');
+
+async function runUnitTests() {
+  const Mocha = require('mocha');
+  const { lineReporter } = require(path.join(outDir, 'test', 'support', 'reporter.js'));
+  const files = listTests(path.join(outDir, 'test', 'unit'));
+  let summary = { passed: 0, failed: 0, pending: 0, failures: [] };
+  const mocha = new Mocha({ timeout: 20000, color: false });
+  if (process.env.COVALENT_TEST_GREP) mocha.grep(process.env.COVALENT_TEST_GREP);
+  mocha.reporter(lineReporter((line) => console.log(line), (result) => (summary = result)));
+  files.forEach((file) => mocha.addFile(file));
+  await new Promise((resolve) => mocha.run(resolve));
+  return summary;
+}
+
+function listTests(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return listTests(full);
+      return entry.name.endsWith('.test.js') ? [full] : [];
+    })
+    .sort();
+}
+
+/** Prints new lines of the extension host's test log as they arrive. */
+function followLog(file) {
+  let printed = 0;
+  const flush = () => {
+    if (!fs.existsSync(file)) return;
+    const text = fs.readFileSync(file, 'utf8');
+    if (text.length > printed) {
+      process.stdout.write(text.slice(printed));
+      printed = text.length;
+    }
+  };
+  const timer = setInterval(flush, 500);
+  return () => {
+    clearInterval(timer);
+    flush();
+  };
+}
+
+async function runIntegrationTests() {
+  const { ensurePythonEnv } = require('./pythonEnv');
+  const { CovalentServer } = require('./covalentServer');
+  const { copyExamples, writeUserSettings } = require('./workspace');
+  const host = process.env.COVALENT_TEST_HOST || 'code-server';
+
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-vscode-test-'));
+  const python = ensurePythonEnv();
+  if (host === 'code-server') require('./setupCodeServer').ensureCodeServer();
+  const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+  const cleanup = () => server.killProcessGroup();
+  process.once('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+
+  const logFile = path.join(runDir, 'integration.log');
+  const resultsFile = path.join(runDir, 'integration.json');
+  try {
+    await server.start();
+    const workspace = copyExamples(path.join(runDir, 'workspace'));
+    const userDataDir = path.join(runDir, 'user-data');
+    writeUserSettings(userDataDir, {
+      python,
+      serverAddress: server.address,
+      extra: { 'security.workspace.trust.enabled': false },
+    });
+    const env = {
+      ...server.env,
+      ...server.describe(),
+      COVALENT_TEST_REPO_ROOT: repoRoot,
+      COVALENT_TEST_LOG: logFile,
+      COVALENT_TEST_RESULTS: resultsFile,
+      COVALENT_TEST_RUN_DIR: runDir,
+    };
+    const options = {
+      extensionPath: repoRoot,
+      testsPath: path.join(outDir, 'test', 'integration', 'index.js'),
+      workspace,
+      userDataDir,
+      env,
+      runDir,
+      timeoutMs: Number(process.env.COVALENT_TEST_TIMEOUT_MS || 25 * 60 * 1000),
+    };
+    log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
+    const stopFollowing = followLog(logFile);
+    let exitCode;
+    try {
+      exitCode =
+        host === 'electron'
+          ? await require('./electronHost').runTestsInDesktopVSCode(options)
+          : await require('./codeServerHost').runTestsInCodeServer(options);
+    } finally {
+      stopFollowing();
+    }
+    if (!fs.existsSync(resultsFile)) {
+      return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration suite', error: `no results (exit code ${exitCode}); see ${runDir}` }] };
+    }
+    const summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    if (exitCode !== 0 && summary.failed === 0) {
+      summary.failed = 1;
+      summary.failures.push({ title: 'integration suite', error: `VS Code reported exit code ${exitCode}` });
+    }
+    return summary;
+  } catch (error) {
+    return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
+  } finally {
+    await server.stop().catch((error) => log(`stopping the Covalent server: ${error.message}`));
+    if (!process.env.COVALENT_TEST_KEEP) fs.rmSync(path.join(runDir, 'workspace'), { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  fs.mkdirSync(cacheDir, { recursive: true });
+  console.log('Unit tests (plain Node)');
+  const unit = await runUnitTests();
+  let integration = { passed: 0, failed: 0, pending: 0, failures: [] };
+  if (!process.env.COVALENT_TEST_SKIP_INTEGRATION) {
+    console.log('\nIntegration tests (real VS Code, real Covalent server)');
+    integration = await runIntegrationTests();
+  }
+  const failures = [...unit.failures, ...integration.failures];
+  if (failures.length) {
+    console.log('\nFailures:');
+    failures.forEach((failure, index) => console.log(`${index + 1}) ${failure.title}\n${failure.error}\n`));
+  }
+  const passed = unit.passed + integration.passed;
+  const failed = unit.failed + integration.failed;
+  const skipped = unit.pending + integration.pending;
+  console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed; integration: ${integration.passed} passed, ${integration.failed} failed`);
+  console.log(`time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+main().catch((error) => {
+  console.error(error);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+import { lineReporter, RunSummary } from '../support/reporter';
+
+/**
+ * Entry point VS Code calls inside the extension host (code-server or desktop,
+ * through `extensionTestsPath`). Lines go to COVALENT_TEST_LOG and the summary to
+ * COVALENT_TEST_RESULTS, because the host's stdout is not the harness's.
+ */
+export async function run(): Promise<void> {
+  const logFile = process.env.COVALENT_TEST_LOG;
+  const resultsFile = process.env.COVALENT_TEST_RESULTS;
+  const write = (line: string) => {
+    if (logFile) fs.appendFileSync(logFile, line + '\n');
+    else console.log(line);
+  };
+  let summary: RunSummary | undefined;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120000, color: false });
+  const grep = process.env.COVALENT_TEST_GREP;
+  if (grep) mocha.grep(grep);
+  mocha.reporter(lineReporter(write, (result) => (summary = result)));
+  for (const file of findTests(__dirname)) mocha.addFile(file);
+  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(summary ?? { passed: 0, failed: failures, pending: 0, failures: [] }));
+  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+}
+
+function findTests(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return findTests(full);
+      return entry.name.endsWith('.test.js') ? [full] : [];
+    })
+    .sort();
+}

@@ -1,0 +1,35 @@
+import * as vscode from 'vscode';
+
+/** What the harness tells the extension host about the world it set up. */
+export interface TestEnvironment {
+  /** Address of the real Covalent server the harness started. */
+  readonly serverAddress: string;
+  readonly serverPort: number;
+  /** Folder of that server's config/data/cache (for stopping and restarting it). */
+  readonly serverHome: string;
+  /** The virtual environment's interpreter, with Covalent installed. */
+  readonly python: string;
+  /** The workspace folder: a fresh copy of `examples/`. */
+  readonly workspaceFolder: string;
+  /** Root of the extension's sources, for the harness's helpers. */
+  readonly repoRoot: string;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the integration tests through \`npm test\`.`);
+  return value;
+}
+
+export function testEnvironment(): TestEnvironment {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('The integration tests need the examples workspace open.');
+  return {
+    serverAddress: required('COVALENT_TEST_SERVER'),
+    serverPort: Number(required('COVALENT_TEST_PORT')),
+    serverHome: required('COVALENT_TEST_SERVER_HOME'),
+    python: required('COVALENT_TEST_PYTHON'),
+    workspaceFolder: folder.uri.fsPath,
+    repoRoot: required('COVALENT_TEST_REPO_ROOT'),
+  };
+}
