@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CovalentConfig, readConfig } from './config';
+import { DispatchStore } from './store/dispatchStore';
 
 /**
  * The one object that owns the extension's long-lived parts. Commands and views
@@ -8,6 +9,8 @@ import { CovalentConfig, readConfig } from './config';
  */
 export class CovalentContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
+  /** The one store of dispatch state every view reads. */
+  readonly store = new DispatchStore();
   private readonly disposables: vscode.Disposable[] = [];
   private cachedConfig: CovalentConfig;
 
@@ -16,6 +19,7 @@ export class CovalentContext implements vscode.Disposable {
     this.cachedConfig = readConfig();
     this.register(
       this.output,
+      this.store,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('covalent')) this.cachedConfig = readConfig();
       }),

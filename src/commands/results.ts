@@ -1,0 +1,4 @@
+import { CommandTable } from './types';
+
+/** The result panel (issue: result panel). */
+export const resultCommands: CommandTable = {};

@@ -1,0 +1,112 @@
+import { Emitter } from '../util/events';
+import { DispatchGraph, DispatchOrigin, DispatchState, DispatchStatus, ServerConnection, StoreChange } from './types';
+
+/**
+ * The single source of truth for dispatch state. The Covalent client and the
+ * poller write to it; every view (tree, status bar, CodeLens, panel) reads it and
+ * listens to `onDidChange`. Nothing here talks HTTP.
+ */
+export class DispatchStore {
+  private readonly dispatches = new Map<string, DispatchState>();
+  private readonly graphs = new Map<string, DispatchGraph>();
+  /** How many views are looking at a dispatch's tasks (their graph is kept fresh). */
+  private readonly graphWatchers = new Map<string, number>();
+  private connectionState: ServerConnection = 'unknown';
+  private readonly changes = new Emitter<StoreChange>();
+
+  readonly onDidChange = this.changes.event;
+
+  get connection(): ServerConnection {
+    return this.connectionState;
+  }
+
+  setConnection(connection: ServerConnection, error?: string): void {
+    if (connection === this.connectionState) return;
+    this.connectionState = connection;
+    this.changes.fire({ kind: 'connection', connection, error });
+  }
+
+  /** Records a dispatch the editor just made, before the server has said anything. */
+  track(dispatchId: string, origin: DispatchOrigin, status: DispatchStatus = origin.disableRun ? 'NEW_OBJECT' : 'STARTING'): DispatchState {
+    const existing = this.dispatches.get(dispatchId);
+    const state: DispatchState = existing
+      ? { ...existing, origin: { ...existing.origin, ...origin } }
+      : { dispatchId, status, origin, createdAt: origin.submittedAt ?? Date.now() };
+    this.dispatches.set(dispatchId, state);
+    this.changes.fire({ kind: 'dispatch', dispatchId });
+    return state;
+  }
+
+  /** Merges what the server said; fires only when something changed. */
+  update(dispatchId: string, fromServer: Partial<Omit<DispatchState, 'dispatchId' | 'origin'>>): void {
+    const existing = this.dispatches.get(dispatchId);
+    const next = { ...(existing ?? { dispatchId, status: 'NEW_OBJECT' as DispatchStatus }), ...definedOnly(fromServer) } as DispatchState;
+    if (existing && shallowEqual(existing, next)) return;
+    this.dispatches.set(dispatchId, next);
+    this.changes.fire({ kind: 'dispatch', dispatchId });
+  }
+
+  remove(dispatchId: string): void {
+    if (!this.dispatches.delete(dispatchId)) return;
+    this.graphs.delete(dispatchId);
+    this.changes.fire({ kind: 'list' });
+  }
+
+  get(dispatchId: string): DispatchState | undefined {
+    return this.dispatches.get(dispatchId);
+  }
+
+  /** Newest first. */
+  all(): DispatchState[] {
+    return [...this.dispatches.values()].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+  }
+
+  /** Dispatches the editor made of one lattice in one file, newest first. */
+  forLattice(fileUri: string, latticeName: string): DispatchState[] {
+    return this.all().filter((state) => state.origin?.fileUri === fileUri && state.origin?.latticeName === latticeName);
+  }
+
+  setGraph(graph: DispatchGraph): void {
+    this.graphs.set(graph.dispatchId, graph);
+    this.changes.fire({ kind: 'graph', dispatchId: graph.dispatchId });
+  }
+
+  graph(dispatchId: string): DispatchGraph | undefined {
+    return this.graphs.get(dispatchId);
+  }
+
+  /** A view starts showing a dispatch's tasks; dispose when it stops. */
+  watchGraph(dispatchId: string): { dispose(): void } {
+    this.graphWatchers.set(dispatchId, (this.graphWatchers.get(dispatchId) ?? 0) + 1);
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        const count = (this.graphWatchers.get(dispatchId) ?? 1) - 1;
+        if (count <= 0) this.graphWatchers.delete(dispatchId);
+        else this.graphWatchers.set(dispatchId, count);
+      },
+    };
+  }
+
+  watchedGraphs(): string[] {
+    return [...this.graphWatchers.keys()];
+  }
+
+  dispose(): void {
+    this.changes.dispose();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
+
+function shallowEqual(a: object, b: object): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) {
+    if ((a as Record<string, unknown>)[key] !== (b as Record<string, unknown>)[key]) return false;
+  }
+  return true;
+}
