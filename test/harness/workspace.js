@@ -26,6 +26,7 @@ function writeUserSettings(userDataDir, { python, serverAddress, extra = {} }) {
     'update.mode': 'none',
     'telemetry.telemetryLevel': 'off',
     'chat.disableAIFeatures': true,
+    'git.openRepositoryInParentFolders': 'never',
     'covalent.pythonPath': python,
     'covalent.dispatcherAddress': serverAddress,
     ...extra,
