@@ -1,5 +1,5 @@
 import { Emitter } from '../util/events';
-import { DispatchGraph, DispatchOrigin, DispatchState, DispatchStatus, ServerConnection, StoreChange } from './types';
+import { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, ServerConnection, StoreChange, TaskError } from './types';
 
 /**
  * The single source of truth for dispatch state. The Covalent client and the
@@ -12,18 +12,53 @@ export class DispatchStore {
   /** How many views are looking at a dispatch's tasks (their graph is kept fresh). */
   private readonly graphWatchers = new Map<string, number>();
   private connectionState: ServerConnection = 'unknown';
+  private connectionProblem: string | undefined;
+  private listingState: DispatchListing = { dispatchIds: [], total: 0, filter: {} };
+  private readonly errors = new Map<string, Map<number, TaskError>>();
   private readonly changes = new Emitter<StoreChange>();
+  private readonly watcherChanges = new Emitter<string>();
 
   readonly onDidChange = this.changes.event;
+  /** A view started watching a dispatch's graph (the poller fetches it at once). */
+  readonly onDidWatchGraph = this.watcherChanges.event;
 
   get connection(): ServerConnection {
     return this.connectionState;
   }
 
+  /** Why the server is offline or unusable, in words for people. */
+  get connectionError(): string | undefined {
+    return this.connectionProblem;
+  }
+
   setConnection(connection: ServerConnection, error?: string): void {
-    if (connection === this.connectionState) return;
+    if (connection === this.connectionState && error === this.connectionProblem) return;
     this.connectionState = connection;
+    this.connectionProblem = error;
     this.changes.fire({ kind: 'connection', connection, error });
+  }
+
+  get listing(): DispatchListing {
+    return this.listingState;
+  }
+
+  /** The tree's page of the server's list; the dispatches themselves go through `update`. */
+  setListing(listing: DispatchListing): void {
+    this.listingState = listing;
+    this.changes.fire({ kind: 'list' });
+  }
+
+  setTaskError(error: TaskError): void {
+    let forDispatch = this.errors.get(error.dispatchId);
+    if (!forDispatch) this.errors.set(error.dispatchId, (forDispatch = new Map()));
+    if (forDispatch.get(error.nodeId)?.text === error.text) return;
+    forDispatch.set(error.nodeId, error);
+    this.changes.fire({ kind: 'taskErrors', dispatchId: error.dispatchId });
+  }
+
+  /** Errors of a dispatch's failed tasks that have been fetched so far. */
+  taskErrors(dispatchId: string): TaskError[] {
+    return [...(this.errors.get(dispatchId)?.values() ?? [])];
   }
 
   /** Records a dispatch the editor just made, before the server has said anything. */
@@ -49,6 +84,14 @@ export class DispatchStore {
   remove(dispatchId: string): void {
     if (!this.dispatches.delete(dispatchId)) return;
     this.graphs.delete(dispatchId);
+    this.errors.delete(dispatchId);
+    if (this.listingState.dispatchIds.includes(dispatchId)) {
+      this.listingState = {
+        ...this.listingState,
+        dispatchIds: this.listingState.dispatchIds.filter((id) => id !== dispatchId),
+        total: Math.max(0, this.listingState.total - 1),
+      };
+    }
     this.changes.fire({ kind: 'list' });
   }
 
@@ -78,6 +121,7 @@ export class DispatchStore {
   /** A view starts showing a dispatch's tasks; dispose when it stops. */
   watchGraph(dispatchId: string): { dispose(): void } {
     this.graphWatchers.set(dispatchId, (this.graphWatchers.get(dispatchId) ?? 0) + 1);
+    this.watcherChanges.fire(dispatchId);
     let disposed = false;
     return {
       dispose: () => {
@@ -96,6 +140,7 @@ export class DispatchStore {
 
   dispose(): void {
     this.changes.dispose();
+    this.watcherChanges.dispose();
   }
 }
 

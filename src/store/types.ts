@@ -102,9 +102,38 @@ export interface DispatchGraph {
 
 export type ServerConnection = 'unknown' | 'online' | 'offline';
 
+/** Filter of the Dispatches tree (the server's list does the filtering). */
+export interface ListFilter {
+  /** Part of a lattice name or dispatch id. */
+  readonly search?: string;
+  readonly status?: DispatchStatus;
+}
+
+/** The server's list of dispatches as far as the tree has paged through it. */
+export interface DispatchListing {
+  /** Newest first, as the server sent them. */
+  readonly dispatchIds: readonly string[];
+  /** How many the server has for this filter. */
+  readonly total: number;
+  readonly filter: ListFilter;
+  /** Milliseconds since the epoch of the last successful load. */
+  readonly loadedAt?: number;
+  /** Why the last load failed, in words for people; cleared by the next success. */
+  readonly error?: string;
+}
+
+/** A failed task's error text (traceback), for diagnostics and the result panel. */
+export interface TaskError {
+  readonly dispatchId: string;
+  readonly nodeId: number;
+  readonly taskName: string;
+  readonly text: string;
+}
+
 /** Events the store fires; views refresh only what changed. */
 export type StoreChange =
   | { readonly kind: 'dispatch'; readonly dispatchId: string }
   | { readonly kind: 'graph'; readonly dispatchId: string }
   | { readonly kind: 'list' }
+  | { readonly kind: 'taskErrors'; readonly dispatchId: string }
   | { readonly kind: 'connection'; readonly connection: ServerConnection; readonly error?: string };

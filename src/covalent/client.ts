@@ -1,0 +1,247 @@
+import { DISPATCH_STATUSES, DispatchGraph, DispatchState, DispatchStatus, TaskEdge, TaskState } from '../store/types';
+import { CovalentHttp, HttpOptions } from './http';
+import { array, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
+
+/**
+ * Typed calls for the Covalent 0.240 endpoints the extension uses. Each returns
+ * store-shaped data (`DispatchState`, `DispatchGraph`) so the store never sees
+ * the server's field names.
+ */
+const status = literal<DispatchStatus>(DISPATCH_STATUSES, 'a Covalent status');
+
+const statusOnlySchema = object({
+  dispatches: array(object({ dispatch_id: string, status })),
+  metadata: object({ count: number }),
+});
+
+const summarySchema = object({
+  dispatches: array(
+    object({
+      dispatch_id: string,
+      root_dispatch_id: optional(string),
+      status,
+      name: optional(string),
+      electron_num: optional(number),
+      completed_electron_num: optional(number),
+      created_at: optional(timestamp),
+      updated_at: optional(timestamp),
+      completed_at: optional(timestamp),
+    }),
+  ),
+  metadata: object({ count: number }),
+});
+
+const listSchema = object({
+  items: array(
+    object({
+      dispatch_id: string,
+      lattice_name: optional(string),
+      runtime: optional(number),
+      total_electrons: optional(number),
+      total_electrons_completed: optional(number),
+      started_at: optional(timestamp),
+      ended_at: optional(timestamp),
+      status,
+      updated_at: optional(timestamp),
+    }),
+  ),
+  total_count: number,
+});
+
+const graphSchema = object({
+  dispatch_id: string,
+  graph: object({
+    nodes: array(
+      object({
+        id: number,
+        name: string,
+        node_id: number,
+        started_at: optional(timestamp),
+        completed_at: optional(timestamp),
+        status,
+        type: optional(string),
+        executor_label: optional(string),
+        sublattice_dispatch_id: optional(string),
+      }),
+    ),
+    links: array(
+      object({
+        source: number,
+        target: number,
+        edge_name: optional(string),
+      }),
+    ),
+  }),
+});
+
+const assetSchema = optional(object({ remote_uri: optional(string), size: optional(number) }));
+const manifestSchema = object({
+  lattice: object({
+    transport_graph: object({
+      nodes: array(object({ id: number, assets: object({ error: assetSchema, stderr: assetSchema }) })),
+    }),
+  }),
+});
+
+const deleteSchema = object({ success_items: optional(array(unknownValue)), failure_items: optional(array(unknownValue)) });
+
+/** Statuses the UI API's `/list` filter accepts. */
+export const LIST_STATUS_FILTERS = ['NEW_OBJECT', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'POSTPROCESSING', 'PENDING_POSTPROCESSING', 'POSTPROCESSING_FAILED'] as const;
+export type ListStatusFilter = (typeof LIST_STATUS_FILTERS)[number];
+
+export interface ListQuery {
+  readonly offset: number;
+  /** The UI API refuses 100 or more per page. */
+  readonly count: number;
+  /** Part of a lattice name or dispatch id. */
+  readonly search?: string;
+  readonly status?: ListStatusFilter;
+}
+
+export interface ListPage {
+  readonly dispatches: DispatchState[];
+  readonly total: number;
+}
+
+/** Ids per bulk request: keeps the URL far below what the server's HTTP parser accepts. */
+const BULK_CHUNK = 150;
+
+export class CovalentClient {
+  readonly http: CovalentHttp;
+
+  constructor(options: HttpOptions) {
+    this.http = new CovalentHttp(options);
+  }
+
+  get address(): string {
+    return this.http.baseUrl;
+  }
+
+  /** A cheap call that proves a Covalent server answers. */
+  async ping(): Promise<void> {
+    await this.http.json('/api/v2/dispatches', statusOnlySchema, { query: { count: 1, status_only: true } });
+  }
+
+  /** Statuses of many dispatches in one request (per 150 ids). Unknown ids are absent. */
+  async statuses(dispatchIds: readonly string[]): Promise<Map<string, DispatchStatus>> {
+    const found = new Map<string, DispatchStatus>();
+    for (const chunk of chunks(dispatchIds, BULK_CHUNK)) {
+      const body = await this.http.json('/api/v2/dispatches', statusOnlySchema, {
+        query: { dispatch_id: chunk, status_only: true, count: chunk.length },
+      });
+      for (const entry of body.dispatches) found.set(entry.dispatch_id, entry.status);
+    }
+    return found;
+  }
+
+  /** Full summaries (progress, times) of many dispatches in one request (per 150 ids). */
+  async summaries(dispatchIds: readonly string[]): Promise<DispatchState[]> {
+    const found: DispatchState[] = [];
+    for (const chunk of chunks(dispatchIds, BULK_CHUNK)) {
+      const body = await this.http.json('/api/v2/dispatches', summarySchema, { query: { dispatch_id: chunk, count: chunk.length } });
+      for (const entry of body.dispatches) {
+        found.push({
+          dispatchId: entry.dispatch_id,
+          rootDispatchId: entry.root_dispatch_id,
+          name: entry.name,
+          status: entry.status,
+          totalTasks: entry.electron_num,
+          completedTasks: entry.completed_electron_num,
+          createdAt: entry.created_at,
+          updatedAt: entry.updated_at,
+          completedAt: entry.completed_at,
+        });
+      }
+    }
+    return found;
+  }
+
+  /** One page of top-level dispatches, newest started first (the UI API's list). */
+  async list(query: ListQuery): Promise<ListPage> {
+    const body = await this.http.json('/api/v1/dispatches/list', listSchema, {
+      query: {
+        offset: query.offset,
+        count: Math.min(99, Math.max(1, query.count)),
+        sort_by: 'started_at',
+        sort_direction: 'DESC',
+        search: query.search || undefined,
+        status_filter: query.status,
+      },
+    });
+    return {
+      total: body.total_count,
+      dispatches: body.items.map((item) => ({
+        dispatchId: item.dispatch_id,
+        name: item.lattice_name,
+        status: item.status,
+        totalTasks: item.total_electrons,
+        completedTasks: item.total_electrons_completed,
+        startedAt: item.started_at,
+        completedAt: item.ended_at,
+        updatedAt: item.updated_at,
+      })),
+    };
+  }
+
+  /** The dispatch's tasks and their links (`/api/v1/dispatches/{id}/graph`). */
+  async graph(dispatchId: string): Promise<DispatchGraph> {
+    const body = await this.http.json(`/api/v1/dispatches/${encodeURIComponent(dispatchId)}/graph`, graphSchema);
+    const nodeIdOfRow = new Map(body.graph.nodes.map((node) => [node.id, node.node_id]));
+    const tasks: TaskState[] = body.graph.nodes
+      .map((node) => ({
+        nodeId: node.node_id,
+        name: node.name,
+        kind: node.type ?? 'function',
+        status: node.status,
+        startedAt: node.started_at,
+        completedAt: node.completed_at,
+        executor: node.executor_label,
+        subDispatchId: node.sublattice_dispatch_id,
+        // A redispatch that reused a result stamps start and end with the same instant;
+        // parameters always look like that, so only real tasks count.
+        reused: node.type !== 'parameter' && node.started_at !== undefined && node.started_at === node.completed_at,
+      }))
+      .sort((a, b) => a.nodeId - b.nodeId);
+    const edges: TaskEdge[] = [];
+    for (const link of body.graph.links) {
+      const source = nodeIdOfRow.get(link.source);
+      const target = nodeIdOfRow.get(link.target);
+      if (source === undefined || target === undefined) continue;
+      edges.push({ source, target, label: link.edge_name });
+    }
+    return { dispatchId, tasks, edges, fetchedAt: Date.now() };
+  }
+
+  /**
+   * A failed task's error text: the error asset when the server filled it, else the
+   * task's stderr (Covalent 0.240 leaves `error.log` empty and puts the traceback there).
+   */
+  async taskError(dispatchId: string, nodeId: number): Promise<string | undefined> {
+    const manifest = await this.http.json(`/api/v2/dispatches/${encodeURIComponent(dispatchId)}`, manifestSchema);
+    const node = manifest.lattice.transport_graph.nodes.find((candidate) => candidate.id === nodeId);
+    if (!node) return undefined;
+    for (const asset of [node.assets.error, node.assets.stderr]) {
+      if (!asset?.remote_uri || !asset.size) continue;
+      const text = (await this.http.text(asset.remote_uri)).trim();
+      if (text) return text;
+    }
+    return undefined;
+  }
+
+  /** Deletes dispatches from the server's database (the UI API's delete). */
+  async deleteDispatches(dispatchIds: readonly string[]): Promise<void> {
+    await this.http.json('/api/v1/dispatches/delete', deleteSchema, { method: 'POST', body: { dispatches: dispatchIds } });
+  }
+
+  /** The Covalent UI's page for one dispatch. */
+  uiUrl(dispatchId: string): string {
+    return `${this.address}/${encodeURIComponent(dispatchId)}`;
+  }
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let index = 0; index < items.length; index += size) result.push(items.slice(index, index + size));
+  return result;
+}
+

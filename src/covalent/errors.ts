@@ -1,0 +1,80 @@
+/**
+ * What can go wrong talking to a Covalent server, as types a caller can switch on.
+ * Every message says what happened and what to do, because views show them as-is.
+ */
+export type CovalentErrorKind = 'unreachable' | 'timeout' | 'http' | 'invalid';
+
+export abstract class CovalentError extends Error {
+  abstract readonly kind: CovalentErrorKind;
+  constructor(
+    message: string,
+    /** The URL asked, without query secrets (tokens never go in URLs). */
+    readonly url: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Nothing answered: connection refused, DNS failure, reset. */
+export class ServerUnreachableError extends CovalentError {
+  readonly kind = 'unreachable';
+  constructor(url: string, readonly reason: string) {
+    super(`The Covalent server at ${originOf(url)} cannot be reached (${reason}). Start it with \`covalent start\` or check the address in the setting covalent.dispatcherAddress.`, url);
+  }
+}
+
+export class ServerTimeoutError extends CovalentError {
+  readonly kind = 'timeout';
+  constructor(url: string, readonly timeoutMs: number) {
+    super(`The Covalent server at ${originOf(url)} did not answer within ${timeoutMs} ms. It may be busy; the setting covalent.requestTimeoutMs sets how long to wait.`, url);
+  }
+}
+
+/** The server answered with a status outside 2xx. */
+export class HttpStatusError extends CovalentError {
+  readonly kind = 'http';
+  constructor(url: string, readonly status: number, readonly detail: string) {
+    super(`The Covalent server answered ${status}${detail ? `: ${detail}` : ''} for ${pathOf(url)}.${hintForStatus(status)}`, url);
+  }
+}
+
+/** The server answered 2xx with something that is not what a Covalent server sends. */
+export class InvalidResponseError extends CovalentError {
+  readonly kind = 'invalid';
+  constructor(url: string, readonly problem: string) {
+    super(`The server at ${originOf(url)} sent a response that is not what a Covalent 0.240 server sends for ${pathOf(url)} (${problem}). Check that covalent.dispatcherAddress points at a Covalent server.`, url);
+  }
+}
+
+export function isCovalentError(error: unknown): error is CovalentError {
+  return error instanceof CovalentError;
+}
+
+/** Unreachable and timeout mean "offline"; a 4xx/5xx or garbage means the server is up but unhappy. */
+export function meansOffline(error: unknown): boolean {
+  return error instanceof ServerUnreachableError || error instanceof ServerTimeoutError;
+}
+
+function hintForStatus(status: number): string {
+  if (status === 401 || status === 403) return ' Set a token with "Covalent: Set Server Token…".';
+  if (status === 404) return ' The dispatch or endpoint does not exist on this server.';
+  if (status >= 500) return ' See the server log (`covalent logs`).';
+  return '';
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,396 @@
+import { CovalentClient, ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
+import { isCovalentError, meansOffline } from '../covalent/errors';
+import { CovalentSocket, SocketState } from '../covalent/socket';
+import { Disposable } from '../util/events';
+import { DispatchStore } from './dispatchStore';
+import { DispatchState, isTerminal, ListFilter } from './types';
+
+/**
+ * Keeps the one dispatch store in step with the server. Each tick sends exactly
+ * one request: the tree's first page when the tree is visible and its listing is
+ * stale, otherwise one bulk status request for every watched dispatch. Graphs are
+ * fetched only for dispatches a view watches, and only when their status moved.
+ * The socket.io channel wakes a tick early and tells at once when the server goes.
+ * No `vscode` here: the extension and the benchmarks drive the same code.
+ */
+export interface LiveStatusOptions {
+  readonly address: string;
+  readonly requestTimeoutMs: number;
+  /** The quick interval, while something runs and a view shows it. */
+  readonly pollIntervalMs: number;
+  readonly token?: () => Promise<string | undefined> | string | undefined;
+  /** Interval while something runs but no view shows it. */
+  readonly backgroundIntervalMs?: number;
+  /** How often the visible tree's first page is reloaded (new dispatches made elsewhere). */
+  readonly listRefreshMs?: number;
+  /** Probe interval while the server is offline (the socket usually notices sooner). */
+  readonly offlineProbeMs?: number;
+  /** Page size of the tree (the server's list allows at most 99). */
+  readonly pageSize?: number;
+  /** Connect the socket.io channel (off in some benchmarks to count only polling). */
+  readonly useSocket?: boolean;
+  readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export class LiveStatus implements Disposable {
+  client: CovalentClient;
+  private socket: CovalentSocket | undefined;
+  private options: LiveStatusOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
+  private ticking: Promise<void> | undefined;
+  private tickAgain = false;
+  private disposed = false;
+  /** Dispatches whose full summary (progress, times) the next tick must fetch. */
+  private readonly detailsNeeded = new Set<string>();
+  /** What each watched graph was fetched at: refetch only when this changes. */
+  private readonly graphSignatures = new Map<string, string>();
+  private readonly errorsFetched = new Set<string>();
+  private readonly demand = new Set<string>();
+  private listingWanted = false;
+  private listingPages = 1;
+  private readonly subscriptions: Disposable[] = [];
+  private socketSubscriptions: Disposable[] = [];
+
+  constructor(
+    readonly store: DispatchStore,
+    options: LiveStatusOptions,
+  ) {
+    this.options = options;
+    this.client = this.createClient();
+    this.subscriptions.push(
+      store.onDidChange((change) => {
+        // A dispatch the editor just made (or one that changed elsewhere) may need polling.
+        if (change.kind === 'dispatch' && !this.timer && !this.ticking) this.schedule(0);
+      }),
+      store.onDidWatchGraph(() => this.schedule(0)),
+    );
+  }
+
+  /** Starts polling and the socket; called once after the views exist. */
+  start(): void {
+    this.connectSocket();
+    this.schedule(0);
+  }
+
+  /** New address, timeout or token: a new client; the store keeps what it knows. */
+  reconfigure(options: LiveStatusOptions): void {
+    const addressChanged = options.address !== this.options.address;
+    this.options = options;
+    this.client = this.createClient();
+    if (addressChanged) {
+      this.graphSignatures.clear();
+      this.errorsFetched.clear();
+      this.store.setConnection('unknown');
+      this.store.setListing({ dispatchIds: [], total: 0, filter: this.store.listing.filter });
+      this.listingWanted = true;
+    }
+    this.disconnectSocket();
+    this.connectSocket();
+    this.schedule(0);
+  }
+
+  /**
+   * A view (tree, editor, panel) shows live status while `visible`. Quick polling
+   * happens only while some view wants it; `key` names the view.
+   */
+  setDemand(key: string, visible: boolean): void {
+    const had = this.demand.has(key);
+    if (visible) this.demand.add(key);
+    else this.demand.delete(key);
+    if (visible && !had) this.schedule(0);
+  }
+
+  get treeVisible(): boolean {
+    return this.demand.has('tree');
+  }
+
+  /** Reloads the tree's listing (and everything watched) now. */
+  refresh(): Promise<void> {
+    this.listingWanted = true;
+    for (const dispatch of this.store.all()) if (!isTerminal(dispatch.status)) this.detailsNeeded.add(dispatch.dispatchId);
+    this.graphSignatures.clear();
+    this.socket?.retryNow();
+    return this.tickNow();
+  }
+
+  /** Filters the tree; the server does the filtering and paging. */
+  setFilter(filter: ListFilter): Promise<void> {
+    this.listingPages = 1;
+    this.store.setListing({ dispatchIds: [], total: 0, filter });
+    this.listingWanted = true;
+    return this.tickNow();
+  }
+
+  /** The tree's "Load more…": one more page of the server's list. */
+  async loadMore(): Promise<void> {
+    const listing = this.store.listing;
+    const pageSize = this.pageSize;
+    try {
+      const page = await this.client.list({ offset: listing.dispatchIds.length, count: pageSize, ...serverFilter(listing.filter) });
+      this.online();
+      this.mergeDispatches(page.dispatches);
+      const known = new Set(listing.dispatchIds);
+      const added = page.dispatches.map((dispatch) => dispatch.dispatchId).filter((id) => !known.has(id));
+      this.listingPages = Math.ceil((listing.dispatchIds.length + added.length) / pageSize);
+      this.store.setListing({ ...listing, dispatchIds: [...listing.dispatchIds, ...added], total: page.total, loadedAt: Date.now(), error: undefined });
+    } catch (error) {
+      this.failed(error);
+      this.store.setListing({ ...this.store.listing, error: messageOf(error) });
+    }
+  }
+
+  /** Deletes dispatches on the server, then forgets them. */
+  async delete(dispatchIds: readonly string[]): Promise<void> {
+    await this.client.deleteDispatches(dispatchIds);
+    for (const id of dispatchIds) this.store.remove(id);
+  }
+
+  /** Runs a tick now (or right after the one in flight) and resolves when it is done. */
+  async tickNow(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      await this.ticking;
+      if (this.ticking) await this.ticking;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.runTick();
+  }
+
+  /** Dispatches that need polling: not finished, and started (or made by the editor). */
+  watchedDispatches(): DispatchState[] {
+    return this.store.all().filter((dispatch) => !isTerminal(dispatch.status) && (dispatch.status !== 'NEW_OBJECT' || dispatch.origin !== undefined));
+  }
+
+  private get pageSize(): number {
+    return Math.min(99, this.options.pageSize ?? 50);
+  }
+
+  private createClient(): CovalentClient {
+    return new CovalentClient({ baseUrl: this.options.address, timeoutMs: this.options.requestTimeoutMs, token: this.options.token });
+  }
+
+  private connectSocket(): void {
+    if (this.options.useSocket === false || this.disposed) return;
+    const socket = new CovalentSocket({ baseUrl: this.options.address, token: this.options.token });
+    this.socket = socket;
+    this.socketSubscriptions = [
+      socket.onDidChangeState((state) => this.socketChanged(state)),
+      // `result-update` and `draw_request` carry no state we trust: they only say "look now".
+      socket.onEvent(() => this.schedule(0)),
+    ];
+    socket.start();
+  }
+
+  private disconnectSocket(): void {
+    for (const subscription of this.socketSubscriptions.splice(0)) subscription.dispose();
+    this.socket?.dispose();
+    this.socket = undefined;
+  }
+
+  private socketChanged(state: SocketState): void {
+    if (state === 'connected') {
+      // Back (or first contact): reload what may have changed while we could not see.
+      this.listingWanted = true;
+      for (const dispatch of this.watchedDispatches()) this.detailsNeeded.add(dispatch.dispatchId);
+      this.schedule(0);
+    } else if (state === 'disconnected') {
+      // The server may be gone: find out now instead of at the next tick.
+      this.schedule(0);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.disposed) return;
+    if (this.ticking) {
+      if (delayMs === 0) this.tickAgain = true;
+      return;
+    }
+    const due = Date.now() + delayMs;
+    if (this.timer && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runTick();
+    }, delayMs);
+  }
+
+  private async runTick(): Promise<void> {
+    if (this.disposed) return;
+    this.tickAgain = false;
+    this.ticking = this.tick().catch((error) => this.options.log?.('error', `status poll failed: ${messageOf(error)}`));
+    await this.ticking;
+    this.ticking = undefined;
+    if (this.disposed) return;
+    const next = this.tickAgain ? 0 : this.nextDelay();
+    if (next !== undefined) this.schedule(next);
+  }
+
+  /** Quick while something runs and is shown; slow when nobody looks; stopped when nothing needs it. */
+  private nextDelay(): number | undefined {
+    if (this.store.connection === 'offline') return this.options.offlineProbeMs ?? 1000;
+    const watched = this.watchedDispatches();
+    const shown = this.demand.size > 0;
+    if (this.detailsNeeded.size > 0 || this.graphsToFetch().length > 0) return this.options.pollIntervalMs;
+    if (watched.length > 0) return shown ? this.options.pollIntervalMs : this.options.backgroundIntervalMs ?? 5000;
+    if (this.treeVisible) return this.options.listRefreshMs ?? 2000;
+    if (this.store.connection === 'unknown') return this.options.offlineProbeMs ?? 1000;
+    return undefined;
+  }
+
+  private listingStale(): boolean {
+    if (!this.treeVisible) return false;
+    if (this.listingWanted) return true;
+    const loadedAt = this.store.listing.loadedAt ?? 0;
+    return Date.now() - loadedAt >= (this.options.listRefreshMs ?? 2000);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (this.listingStale()) await this.reloadListing();
+      else await this.pollStatuses();
+      this.online();
+    } catch (error) {
+      this.failed(error);
+      if (this.listingStale()) this.store.setListing({ ...this.store.listing, error: messageOf(error) });
+      return;
+    }
+    await this.refreshGraphs();
+  }
+
+  /** The tree's pages from the server's list: new dispatches made anywhere show up here. */
+  private async reloadListing(): Promise<void> {
+    const listing = this.store.listing;
+    const count = Math.min(99, this.pageSize * this.listingPages);
+    this.listingWanted = false;
+    const page = await this.client.list({ offset: 0, count, ...serverFilter(listing.filter) });
+    this.mergeDispatches(page.dispatches);
+    // Ids past the first `count` the tree already paged through stay (pages are appended).
+    const fresh = page.dispatches.map((dispatch) => dispatch.dispatchId);
+    const freshSet = new Set(fresh);
+    const older = listing.dispatchIds.slice(count).filter((id) => !freshSet.has(id));
+    this.store.setListing({ dispatchIds: [...fresh, ...older], total: page.total, filter: listing.filter, loadedAt: Date.now(), error: undefined });
+  }
+
+  /** One bulk request: statuses only, or full summaries when something changed. */
+  private async pollStatuses(): Promise<void> {
+    const watched = this.watchedDispatches().map((dispatch) => dispatch.dispatchId);
+    const running = new Set(watched);
+    const graphWatched = this.store.watchedGraphs().some((id) => running.has(id));
+    const ids = [...new Set([...watched, ...this.detailsNeeded])];
+    if (ids.length === 0) {
+      if (this.store.connection !== 'online') await this.client.ping();
+      return;
+    }
+    // Progress of a watched graph shows only in the full summary: ask for it then.
+    if (this.detailsNeeded.size > 0 || graphWatched) {
+      const asked = new Set(ids);
+      const summaries = await this.client.summaries(ids);
+      for (const id of asked) this.detailsNeeded.delete(id);
+      this.mergeDispatches(summaries);
+      return;
+    }
+    const statuses = await this.client.statuses(ids);
+    for (const [id, status] of statuses) {
+      const before = this.store.get(id);
+      if (before?.status === status) continue;
+      // Show the new status at once; its times and progress come with the next tick.
+      this.store.update(id, { status });
+      this.detailsNeeded.add(id);
+    }
+  }
+
+  private mergeDispatches(dispatches: readonly DispatchState[]): void {
+    for (const dispatch of dispatches) {
+      const { dispatchId, ...fromServer } = dispatch;
+      this.store.update(dispatchId, fromServer);
+    }
+  }
+
+  private graphsToFetch(): string[] {
+    return this.store.watchedGraphs().filter((id) => this.graphSignatures.get(id) !== this.signature(id));
+  }
+
+  private signature(dispatchId: string): string {
+    const dispatch = this.store.get(dispatchId);
+    return dispatch ? `${dispatch.status}|${dispatch.completedTasks ?? ''}|${dispatch.updatedAt ?? ''}` : 'unknown';
+  }
+
+  /** Graphs of watched dispatches whose status or progress moved since we last fetched them. */
+  private async refreshGraphs(): Promise<void> {
+    await Promise.all(
+      this.graphsToFetch().map(async (dispatchId) => {
+        const signature = this.signature(dispatchId);
+        try {
+          const graph = await this.client.graph(dispatchId);
+          this.graphSignatures.set(dispatchId, signature);
+          this.store.setGraph(graph);
+          await this.fetchErrors(dispatchId);
+        } catch (error) {
+          this.graphSignatures.set(dispatchId, signature);
+          this.options.log?.('warn', `tasks of ${dispatchId}: ${messageOf(error)}`);
+          if (meansOffline(error)) this.failed(error);
+        }
+      }),
+    );
+  }
+
+  /** Each failed task's error text, once. */
+  private async fetchErrors(dispatchId: string): Promise<void> {
+    const graph = this.store.graph(dispatchId);
+    for (const task of graph?.tasks ?? []) {
+      if (task.status !== 'FAILED') continue;
+      const key = `${dispatchId}/${task.nodeId}`;
+      if (this.errorsFetched.has(key)) continue;
+      this.errorsFetched.add(key);
+      try {
+        const text = await this.client.taskError(dispatchId, task.nodeId);
+        this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? `${task.name} failed (the server kept no error text).` });
+      } catch (error) {
+        this.errorsFetched.delete(key);
+        this.options.log?.('warn', `error of task ${task.name} in ${dispatchId}: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private online(): void {
+    if (this.store.connection !== 'online' || this.store.connectionError) {
+      const wasOffline = this.store.connection === 'offline';
+      this.store.setConnection('online');
+      if (wasOffline) {
+        this.options.log?.('info', `Covalent server at ${this.options.address} answers again.`);
+        this.listingWanted = true;
+        this.socket?.retryNow();
+      }
+    }
+  }
+
+  private failed(error: unknown): void {
+    const message = messageOf(error);
+    if (this.store.connection !== 'offline' || this.store.connectionError !== message) {
+      this.options.log?.(meansOffline(error) ? 'warn' : 'error', message);
+    }
+    // Unreachable, slow, or answering things that are not Covalent: either way not usable.
+    this.store.setConnection('offline', message);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.disconnectSocket();
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+  }
+}
+
+function serverFilter(filter: ListFilter): { search?: string; status?: ListStatusFilter } {
+  const status = filter.status && (LIST_STATUS_FILTERS as readonly string[]).includes(filter.status) ? (filter.status as ListStatusFilter) : undefined;
+  return { search: filter.search, status };
+}
+
+function messageOf(error: unknown): string {
+  if (isCovalentError(error)) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
