@@ -15,6 +15,8 @@ const assets = [
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
   ['node_modules/@vscode/codicons/dist/codicon.css', 'webview/codicon.css'],
   ['node_modules/@vscode/codicons/dist/codicon.ttf', 'webview/codicon.ttf'],
+  // The Python bridge runs from the extension's dist folder in the user's interpreter.
+  ['src/bridge/python/covalent_bridge.py', 'bridge/covalent_bridge.py'],
 ];
 
 function copyAssets() {

@@ -1,0 +1,150 @@
+/**
+ * The requests the Python bridge (python/covalent_bridge.py) answers, and the
+ * errors it gives. Plain types: no `vscode`, so the bridge tests in plain Node.
+ */
+
+export interface InitializeResult {
+  readonly protocolVersion: number;
+  readonly executable: string;
+  readonly pythonVersion: string;
+  /** `null` when `import covalent` failed in that interpreter. */
+  readonly covalentVersion: string | null;
+  readonly covalentImportError: string | null;
+  readonly pid: number;
+}
+
+/** Where the workflow comes from: a file on disk, or the editor's unsaved buffer of it. */
+export interface WorkflowSource {
+  /** Absolute file system path of the Python file. */
+  readonly file: string;
+  /** The editor's text, when dispatching an unsaved buffer. */
+  readonly source?: string;
+}
+
+export interface DispatchParams extends WorkflowSource {
+  readonly lattice: string;
+  /** Inputs in Python call syntax: `1, 2` or `a=1, b=[1, 2]`. */
+  readonly args?: string;
+  readonly dispatcherAddress: string;
+  readonly disableRun?: boolean;
+}
+
+export interface DispatchResult {
+  readonly dispatchId: string;
+}
+
+export interface WaitParams {
+  readonly dispatchId: string;
+  readonly dispatcherAddress: string;
+  readonly pollIntervalMs?: number;
+}
+
+export interface SyncResult {
+  readonly dispatchId: string;
+  readonly status: string;
+  /** The result in the server's string form (the TransportableObject's `object_string`). */
+  readonly result: string | null;
+  readonly error: string | null;
+}
+
+export interface RedispatchParams extends Partial<WorkflowSource> {
+  readonly dispatchId: string;
+  readonly dispatcherAddress: string;
+  /** Task name in the earlier dispatch → name of the electron in `file` that replaces it. */
+  readonly replaceElectrons?: Readonly<Record<string, string>>;
+  readonly reusePreviousResults?: boolean;
+  /** Absent or empty: the previous inputs. */
+  readonly args?: string;
+  readonly isPending?: boolean;
+}
+
+export interface CancelParams {
+  readonly dispatchId: string;
+  readonly dispatcherAddress: string;
+  readonly taskIds?: readonly number[];
+}
+
+export interface StopTriggersParams {
+  readonly dispatchIds: readonly string[];
+  readonly triggersServerAddress: string;
+}
+
+export interface ElectronSource {
+  readonly name: string;
+  /** What Covalent stores as the electron's `function_string` (without its trailing blank lines). */
+  readonly source: string | null;
+}
+
+export interface ElectronsResult {
+  readonly electrons: readonly ElectronSource[];
+  readonly lattices: readonly string[];
+}
+
+/** Method name → [params, result]. */
+export interface BridgeMethods {
+  initialize: [Record<string, never>, InitializeResult];
+  dispatch: [DispatchParams, DispatchResult];
+  dispatchSync: [DispatchParams & { pollIntervalMs?: number }, SyncResult];
+  waitForResult: [WaitParams, SyncResult];
+  redispatch: [RedispatchParams, DispatchResult];
+  startSaved: [{ dispatchId: string; dispatcherAddress: string }, DispatchResult];
+  cancel: [CancelParams, { message: string }];
+  stopTriggers: [StopTriggersParams, { stopped: string[] }];
+  electrons: [WorkflowSource, ElectronsResult];
+  checkInputs: [{ args: string }, { ok: true }];
+}
+
+export type BridgeMethod = keyof BridgeMethods;
+
+/** What went wrong, as the bridge classifies it (the `kind` of its error data). */
+export type BridgeErrorKind =
+  | 'covalentMissing'
+  | 'fileNotFound'
+  | 'importFailed'
+  | 'latticeNotFound'
+  | 'notALattice'
+  | 'electronNotFound'
+  | 'fileRequired'
+  | 'inputSyntax'
+  | 'inputEvaluation'
+  | 'serverUnreachable'
+  | 'serverError'
+  | 'sdkError'
+  | 'unsupported'
+  | 'unknownMethod'
+  | 'internal'
+  /** Raised on the TypeScript side: the process could not start or died. */
+  | 'bridgeDied'
+  | 'interpreterNotFound'
+  | 'cancelled';
+
+export interface BridgeErrorData {
+  readonly kind: BridgeErrorKind;
+  readonly traceback?: string;
+  /** For `inputSyntax`: zero-based position in the typed inputs. */
+  readonly line?: number;
+  readonly column?: number;
+  readonly text?: string;
+  readonly available?: string[];
+  readonly executable?: string;
+  readonly status?: number;
+}
+
+/** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */
+export class BridgeError extends Error {
+  constructor(
+    message: string,
+    readonly data: BridgeErrorData,
+  ) {
+    super(message);
+    this.name = 'BridgeError';
+  }
+
+  get kind(): BridgeErrorKind {
+    return this.data.kind;
+  }
+}
+
+export function isBridgeError(error: unknown, kind?: BridgeErrorKind): error is BridgeError {
+  return error instanceof BridgeError && (kind === undefined || error.kind === kind);
+}
