@@ -1,6 +1,9 @@
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { BridgePool } from './bridge/bridgePool';
 import { CovalentConfig, readConfig } from './config';
 import { DispatchStore } from './store/dispatchStore';
+import type { LiveStatusViews } from './views/liveStatusViews';
 
 /**
  * The one object that owns the extension's long-lived parts. Commands and views
@@ -11,14 +14,20 @@ export class CovalentContext implements vscode.Disposable {
   readonly output: vscode.LogOutputChannel;
   /** The one store of dispatch state every view reads. */
   readonly store = new DispatchStore();
+  /** One warm Python bridge per interpreter: dispatching runs in the user's Python. */
+  readonly bridges: BridgePool;
+  /** Poller, Dispatches tree, status bar and editor status; set once at activation. */
+  liveStatus: LiveStatusViews | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private cachedConfig: CovalentConfig;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Covalent', { log: true });
     this.cachedConfig = readConfig();
+    this.bridges = new BridgePool(path.join(extension.extensionPath, 'dist', 'bridge', 'covalent_bridge.py'), this.output);
     this.register(
       this.output,
+      this.bridges,
       this.store,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('covalent')) this.cachedConfig = readConfig();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CovalentContext } from './context';
 import { registerCommands } from './commands';
+import { LiveStatusViews } from './views/liveStatusViews';
 
 /** What `activate` returns: other extensions and the integration tests read it. */
 export interface CovalentExtensionApi {
@@ -14,6 +15,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   activeContext = context;
   extension.subscriptions.push(context);
   registerCommands(context);
+  context.liveStatus = context.register(new LiveStatusViews(context));
   context.output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
   return { context };
 }

@@ -1,6 +1,6 @@
 import { DISPATCH_STATUSES, DispatchGraph, DispatchState, DispatchStatus, TaskEdge, TaskState } from '../store/types';
 import { CovalentHttp, HttpOptions } from './http';
-import { array, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
+import { array, Infer, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
 
 /**
  * Typed calls for the Covalent 0.240 endpoints the extension uses. Each returns
@@ -100,7 +100,10 @@ export interface ListQuery {
 
 export interface ListPage {
   readonly dispatches: DispatchState[];
-  readonly total: number;
+  /** Known only for searches (the UI API counts); the dispatcher API does not say. */
+  readonly total?: number;
+  /** More pages follow this one. */
+  readonly hasMore: boolean;
 }
 
 /** Ids per bulk request: keeps the URL far below what the server's HTTP parser accepts. */
@@ -139,37 +142,43 @@ export class CovalentClient {
     const found: DispatchState[] = [];
     for (const chunk of chunks(dispatchIds, BULK_CHUNK)) {
       const body = await this.http.json('/api/v2/dispatches', summarySchema, { query: { dispatch_id: chunk, count: chunk.length } });
-      for (const entry of body.dispatches) {
-        found.push({
-          dispatchId: entry.dispatch_id,
-          rootDispatchId: entry.root_dispatch_id,
-          name: entry.name,
-          status: entry.status,
-          totalTasks: entry.electron_num,
-          completedTasks: entry.completed_electron_num,
-          createdAt: entry.created_at,
-          updatedAt: entry.updated_at,
-          completedAt: entry.completed_at,
-        });
-      }
+      found.push(...body.dispatches.map(summaryToState));
     }
     return found;
   }
 
-  /** One page of top-level dispatches, newest started first (the UI API's list). */
+  /**
+   * One page of top-level dispatches, newest first. The dispatcher API orders by
+   * creation (saved, never-started dispatches included); only the UI API can search
+   * names, so searches go there (it orders by start time).
+   */
   async list(query: ListQuery): Promise<ListPage> {
+    const count = Math.min(99, Math.max(1, query.count));
+    if (query.search) return this.searchList({ ...query, count });
+    const body = await this.http.json('/api/v2/dispatches', summarySchema, {
+      query: { offset: query.offset, count, latest: true, status: query.status ? [query.status] : undefined },
+    });
+    return {
+      hasMore: body.dispatches.length >= count,
+      // Sublattices run as dispatches of their own; the tree shows them under their parent's tasks.
+      dispatches: body.dispatches.filter((entry) => !entry.root_dispatch_id || entry.root_dispatch_id === entry.dispatch_id).map(summaryToState),
+    };
+  }
+
+  private async searchList(query: ListQuery): Promise<ListPage> {
     const body = await this.http.json('/api/v1/dispatches/list', listSchema, {
       query: {
         offset: query.offset,
-        count: Math.min(99, Math.max(1, query.count)),
+        count: query.count,
         sort_by: 'started_at',
         sort_direction: 'DESC',
-        search: query.search || undefined,
+        search: query.search,
         status_filter: query.status,
       },
     });
     return {
       total: body.total_count,
+      hasMore: query.offset + body.items.length < body.total_count,
       dispatches: body.items.map((item) => ({
         dispatchId: item.dispatch_id,
         name: item.lattice_name,
@@ -237,6 +246,22 @@ export class CovalentClient {
   uiUrl(dispatchId: string): string {
     return `${this.address}/${encodeURIComponent(dispatchId)}`;
   }
+}
+
+type Summary = Infer<typeof summarySchema>['dispatches'][number];
+
+function summaryToState(entry: Summary): DispatchState {
+  return {
+    dispatchId: entry.dispatch_id,
+    rootDispatchId: entry.root_dispatch_id,
+    name: entry.name,
+    status: entry.status,
+    totalTasks: entry.electron_num,
+    completedTasks: entry.completed_electron_num,
+    createdAt: entry.created_at,
+    updatedAt: entry.updated_at,
+    completedAt: entry.completed_at,
+  };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

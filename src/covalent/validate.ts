@@ -81,3 +81,6 @@ export function parseServerTime(value: string): number | undefined {
   const millis = Date.parse(zoned);
   return Number.isNaN(millis) ? undefined : millis;
 }
+
+/** The type a validator produces. */
+export type Infer<V> = V extends Validator<infer T> ? T : never;

@@ -13,7 +13,7 @@ export class DispatchStore {
   private readonly graphWatchers = new Map<string, number>();
   private connectionState: ServerConnection = 'unknown';
   private connectionProblem: string | undefined;
-  private listingState: DispatchListing = { dispatchIds: [], total: 0, filter: {} };
+  private listingState: DispatchListing = { dispatchIds: [], hasMore: false, filter: {} };
   private readonly errors = new Map<string, Map<number, TaskError>>();
   private readonly changes = new Emitter<StoreChange>();
   private readonly watcherChanges = new Emitter<string>();
@@ -89,7 +89,7 @@ export class DispatchStore {
       this.listingState = {
         ...this.listingState,
         dispatchIds: this.listingState.dispatchIds.filter((id) => id !== dispatchId),
-        total: Math.max(0, this.listingState.total - 1),
+        total: this.listingState.total === undefined ? undefined : Math.max(0, this.listingState.total - 1),
       };
     }
     this.changes.fire({ kind: 'list' });

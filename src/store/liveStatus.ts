@@ -82,7 +82,7 @@ export class LiveStatus implements Disposable {
       this.graphSignatures.clear();
       this.errorsFetched.clear();
       this.store.setConnection('unknown');
-      this.store.setListing({ dispatchIds: [], total: 0, filter: this.store.listing.filter });
+      this.store.setListing({ dispatchIds: [], hasMore: false, filter: this.store.listing.filter });
       this.listingWanted = true;
     }
     this.disconnectSocket();
@@ -117,7 +117,7 @@ export class LiveStatus implements Disposable {
   /** Filters the tree; the server does the filtering and paging. */
   setFilter(filter: ListFilter): Promise<void> {
     this.listingPages = 1;
-    this.store.setListing({ dispatchIds: [], total: 0, filter });
+    this.store.setListing({ dispatchIds: [], hasMore: false, filter });
     this.listingWanted = true;
     return this.tickNow();
   }
@@ -132,8 +132,8 @@ export class LiveStatus implements Disposable {
       this.mergeDispatches(page.dispatches);
       const known = new Set(listing.dispatchIds);
       const added = page.dispatches.map((dispatch) => dispatch.dispatchId).filter((id) => !known.has(id));
-      this.listingPages = Math.ceil((listing.dispatchIds.length + added.length) / pageSize);
-      this.store.setListing({ ...listing, dispatchIds: [...listing.dispatchIds, ...added], total: page.total, loadedAt: Date.now(), error: undefined });
+      this.listingPages = Math.max(1, Math.ceil((listing.dispatchIds.length + added.length) / pageSize));
+      this.store.setListing({ ...listing, dispatchIds: [...listing.dispatchIds, ...added], total: page.total, hasMore: page.hasMore, loadedAt: Date.now(), error: undefined });
     } catch (error) {
       this.failed(error);
       this.store.setListing({ ...this.store.listing, error: messageOf(error) });
@@ -236,7 +236,7 @@ export class LiveStatus implements Disposable {
     const shown = this.demand.size > 0;
     if (this.detailsNeeded.size > 0 || this.graphsToFetch().length > 0) return this.options.pollIntervalMs;
     if (watched.length > 0) return shown ? this.options.pollIntervalMs : this.options.backgroundIntervalMs ?? 5000;
-    if (this.treeVisible) return this.options.listRefreshMs ?? 2000;
+    if (this.treeVisible) return this.options.listRefreshMs ?? 1500;
     if (this.store.connection === 'unknown') return this.options.offlineProbeMs ?? 1000;
     return undefined;
   }
@@ -245,7 +245,7 @@ export class LiveStatus implements Disposable {
     if (!this.treeVisible) return false;
     if (this.listingWanted) return true;
     const loadedAt = this.store.listing.loadedAt ?? 0;
-    return Date.now() - loadedAt >= (this.options.listRefreshMs ?? 2000);
+    return Date.now() - loadedAt >= (this.options.listRefreshMs ?? 1500);
   }
 
   private async tick(): Promise<void> {
@@ -272,7 +272,14 @@ export class LiveStatus implements Disposable {
     const fresh = page.dispatches.map((dispatch) => dispatch.dispatchId);
     const freshSet = new Set(fresh);
     const older = listing.dispatchIds.slice(count).filter((id) => !freshSet.has(id));
-    this.store.setListing({ dispatchIds: [...fresh, ...older], total: page.total, filter: listing.filter, loadedAt: Date.now(), error: undefined });
+    this.store.setListing({
+      dispatchIds: [...fresh, ...older],
+      total: page.total,
+      hasMore: older.length > 0 ? listing.hasMore : page.hasMore,
+      filter: listing.filter,
+      loadedAt: Date.now(),
+      error: undefined,
+    });
   }
 
   /** One bulk request: statuses only, or full summaries when something changed. */

@@ -113,8 +113,10 @@ export interface ListFilter {
 export interface DispatchListing {
   /** Newest first, as the server sent them. */
   readonly dispatchIds: readonly string[];
-  /** How many the server has for this filter. */
-  readonly total: number;
+  /** How many the server has for this filter, when it says (searches only). */
+  readonly total?: number;
+  /** The server has more than these: the tree offers "Load more…". */
+  readonly hasMore: boolean;
   readonly filter: ListFilter;
   /** Milliseconds since the epoch of the last successful load. */
   readonly loadedAt?: number;

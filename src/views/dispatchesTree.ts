@@ -1,0 +1,232 @@
+import * as vscode from 'vscode';
+import { DispatchStore } from '../store/dispatchStore';
+import { LiveStatus } from '../store/liveStatus';
+import { DispatchState, isTerminal, TaskState } from '../store/types';
+import {
+  dispatchDescription,
+  dispatchLabel,
+  formatDuration,
+  humanStatus,
+  isRunning,
+  isUserTask,
+  statusColor,
+  statusIcon,
+  taskDuration,
+} from './format';
+
+/** What a row of the Dispatches tree stands for. */
+export type DispatchTreeNode =
+  | { readonly kind: 'dispatch'; readonly dispatchId: string }
+  | { readonly kind: 'task'; readonly dispatchId: string; readonly nodeId: number }
+  | { readonly kind: 'loadMore' }
+  | { readonly kind: 'info'; readonly text: string };
+
+export const LOAD_MORE_COMMAND = 'covalent.loadMoreDispatches';
+const GRAPH_WAIT_MS = 10000;
+
+/**
+ * The Dispatches tree: the server's list (newest first, paged) plus what the
+ * editor dispatched and the server has not listed yet. Reads only the store;
+ * loading goes through `LiveStatus`.
+ */
+export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DispatchTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly view: vscode.TreeView<DispatchTreeNode>;
+  /** Graph watchers of expanded dispatches, released when they collapse. */
+  private readonly expanded = new Map<string, { dispose(): void }>();
+  private readonly nodes = new Map<string, DispatchTreeNode>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: DispatchStore,
+    live: LiveStatus,
+  ) {
+    this.view = vscode.window.createTreeView('covalent.dispatches', { treeDataProvider: this, showCollapseAll: true });
+    this.disposables.push(
+      this.view,
+      this.changed,
+      this.view.onDidChangeVisibility((event) => live.setDemand('tree', event.visible)),
+      this.view.onDidCollapseElement((event) => {
+        if (event.element.kind !== 'dispatch') return;
+        this.expanded.get(event.element.dispatchId)?.dispose();
+        this.expanded.delete(event.element.dispatchId);
+      }),
+      store.onDidChange(() => this.scheduleRefresh()),
+    );
+    live.setDemand('tree', this.view.visible);
+    this.updateMessage();
+  }
+
+  /** Many store changes arrive per tick: redraw once. */
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.updateMessage();
+      this.changed.fire(undefined);
+    }, 50);
+  }
+
+  /** Errors show above the rows, which stay as they were: a bad answer never empties the tree. */
+  private updateMessage(): void {
+    const listing = this.store.listing;
+    const filter = [listing.filter.search && `"${listing.filter.search}"`, listing.filter.status && humanStatus(listing.filter.status)].filter(Boolean).join(', ');
+    const problem = this.store.connection === 'offline' ? this.store.connectionError : listing.error;
+    const parts: string[] = [];
+    if (problem) parts.push(`⚠ ${problem}`);
+    if (filter) parts.push(`Filtered by ${filter}.`);
+    this.view.message = parts.length ? parts.join(' ') : undefined;
+  }
+
+  getTreeItem(node: DispatchTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'dispatch':
+        return this.dispatchItem(node.dispatchId);
+      case 'task':
+        return this.taskItem(node.dispatchId, node.nodeId);
+      case 'loadMore': {
+        const listing = this.store.listing;
+        const item = new vscode.TreeItem(listing.total !== undefined ? `Load more… (${listing.dispatchIds.length} of ${listing.total})` : 'Load more…');
+        item.iconPath = new vscode.ThemeIcon('ellipsis');
+        item.command = { command: LOAD_MORE_COMMAND, title: 'Load more' };
+        item.contextValue = 'loadMore';
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(node.text);
+        item.iconPath = new vscode.ThemeIcon('info');
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: DispatchTreeNode): Promise<DispatchTreeNode[]> {
+    if (!node) return this.rootNodes();
+    if (node.kind !== 'dispatch') return [];
+    const graph = await this.graphOf(node.dispatchId);
+    if (!graph) return [{ kind: 'info', text: this.store.connectionError ?? 'Tasks are not available yet.' }];
+    const tasks = graph.tasks.filter(isUserTask);
+    if (tasks.length === 0) return [{ kind: 'info', text: 'No tasks yet.' }];
+    return tasks.map((task) => this.node({ kind: 'task', dispatchId: node.dispatchId, nodeId: task.nodeId }));
+  }
+
+  getParent(node: DispatchTreeNode): DispatchTreeNode | undefined {
+    return node.kind === 'task' ? this.node({ kind: 'dispatch', dispatchId: node.dispatchId }) : undefined;
+  }
+
+  /** The rows at the top: dispatches the editor made that the server's list lacks, then the list. */
+  rootNodes(): DispatchTreeNode[] {
+    const listing = this.store.listing;
+    const listed = new Set(listing.dispatchIds);
+    const search = listing.filter.search?.toLowerCase();
+    const ownUnlisted = this.store
+      .all()
+      .filter((dispatch) => dispatch.origin !== undefined && !listed.has(dispatch.dispatchId))
+      .filter((dispatch) => !listing.filter.status || dispatch.status === listing.filter.status)
+      .filter((dispatch) => !search || dispatchLabel(dispatch).toLowerCase().includes(search) || dispatch.dispatchId.includes(search))
+      // The list is fresh: an own dispatch missing from it is older than its first page or deleted.
+      .filter((dispatch) => !listing.loadedAt || (dispatch.origin?.submittedAt ?? dispatch.createdAt ?? 0) > listing.loadedAt - 10000);
+    const rows: DispatchTreeNode[] = [...ownUnlisted.map((dispatch) => dispatch.dispatchId), ...listing.dispatchIds]
+      .filter((id) => this.store.get(id))
+      .map((dispatchId) => this.node({ kind: 'dispatch', dispatchId }));
+    if (listing.hasMore) rows.push(this.node({ kind: 'loadMore' }));
+    return rows;
+  }
+
+  /** Expanding a dispatch watches its graph (the poller fetches it); waits for the first one. */
+  private async graphOf(dispatchId: string) {
+    if (!this.expanded.has(dispatchId)) this.expanded.set(dispatchId, this.store.watchGraph(dispatchId));
+    const existing = this.store.graph(dispatchId);
+    if (existing) return existing;
+    return new Promise<ReturnType<DispatchStore['graph']>>((resolve) => {
+      const timer = setTimeout(() => finish(), GRAPH_WAIT_MS);
+      const subscription = this.store.onDidChange((change) => {
+        if ((change.kind === 'graph' && change.dispatchId === dispatchId) || (change.kind === 'connection' && change.connection === 'offline')) finish();
+      });
+      const finish = () => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(this.store.graph(dispatchId));
+      };
+    });
+  }
+
+  private dispatchItem(dispatchId: string): vscode.TreeItem {
+    const dispatch = this.store.get(dispatchId);
+    if (!dispatch) return new vscode.TreeItem(dispatchId);
+    const item = new vscode.TreeItem(dispatchLabel(dispatch), vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = dispatchId;
+    item.description = dispatchDescription(dispatch);
+    item.iconPath = themeIcon(statusIcon(dispatch.status), statusColor(dispatch.status));
+    item.tooltip = dispatchTooltip(dispatch);
+    // `dispatch.running` / `dispatch.finished`: the context menu offers cancel only while it runs.
+    item.contextValue = `dispatch.${isTerminal(dispatch.status) ? 'finished' : isRunning(dispatch.status) ? 'running' : 'saved'}${dispatch.origin?.fileUri ? '.hasSource' : ''}`;
+    item.accessibilityInformation = { label: `${dispatchLabel(dispatch)}, ${humanStatus(dispatch.status)}, ${item.description}` };
+    return item;
+  }
+
+  private taskItem(dispatchId: string, nodeId: number): vscode.TreeItem {
+    const task = this.store.graph(dispatchId)?.tasks.find((candidate) => candidate.nodeId === nodeId);
+    if (!task) return new vscode.TreeItem(`task ${nodeId}`);
+    const item = new vscode.TreeItem(task.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `${dispatchId}/${nodeId}`;
+    item.description = taskDescription(task);
+    item.iconPath = themeIcon(statusIcon(task.status), statusColor(task.status));
+    const error = this.store.taskErrors(dispatchId).find((candidate) => candidate.nodeId === nodeId);
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${task.name}** · ${humanStatus(task.status)}${task.reused ? ' · reused from the previous dispatch' : ''}`,
+        `Node ${task.nodeId}${task.executor ? ` · executor \`${task.executor}\`` : ''}`,
+        task.startedAt ? `Started ${new Date(task.startedAt).toLocaleString()}` : '',
+        task.completedAt ? `Ended ${new Date(task.completedAt).toLocaleString()}` : '',
+        error ? '```\n' + error.text + '\n```' : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    item.contextValue = task.subDispatchId ? 'task.sublattice' : 'task';
+    return item;
+  }
+
+  /** One node object per row, so VS Code keeps expansion state across refreshes. */
+  private node<T extends DispatchTreeNode>(node: T): T {
+    const key = node.kind === 'dispatch' ? `d:${node.dispatchId}` : node.kind === 'task' ? `t:${node.dispatchId}/${node.nodeId}` : node.kind;
+    const existing = this.nodes.get(key);
+    if (existing) return existing as T;
+    this.nodes.set(key, node);
+    return node;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    for (const watcher of this.expanded.values()) watcher.dispose();
+    this.expanded.clear();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+export function taskDescription(task: TaskState): string {
+  const parts = [humanStatus(task.status)];
+  const duration = formatDuration(taskDuration(task));
+  if (duration) parts.push(duration);
+  if (task.reused) parts.push('reused');
+  return parts.join(' · ');
+}
+
+function dispatchTooltip(dispatch: DispatchState): vscode.MarkdownString {
+  const time = (ms: number | undefined) => (ms ? new Date(ms).toLocaleString() : '—');
+  const lines = [
+    `**${dispatchLabel(dispatch)}** · ${humanStatus(dispatch.status)}`,
+    `Dispatch \`${dispatch.dispatchId}\``,
+    `Created ${time(dispatch.createdAt)} · started ${time(dispatch.startedAt)} · ended ${time(dispatch.completedAt)}`,
+  ];
+  if (dispatch.origin?.fileUri) lines.push(`From ${vscode.Uri.parse(dispatch.origin.fileUri).fsPath}${dispatch.origin.inputs ? ` with \`(${dispatch.origin.inputs})\`` : ''}`);
+  if (dispatch.origin?.parentDispatchId) lines.push(`Redispatch of \`${dispatch.origin.parentDispatchId}\``);
+  return new vscode.MarkdownString(lines.join('\n\n'));
+}
+
+function themeIcon(id: string, color: string | undefined): vscode.ThemeIcon {
+  return color ? new vscode.ThemeIcon(id, new vscode.ThemeColor(color)) : new vscode.ThemeIcon(id);
+}

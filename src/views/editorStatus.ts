@@ -1,0 +1,311 @@
+import * as vscode from 'vscode';
+import { DispatchStore } from '../store/dispatchStore';
+import { LiveStatus } from '../store/liveStatus';
+import { DispatchState, isTerminal, TaskState } from '../store/types';
+import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
+
+/**
+ * Live status in the Python editor, for dispatches the editor made:
+ * - a CodeLens above each lattice with its last dispatch's status and runtime;
+ * - after each electron's `def`, its last status and duration (live while running);
+ * - a failed task's error as a diagnostic at its electron, cleared when it succeeds.
+ * Lattice and electron positions come from the language server's document symbols.
+ */
+interface WorkflowSymbol {
+  readonly name: string;
+  readonly kind: 'lattice' | 'electron' | 'sublattice';
+  readonly range: vscode.Range;
+  readonly selectionRange: vscode.Range;
+}
+
+const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }];
+
+export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('covalent');
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
+  private readonly decoration = vscode.window.createTextEditorDecorationType({
+    after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
+    rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+  });
+  private readonly symbolCache = new Map<string, { version: number; symbols: Promise<WorkflowSymbol[]> }>();
+  /** Graphs this view keeps fresh: the last dispatch of each lattice the editor dispatched. */
+  private readonly watchers = new Map<string, { dispose(): void }>();
+  private renderTimer: NodeJS.Timeout | undefined;
+  private rendering: Promise<void> | undefined;
+  private renderAgain = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: DispatchStore,
+    private readonly live: LiveStatus,
+  ) {
+    this.disposables.push(
+      this.diagnostics,
+      this.lensesChanged,
+      this.decoration,
+      vscode.languages.registerCodeLensProvider(PYTHON, this),
+      store.onDidChange((change) => {
+        if (change.kind !== 'connection') this.scheduleRender();
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleRender()),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.languageId === 'python' && this.hasDispatches(event.document.uri)) this.scheduleRender(300);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.symbolCache.delete(document.uri.toString())),
+    );
+    this.scheduleRender();
+  }
+
+  /** Renders now and resolves when lenses, decorations and diagnostics are up to date (tests use it). */
+  async renderNow(): Promise<void> {
+    clearTimeout(this.renderTimer);
+    this.renderTimer = undefined;
+    if (this.rendering) {
+      this.renderAgain = true;
+      await this.rendering;
+    }
+    this.rendering = this.render().finally(() => (this.rendering = undefined));
+    await this.rendering;
+    if (this.renderAgain) {
+      this.renderAgain = false;
+      await this.renderNow();
+    }
+  }
+
+  private scheduleRender(delayMs = 100): void {
+    if (this.renderTimer) return;
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      void this.renderNow().catch((error) => console.error('Covalent: editor status failed', error));
+    }, delayMs);
+  }
+
+  private hasDispatches(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return this.store.all().some((dispatch) => dispatch.origin?.fileUri === key);
+  }
+
+  /** The editor's dispatches grouped by file, then lattice; newest first in each. */
+  private dispatchesByFile(): Map<string, Map<string, DispatchState[]>> {
+    const byFile = new Map<string, Map<string, DispatchState[]>>();
+    for (const dispatch of this.store.all()) {
+      const file = dispatch.origin?.fileUri;
+      const lattice = dispatch.origin?.latticeName;
+      if (!file || !lattice) continue;
+      let byLattice = byFile.get(file);
+      if (!byLattice) byFile.set(file, (byLattice = new Map()));
+      const list = byLattice.get(lattice) ?? [];
+      list.push(dispatch);
+      byLattice.set(lattice, list);
+    }
+    return byFile;
+  }
+
+  private async render(): Promise<void> {
+    const byFile = this.dispatchesByFile();
+    this.updateWatchers(byFile);
+    const visibleFiles = new Set(vscode.window.visibleTextEditors.map((editor) => editor.document.uri.toString()));
+    let runningInView = false;
+    for (const [file, byLattice] of byFile) {
+      if (!visibleFiles.has(file)) continue;
+      for (const dispatches of byLattice.values()) if (isRunning(dispatches[0].status)) runningInView = true;
+    }
+    this.live.setDemand('editor', runningInView);
+
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.languageId !== 'python') continue;
+      const byLattice = byFile.get(editor.document.uri.toString());
+      if (!byLattice) {
+        editor.setDecorations(this.decoration, []);
+        continue;
+      }
+      const symbols = await this.symbols(editor.document);
+      editor.setDecorations(this.decoration, this.electronDecorations(symbols, byLattice));
+    }
+    await this.renderDiagnostics(byFile);
+    this.lensesChanged.fire();
+  }
+
+  /** Watches the graph of each lattice's last dispatch (and last finished one), releases the rest. */
+  private updateWatchers(byFile: Map<string, Map<string, DispatchState[]>>): void {
+    const wanted = new Set<string>();
+    for (const byLattice of byFile.values()) {
+      for (const dispatches of byLattice.values()) {
+        wanted.add(dispatches[0].dispatchId);
+        const finished = dispatches.find((dispatch) => isTerminal(dispatch.status));
+        if (finished) wanted.add(finished.dispatchId);
+      }
+    }
+    for (const [id, watcher] of this.watchers) {
+      if (wanted.has(id)) continue;
+      watcher.dispose();
+      this.watchers.delete(id);
+    }
+    for (const id of wanted) if (!this.watchers.has(id)) this.watchers.set(id, this.store.watchGraph(id));
+  }
+
+  /** Each electron's tasks in the last dispatch that ran it: worst status, total time. */
+  private electronDecorations(symbols: WorkflowSymbol[], byLattice: Map<string, DispatchState[]>): vscode.DecorationOptions[] {
+    const latest = [...byLattice.values()].map((dispatches) => dispatches[0]).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    const decorations: vscode.DecorationOptions[] = [];
+    for (const symbol of symbols) {
+      if (symbol.kind === 'lattice') continue;
+      for (const dispatch of latest) {
+        const tasks = (this.store.graph(dispatch.dispatchId)?.tasks ?? []).filter((task) => isUserTask(task) && task.name === symbol.name);
+        if (tasks.length === 0) continue;
+        const line = symbol.selectionRange.start.line;
+        decorations.push({
+          range: new vscode.Range(line, Number.MAX_SAFE_INTEGER, line, Number.MAX_SAFE_INTEGER),
+          renderOptions: { after: { contentText: electronSummary(tasks) } },
+          hoverMessage: new vscode.MarkdownString(`Last dispatch \`${dispatch.dispatchId}\`: ${tasks.map((task) => `${humanStatus(task.status)} ${formatDuration(taskDuration(task))}`).join(', ')}`),
+        });
+        break;
+      }
+    }
+    return decorations;
+  }
+
+  /** Failed tasks of each lattice's last finished dispatch, at their electrons. */
+  private async renderDiagnostics(byFile: Map<string, Map<string, DispatchState[]>>): Promise<void> {
+    const seen = new Set<string>();
+    for (const [file, byLattice] of byFile) {
+      const uri = vscode.Uri.parse(file);
+      const diagnostics: vscode.Diagnostic[] = [];
+      for (const dispatches of byLattice.values()) {
+        const finished = dispatches.find((dispatch) => isTerminal(dispatch.status));
+        if (!finished) continue;
+        const errors = this.store.taskErrors(finished.dispatchId);
+        if (errors.length === 0) continue;
+        const document = await openDocument(uri);
+        if (!document) continue;
+        const symbols = await this.symbols(document);
+        for (const error of errors) {
+          const range = electronRange(document, symbols, error.taskName) ?? symbols.find((symbol) => symbol.kind === 'lattice' && symbol.name === finished.origin?.latticeName)?.selectionRange;
+          const diagnostic = new vscode.Diagnostic(range ?? new vscode.Range(0, 0, 0, 0), diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
+          diagnostic.source = 'Covalent';
+          diagnostic.code = finished.dispatchId;
+          diagnostics.push(diagnostic);
+        }
+      }
+      if (diagnostics.length) {
+        seen.add(file);
+        this.diagnostics.set(uri, diagnostics);
+      }
+    }
+    this.diagnostics.forEach((uri) => {
+      if (!seen.has(uri.toString())) this.diagnostics.delete(uri);
+    });
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const file = document.uri.toString();
+    if (!this.hasDispatches(document.uri)) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const symbol of await this.symbols(document)) {
+      if (symbol.kind !== 'lattice') continue;
+      const last = this.store.forLattice(file, symbol.name)[0];
+      if (!last) continue;
+      const runtime = formatDuration(dispatchRuntime(last));
+      lenses.push(
+        new vscode.CodeLens(symbol.selectionRange, {
+          title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
+          tooltip: `Dispatch ${last.dispatchId}: open its result`,
+          command: 'covalent.openResult',
+          arguments: [{ dispatchId: last.dispatchId }],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  /** Lattices and electrons of a document, from the language server; cached per version. */
+  private symbols(document: vscode.TextDocument): Promise<WorkflowSymbol[]> {
+    const key = document.uri.toString();
+    const cached = this.symbolCache.get(key);
+    if (cached && cached.version === document.version) return cached.symbols;
+    const symbols = Promise.resolve(
+      vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri),
+    ).then(
+      (found) => flattenSymbols(found ?? []),
+      () => [],
+    );
+    this.symbolCache.set(key, { version: document.version, symbols });
+    // An empty answer may mean the language server is still starting: ask again next time.
+    void symbols.then((list) => {
+      if (list.length === 0 && this.symbolCache.get(key)?.symbols === symbols) this.symbolCache.delete(key);
+    });
+    return symbols;
+  }
+
+  dispose(): void {
+    clearTimeout(this.renderTimer);
+    for (const watcher of this.watchers.values()) watcher.dispose();
+    this.watchers.clear();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+}
+
+function flattenSymbols(found: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]): WorkflowSymbol[] {
+  const result: WorkflowSymbol[] = [];
+  const visit = (symbol: vscode.DocumentSymbol | vscode.SymbolInformation) => {
+    if ('detail' in symbol) {
+      const kind = symbol.detail;
+      if (kind === 'lattice' || kind === 'electron' || kind === 'sublattice') {
+        result.push({ name: symbol.name, kind, range: symbol.range, selectionRange: symbol.selectionRange });
+      }
+      for (const child of symbol.children ?? []) visit(child);
+    }
+  };
+  for (const symbol of found) visit(symbol);
+  return result;
+}
+
+/**
+ * The electron's name in the file. The server names a task after its function;
+ * when the language server has no symbol for it (still starting, or the file
+ * changed), the `def` of that name is the next best place.
+ */
+function electronRange(document: vscode.TextDocument, symbols: WorkflowSymbol[], taskName: string): vscode.Range | undefined {
+  const symbol = symbols.find((candidate) => candidate.kind !== 'lattice' && candidate.name === taskName);
+  if (symbol) return symbol.selectionRange;
+  const match = new RegExp(`^\\s*(?:async\\s+)?def\\s+(${escapeRegExp(taskName)})\\s*\\(`, 'm').exec(document.getText());
+  if (!match) return undefined;
+  const start = document.positionAt(match.index + match[0].indexOf(match[1]));
+  return new vscode.Range(start, start.translate(0, taskName.length));
+}
+
+function diagnosticMessage(taskName: string, dispatchId: string, text: string): string {
+  const lines = text.trim().split('\n');
+  const summary = lines[lines.length - 1] || `${taskName} failed`;
+  return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${text.trim()}`;
+}
+
+function electronSummary(tasks: readonly TaskState[]): string {
+  const order = ['FAILED', 'POSTPROCESSING_FAILED', 'CANCELLED', 'RUNNING', 'DISPATCHING', 'STARTING', 'PENDING_REUSE', 'PENDING_REPLACEMENT', 'NEW_OBJECT', 'COMPLETED'];
+  const worst = [...tasks].sort((a, b) => rank(a.status) - rank(b.status))[0];
+  function rank(status: string): number {
+    const index = order.indexOf(status);
+    return index < 0 ? order.length : index;
+  }
+  const total = tasks.reduce((sum, task) => sum + (taskDuration(task) ?? 0), 0);
+  const mark = worst.status === 'COMPLETED' ? '✓' : worst.status.includes('FAILED') ? '✗' : isTerminal(worst.status) ? '○' : '…';
+  const count = tasks.length > 1 ? `${tasks.length}× ` : '';
+  const reused = tasks.every((task) => task.reused) ? ' · reused' : '';
+  const duration = total > 0 ? ` · ${formatDuration(total)}` : '';
+  return `${mark} ${count}${humanStatus(worst.status)}${duration}${reused}`;
+}
+
+async function openDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open;
+  try {
+    return await vscode.workspace.openTextDocument(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { readConfig } from '../config';
+import type { CovalentContext } from '../context';
+import { LiveStatus, LiveStatusOptions } from '../store/liveStatus';
+import { DispatchesTree } from './dispatchesTree';
+import { EditorStatus } from './editorStatus';
+import { CovalentStatusBar } from './statusBar';
+
+/** SecretStorage key of a server's token: one per address, never in settings or logs. */
+export function tokenKey(address: string): string {
+  return `covalent.serverToken:${address}`;
+}
+
+/**
+ * The live-status parts (poller, tree, status bar, editor status), created once
+ * at activation. Integration tests reach them through `context.liveStatus`.
+ */
+export class LiveStatusViews implements vscode.Disposable {
+  readonly live: LiveStatus;
+  readonly tree: DispatchesTree;
+  readonly statusBar: CovalentStatusBar;
+  readonly editor: EditorStatus;
+  private token: string | undefined;
+  private tokenLoaded: Promise<void>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly context: CovalentContext) {
+    const store = context.store;
+    this.tokenLoaded = this.loadToken();
+    this.live = new LiveStatus(store, this.options());
+    this.tree = new DispatchesTree(store, this.live);
+    this.statusBar = new CovalentStatusBar(store, () => this.address);
+    this.editor = new EditorStatus(store, this.live);
+    this.disposables.push(
+      store.onDidChange((change) => {
+        if (change.kind !== 'connection') return;
+        // The welcome view of the tree reads this key.
+        if (change.connection !== 'unknown') void vscode.commands.executeCommand('setContext', 'covalent.serverReachable', change.connection === 'online');
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (['covalent.dispatcherAddress', 'covalent.requestTimeoutMs', 'covalent.pollIntervalMs'].some((key) => event.affectsConfiguration(key))) {
+          this.tokenLoaded = this.loadToken();
+          this.live.reconfigure(this.options());
+          this.statusBar.render();
+        }
+      }),
+      context.extension.secrets.onDidChange((event) => {
+        if (event.key === tokenKey(this.address)) {
+          this.tokenLoaded = this.loadToken();
+          this.live.reconfigure(this.options());
+        }
+      }),
+    );
+    this.live.start();
+  }
+
+  get address(): string {
+    return readConfig().dispatcherAddress;
+  }
+
+  async setToken(token: string | undefined): Promise<void> {
+    if (token) await this.context.extension.secrets.store(tokenKey(this.address), token);
+    else await this.context.extension.secrets.delete(tokenKey(this.address));
+  }
+
+  private async loadToken(): Promise<void> {
+    try {
+      this.token = await this.context.extension.secrets.get(tokenKey(this.address));
+    } catch {
+      this.token = undefined;
+    }
+  }
+
+  private options(): LiveStatusOptions {
+    const config = readConfig();
+    return {
+      address: config.dispatcherAddress,
+      requestTimeoutMs: config.requestTimeoutMs,
+      pollIntervalMs: config.pollIntervalMs,
+      token: async () => {
+        await this.tokenLoaded;
+        return this.token;
+      },
+      log: (level, message) => this.context.output[level](message),
+    };
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.editor.dispose();
+    this.tree.dispose();
+    this.statusBar.dispose();
+    this.live.dispose();
+  }
+}
