@@ -1,0 +1,372 @@
+import type { Node, Parser, Point, TreeCursor } from 'web-tree-sitter';
+
+/**
+ * Facts about one top-level statement, read from its syntax tree once and kept
+ * while the statement's text does not change. Positions are relative to the
+ * statement's start (see `RelativePoint`), so a statement that only moved
+ * (lines inserted above it) keeps its facts: edits rewalk only what changed.
+ * Whether a decorator is Covalent's is decided later, from the imports of the
+ * whole file (analyze.ts).
+ */
+
+/** Row relative to the statement's first row; column relative to its first column on that row. */
+export interface RelativePoint {
+  readonly row: number;
+  readonly column: number;
+}
+
+export interface RelativeRange {
+  readonly start: RelativePoint;
+  readonly end: RelativePoint;
+}
+
+/** A decorator or wrapper call as written: `ct.lattice`, `lattice`, `ct.electron(executor=...)`. */
+export type WrapperReference =
+  | { readonly shape: 'attribute'; readonly object: string; readonly attribute: string; readonly attributeRange: RelativeRange; readonly text: string }
+  | { readonly shape: 'name'; readonly name: string; readonly text: string };
+
+export interface CallSite {
+  readonly callee: string;
+  /** Range of the callee's name. */
+  readonly range: RelativeRange;
+}
+
+export interface BodyFacts {
+  hasValueReturn: boolean;
+  /** Calls of plain names (`task(x)`, not `obj.method(x)`) in the body itself, not in nested functions. */
+  readonly calls: CallSite[];
+}
+
+export interface FunctionFact {
+  readonly name: string;
+  readonly nameRange: RelativeRange;
+  /** Decorators included. */
+  readonly range: RelativeRange;
+  readonly moduleLevel: boolean;
+  readonly container?: string;
+  /** Decorators that name something (`@x`, `@x.y`, `@x(...)`), outermost first. */
+  readonly decorators: readonly WrapperReference[];
+  /** Has any decorator at all (also ones that are not plain references). */
+  readonly decorated: boolean;
+  readonly parameters: string;
+  readonly summary?: string;
+  readonly body: BodyFacts;
+}
+
+/** `name = wrapper(...)(function)` at module level: the assignment form of a decorator. */
+export interface AssignmentFact {
+  readonly name: string;
+  readonly nameRange: RelativeRange;
+  readonly range: RelativeRange;
+  /** Outermost first: `ct.electron(ct.lattice(f))` gives electron, lattice. */
+  readonly wrappers: readonly WrapperReference[];
+  /** The wrapped function's name, when it is a plain name. */
+  readonly wrapped?: string;
+}
+
+export type ImportFact =
+  | { readonly kind: 'module'; readonly alias: string }
+  | { readonly kind: 'member'; readonly member: string; readonly alias: string; readonly memberRange: RelativeRange }
+  | { readonly kind: 'star' };
+
+export interface StatementFacts {
+  readonly imports: ImportFact[];
+  readonly functions: FunctionFact[];
+  readonly assignments: AssignmentFact[];
+  /** Calls that run at import time: module level, outside any function, class or lambda. */
+  readonly moduleCalls: CallSite[];
+}
+
+const COVALENT_MODULE = 'covalent';
+
+interface Scope {
+  readonly moduleLevel: boolean;
+  readonly container?: string;
+  /** Where returns and calls of a function body go. */
+  readonly body?: BodyFacts;
+  /** Calls here run when the module is imported. */
+  readonly importTime: boolean;
+}
+
+const MODULE_SCOPE: Scope = { moduleLevel: true, importTime: true };
+
+/** Node types that contain no statement, call or definition worth visiting. */
+const LEAF_TYPES = new Set(['comment', 'identifier', 'string_content', 'integer', 'float', 'true', 'false', 'none', 'escape_sequence', 'pass_statement']);
+
+export class StatementScanner {
+  readonly facts: StatementFacts = { imports: [], functions: [], assignments: [], moduleCalls: [] };
+
+  /**
+   * @param base where the top-level statement starts; every range is relative to it
+   * @param source the whole document, for re-parsing a damaged region (see `scanStatement`)
+   */
+  constructor(
+    private readonly base: Point,
+    private readonly parser: Parser,
+    private readonly source: string,
+  ) {}
+
+  /**
+   * A statement with a syntax error may have swallowed the statements after it
+   * (an unclosed bracket runs to the end of the file). A line that starts in
+   * column 0 begins a new statement in any valid Python, so the damaged node is
+   * cut there and each part is parsed again on its own: the error stays in its
+   * part and the lattices above and below it are found.
+   */
+  scanStatement(node: Node): void {
+    const cut = node.hasError ? firstStatementStartInside(this.source, node) : undefined;
+    if (cut === undefined) {
+      const cursor = node.walk();
+      try {
+        this.visit(cursor, MODULE_SCOPE);
+      } finally {
+        cursor.delete();
+      }
+      return;
+    }
+    this.scanRegion(node.startIndex, node.startPosition, cut.index, cut.position);
+    this.scanRegion(cut.index, cut.position, node.endIndex, node.endPosition);
+  }
+
+  private scanRegion(startIndex: number, startPosition: Point, endIndex: number, endPosition: Point): void {
+    const tree = this.parser.parse(this.source, null, { includedRanges: [{ startIndex, endIndex, startPosition, endPosition }] });
+    if (!tree) return;
+    try {
+      for (const statement of tree.rootNode.namedChildren) {
+        if (statement.startIndex >= startIndex && statement.endIndex <= endIndex) this.scanStatement(statement);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private visit(cursor: TreeCursor, scope: Scope): void {
+    const type = cursor.nodeType;
+    if (LEAF_TYPES.has(type)) return;
+    switch (type) {
+      case 'decorated_definition':
+        this.decoratedDefinition(cursor.currentNode, scope);
+        return;
+      case 'function_definition':
+        this.functionDefinition(cursor.currentNode, cursor.currentNode, [], false, scope);
+        return;
+      case 'class_definition':
+        this.classDefinition(cursor.currentNode, scope);
+        return;
+      case 'import_statement':
+      case 'import_from_statement':
+        this.importStatement(cursor.currentNode);
+        return;
+      case 'lambda':
+        // Its body runs when the lambda is called, not here.
+        scope = { moduleLevel: scope.moduleLevel, container: scope.container, importTime: false };
+        break;
+      case 'return_statement':
+        if (scope.body && cursor.currentNode.namedChildCount > 0) scope.body.hasValueReturn = true;
+        break;
+      case 'call':
+        this.callSite(cursor.currentNode, scope);
+        break;
+      case 'assignment':
+        if (scope.moduleLevel && scope.importTime) this.assignment(cursor.currentNode);
+        break;
+    }
+    if (cursor.gotoFirstChild()) {
+      do this.visit(cursor, scope);
+      while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    }
+  }
+
+  private visitNode(node: Node, scope: Scope): void {
+    const cursor = node.walk();
+    try {
+      this.visit(cursor, scope);
+    } finally {
+      cursor.delete();
+    }
+  }
+
+  private decoratedDefinition(node: Node, scope: Scope): void {
+    const decorators: WrapperReference[] = [];
+    for (const child of node.namedChildren) {
+      if (child.type !== 'decorator') continue;
+      const expression = child.firstNamedChild;
+      if (!expression) continue;
+      const reference = this.wrapperReference(expression);
+      if (reference) decorators.push(reference);
+      // Decorator arguments run at definition time.
+      this.visitNode(expression, scope);
+    }
+    const definition = node.childForFieldName('definition');
+    if (definition?.type === 'function_definition') this.functionDefinition(definition, node, decorators, true, scope);
+    else if (definition?.type === 'class_definition') this.classDefinition(definition, scope);
+  }
+
+  private functionDefinition(node: Node, whole: Node, decorators: WrapperReference[], decorated: boolean, scope: Scope): void {
+    const nameNode = node.childForFieldName('name');
+    const body = node.childForFieldName('body');
+    if (!nameNode) return;
+    const name = nameNode.text;
+    const parameters = node.childForFieldName('parameters');
+    const facts: BodyFacts = { hasValueReturn: false, calls: [] };
+    this.facts.functions.push({
+      name,
+      nameRange: this.relativeRange(nameNode),
+      range: this.relativeRange(whole),
+      moduleLevel: scope.moduleLevel,
+      container: scope.container,
+      decorators,
+      decorated,
+      parameters: parameters ? oneLine(parameters.text) : '()',
+      summary: body ? docstringSummary(body) : undefined,
+      body: facts,
+    });
+    if (parameters) this.visitNode(parameters, scope); // default values run at definition time
+    if (body) this.visitNode(body, { moduleLevel: false, container: name, body: facts, importTime: false });
+  }
+
+  private classDefinition(node: Node, scope: Scope): void {
+    const name = node.childForFieldName('name')?.text;
+    const body = node.childForFieldName('body');
+    const superclasses = node.childForFieldName('superclasses');
+    if (superclasses) this.visitNode(superclasses, scope);
+    if (body) this.visitNode(body, { moduleLevel: false, container: name, importTime: false });
+  }
+
+  private importStatement(node: Node): void {
+    if (node.type === 'import_statement') {
+      // `import covalent`, `import covalent as ct`, `import covalent.executor` (binds `covalent`).
+      for (const name of node.childrenForFieldName('name')) {
+        const dotted = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
+        if (!dotted) continue;
+        const first = dotted.firstNamedChild?.text;
+        if (first !== COVALENT_MODULE) continue;
+        if (name.type === 'aliased_import') {
+          // `import covalent.x as y` binds y to the submodule, not to covalent.
+          const alias = name.childForFieldName('alias')?.text;
+          if (alias && dotted.namedChildCount === 1) this.facts.imports.push({ kind: 'module', alias });
+        } else {
+          this.facts.imports.push({ kind: 'module', alias: COVALENT_MODULE });
+        }
+      }
+      return;
+    }
+    const moduleName = node.childForFieldName('module_name');
+    if (moduleName?.type !== 'dotted_name' || moduleName.text !== COVALENT_MODULE) return;
+    for (const child of node.namedChildren) {
+      if (child.type === 'wildcard_import') this.facts.imports.push({ kind: 'star' });
+    }
+    for (const name of node.childrenForFieldName('name')) {
+      const member = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
+      if (!member) continue;
+      const alias = name.type === 'aliased_import' ? (name.childForFieldName('alias')?.text ?? member.text) : member.text;
+      this.facts.imports.push({ kind: 'member', member: member.text, alias, memberRange: this.relativeRange(member) });
+    }
+  }
+
+  private callSite(node: Node, scope: Scope): void {
+    if (!scope.body && !scope.importTime) return;
+    const callee = node.childForFieldName('function');
+    if (callee?.type !== 'identifier') return;
+    const site: CallSite = { callee: callee.text, range: this.relativeRange(callee) };
+    if (scope.body) scope.body.calls.push(site);
+    else this.facts.moduleCalls.push(site);
+  }
+
+  /** `name = ct.lattice(f)`, `name = ct.lattice(executor=...)(f)`, `name = ct.electron(ct.lattice(f))`. */
+  private assignment(node: Node): void {
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if (left?.type !== 'identifier' || right?.type !== 'call') return;
+    const chain = this.wrapperChain(right);
+    if (!chain) return;
+    const statement = node.parent?.type === 'expression_statement' ? node.parent : node;
+    this.facts.assignments.push({
+      name: left.text,
+      nameRange: this.relativeRange(left),
+      range: this.relativeRange(statement),
+      wrappers: chain.wrappers,
+      wrapped: chain.wrapped,
+    });
+  }
+
+  private wrapperChain(call: Node): { wrappers: WrapperReference[]; wrapped?: string } | undefined {
+    const callee = call.childForFieldName('function');
+    const argumentList = call.childForFieldName('arguments');
+    if (!callee || argumentList?.type !== 'argument_list') return undefined;
+    // `ct.lattice(executor=...)(f)`: the callee is itself a call of the decorator.
+    const reference = this.wrapperReference(callee);
+    if (!reference) return undefined;
+    const wrappedNode = argumentList.namedChildren.find((child) => !NON_POSITIONAL_ARGUMENTS.has(child.type));
+    if (!wrappedNode) return undefined;
+    if (wrappedNode.type === 'identifier') return { wrappers: [reference], wrapped: wrappedNode.text };
+    if (wrappedNode.type === 'lambda') return { wrappers: [reference] };
+    if (wrappedNode.type === 'call') {
+      const inner = this.wrapperChain(wrappedNode);
+      if (inner) return { wrappers: [reference, ...inner.wrappers], wrapped: inner.wrapped };
+    }
+    return undefined;
+  }
+
+  /** `x`, `x.y`, or either called with arguments; anything else names no decorator. */
+  private wrapperReference(expression: Node): WrapperReference | undefined {
+    const text = oneLine(expression.text);
+    const target = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+    if (!target) return undefined;
+    if (target.type === 'identifier') return { shape: 'name', name: target.text, text };
+    if (target.type === 'attribute') {
+      const object = target.childForFieldName('object');
+      const attribute = target.childForFieldName('attribute');
+      if (object?.type === 'identifier' && attribute) {
+        return { shape: 'attribute', object: object.text, attribute: attribute.text, attributeRange: this.relativeRange(attribute), text };
+      }
+    }
+    return undefined;
+  }
+
+  private relativeRange(node: Node): RelativeRange {
+    return { start: this.relative(node.startPosition), end: this.relative(node.endPosition) };
+  }
+
+  private relative(point: Point): RelativePoint {
+    const row = point.row - this.base.row;
+    return { row, column: row === 0 ? point.column - this.base.column : point.column };
+  }
+}
+
+const NON_POSITIONAL_ARGUMENTS = new Set(['keyword_argument', 'list_splat', 'dictionary_splat', 'comment']);
+
+/** Where a line inside `node` (not its first) starts in column 0 with code, if anywhere. */
+function firstStatementStartInside(source: string, node: Node): { index: number; position: Point } | undefined {
+  let row = node.startPosition.row;
+  for (let index = source.indexOf('\n', node.startIndex); index !== -1 && index + 1 < node.endIndex; index = source.indexOf('\n', index + 1)) {
+    row++;
+    if (startsStatement(source.charCodeAt(index + 1))) return { index: index + 1, position: { row, column: 0 } };
+  }
+  return undefined;
+}
+
+const NOT_A_STATEMENT_START = new Set([' ', '\t', '\r', '\n', '\f', '#', ')', ']', '}'].map((char) => char.charCodeAt(0)));
+
+function startsStatement(code: number): boolean {
+  return !Number.isNaN(code) && !NOT_A_STATEMENT_START.has(code);
+}
+
+function docstringSummary(body: Node): string | undefined {
+  const first = body.firstNamedChild;
+  if (first?.type !== 'expression_statement') return undefined;
+  const string = first.firstNamedChild;
+  if (string?.type !== 'string') return undefined;
+  const content = string.namedChildren.find((child) => child.type === 'string_content')?.text ?? '';
+  const line = content
+    .split('\n')
+    .map((part) => part.trim())
+    .find((part) => part.length > 0);
+  return line || undefined;
+}
+
+/** Collapses the whitespace of multi-line source into one readable line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/g, '(').replace(/,\s*\)/g, ')');
+}

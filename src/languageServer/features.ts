@@ -1,0 +1,143 @@
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeLens,
+  Diagnostic,
+  DiagnosticSeverity,
+  DocumentSymbol,
+  Hover,
+  MarkupKind,
+  Position,
+  SymbolKind,
+} from 'vscode-languageserver';
+import type { Node, Tree } from 'web-tree-sitter';
+import { CovalentDiagnostic, CovalentSymbol, DiagnosticSeverityName, DocumentAnalysis, TextRange, TextReplacement } from './detection/types';
+import { LatticeCommands, LatticeTarget } from './protocol';
+
+/** LSP answers built from a document's analysis. Pure: unit-tested without a connection. */
+
+export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
+  return analysis.symbols.map((symbol) => ({
+    name: symbol.name,
+    detail: symbol.kind,
+    kind: symbol.kind === 'electron' ? SymbolKind.Function : SymbolKind.Module,
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+  }));
+}
+
+/** Lattices the bridge can import by name: module-level ones, not sublattices. */
+export function dispatchableLattices(analysis: DocumentAnalysis): CovalentSymbol[] {
+  return analysis.symbols.filter((symbol) => symbol.kind === 'lattice' && symbol.moduleLevel);
+}
+
+export function codeLenses(uri: string, analysis: DocumentAnalysis): CodeLens[] {
+  return dispatchableLattices(analysis).flatMap((symbol) => {
+    const target: LatticeTarget = { uri, lattice: symbol.name };
+    // Lenses sit on the definition's first line (its first decorator).
+    const range = { start: symbol.range.start, end: symbol.range.start };
+    return [
+      { range, command: { title: 'Dispatch', command: LatticeCommands.dispatch, arguments: [target] } },
+      { range, command: { title: 'Dispatch with inputs…', command: LatticeCommands.dispatchWithInputs, arguments: [target] } },
+      { range, command: { title: 'Save without running', command: LatticeCommands.saveWithoutRunning, arguments: [target] } },
+    ];
+  });
+}
+
+const SEVERITIES: Record<DiagnosticSeverityName, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export const DIAGNOSTIC_SOURCE = 'covalent';
+
+export function diagnostics(analysis: DocumentAnalysis): Diagnostic[] {
+  return analysis.diagnostics.map((diagnostic: CovalentDiagnostic) => ({
+    range: diagnostic.range,
+    severity: SEVERITIES[diagnostic.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: diagnostic.code,
+    message: diagnostic.message,
+    data: diagnostic.fix,
+  }));
+}
+
+/** Quick fixes for the diagnostics in the request's context that carry one. */
+export function quickFixes(uri: string, contextDiagnostics: readonly Diagnostic[]): CodeAction[] {
+  return contextDiagnostics
+    .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE && isReplacement(diagnostic.data))
+    .map((diagnostic) => {
+      const fix = diagnostic.data as TextReplacement;
+      return {
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: true,
+        edit: { changes: { [uri]: [{ range: fix.range, newText: fix.newText }] } },
+      };
+    });
+}
+
+function isReplacement(value: unknown): value is TextReplacement {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<TextReplacement>;
+  return typeof candidate.title === 'string' && typeof candidate.newText === 'string' && typeof candidate.range === 'object';
+}
+
+const KIND_DESCRIPTIONS: Record<CovalentSymbol['kind'], string> = {
+  lattice: 'A workflow. The electrons it calls run as tasks on the Covalent server; dispatch it with the CodeLens above its definition.',
+  electron: 'A task. Called inside a lattice, it becomes a node of the workflow graph and runs on its executor.',
+  sublattice: 'A lattice used as an electron: inside another lattice it runs as one task that is itself a workflow.',
+};
+
+/**
+ * Hover on a Covalent symbol's name or decorators, or on a use of a module-level
+ * symbol's name. The hover's range is the name, so a client can tell which
+ * lattice it is about.
+ */
+export function hover(analysis: DocumentAnalysis, tree: Tree, position: Position): Hover | null {
+  const onDefinition = analysis.symbols.find((symbol) => contains(symbol.selectionRange, position) || inDecorators(symbol, position));
+  if (onDefinition) return { contents: { kind: MarkupKind.Markdown, value: describe(onDefinition) }, range: onDefinition.selectionRange };
+  const node = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
+  if (!node || node.type !== 'identifier' || !isNameUse(node)) return null;
+  const symbol = analysis.symbols.find((candidate) => candidate.moduleLevel && candidate.name === node.text);
+  if (!symbol) return null;
+  const range = { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
+  return { contents: { kind: MarkupKind.Markdown, value: describe(symbol) }, range };
+}
+
+export function describe(symbol: CovalentSymbol): string {
+  const lines = [`**Covalent ${symbol.kind}** \`${symbol.name}${symbol.parameters ?? ''}\``, '', KIND_DESCRIPTIONS[symbol.kind]];
+  if (symbol.wrappers.length > 0) {
+    const written = symbol.form === 'decorator' ? symbol.wrappers.map((wrapper) => `@${wrapper}`) : symbol.wrappers;
+    lines.push('', `${symbol.form === 'decorator' ? 'Decorated with' : 'Wrapped by'} \`${written.join(' ')}\``);
+  }
+  if (symbol.kind === 'lattice' && !symbol.moduleLevel) {
+    lines.push('', `Defined inside \`${symbol.container ?? 'a block'}\`: only module-level lattices can be dispatched.`);
+  }
+  if (symbol.summary) lines.push('', symbol.summary);
+  return lines.join('\n');
+}
+
+/** A name being read (`task(x)`, `dispatch(workflow)`), not an attribute or keyword of something else. */
+function isNameUse(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  if (parent.type === 'attribute') return parent.childForFieldName('object')?.equals(node) ?? false;
+  if (parent.type === 'keyword_argument') return parent.childForFieldName('value')?.equals(node) ?? false;
+  return true;
+}
+
+function inDecorators(symbol: CovalentSymbol, position: Position): boolean {
+  return symbol.form === 'decorator' && comparePositions(symbol.range.start, position) <= 0 && position.line < symbol.selectionRange.start.line;
+}
+
+function contains(range: TextRange, position: Position): boolean {
+  return comparePositions(range.start, position) <= 0 && comparePositions(position, range.end) <= 0;
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line - b.line || a.character - b.character;
+}

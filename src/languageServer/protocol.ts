@@ -1,0 +1,36 @@
+/**
+ * What the language server and the extension agree on beyond plain LSP. No
+ * `vscode` import: the server, the client and the tests share it.
+ */
+
+/** Commands the CodeLenses run; their one argument is a `LatticeTarget`. */
+export const LatticeCommands = {
+  dispatch: 'covalent.dispatch',
+  dispatchWithInputs: 'covalent.dispatchWithInputs',
+  saveWithoutRunning: 'covalent.saveWithoutRunning',
+  redispatch: 'covalent.redispatch',
+} as const;
+
+/** The argument of every lattice command: a file URI string and a lattice name as written in it. */
+export interface LatticeTarget {
+  readonly uri: string;
+  readonly lattice: string;
+}
+
+/** Sent by the server when the set of lattices in the workspace changed (no parameters). */
+export const WORKFLOWS_CHANGED_NOTIFICATION = 'covalent/workflowsChanged';
+
+/** `data` of each workspace symbol the server returns. */
+export interface WorkflowSymbolData {
+  readonly detail: 'lattice' | 'sublattice';
+  /** The name's range, where "go to definition" should put the cursor. */
+  readonly selectionRange: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** Only module-level lattices can be dispatched. */
+  readonly moduleLevel: boolean;
+}
+
+/** Options the client passes in `initializationOptions`. */
+export interface ServerOptions {
+  /** Read every Python file of the workspace folders for workspace symbols (default true). */
+  readonly indexWorkspace?: boolean;
+}
