@@ -393,6 +393,9 @@ def _wait_for_result(dispatch_id, address, request_id, poll_ms):
 
 def handle_redispatch(params, request_id):
     _require_covalent()
+    if params.get("isPending"):
+        # is_pending=True starts the saved (disable_run) dispatch itself.
+        return handle_start_saved(params, request_id)
     address = _address(params)
     replace = params.get("replaceElectrons") or {}
     inputs = params.get("args")
@@ -414,10 +417,6 @@ def handle_redispatch(params, request_id):
         "replace_electrons": replace_electrons,
         "reuse_previous_results": bool(params.get("reusePreviousResults")),
     }
-    if params.get("isPending"):
-        options["is_pending"] = True
-    if "is_pending" in options and "is_pending" not in inspect.signature(covalent.redispatch).parameters:
-        raise BridgeError("unsupported", "This Covalent's redispatch has no is_pending; use Run Saved Dispatch.")
     new_id = _sdk_call("Redispatch", lambda: covalent.redispatch(params["dispatchId"], **options)(*args, **kwargs))
     return {"dispatchId": new_id}
 

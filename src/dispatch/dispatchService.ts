@@ -1,0 +1,284 @@
+import * as vscode from 'vscode';
+import type { CancellationToken as RpcCancellationToken } from 'vscode-jsonrpc/node';
+import { BridgeProcess } from '../bridge/bridgeProcess';
+import { BridgeError, BridgeMethod, BridgeMethods, isBridgeError, SyncResult, WorkflowSource } from '../bridge/protocol';
+import type { CovalentContext } from '../context';
+import { chooseInterpreter, InterpreterChoice } from '../interpreter/interpreter';
+import { isDefaultLocalAddress } from '../localServer/localServer';
+import { DispatchOrigin, DispatchStatus, isDispatchStatus } from '../store/types';
+import { InputsMemory } from './inputsMemory';
+
+/** The person dismissed a question: the command ends quietly, nothing dispatched. */
+export class UserCancelled extends Error {
+  constructor() {
+    super('Cancelled.');
+    this.name = 'UserCancelled';
+  }
+}
+
+/** Dispatch runs the workspace's Python code: off in Restricted Mode. */
+export class UntrustedWorkspaceError extends Error {
+  constructor(what: string) {
+    super(
+      `${what} is disabled in Restricted Mode: it runs this workspace's Python code (the workflow file and its interpreter). ` +
+        'Trust the workspace to use it; workflow detection keeps working meanwhile.',
+    );
+    this.name = 'UntrustedWorkspaceError';
+  }
+}
+
+export interface DispatchTarget {
+  readonly uri: vscode.Uri;
+  readonly lattice: string;
+}
+
+export interface DispatchOptions extends DispatchTarget {
+  /** Python call syntax; `undefined`: the inputs last used for this lattice (or none). */
+  readonly args?: string;
+  readonly disableRun?: boolean;
+}
+
+export interface RedispatchOptions {
+  readonly dispatchId: string;
+  readonly uri?: vscode.Uri;
+  /** Task name → electron of `uri` that replaces it. */
+  readonly replaceElectrons: Readonly<Record<string, string>>;
+  readonly reusePreviousResults: boolean;
+  /** Absent or empty: the previous inputs. */
+  readonly args?: string;
+  readonly isPending?: boolean;
+}
+
+/**
+ * Everything the dispatch commands do between the editor and the bridge: the
+ * interpreter for a file, unsaved buffers, remembered inputs, recording each
+ * dispatch in the one store, and turning failures into messages that say what
+ * to do. Commands (src/commands/dispatch.ts) do the asking.
+ */
+export class DispatchService {
+  constructor(private readonly context: CovalentContext) {}
+
+  get inputs(): InputsMemory {
+    return new InputsMemory(this.context.extension.workspaceState);
+  }
+
+  get dispatcherAddress(): string {
+    return this.context.config.dispatcherAddress;
+  }
+
+  requireTrust(what: string): void {
+    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(what);
+  }
+
+  /** A started bridge whose interpreter has Covalent. */
+  async bridgeFor(resource: vscode.Uri | undefined): Promise<{ bridge: BridgeProcess; interpreter: InterpreterChoice }> {
+    const interpreter = await chooseInterpreter(resource, this.context.output);
+    const bridge = this.context.bridges.get(interpreter.path);
+    const info = await bridge.ready;
+    if (!info.covalentVersion) {
+      this.context.output.warn(`covalent cannot be imported by ${info.executable}:\n${info.covalentImportError ?? ''}`);
+      throw new BridgeError(
+        `Covalent is not installed in the interpreter ${interpreter.path} (${describeSource(interpreter)}). ` +
+          'Install it ("Install Covalent" runs pip install covalent in a terminal), or choose an interpreter that has it.',
+        { kind: 'covalentMissing', executable: interpreter.path },
+      );
+    }
+    return { bridge, interpreter };
+  }
+
+  async request<M extends BridgeMethod>(
+    resource: vscode.Uri | undefined,
+    method: M,
+    params: BridgeMethods[M][0],
+    token?: vscode.CancellationToken,
+  ): Promise<BridgeMethods[M][1]> {
+    const { bridge } = await this.bridgeFor(resource);
+    try {
+      return await bridge.request(method, params, token as RpcCancellationToken | undefined);
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  /**
+   * The file as the bridge should import it. Unsaved edits are never dispatched
+   * silently: the `covalent.unsavedFiles` setting says whether to save, to send
+   * the editor's text, or (default) to ask.
+   */
+  async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
+    if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
+    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+    if (!document?.isDirty) return { file: uri.fsPath };
+    let choice = this.context.config.unsavedFiles;
+    if (choice === 'ask') {
+      const save = 'Save and Dispatch';
+      const buffer = "Dispatch the Editor's Text";
+      const answer = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(uri)} has unsaved changes.`,
+        { modal: true, detail: 'Covalent imports the file to dispatch it. Save it first, or dispatch what the editor shows without saving?' },
+        save,
+        buffer,
+      );
+      if (!answer) throw new UserCancelled();
+      choice = answer === save ? 'save' : 'dispatchBuffer';
+    }
+    if (choice === 'save') {
+      if (!(await document.save())) throw new Error(`${vscode.workspace.asRelativePath(uri)} could not be saved; nothing was dispatched.`);
+      return { file: uri.fsPath };
+    }
+    return { file: uri.fsPath, source: document.getText() };
+  }
+
+  async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
+    this.requireTrust(options.disableRun ? 'Saving a dispatch' : 'Dispatching');
+    const fileUri = options.uri.toString();
+    const args = (options.args ?? this.inputs.get(fileUri, options.lattice) ?? '').trim();
+    const source = await this.workflowSource(options.uri);
+    const serverAddress = this.dispatcherAddress;
+    const submittedAt = Date.now();
+    const { dispatchId } = await this.request(
+      options.uri,
+      'dispatch',
+      { ...source, lattice: options.lattice, args, dispatcherAddress: serverAddress, disableRun: options.disableRun },
+      token,
+    );
+    this.context.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
+    await this.inputs.remember(fileUri, options.lattice, args);
+    this.context.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
+    return dispatchId;
+  }
+
+  /** `dispatch_sync`: dispatch, then wait (cancellable) for the result in the server's string form. */
+  async dispatchSync(options: DispatchOptions, token?: vscode.CancellationToken): Promise<SyncResult> {
+    const dispatchId = await this.dispatch(options, token);
+    return this.waitForResult(dispatchId, token);
+  }
+
+  async waitForResult(dispatchId: string, token?: vscode.CancellationToken): Promise<SyncResult> {
+    const origin = this.context.store.get(dispatchId)?.origin;
+    const result = await this.request(
+      origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined,
+      'waitForResult',
+      { dispatchId, dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress, pollIntervalMs: this.context.config.pollIntervalMs },
+      token,
+    );
+    if (isDispatchStatus(result.status)) this.context.store.update(dispatchId, { status: result.status as DispatchStatus });
+    return result;
+  }
+
+  async redispatch(options: RedispatchOptions, token?: vscode.CancellationToken): Promise<string> {
+    this.requireTrust('Redispatching');
+    const parent = this.context.store.get(options.dispatchId)?.origin;
+    const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
+    const args = options.args?.trim() ?? '';
+    const needsFile = Object.keys(options.replaceElectrons).length > 0 || args !== '';
+    if (needsFile && !uri) {
+      throw new Error('Replacing electrons or giving new inputs needs the workflow file: pass `uri` (the dispatch was not made from this editor).');
+    }
+    const source = needsFile && uri ? await this.workflowSource(uri) : {};
+    const serverAddress = parent?.serverAddress ?? this.dispatcherAddress;
+    const submittedAt = Date.now();
+    const { dispatchId } = await this.request(
+      uri,
+      'redispatch',
+      {
+        ...source,
+        dispatchId: options.dispatchId,
+        dispatcherAddress: serverAddress,
+        replaceElectrons: options.replaceElectrons,
+        reusePreviousResults: options.reusePreviousResults,
+        args,
+        isPending: options.isPending,
+      },
+      token,
+    );
+    if (options.isPending) {
+      this.context.store.track(dispatchId, { serverAddress, disableRun: false });
+      this.context.output.info(`Started saved dispatch ${dispatchId}`);
+      return dispatchId;
+    }
+    const origin: DispatchOrigin = {
+      serverAddress,
+      fileUri: uri?.toString() ?? parent?.fileUri,
+      latticeName: parent?.latticeName,
+      inputs: args || parent?.inputs,
+      parentDispatchId: options.dispatchId,
+      submittedAt,
+    };
+    this.context.store.track(dispatchId, origin);
+    if (args && origin.fileUri && origin.latticeName) await this.inputs.remember(origin.fileUri, origin.latticeName, args);
+    const replaced = Object.entries(options.replaceElectrons).map(([task, electron]) => (task === electron ? task : `${task}→${electron}`));
+    this.context.output.info(
+      `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'})`,
+    );
+    return dispatchId;
+  }
+
+  /** Starts a dispatch saved with `disable_run` (`is_pending=True`). */
+  async runSaved(dispatchId: string): Promise<string> {
+    return this.redispatch({ dispatchId, replaceElectrons: {}, reusePreviousResults: false, isPending: true });
+  }
+
+  async cancel(dispatchId: string, taskIds?: readonly number[]): Promise<string> {
+    this.requireTrust('Cancelling through the Python SDK');
+    const origin = this.context.store.get(dispatchId)?.origin;
+    const { message } = await this.request(origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined, 'cancel', {
+      dispatchId,
+      taskIds: taskIds && taskIds.length ? taskIds : undefined,
+      dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress,
+    });
+    this.context.output.info(`Cancel ${dispatchId}${taskIds?.length ? ` tasks ${taskIds.join(', ')}` : ''}: ${message}`);
+    return message;
+  }
+
+  async stopTriggers(dispatchIds: readonly string[]): Promise<string[]> {
+    this.requireTrust('Stopping triggers through the Python SDK');
+    const { stopped } = await this.request(undefined, 'stopTriggers', {
+      dispatchIds,
+      triggersServerAddress: this.context.config.triggersServerAddress,
+    });
+    this.context.output.info(`Stopped the triggers of ${stopped.join(', ')}`);
+    return stopped;
+  }
+
+  /** Adds what to do next to the bridge's own description of a failure. */
+  explain(error: unknown): unknown {
+    if (!isBridgeError(error)) return error;
+    if (error.data.traceback) this.context.output.error(`${error.message}\n${error.data.traceback}`);
+    const address = this.dispatcherAddress;
+    switch (error.kind) {
+      case 'serverUnreachable':
+        return new BridgeError(
+          `The Covalent server at ${address} did not answer; nothing was dispatched. ` +
+            (isDefaultLocalAddress(address) ? 'Start it (Covalent: Start Local Server) ' : 'Check that it runs ') +
+            'or change the covalent.dispatcherAddress setting.',
+          error.data,
+        );
+      case 'sdkError':
+        if (/TypeError: .*(missing \d+ required|required positional argument|unexpected keyword)/.test(error.message)) {
+          return new BridgeError(`${error.message} Give the workflow's inputs (Covalent: Dispatch with Inputs…).`, error.data);
+        }
+        return error;
+      case 'importFailed':
+        return new BridgeError(`${error.message} (the traceback is in the Covalent output); nothing was dispatched.`, error.data);
+      case 'inputSyntax':
+      case 'inputEvaluation':
+      case 'latticeNotFound':
+      case 'notALattice':
+        return new BridgeError(`${error.message} Nothing was dispatched.`, error.data);
+      default:
+        return error;
+    }
+  }
+}
+
+function describeSource(choice: InterpreterChoice): string {
+  switch (choice.source) {
+    case 'python-extension':
+      return 'selected in the Python extension';
+    case 'setting':
+      return 'from the covalent.pythonPath setting';
+    default:
+      return 'the default, as neither the Python extension nor covalent.pythonPath chose one';
+  }
+}

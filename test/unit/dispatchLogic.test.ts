@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import { changedElectrons, normalizeSource, parseReplaceElectrons } from '../../src/dispatch/electronChanges';
+import { InputsMemory, KeyValueStore } from '../../src/dispatch/inputsMemory';
+import { isDefaultLocalAddress, portOf } from '../../src/localServer/localServer';
+
+class MemoryState implements KeyValueStore {
+  private readonly values = new Map<string, unknown>();
+  get<T>(key: string): T | undefined {
+    return this.values.get(key) as T | undefined;
+  }
+  update(key: string, value: unknown): Thenable<void> {
+    this.values.set(key, JSON.parse(JSON.stringify(value)));
+    return Promise.resolve();
+  }
+}
+
+describe('Dispatch logic (pure)', () => {
+  it('compares electron sources the way Covalent stores them (trailing blank lines and spaces do not count)', () => {
+    const stored = new Map([
+      ['task_0', '@ct.electron\ndef task_0(a):\n    return a\n\n\n'],
+      ['task_2', '@ct.electron\ndef task_2(a, b):\n    return a / b\n\n'],
+    ]);
+    const current = [
+      { name: 'task_0', source: '@ct.electron\ndef task_0(a):   \n    return a\n' },
+      { name: 'task_2', source: '@ct.electron\ndef task_2(a, b):\n    return a * b\n' },
+      { name: 'task_new', source: '@ct.electron\ndef task_new(a):\n    return a\n' },
+      { name: 'unreadable', source: null },
+    ];
+    assert.deepStrictEqual(changedElectrons(current, stored), ['task_2']);
+    assert.strictEqual(normalizeSource('a\r\nb  \n\n'), 'a\nb');
+  });
+
+  it('reads replaceElectrons as names, "task=replacement" pairs or an object, and rejects what is not a Python name', () => {
+    assert.deepStrictEqual(parseReplaceElectrons(['task_2']), { task_2: 'task_2' });
+    assert.deepStrictEqual(parseReplaceElectrons(['task_2=task_2_redefined', 'task_1 -> other']), { task_2: 'task_2_redefined', task_1: 'other' });
+    assert.deepStrictEqual(parseReplaceElectrons({ task_2: 'task_2_redefined' }), { task_2: 'task_2_redefined' });
+    assert.deepStrictEqual(parseReplaceElectrons(undefined), {});
+    assert.throws(() => parseReplaceElectrons(['task 2']), /not a Python name/);
+    assert.throws(() => parseReplaceElectrons('task_2'), /list of electron names/);
+    assert.throws(() => parseReplaceElectrons([3]), /electron names/);
+  });
+
+  it('remembers inputs per lattice and file', async () => {
+    const memory = new InputsMemory(new MemoryState());
+    await memory.remember('file:///a.py', 'workflow', '1, 2');
+    await memory.remember('file:///b.py', 'workflow', 'a=3');
+    assert.strictEqual(memory.get('file:///a.py', 'workflow'), '1, 2');
+    assert.strictEqual(memory.get('file:///b.py', 'workflow'), 'a=3');
+    assert.strictEqual(memory.get('file:///a.py', 'other'), undefined);
+    await memory.remember('file:///a.py', 'workflow', '1, 4');
+    assert.strictEqual(memory.get('file:///a.py', 'workflow'), '1, 4');
+  });
+
+  it('offers to start only the default local server', () => {
+    assert.ok(isDefaultLocalAddress('http://localhost:48008'));
+    assert.ok(isDefaultLocalAddress('http://127.0.0.1:48008'));
+    assert.ok(!isDefaultLocalAddress('http://localhost:5000'));
+    assert.ok(!isDefaultLocalAddress('https://covalent.example.com:48008'));
+    assert.ok(!isDefaultLocalAddress('not a url'));
+    assert.strictEqual(portOf('http://localhost:5000'), 5000);
+  });
+});
