@@ -1,0 +1,165 @@
+import * as assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import {
+  CodeLens,
+  CodeLensRequest,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidOpenTextDocumentNotification,
+  DocumentSymbol,
+  DocumentSymbolRequest,
+  FileChangeType,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  WorkspaceSymbol,
+  WorkspaceSymbolRequest,
+} from 'vscode-languageserver-protocol';
+import { repoRoot } from './detectionHelpers';
+
+/**
+ * The language server's contract, spoken over stdio to `dist/server.js` in its
+ * own process, as any LSP client (and the benchmark) does.
+ */
+const SERVER = path.join(repoRoot, 'dist', 'server.js');
+
+interface RunningServer {
+  readonly connection: MessageConnection;
+  readonly process: ChildProcess;
+  readonly diagnostics: Map<string, PublishDiagnosticsParams>;
+  readonly notifications: string[];
+  stop(): void;
+}
+
+async function startServer(workspaceFolder?: string): Promise<RunningServer> {
+  assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const diagnostics = new Map<string, PublishDiagnosticsParams>();
+  const notifications: string[] = [];
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    diagnostics.set(params.uri, params);
+  });
+  connection.onNotification((method: string) => {
+    notifications.push(method);
+  });
+  connection.listen();
+  const folders = workspaceFolder ? [{ uri: pathToFileURL(workspaceFolder).toString(), name: 'workspace' }] : null;
+  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  await connection.sendNotification(InitializedNotification.type, {});
+  return {
+    connection,
+    process: child,
+    diagnostics,
+    notifications,
+    stop: () => {
+      connection.dispose();
+      child.kill();
+    },
+  };
+}
+
+async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Language server over stdio (dist/server.js --stdio)', function () {
+  this.timeout(20000);
+  const seed = fs.readFileSync(path.join(repoRoot, 'examples', 'redispatch_howto.py'), 'utf8');
+  const uri = 'file:///work/redispatch_howto.py';
+  let server: RunningServer;
+
+  before(async () => {
+    server = await startServer();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'python', version: 1, text: seed } });
+  });
+  after(() => server?.stop());
+
+  it('lists each lattice and electron as a document symbol with its kind as detail and the name as selection range', async () => {
+    const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    assert.deepStrictEqual(
+      symbols.map((symbol) => [symbol.name, symbol.detail]),
+      [
+        ['task_0', 'electron'],
+        ['task_1', 'electron'],
+        ['task_2', 'electron'],
+        ['task_2_redefined', 'electron'],
+        ['workflow', 'lattice'],
+      ],
+    );
+    const workflow = symbols[4];
+    const line = seed.split('\n')[workflow.selectionRange.start.line];
+    assert.strictEqual(line.slice(workflow.selectionRange.start.character, workflow.selectionRange.end.character), 'workflow');
+    assert.strictEqual(seed.split('\n')[workflow.range.start.line], '@ct.lattice');
+  });
+
+  it('gives the three dispatch lenses of each module-level lattice, with { uri, lattice } as argument', async () => {
+    const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+    assert.deepStrictEqual(
+      lenses.map((lens) => [lens.command?.title, lens.command?.command, lens.command?.arguments]),
+      [
+        ['Dispatch', 'covalent.dispatch', [{ uri, lattice: 'workflow' }]],
+        ['Dispatch with inputs…', 'covalent.dispatchWithInputs', [{ uri, lattice: 'workflow' }]],
+        ['Save without running', 'covalent.saveWithoutRunning', [{ uri, lattice: 'workflow' }]],
+      ],
+    );
+  });
+
+  it('follows incremental changes: a misspelt decorator loses the lens and gets an error diagnostic', async () => {
+    const line = seed.split('\n').indexOf('@ct.lattice');
+    await server.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line, character: 4 }, end: { line, character: 11 } }, text: 'latice' }],
+    });
+    const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
+    assert.deepStrictEqual(lenses, []);
+    const published = await waitFor(() => {
+      const params = server.diagnostics.get(uri);
+      return params?.version === 2 ? params : undefined;
+    }, 'diagnostics of version 2');
+    assert.deepStrictEqual(
+      published.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.range.start]),
+      [['misspelt-decorator', 1, { line, character: 4 }]],
+    );
+  });
+
+  it('indexes the workspace folder for workspace symbols and announces file changes', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-detection-'));
+    const workspace = await startServer(folder);
+    try {
+      fs.writeFileSync(path.join(folder, 'seed.py'), seed);
+      fs.mkdirSync(path.join(folder, 'node_modules'));
+      fs.writeFileSync(path.join(folder, 'node_modules', 'ignored.py'), seed);
+      const fileUri = pathToFileURL(path.join(folder, 'seed.py')).toString();
+      await workspace.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri, type: FileChangeType.Created }] });
+      const symbols = await waitFor(async () => {
+        const found = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as WorkspaceSymbol[];
+        return found.length > 0 ? found : undefined;
+      }, 'workspace symbols');
+      assert.deepStrictEqual(
+        symbols.map((symbol) => [symbol.name, 'uri' in symbol.location ? symbol.location.uri : '', (symbol.data as { detail: string }).detail]),
+        [['workflow', fileUri, 'lattice']],
+      );
+      await waitFor(() => (workspace.notifications.includes('covalent/workflowsChanged') ? true : undefined), 'covalent/workflowsChanged');
+      const filtered = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'wkf' })) as WorkspaceSymbol[];
+      assert.strictEqual(filtered.length, 1);
+      const none = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'task' })) as WorkspaceSymbol[];
+      assert.strictEqual(none.length, 0, 'electrons are not workflows');
+    } finally {
+      workspace.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
