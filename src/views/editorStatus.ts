@@ -202,13 +202,21 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
     const file = document.uri.toString();
     if (!this.hasDispatches(document.uri)) return [];
     const lenses: vscode.CodeLens[] = [];
-    for (const symbol of await this.symbols(document)) {
-      if (symbol.kind !== 'lattice') continue;
-      const last = this.store.forLattice(file, symbol.name)[0];
+    const symbols = await this.symbols(document);
+    const lattices = new Map(symbols.filter((symbol) => symbol.kind === 'lattice').map((symbol) => [symbol.name, symbol.selectionRange]));
+    // Lattices this editor dispatched that the language server has not reported (yet): find their `def`.
+    for (const dispatch of this.store.all()) {
+      const name = dispatch.origin?.fileUri === file ? dispatch.origin.latticeName : undefined;
+      if (!name || lattices.has(name)) continue;
+      const range = definitionRange(document, name);
+      if (range) lattices.set(name, range);
+    }
+    for (const [name, range] of lattices) {
+      const last = this.store.forLattice(file, name)[0];
       if (!last) continue;
       const runtime = formatDuration(dispatchRuntime(last));
       lenses.push(
-        new vscode.CodeLens(symbol.selectionRange, {
+        new vscode.CodeLens(range, {
           title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
           tooltip: `Dispatch ${last.dispatchId}: open its result`,
           command: 'covalent.openResult',
@@ -268,11 +276,15 @@ function flattenSymbols(found: readonly (vscode.DocumentSymbol | vscode.SymbolIn
  */
 function electronRange(document: vscode.TextDocument, symbols: WorkflowSymbol[], taskName: string): vscode.Range | undefined {
   const symbol = symbols.find((candidate) => candidate.kind !== 'lattice' && candidate.name === taskName);
-  if (symbol) return symbol.selectionRange;
-  const match = new RegExp(`^\\s*(?:async\\s+)?def\\s+(${escapeRegExp(taskName)})\\s*\\(`, 'm').exec(document.getText());
+  return symbol?.selectionRange ?? definitionRange(document, taskName);
+}
+
+/** The name in `def name(` at the start of a line: where a function the server named is defined. */
+function definitionRange(document: vscode.TextDocument, name: string): vscode.Range | undefined {
+  const match = new RegExp(`^\\s*(?:async\\s+)?def\\s+(${escapeRegExp(name)})\\s*\\(`, 'm').exec(document.getText());
   if (!match) return undefined;
   const start = document.positionAt(match.index + match[0].indexOf(match[1]));
-  return new vscode.Range(start, start.translate(0, taskName.length));
+  return new vscode.Range(start, start.translate(0, name.length));
 }
 
 function diagnosticMessage(taskName: string, dispatchId: string, text: string): string {

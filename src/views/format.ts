@@ -58,7 +58,8 @@ export function formatAge(since: number | undefined, now = Date.now()): string {
 
 /** Wall time of a dispatch: until now while it runs. */
 export function dispatchRuntime(dispatch: DispatchState, now = Date.now()): number | undefined {
-  const start = dispatch.startedAt ?? (isRunning(dispatch.status) ? dispatch.createdAt : undefined);
+  // The dispatcher API gives no start time; creation is the closest it says.
+  const start = dispatch.startedAt ?? dispatch.createdAt;
   if (start === undefined) return undefined;
   const end = dispatch.completedAt ?? (isTerminal(dispatch.status) ? dispatch.updatedAt : now);
   return end === undefined ? undefined : Math.max(0, end - start);

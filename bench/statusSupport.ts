@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawn } from 'child_process';
+
+/**
+ * What the status benchmarks share: a real Covalent server of their own (the
+ * test harness's `CovalentServer`, isolated home, free port), the venv Python to
+ * dispatch with, and small statistics.
+ */
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const python = process.env.COVALENT_BENCH_PYTHON ?? path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
+export const examples = path.join(repoRoot, 'examples');
+
+interface HarnessServer {
+  readonly address: string;
+  readonly env: NodeJS.ProcessEnv;
+  start(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  killProcessGroup(): void;
+}
+
+export async function startServer(name: string): Promise<HarnessServer> {
+  const { CovalentServer } = require(path.join(repoRoot, 'test', 'harness', 'covalentServer.js')) as {
+    CovalentServer: { create(options: { python: string; home: string }): Promise<HarnessServer> };
+  };
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `covalent-bench-${name}-`));
+  const server = await CovalentServer.create({ python, home });
+  await server.start();
+  const stop = () => server.killProcessGroup();
+  process.once('exit', stop);
+  return server;
+}
+
+/**
+ * Runs a Python script with Covalent against `server`; calls `onLine` for each
+ * line it prints (flushed), resolves when it exits.
+ */
+export function runPython(server: HarnessServer, script: string, args: string[], onLine: (line: string) => void = () => undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, ['-u', '-c', script, server.address, ...args], {
+      cwd: examples,
+      env: { ...server.env, PYTHONPATH: examples },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        onLine(buffered.slice(0, newline).trim());
+        buffered = buffered.slice(newline + 1);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`python exited with ${code}: ${stderr.slice(-2000)}`))));
+  });
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}

@@ -1,0 +1,214 @@
+import * as assert from 'assert';
+import * as http from 'http';
+import * as path from 'path';
+import { execFile } from 'child_process';
+import { promisify } from 'util';
+import * as vscode from 'vscode';
+import type { CovalentExtensionApi } from '../../src/extension';
+import type { DispatchTreeNode } from '../../src/views/dispatchesTree';
+import type { LiveStatusViews } from '../../src/views/liveStatusViews';
+import { testEnvironment } from './support/env';
+import { dispatchStatus, getJson, waitForTerminalStatus } from './support/covalentRest';
+
+const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
+const run = promisify(execFile);
+
+interface HarnessServer {
+  stop(): Promise<void>;
+  start(timeoutMs?: number): Promise<void>;
+}
+
+async function liveStatus(): Promise<{ api: CovalentExtensionApi; views: LiveStatusViews }> {
+  const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  const api = await extension.activate();
+  const views = api.context.liveStatus;
+  assert.ok(views, 'activate() starts live status');
+  return { api, views };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000, stepMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
+
+/** Dispatches with the SDK in the environment's Python, as a user's terminal would. */
+async function dispatchWithPython(env: ReturnType<typeof testEnvironment>, module: string, lattice: string, args: string): Promise<string> {
+  const script = ['import sys, covalent as ct', `from ${module} import ${lattice}`, `print(ct.dispatch(${lattice}, dispatcher_addr=sys.argv[1])(${args}))`].join('\n');
+  const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
+    cwd: env.workspaceFolder,
+    env: { ...process.env, PYTHONPATH: env.workspaceFolder },
+    timeout: 60000,
+  });
+  const dispatchId = stdout.trim().split('\n').pop() ?? '';
+  assert.match(dispatchId, /^[0-9a-f-]{36}$/, `a dispatch id, got: ${stdout}`);
+  return dispatchId;
+}
+
+function dispatchRow(views: LiveStatusViews, dispatchId: string): DispatchTreeNode | undefined {
+  return views.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === dispatchId);
+}
+
+function iconId(item: vscode.TreeItem): string | undefined {
+  return item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+}
+
+describe('Live status: the Dispatches tree, status bar and editor against the real server', function () {
+  this.timeout(180000);
+  const env = testEnvironment();
+
+  before(async () => {
+    await liveStatus();
+    // The tree is visible, as when someone opens the Covalent view.
+    await vscode.commands.executeCommand('covalent.dispatches.focus');
+  });
+
+  it('shows a dispatch made outside the editor in the tree within 2 s, runs it to COMPLETED, and lists its tasks with durations', async () => {
+    const { views } = await liveStatus();
+    await waitFor('the server to be online', () => views.live.store.connection === 'online');
+    const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '1, 2');
+    const dispatchedAt = Date.now();
+    const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId), 10000, 20);
+    const appearedAfter = Date.now() - dispatchedAt;
+    assert.ok(appearedAfter <= 2000, `the dispatch appeared in the tree after ${appearedAfter} ms`);
+
+    const finished = await waitFor('COMPLETED in the tree', () => {
+      const item = views.tree.getTreeItem(row);
+      return iconId(item) === 'pass' ? item : undefined;
+    });
+    assert.strictEqual(await dispatchStatus(env.serverAddress, dispatchId), 'COMPLETED', 'the server agrees');
+    assert.strictEqual(finished.label, 'workflow');
+    assert.match(String(finished.description), /^7\/7 tasks · [\d.]+ (ms|s)/, `description: ${finished.description}`);
+    assert.strictEqual(finished.contextValue, 'dispatch.finished');
+
+    const taskRows = await views.tree.getChildren(row);
+    const tasks = taskRows.map((node) => views.tree.getTreeItem(node));
+    const graph = await getJson<{ graph: { nodes: { name: string }[] } }>(`${env.serverAddress}/api/v1/dispatches/${dispatchId}/graph`);
+    const serverTasks = graph.graph.nodes.map((node) => node.name).filter((name) => !name.startsWith(':'));
+    assert.deepStrictEqual(tasks.map((item) => item.label).sort(), serverTasks.sort());
+    assert.ok(serverTasks.includes('task_0'));
+    for (const item of tasks) {
+      assert.strictEqual(iconId(item), 'pass', `${item.label} completed`);
+      assert.match(String(item.description), /^completed · [\d.]+ (ms|s)$/, `${item.label}: ${item.description}`);
+    }
+  });
+
+  it('shows the failing example FAILED in the tree, its error in Problems at the electron, and its status on the lattice', async () => {
+    const { api, views } = await liveStatus();
+    const file = vscode.Uri.file(path.join(env.workspaceFolder, 'failing_workflow.py'));
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const dispatchId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3]');
+    // What the Dispatch command records for a dispatch it makes.
+    api.context.store.track(dispatchId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, inputs: '[1, 2, 3]', submittedAt: Date.now() });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'FAILED');
+
+    const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId));
+    await waitFor('FAILED in the tree', () => iconId(views.tree.getTreeItem(row)) === 'error');
+    const taskItems = (await views.tree.getChildren(row)).map((node) => views.tree.getTreeItem(node));
+    const divide = taskItems.find((item) => item.label === 'divide');
+    assert.ok(divide, 'divide is a task');
+    assert.strictEqual(iconId(divide), 'error');
+
+    const divideLine = document.getText().split('\n').findIndex((line) => line.startsWith('def divide('));
+    const diagnostic = await waitFor('a Covalent diagnostic', () =>
+      vscode.languages.getDiagnostics(file).find((candidate) => candidate.source === 'Covalent'),
+    );
+    assert.strictEqual(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(diagnostic.range.start.line, divideLine, 'at the electron that raised');
+    assert.match(diagnostic.message, /^divide failed in dispatch [0-9a-f-]{36}: ZeroDivisionError: cannot divide 3 values by zero/);
+    assert.match(diagnostic.message, /Traceback \(most recent call last\)/, 'the traceback is in the message');
+
+    const lenses = await waitFor('the status lens', async () => {
+      const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file)) ?? [];
+      return found.filter((lens) => lens.command?.title.includes('last dispatch')).length ? found : undefined;
+    });
+    const status = lenses.find((lens) => lens.command?.title.includes('last dispatch'));
+    assert.match(status?.command?.title ?? '', /last dispatch failed · [\d.]+ (ms|s)/);
+    assert.deepStrictEqual(status?.command?.arguments, [{ dispatchId }]);
+
+    // A later successful dispatch of the same lattice clears the diagnostic.
+    const fixedId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3], by=2');
+    api.context.store.track(fixedId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, submittedAt: Date.now() });
+    await waitFor('the diagnostic to clear', () => !vscode.languages.getDiagnostics(file).some((candidate) => candidate.source === 'Covalent'));
+    assert.strictEqual(await dispatchStatus(env.serverAddress, fixedId), 'COMPLETED');
+  });
+
+  it('turns the status bar offline within 2 s of the server stopping and back within 5 s of it starting, losing nothing', async () => {
+    const { api, views } = await liveStatus();
+    await waitFor('online', () => views.statusBar.item.text.startsWith('$(server) Covalent'));
+    const rowsBefore = views.tree.rootNodes().filter((node) => node.kind === 'dispatch').map((node) => (node.kind === 'dispatch' ? node.dispatchId : ''));
+    assert.ok(rowsBefore.length >= 2, 'the earlier tests left dispatches in the tree');
+    const { CovalentServer } = require(path.join(env.repoRoot, 'test/harness/covalentServer.js')) as {
+      CovalentServer: new (options: { python: string; home: string; port: number }) => HarnessServer;
+    };
+    const server = new CovalentServer({ python: env.python, home: env.serverHome, port: env.serverPort });
+
+    await server.stop();
+    let running = false;
+    let startedAt = 0;
+    try {
+      const stoppedAt = Date.now();
+      await waitFor('the status bar to show offline', () => views.statusBar.item.text.includes('offline'), 10000, 20);
+      const offlineAfter = Date.now() - stoppedAt;
+      assert.ok(offlineAfter <= 2000, `offline shown ${offlineAfter} ms after the server stopped`);
+      assert.strictEqual(api.context.store.connection, 'offline');
+      const message = await waitFor('the tree to say why', () => views.tree.view.message, 2000);
+      assert.match(message, /cannot be reached|did not answer/);
+      assert.ok(views.tree.rootNodes().length >= rowsBefore.length, 'the rows stay while offline');
+    } finally {
+      await server.start();
+      running = true;
+      startedAt = Date.now();
+    }
+    assert.ok(running);
+    await waitFor('the status bar to recover', () => views.statusBar.item.text.startsWith('$(server) Covalent'), 15000, 20);
+    const onlineAfter = Date.now() - startedAt;
+    assert.ok(onlineAfter <= 5000, `online again ${onlineAfter} ms after the server answered`);
+    assert.strictEqual(views.tree.view.message, undefined, 'the error message is gone');
+    const rowsAfter = views.tree.rootNodes().map((node) => (node.kind === 'dispatch' ? node.dispatchId : ''));
+    for (const id of rowsBefore) assert.ok(rowsAfter.includes(id), `dispatch ${id} is still in the tree`);
+
+    // And it keeps working: a new dispatch after the restart is followed to the end.
+    const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '3, 4');
+    const row = await waitFor('the new dispatch in the tree', () => dispatchRow(views, dispatchId), 10000);
+    await waitFor('COMPLETED after the restart', () => iconId(views.tree.getTreeItem(row)) === 'pass');
+  });
+
+  it('answers a server that sends garbage with a clear message, keeps the tree, and recovers when pointed back', async () => {
+    const { api, views } = await liveStatus();
+    const ownDispatches = views.tree.rootNodes().filter((node) => node.kind === 'dispatch' && api.context.store.get(node.dispatchId)?.origin);
+    assert.ok(ownDispatches.length > 0);
+    // Not a stand-in for Covalent: a bad server, answering HTML to everything.
+    const garbage = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body>It works!</body></html>');
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    const port = (garbage.address() as { port: number }).port;
+    const settings = vscode.workspace.getConfiguration('covalent');
+    try {
+      await settings.update('dispatcherAddress', `http://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+      await waitFor('the status bar to show the bad server', () => views.statusBar.item.text.includes('offline'), 10000);
+      const message = await waitFor('the tree message', () => views.tree.view.message, 10000);
+      assert.match(message, /not what a Covalent 0\.240 server sends/);
+      assert.match(message, /expected JSON, got HTML/);
+      assert.match(message, /covalent\.dispatcherAddress/);
+      // The tree still lists what the editor dispatched, and every row still renders.
+      const rows = views.tree.rootNodes();
+      for (const own of ownDispatches) assert.ok(rows.includes(own));
+      for (const row of rows) assert.ok(views.tree.getTreeItem(row).label);
+    } finally {
+      await settings.update('dispatcherAddress', env.serverAddress, vscode.ConfigurationTarget.Global);
+      garbage.close();
+    }
+    await waitFor('online again', () => views.statusBar.item.text.startsWith('$(server) Covalent'), 10000);
+    await waitFor('the server list back in the tree', () => views.tree.rootNodes().length > ownDispatches.length, 10000);
+    assert.strictEqual(views.tree.view.message, undefined);
+  });
+});

@@ -1,0 +1,182 @@
+import * as assert from 'assert';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { CovalentClient } from '../../src/covalent/client';
+import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
+import { parseServerTime } from '../../src/covalent/validate';
+
+type Handler = (request: http.IncomingMessage, url: URL) => { status?: number; type?: string; body: string } | 'hang';
+
+/** A local HTTP server whose answers each test chooses (a fake of the network, for pure client logic). */
+async function fakeServer(handler: Handler): Promise<{ address: string; requests: { url: URL; headers: http.IncomingHttpHeaders }[]; close(): Promise<void> }> {
+  const requests: { url: URL; headers: http.IncomingHttpHeaders }[] = [];
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    requests.push({ url, headers: request.headers });
+    const answer = handler(request, url);
+    if (answer === 'hang') return;
+    response.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'application/json' });
+    response.end(answer.body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    address: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const json = (value: unknown) => ({ body: JSON.stringify(value) });
+
+describe('CovalentClient', () => {
+  it('asks for many statuses in one request and reads them', async () => {
+    const server = await fakeServer((_request, url) =>
+      json({ dispatches: url.searchParams.getAll('dispatch_id').map((id) => ({ dispatch_id: id, status: 'RUNNING' })), metadata: { count: 2 } }),
+    );
+    try {
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 });
+      const statuses = await client.statuses(['a', 'b']);
+      assert.deepStrictEqual([...statuses], [['a', 'RUNNING'], ['b', 'RUNNING']]);
+      assert.strictEqual(server.requests.length, 1);
+      const url = server.requests[0].url;
+      assert.strictEqual(url.pathname, '/api/v2/dispatches');
+      assert.deepStrictEqual(url.searchParams.getAll('dispatch_id'), ['a', 'b']);
+      assert.strictEqual(url.searchParams.get('status_only'), 'true');
+      assert.strictEqual(url.searchParams.get('count'), '2', 'count covers every id (the server defaults to 10)');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends the token as a bearer header only when there is one', async () => {
+    const server = await fakeServer(() => json({ dispatches: [], metadata: { count: 0 } }));
+    try {
+      await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000, token: async () => 's3cret' }).ping();
+      await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).ping();
+      assert.strictEqual(server.requests[0].headers.authorization, 'Bearer s3cret');
+      assert.strictEqual(server.requests[1].headers.authorization, undefined);
+      assert.ok(!server.requests[0].url.search.includes('s3cret'), 'never in the URL');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects HTML with an InvalidResponseError that says what came back', async () => {
+    const server = await fakeServer(() => ({ type: 'text/html', body: '<html><body>It works!</body></html>' }));
+    try {
+      const error = await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).ping().then(
+        () => assert.fail('accepted HTML'),
+        (caught: unknown) => caught,
+      );
+      assert.ok(error instanceof InvalidResponseError);
+      assert.match(error.message, /expected JSON, got HTML: <html><body>It works!/);
+      assert.match(error.message, /covalent\.dispatcherAddress/);
+      assert.ok(!meansOffline(error));
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('rejects JSON of the wrong shape naming the field', async () => {
+    const server = await fakeServer(() => json({ dispatches: [{ dispatch_id: 'a', status: 'SLEEPING' }], metadata: { count: 1 } }));
+    try {
+      await assert.rejects(new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).statuses(['a']), (error: unknown) => {
+        assert.ok(error instanceof InvalidResponseError);
+        assert.match(error.message, /dispatches\[0\]\.status should be a Covalent status, got "SLEEPING"/);
+        return true;
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('turns 4xx/5xx into HttpStatusError with the server detail', async () => {
+    const server = await fakeServer(() => ({ status: 404, body: JSON.stringify({ detail: 'The requested dispatch ID x was not found.' }) }));
+    try {
+      await assert.rejects(new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).graph('x'), (error: unknown) => {
+        assert.ok(error instanceof HttpStatusError);
+        assert.strictEqual(error.status, 404);
+        assert.match(error.message, /answered 404: The requested dispatch ID x was not found\. for \/api\/v1\/dispatches\/x\/graph/);
+        return true;
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('times out a server that never answers, and reports a closed port as unreachable', async () => {
+    const server = await fakeServer(() => 'hang');
+    const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 300 });
+    await assert.rejects(client.ping(), (error: unknown) => error instanceof ServerTimeoutError && meansOffline(error));
+    await server.close();
+    await assert.rejects(client.ping(), (error: unknown) => {
+      assert.ok(error instanceof ServerUnreachableError, String(error));
+      assert.match(error.message, /cannot be reached \(ECONNREFUSED\)/);
+      return true;
+    });
+  });
+
+  it('maps the graph to tasks by node id, links included, and marks reused tasks', async () => {
+    const server = await fakeServer(() =>
+      json({
+        dispatch_id: 'd',
+        graph: {
+          nodes: [
+            { id: 11, name: 'add', node_id: 0, started_at: '2026-01-01 10:00:00.5', completed_at: '2026-01-01 10:00:01', status: 'COMPLETED', type: 'function', executor_label: 'dask', sublattice_dispatch_id: null },
+            { id: 12, name: ':parameter:1', node_id: 1, started_at: '2026-01-01 10:00:00', completed_at: '2026-01-01 10:00:00', status: 'COMPLETED', type: 'parameter', executor_label: 'dask', sublattice_dispatch_id: null },
+            { id: 13, name: 'again', node_id: 2, started_at: '2026-01-01 10:00:02', completed_at: '2026-01-01 10:00:02', status: 'COMPLETED', type: 'function', executor_label: 'dask', sublattice_dispatch_id: null },
+          ],
+          links: [{ edge_name: 'x', parameter_type: 'arg', target: 11, source: 12, arg_index: 0 }],
+        },
+      }),
+    );
+    try {
+      const graph = await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).graph('d');
+      assert.deepStrictEqual(graph.edges, [{ source: 1, target: 0, label: 'x' }]);
+      assert.strictEqual(graph.tasks[0].completedAt! - graph.tasks[0].startedAt!, 500);
+      assert.deepStrictEqual(graph.tasks.map((task) => task.reused), [false, false, true]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('lists newest first from the dispatcher API without sublattice dispatches, and searches through the UI API', async () => {
+    const server = await fakeServer((_request, url) =>
+      url.pathname === '/api/v2/dispatches'
+        ? json({
+            dispatches: [
+              { dispatch_id: 'new', root_dispatch_id: 'new', status: 'NEW_OBJECT', name: 'wf', created_at: '2026-01-01T10:00:02' },
+              { dispatch_id: 'sub', root_dispatch_id: 'old', status: 'COMPLETED', name: 'inner' },
+              { dispatch_id: 'old', root_dispatch_id: 'old', status: 'COMPLETED', name: 'wf' },
+            ],
+            metadata: { count: 3 },
+          })
+        : json({ items: [{ dispatch_id: 'old', lattice_name: 'wf', status: 'COMPLETED', started_at: null }], total_count: 1 }),
+    );
+    try {
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 });
+      const page = await client.list({ offset: 0, count: 3 });
+      assert.deepStrictEqual(page.dispatches.map((dispatch) => dispatch.dispatchId), ['new', 'old']);
+      assert.strictEqual(page.hasMore, true, 'a full page may have more after it');
+      assert.strictEqual(server.requests[0].url.searchParams.get('latest'), 'true');
+      const found = await client.list({ offset: 0, count: 50, search: 'wf', status: 'COMPLETED' });
+      assert.deepStrictEqual(found, { total: 1, hasMore: false, dispatches: [{ dispatchId: 'old', name: 'wf', status: 'COMPLETED', totalTasks: undefined, completedTasks: undefined, startedAt: undefined, completedAt: undefined, updatedAt: undefined }] });
+      assert.strictEqual(server.requests[1].url.pathname, '/api/v1/dispatches/list');
+      assert.strictEqual(server.requests[1].url.searchParams.get('status_filter'), 'COMPLETED');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads server times as UTC whether or not they carry a zone', () => {
+    assert.strictEqual(parseServerTime('2026-01-01T00:00:00'), Date.UTC(2026, 0, 1));
+    assert.strictEqual(parseServerTime('2026-01-01 00:00:00.250'), Date.UTC(2026, 0, 1) + 250);
+    assert.strictEqual(parseServerTime('2026-01-01T01:00:00+01:00'), Date.UTC(2026, 0, 1));
+    assert.strictEqual(parseServerTime('yesterday'), undefined);
+  });
+});
