@@ -52,6 +52,8 @@ const builds = [
     entryPoints: existing([
       { in: 'src/extension.ts', out: 'extension' },
       { in: 'src/languageServer/server.ts', out: 'server' },
+      // ELK for the result panel's graph, in a worker thread (src/webview/layoutService.ts).
+      { in: 'src/webview/layoutWorker.ts', out: 'layoutWorker' },
     ]),
     outdir,
   },

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import { CovalentContext } from './context';
 import { registerCommands } from './commands';
+import { ResultPanels, resultPanels } from './webview/resultPanel';
 import { LiveStatusViews } from './views/liveStatusViews';
 
 /** What `activate` returns: other extensions and the integration tests read it. */
 export interface CovalentExtensionApi {
   readonly context: CovalentContext;
+  /** The result panels (one per dispatch); tests probe what their webviews drew. */
+  readonly resultPanels: ResultPanels;
 }
 
 let activeContext: CovalentContext | undefined;
@@ -17,7 +20,9 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   registerCommands(context);
   context.liveStatus = context.register(new LiveStatusViews(context));
   context.output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
-  return { context };
+  // Created now so a panel left open is restored after a window reload.
+  const panels = resultPanels(context);
+  return { context, resultPanels: panels };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,19 @@
+import { parentPort } from 'worker_threads';
+import { layoutGraph, LayoutInput } from './layout';
+
+/**
+ * Worker thread that runs ELK for the result panel (bundled to dist/layoutWorker.js).
+ * ELK needs seconds for thousands of tasks; here that time does not block the
+ * extension host, which other extensions share.
+ */
+interface LayoutRequest {
+  readonly requestId: number;
+  readonly input: LayoutInput;
+}
+
+parentPort?.on('message', (request: LayoutRequest) => {
+  layoutGraph(request.input).then(
+    (layout) => parentPort?.postMessage({ requestId: request.requestId, layout }),
+    (error: unknown) => parentPort?.postMessage({ requestId: request.requestId, error: error instanceof Error ? error.message : String(error) }),
+  );
+});

@@ -1,0 +1,235 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFile } from 'child_process';
+import { promisify } from 'util';
+import * as vscode from 'vscode';
+import type { CovalentExtensionApi } from '../../src/extension';
+import type { RenderReport } from '../../src/webview/protocol';
+import type { ResultPanel } from '../../src/webview/resultPanel';
+import { testEnvironment } from './support/env';
+import { getJson, waitForTerminalStatus } from './support/covalentRest';
+
+const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
+const run = promisify(execFile);
+
+interface ServerGraph {
+  graph: {
+    nodes: { id: number; node_id: number; name: string; status: string; type: string; started_at: string | null; completed_at: string | null }[];
+    links: { source: number; target: number; edge_name: string }[];
+  };
+}
+
+/** Runs Python in the workspace with the venv; the workflow modules are pickled by value so the server's workers need not import them. */
+async function python(env: ReturnType<typeof testEnvironment>, lines: string[]): Promise<string> {
+  const script = ['import sys, cloudpickle, covalent as ct', ...lines].join('\n');
+  const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
+    cwd: env.workspaceFolder,
+    env: { ...process.env, PYTHONPATH: env.workspaceFolder },
+    timeout: 90000,
+  });
+  return stdout.trim().split('\n').pop() ?? '';
+}
+
+/** The server's own graph, read directly: what the panel must show. */
+async function serverGraph(server: string, dispatchId: string) {
+  const body = await getJson<ServerGraph>(`${server}/api/v1/dispatches/${dispatchId}/graph`);
+  const nodeIdOf = new Map(body.graph.nodes.map((node) => [node.id, node.node_id]));
+  return {
+    nodes: body.graph.nodes.map((node) => ({ nodeId: node.node_id, name: node.name, status: node.status, kind: node.type, reusedOnServer: node.type !== 'parameter' && node.started_at !== null && node.started_at === node.completed_at })),
+    edges: body.graph.links.map((link) => `${nodeIdOf.get(link.source)}>${nodeIdOf.get(link.target)}`).sort(),
+  };
+}
+
+/** Asks the webview what it drew until `accept` holds (the poller and the webview run on their own). */
+async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RenderReport | undefined;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await panel.probe(5000);
+      if (accept(last)) return last;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${lastError ?? ''}`);
+}
+
+describe('Result panel: the webview draws a real dispatch', function () {
+  this.timeout(180000);
+  const env = testEnvironment();
+  let api: CovalentExtensionApi;
+  let dispatchId: string;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+    dispatchId = await python(env, [
+      'import redispatch_howto',
+      'cloudpickle.register_pickle_by_value(redispatch_howto)',
+      'print(ct.dispatch(redispatch_howto.workflow, dispatcher_addr=sys.argv[1])(1, 2))',
+    ]);
+    assert.match(dispatchId, /^[0-9a-f-]{36}$/);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
+  });
+
+  after(() => {
+    for (const panel of api.resultPanels.all()) panel.close();
+  });
+
+  it('shows the seed workflow’s nodes, edges and statuses as the server has them', async () => {
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
+    const panel = api.resultPanels.get(dispatchId);
+    assert.ok(panel, 'covalent.openResult opened a panel for the dispatch');
+    const expected = await serverGraph(env.serverAddress, dispatchId);
+    const report = await probeUntil(
+      panel,
+      (drawn) => drawn.nodes.length === expected.nodes.length && drawn.nodes.every((node) => node.status === 'COMPLETED'),
+      'every task COMPLETED',
+    );
+    const drawnNodes = [...report.nodes].sort((a, b) => a.nodeId - b.nodeId).map(({ nodeId, name, status, kind }) => ({ nodeId, name, status, kind }));
+    const serverNodes = [...expected.nodes].sort((a, b) => a.nodeId - b.nodeId).map(({ nodeId, name, status, kind }) => ({ nodeId, name, status, kind }));
+    assert.deepStrictEqual(drawnNodes, serverNodes);
+    assert.deepStrictEqual(report.edges.map((edge) => `${edge.source}>${edge.target}`).sort(), expected.edges);
+    assert.ok(report.nodes.some((node) => node.name === 'task_0') && report.nodes.some((node) => node.kind === 'parameter'), 'tasks and parameters are drawn');
+    assert.ok(report.nodes.every((node) => !node.reused), 'a first dispatch reuses nothing');
+    assert.match(report.header, /workflow/);
+    assert.match(report.header, /COMPLETED/);
+    assert.ok(report.header.includes(dispatchId), 'the header shows the dispatch id');
+    assert.strictEqual(report.injectedScriptRan, false);
+  });
+
+  it('focuses the open panel instead of opening a second one', async () => {
+    const before = api.resultPanels.all().length;
+    const first = api.resultPanels.get(dispatchId);
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
+    assert.strictEqual(api.resultPanels.all().length, before);
+    assert.strictEqual(api.resultPanels.get(dispatchId), first);
+    assert.ok(first?.webviewPanel.active, 'the panel is the active editor');
+  });
+
+  it('shows a selected task’s inputs, result and source, and the workflow’s timeline', async () => {
+    const panel = api.resultPanels.get(dispatchId);
+    assert.ok(panel);
+    const expected = await serverGraph(env.serverAddress, dispatchId);
+    const task1 = expected.nodes.find((node) => node.name === 'task_1');
+    assert.ok(task1);
+    panel.select(task1.nodeId);
+    const report = await probeUntil(panel, (drawn) => /def task_1/.test(drawn.detailsText), 'task_1’s details');
+    assert.strictEqual(report.selectedNodeId, task1.nodeId);
+    assert.match(report.detailsText, /Result3Error/, 'task_1 returned 1 + 2 = 3');
+    assert.match(report.detailsText, /'args': \('1', '2'\)/, 'the inputs as the server prints them');
+    assert.match(report.detailsText, /Executordask/);
+    panel.showTab('timeline');
+    const timeline = await probeUntil(panel, (drawn) => drawn.timelineBars > 0, 'timeline rows');
+    assert.strictEqual(timeline.timelineBars, expected.nodes.filter((node) => node.kind !== 'parameter').length);
+  });
+
+  it('marks the reused tasks after a redispatch with reuse, and compares it with its parent', async () => {
+    const redispatchId = await python(env, [
+      'import redispatch_howto',
+      'cloudpickle.register_pickle_by_value(redispatch_howto)',
+      `print(ct.redispatch(${JSON.stringify(dispatchId)}, dispatcher_addr=sys.argv[1], replace_electrons={"task_2": redispatch_howto.task_2_redefined}, reuse_previous_results=True)())`,
+    ]);
+    assert.match(redispatchId, /^[0-9a-f-]{36}$/);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatchId), 'COMPLETED');
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: redispatchId });
+    const panel = api.resultPanels.get(redispatchId);
+    assert.ok(panel);
+    const expected = await serverGraph(env.serverAddress, redispatchId);
+    const report = await probeUntil(
+      panel,
+      (drawn) => drawn.nodes.length === expected.nodes.length && drawn.nodes.every((node) => node.status === 'COMPLETED'),
+      'the redispatch COMPLETED',
+    );
+    const reused = report.nodes.filter((node) => node.reused).map((node) => node.name).sort();
+    const reusedOnServer = expected.nodes.filter((node) => node.reusedOnServer).map((node) => node.name).sort();
+    assert.deepStrictEqual(reused, reusedOnServer, 'the panel marks exactly the tasks the server reused');
+    assert.ok(reused.includes('task_0') && reused.includes('task_1'), `task_0 and task_1 are reused (got ${reused.join(', ')})`);
+    assert.ok(!reused.includes('task_2_redefined'), 'the replaced task ran again');
+    assert.deepStrictEqual(report.edges.map((edge) => `${edge.source}>${edge.target}`).sort(), expected.edges);
+
+    panel.showTab('compare');
+    const compared = await probeUntil(panel, (drawn) => drawn.compareRows > 0, 'the comparison with the parent');
+    assert.strictEqual(compared.compareRows, expected.nodes.filter((node) => node.kind !== 'parameter').length);
+    assert.ok(compared.header.includes(dispatchId.slice(0, 8)), 'the header links the parent dispatch');
+  });
+
+  it('keeps selection and zoom while statuses change live (no redraw)', async () => {
+    const runningId = await python(env, [
+      'import long_running',
+      'cloudpickle.register_pickle_by_value(long_running)',
+      'print(ct.dispatch(long_running.long_running, dispatcher_addr=sys.argv[1])(seconds=2, steps=2))',
+    ]);
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: runningId });
+    const panel = api.resultPanels.get(runningId);
+    assert.ok(panel);
+    const first = await probeUntil(panel, (drawn) => drawn.nodes.length > 0 && drawn.nodes.some((node) => node.status !== 'COMPLETED'), 'the graph while it runs');
+    const selected = first.nodes.find((node) => node.name === 'gather');
+    assert.ok(selected);
+    panel.select(selected.nodeId);
+    await probeUntil(panel, (drawn) => drawn.selectedNodeId === selected.nodeId, 'the selection');
+    const before = await panel.probe();
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, runningId), 'COMPLETED');
+    const after = await probeUntil(panel, (drawn) => drawn.nodes.every((node) => node.status === 'COMPLETED'), 'every task COMPLETED');
+    assert.strictEqual(after.graphRenders, before.graphRenders, 'status changes did not redraw the graph');
+    assert.strictEqual(after.selectedNodeId, selected.nodeId, 'the selection stayed');
+    assert.deepStrictEqual(after.transform, before.transform, 'the zoom and position stayed');
+  });
+
+  it('shows a result and stdout full of HTML and script as text, and runs none of it', async () => {
+    const file = path.join(env.workspaceFolder, 'hostile_output.py');
+    fs.writeFileSync(
+      file,
+      [
+        'import covalent as ct',
+        'PAYLOAD = "<script>window.__covalentInjected = 1</script><img src=x onerror=\\"window.__covalentInjected = 2\\"><b>bold</b>"',
+        '',
+        '@ct.electron',
+        'def hostile():',
+        '    print(PAYLOAD)',
+        '    return PAYLOAD',
+        '',
+        '@ct.lattice',
+        'def hostile_workflow():',
+        '    return hostile()',
+        '',
+      ].join('\n'),
+    );
+    const hostileId = await python(env, [
+      'import hostile_output',
+      'cloudpickle.register_pickle_by_value(hostile_output)',
+      'print(ct.dispatch(hostile_output.hostile_workflow, dispatcher_addr=sys.argv[1])())',
+    ]);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, hostileId), 'COMPLETED');
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: hostileId });
+    const panel = api.resultPanels.get(hostileId);
+    assert.ok(panel);
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'hostile' && node.status === 'COMPLETED'), 'the hostile task');
+    const task = drawn.nodes.find((node) => node.name === 'hostile');
+    assert.ok(task);
+    panel.select(task.nodeId);
+    const report = await probeUntil(panel, (current) => current.detailsText.includes('Stdout<script>'), 'the hostile stdout');
+    assert.ok(report.detailsText.includes('Result<script>window.__covalentInjected = 1</script><img src=x onerror="window.__covalentInjected = 2"><b>bold</b>'), 'the result is shown as text');
+    assert.ok(report.detailsText.includes('Stdout<script>window.__covalentInjected = 1</script>'), 'stdout is shown as text');
+    assert.strictEqual(report.foreignElements, 0, `no element came from the data (found ${report.foreignTags?.join(', ')}; scripts: ${report.scripts?.join(', ')})`);
+    // Give an onerror handler time to fire if an <img> had been created.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.strictEqual((await panel.probe()).injectedScriptRan, false, 'no script from the data ran');
+  });
+
+  it('rejects a malformed id with a clear message and says when the server does not know a dispatch', async () => {
+    await assert.rejects(() => Promise.resolve(vscode.commands.executeCommand('covalent.openResult', { dispatchId: '<img src=x>' })), /not a Covalent dispatch id/);
+    await assert.rejects(() => Promise.resolve(vscode.commands.executeCommand('covalent.openResult', { id: 1 })), /needs \{ dispatchId/);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: unknown });
+    const panel = api.resultPanels.get(unknown);
+    assert.ok(panel);
+    const report = await probeUntil(panel, (drawn) => /does not know dispatch/.test(drawn.header), 'the unknown-dispatch message');
+    assert.strictEqual(report.nodes.length, 0);
+  });
+});
