@@ -27,6 +27,8 @@ export interface DispatchParams extends WorkflowSource {
   readonly args?: string;
   readonly dispatcherAddress: string;
   readonly disableRun?: boolean;
+  /** Where the lattice's triggers register when they name no server (default: the dispatcher). */
+  readonly triggersServerAddress?: string;
 }
 
 export interface DispatchResult {

@@ -8,6 +8,9 @@ import { isDefaultLocalAddress } from '../localServer/localServer';
 import { DispatchOrigin, DispatchStatus, isDispatchStatus } from '../store/types';
 import { InputsMemory } from './inputsMemory';
 
+/** Errors that already carry their advice (explain() may see one twice). */
+const explained = new WeakSet<Error>();
+
 /** The person dismissed a question: the command ends quietly, nothing dispatched. */
 export class UserCancelled extends Error {
   constructor() {
@@ -20,7 +23,7 @@ export class UserCancelled extends Error {
 export class UntrustedWorkspaceError extends Error {
   constructor(what: string) {
     super(
-      `${what} is disabled in Restricted Mode: it runs this workspace's Python code (the workflow file and its interpreter). ` +
+      `${what} is disabled in Restricted Mode: it runs Python from this workspace (its workflow files and interpreter). ` +
         'Trust the workspace to use it; workflow detection keeps working meanwhile.',
     );
     this.name = 'UntrustedWorkspaceError';
@@ -139,7 +142,14 @@ export class DispatchService {
     const { dispatchId } = await this.request(
       options.uri,
       'dispatch',
-      { ...source, lattice: options.lattice, args, dispatcherAddress: serverAddress, disableRun: options.disableRun },
+      {
+        ...source,
+        lattice: options.lattice,
+        args,
+        dispatcherAddress: serverAddress,
+        disableRun: options.disableRun,
+        triggersServerAddress: this.context.config.triggersServerAddress,
+      },
       token,
     );
     this.context.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
@@ -243,7 +253,13 @@ export class DispatchService {
 
   /** Adds what to do next to the bridge's own description of a failure. */
   explain(error: unknown): unknown {
-    if (!isBridgeError(error)) return error;
+    if (!isBridgeError(error) || explained.has(error)) return error;
+    const result = this.describe(error);
+    explained.add(result);
+    return result;
+  }
+
+  private describe(error: BridgeError): BridgeError {
     if (error.data.traceback) this.context.output.error(`${error.message}\n${error.data.traceback}`);
     const address = this.dispatcherAddress;
     switch (error.kind) {

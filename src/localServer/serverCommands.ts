@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CovalentContext } from '../context';
+import { UntrustedWorkspaceError } from '../dispatch/dispatchService';
 import { chooseInterpreter } from '../interpreter/interpreter';
 import { isLocalAddress, isServerAnswering, portOf, runCovalentCli, waitUntilAnswering } from './localServer';
 
@@ -11,9 +12,7 @@ function interpreterResource(): vscode.Uri | undefined {
 }
 
 function requireTrust(what: string): void {
-  if (!vscode.workspace.isTrusted) {
-    throw new Error(`${what} is disabled in Restricted Mode: it runs the workspace's Python interpreter. Trust the workspace to use it.`);
-  }
+  if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(what);
 }
 
 /**

@@ -39,7 +39,7 @@ function healthy(port) {
 }
 
 /** Starts code-server; resolves once /healthz answers. */
-async function startCodeServer({ userDataDir, extensionsDir, workspace, env, logFile, port }) {
+async function startCodeServer({ userDataDir, extensionsDir, workspace, env, logFile, port, workspaceTrust = false }) {
   const entry = ensureCodeServer();
   port = port ?? (await freePort());
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -52,7 +52,8 @@ async function startCodeServer({ userDataDir, extensionsDir, workspace, env, log
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      // Trust stays on only for the untrusted pass (the workspace opens in Restricted Mode).
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', userDataDir,
       '--extensions-dir', extensionsDir,
       workspace,
@@ -90,14 +91,15 @@ function workbenchUrl(server, workspace, payload) {
  * VS Code's own web integration tests do: development options in the `payload`.
  * Resolves with the exit code the workbench reports.
  */
-async function runTestsInCodeServer({ extensionPath, testsPath, workspace, userDataDir, env, runDir, timeoutMs }) {
+async function runTestsInCodeServer({ extensionPath, testsPath, workspace, userDataDir, env, runDir, timeoutMs, workspaceTrust = false, logName = 'code-server.log' }) {
   const { chromium } = require('playwright-core');
   const server = await startCodeServer({
     userDataDir,
     extensionsDir: path.join(runDir, 'extensions'),
     workspace,
     env,
-    logFile: path.join(runDir, 'code-server.log'),
+    logFile: path.join(runDir, logName),
+    workspaceTrust,
   });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   try {

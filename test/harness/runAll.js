@@ -4,6 +4,8 @@
 // COVALENT_TEST_HOST=code-server (default) | electron   which VS Code runs the suite
 // COVALENT_TEST_GREP=pattern                             run only matching tests
 // COVALENT_TEST_SKIP_INTEGRATION=1                       unit tests only
+// A second integration pass opens the workspace untrusted (Restricted Mode) and
+// runs test/integration/untrusted*.test.ts (COVALENT_TEST_PROFILE=untrusted).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -74,16 +76,17 @@ async function runIntegrationTests() {
     });
   }
 
-  const logFile = path.join(runDir, 'integration.log');
-  const resultsFile = path.join(runDir, 'integration.json');
-  try {
-    await server.start();
-    const workspace = copyExamples(path.join(runDir, 'workspace'));
-    const userDataDir = path.join(runDir, 'user-data');
+  /** One run of the suite in a fresh editor: `profile` untrusted keeps workspace trust on. */
+  async function runPass({ profile, suffix }) {
+    const untrusted = profile === 'untrusted';
+    const logFile = path.join(runDir, `integration${suffix}.log`);
+    const resultsFile = path.join(runDir, `integration${suffix}.json`);
+    const workspace = copyExamples(path.join(runDir, `workspace${suffix}`));
+    const userDataDir = path.join(runDir, `user-data${suffix}`);
     writeUserSettings(userDataDir, {
       python,
       serverAddress: server.address,
-      extra: { 'security.workspace.trust.enabled': false },
+      extra: { 'security.workspace.trust.enabled': untrusted },
     });
     const env = {
       ...server.env,
@@ -92,6 +95,7 @@ async function runIntegrationTests() {
       COVALENT_TEST_LOG: logFile,
       COVALENT_TEST_RESULTS: resultsFile,
       COVALENT_TEST_RUN_DIR: runDir,
+      COVALENT_TEST_PROFILE: profile,
     };
     const options = {
       extensionPath: repoRoot,
@@ -101,8 +105,10 @@ async function runIntegrationTests() {
       env,
       runDir,
       timeoutMs: Number(process.env.COVALENT_TEST_TIMEOUT_MS || 25 * 60 * 1000),
+      workspaceTrust: untrusted,
+      logName: `code-server${suffix}.log`,
     };
-    log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
+    if (untrusted) console.log('\nIntegration tests, untrusted workspace (Restricted Mode)');
     const stopFollowing = followLog(logFile);
     let exitCode;
     try {
@@ -114,19 +120,39 @@ async function runIntegrationTests() {
       stopFollowing();
     }
     if (!fs.existsSync(resultsFile)) {
-      return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration suite', error: `no results (exit code ${exitCode}); see ${runDir}` }] };
+      return { passed: 0, failed: 1, pending: 0, failures: [{ title: `integration suite (${profile})`, error: `no results (exit code ${exitCode}); see ${runDir}` }] };
     }
     const summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     if (exitCode !== 0 && summary.failed === 0) {
       summary.failed = 1;
-      summary.failures.push({ title: 'integration suite', error: `VS Code reported exit code ${exitCode}` });
+      summary.failures.push({ title: `integration suite (${profile})`, error: `VS Code reported exit code ${exitCode}` });
     }
     return summary;
+  }
+
+  try {
+    await server.start();
+    log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
+    const passes = [{ profile: 'trusted', suffix: '' }];
+    // Second pass: the same editor with workspace trust on, so the folder opens in
+    // Restricted Mode; it runs test/integration/untrusted*.test.ts only.
+    const grep = process.env.COVALENT_TEST_GREP;
+    if (host === 'code-server' && (!grep || /untrusted|restricted/i.test(grep))) passes.push({ profile: 'untrusted', suffix: '-untrusted' });
+    const summaries = [];
+    for (const pass of passes) summaries.push(await runPass(pass));
+    return summaries.reduce((total, summary) => ({
+      passed: total.passed + summary.passed,
+      failed: total.failed + summary.failed,
+      pending: total.pending + summary.pending,
+      failures: [...total.failures, ...summary.failures],
+    }));
   } catch (error) {
     return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
   } finally {
     await server.stop().catch((error) => log(`stopping the Covalent server: ${error.message}`));
-    if (!process.env.COVALENT_TEST_KEEP) fs.rmSync(path.join(runDir, 'workspace'), { recursive: true, force: true });
+    if (!process.env.COVALENT_TEST_KEEP) {
+      for (const folder of ['workspace', 'workspace-untrusted']) fs.rmSync(path.join(runDir, folder), { recursive: true, force: true });
+    }
   }
 }
 

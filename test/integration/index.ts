@@ -20,7 +20,11 @@ export async function run(): Promise<void> {
   const grep = process.env.COVALENT_TEST_GREP;
   if (grep) mocha.grep(grep);
   mocha.reporter(lineReporter(write, (result) => (summary = result)));
-  for (const file of findTests(__dirname)) mocha.addFile(file);
+  // The harness runs a second, untrusted pass (Restricted Mode) for untrusted*.test.js only.
+  const untrustedPass = process.env.COVALENT_TEST_PROFILE === 'untrusted';
+  for (const file of findTests(__dirname)) {
+    if (path.basename(file).startsWith('untrusted') === untrustedPass) mocha.addFile(file);
+  }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(summary ?? { passed: 0, failed: failures, pending: 0, failures: [] }));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);

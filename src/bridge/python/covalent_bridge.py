@@ -346,11 +346,23 @@ def handle_dispatch(params, request_id):
     lattice, args, kwargs = _prepare(params)
     address = _address(params)
     disable_run = bool(params.get("disableRun"))
+    _direct_triggers(lattice, params.get("triggersServerAddress") or address)
     dispatch_id = _sdk_call(
         "Dispatch",
         lambda: covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs),
     )
     return {"dispatchId": dispatch_id}
+
+
+def _direct_triggers(lattice, address):
+    """Triggers without their own server register with the configured one (the
+    SDK would use its config file's address, not the editor's setting)."""
+    if not address:
+        return
+    host = address.split("://", 1)[-1].rstrip("/")  # the SDK prefixes "http://" itself
+    for trigger in (getattr(lattice, "metadata", None) or {}).get("triggers") or []:
+        if isinstance(trigger, dict) and not trigger.get("triggers_server_addr"):
+            trigger["triggers_server_addr"] = host
 
 
 def handle_dispatch_sync(params, request_id):

@@ -1,0 +1,83 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { dispatchCount, EXTENSION_ID, expectRejection, extensionApi, waitFor } from './support/dispatching';
+import { testEnvironment } from './support/env';
+
+/**
+ * Runs in the harness's second pass only (COVALENT_TEST_PROFILE=untrusted): the
+ * same code-server with workspace trust enabled, so the examples folder opens in
+ * Restricted Mode.
+ */
+describe('Untrusted workspace (Restricted Mode)', function () {
+  this.timeout(120000);
+  const env = testEnvironment();
+  const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
+
+  const DISPATCH_COMMANDS = [
+    'covalent.dispatch',
+    'covalent.dispatchWithInputs',
+    'covalent.saveWithoutRunning',
+    'covalent.dispatchSync',
+    'covalent.redispatch',
+    'covalent.runSaved',
+    'covalent.cancel',
+    'covalent.stopTriggers',
+    'covalent.startServer',
+    'covalent.stopServer',
+  ];
+
+  it('opens the workspace untrusted', () => {
+    assert.strictEqual(vscode.workspace.isTrusted, false);
+  });
+
+  it('disables every command that runs workspace Python (enablement: isWorkspaceTrusted)', () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const declared = (extension.packageJSON as { contributes: { commands: { command: string; enablement?: string }[] } }).contributes.commands;
+    for (const id of DISPATCH_COMMANDS) {
+      const command = declared.find((candidate) => candidate.command === id);
+      assert.ok(command, `${id} is declared`);
+      assert.match(command.enablement ?? '', /isWorkspaceTrusted/, `${id} is disabled in Restricted Mode`);
+    }
+  });
+
+  it('says why when a command is called anyway, starts no Python and dispatches nothing', async () => {
+    const api = await extensionApi();
+    const before = await dispatchCount(env.serverAddress);
+    const calls: [string, object][] = [
+      ['covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      ['covalent.dispatchWithInputs', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      ['covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      ['covalent.dispatchSync', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      ['covalent.redispatch', { dispatchId: '00000000-0000-0000-0000-000000000000', uri: howto.toString() }],
+      ['covalent.runSaved', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
+      ['covalent.cancel', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
+      ['covalent.stopTriggers', { dispatchIds: ['00000000-0000-0000-0000-000000000000'] }],
+    ];
+    for (const [id, argument] of calls) {
+      await expectRejection(vscode.commands.executeCommand(id, argument), /Restricted Mode: it runs Python from this workspace.*Trust the workspace/);
+    }
+    await expectRejection(vscode.commands.executeCommand('covalent.startServer', {}), /Restricted Mode/);
+    await expectRejection(vscode.commands.executeCommand('covalent.stopServer', {}), /Restricted Mode/);
+    assert.strictEqual(api.context.bridges.peek(env.python), undefined, 'no Python bridge was started');
+    assert.strictEqual(await dispatchCount(env.serverAddress), before);
+  });
+
+  it('still detects lattices (the language server needs no trust)', async () => {
+    const document = await vscode.workspace.openTextDocument(howto);
+    await vscode.window.showTextDocument(document);
+    const names = await waitFor(
+      'document symbols from the language server',
+      async () => {
+        const symbols = (await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[]>('vscode.executeDocumentSymbolProvider', howto)) ?? [];
+        const found = symbols.map((symbol) => symbol.name);
+        return found.includes('workflow') && found;
+      },
+      30000,
+      250,
+    );
+    assert.ok(names.includes('task_2_redefined'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
