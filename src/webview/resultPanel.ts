@@ -70,6 +70,22 @@ export class ResultPanels implements vscode.Disposable {
     return [...this.panels.values()];
   }
 
+  /** Layouts of recently shown graph shapes: re-opening a panel skips ELK. */
+  private readonly layoutCache = new Map<string, GraphLayout>();
+
+  async layoutFor(key: string, graph: DispatchGraph): Promise<GraphLayout> {
+    const cached = this.layoutCache.get(key);
+    if (cached) return cached;
+    const layout = await this.layouts.layout({
+      tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
+      edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
+    });
+    this.layoutCache.set(key, layout);
+    // A few shapes are enough: big layouts hold megabytes.
+    while (this.layoutCache.size > 8) this.layoutCache.delete(this.layoutCache.keys().next().value as string);
+    return layout;
+  }
+
   reader(serverAddress: string): ResultDetailsReader {
     let reader = this.readers.get(serverAddress);
     if (!reader) {
@@ -380,10 +396,7 @@ export class ResultPanel {
   private async layOut(graph: DispatchGraph, key: string): Promise<void> {
     const run = ++this.layoutRun;
     try {
-      const layout = await this.owner.layouts.layout({
-        tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
-        edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
-      });
+      const layout = await this.owner.layoutFor(key, graph);
       if (run !== this.layoutRun || this.disposed) return;
       this.layout = layout;
       // The store may have moved on while ELK ran: send the newest statuses.

@@ -1,0 +1,242 @@
+/**
+ * `npm run bench -- panel`: the result panel against the Covalent UI's own graph
+ * page, for the same dispatches, in the same headless Chromium, in one run.
+ *
+ * 1. Starts a Covalent server (own folders, free port) and dispatches the seed
+ *    workflow, a generated 1,000-task lattice (run to the end) and a generated
+ *    5,000-task lattice (registered with disable_run: its graph is the same, and
+ *    running 5,000 tasks here would take most of an hour).
+ * 2. Runs VS Code (code-server) in Chromium with bench/panelBenchHost.ts as its
+ *    test module: `covalent.openResult` → the webview reports the graph drawn
+ *    (first open, then re-opens), and frame times while panning 5,000 tasks.
+ * 3. In the same browser opens `<server>/<dispatch id>` (the Covalent UI) and
+ *    times navigation → every node the UI draws is on screen.
+ * Screenshots go to .cache/panel-*.png.
+ *
+ * PANEL_BENCH_TASKS=1000,5000 (sizes), PANEL_BENCH_SCREENSHOT_ONLY=1 (seed only).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFile } from 'child_process';
+import type { HostResult } from './panelBenchHost';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const cacheDir = path.join(repoRoot, '.cache');
+const harness = (name: string) => require(path.join(repoRoot, 'test', 'harness', name));
+
+const BIG_LATTICE = `"""Generated for the panel benchmark: WIDTH chains DEPTH deep, each task joining two of the layer above."""
+import os
+import covalent as ct
+
+WIDTH = int(os.environ.get("BIG_WIDTH", "25"))
+DEPTH = int(os.environ.get("BIG_DEPTH", "40"))
+
+
+@ct.electron
+def leaf(index):
+    return index
+
+
+@ct.electron
+def join(left, right):
+    return left + right
+
+
+@ct.lattice
+def big_lattice(width=WIDTH, depth=DEPTH):
+    layer = [leaf(index) for index in range(width)]
+    for _ in range(depth - 1):
+        layer = [join(layer[index], layer[(index + 1) % width]) for index in range(width)]
+    return layer[0]
+`;
+
+interface ServerGraph {
+  graph: { nodes: { name: string; type: string; node_id: number }[]; links: unknown[] };
+}
+
+function log(message: string): void {
+  console.log(`[panel bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function waitForStatus(server: string, dispatchId: string, wanted: (status: string) => boolean, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let status = '';
+  while (Date.now() < deadline) {
+    const body = await getJson<{ dispatches: { dispatch_id: string; status: string }[] }>(`${server}/api/v2/dispatches?dispatch_id=${dispatchId}&status_only=true`);
+    status = body.dispatches[0]?.status ?? '';
+    if (wanted(status)) return status;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const python: string = harness('pythonEnv').ensurePythonEnv();
+  harness('setupCodeServer').ensureCodeServer();
+  const { CovalentServer } = harness('covalentServer');
+  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
+  const { copyExamples, writeUserSettings } = harness('workspace');
+  const { chromium } = await import('playwright-core');
+
+  const sizes = (process.env.PANEL_BENCH_TASKS ?? '1000,5000').split(',').map(Number).filter((size) => size > 0);
+  const screenshotOnly = process.env.PANEL_BENCH_SCREENSHOT_ONLY === '1';
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-panel-bench-'));
+  const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+  const cleanup = () => server.killProcessGroup();
+  process.once('exit', cleanup);
+  await server.start();
+  const workspace: string = copyExamples(path.join(runDir, 'workspace'));
+  fs.writeFileSync(path.join(workspace, 'big_lattice.py'), BIG_LATTICE);
+
+  const dispatch = (module: string, lattice: string, args: string, extraEnv: Record<string, string> = {}, disableRun = false): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const script = [
+        'import sys, cloudpickle, covalent as ct',
+        `import ${module}`,
+        `cloudpickle.register_pickle_by_value(${module})`,
+        `print(ct.dispatch(${module}.${lattice}, dispatcher_addr=sys.argv[1], disable_run=${disableRun ? 'True' : 'False'})(${args}))`,
+      ].join('\n');
+      // Asynchronous: the big submissions upload thousands of assets and run side by side.
+      execFile(python, ['-c', script, server.address], { cwd: workspace, env: { ...process.env, PYTHONPATH: workspace, ...extraEnv }, timeout: 40 * 60 * 1000, maxBuffer: 1 << 24 }, (error, stdout) => {
+        if (error) reject(error);
+        else resolve(stdout.trim().split('\n').pop() ?? '');
+      });
+    });
+
+  log(`Covalent server at ${server.address}; files in ${runDir}`);
+  const seedId = await dispatch('redispatch_howto', 'workflow', '1, 2');
+  const bigIds = new Map<number, string>();
+  if (!screenshotOnly) {
+    const started = Date.now();
+    const submissions = sizes.map(async (size) => {
+      const width = size >= 5000 ? 50 : 25;
+      const depth = Math.round(size / width);
+      // The largest size is only registered (see the header comment).
+      const register = size >= 5000;
+      const id = await dispatch('big_lattice', 'big_lattice', '', { BIG_WIDTH: String(width), BIG_DEPTH: String(depth) }, register);
+      log(`${size} tasks ${register ? 'registered' : 'submitted'} as ${id} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      bigIds.set(size, id);
+      if (!register) {
+        await waitForStatus(server.address, id, (status) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(status), 40 * 60 * 1000);
+        log(`${size} tasks finished after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
+    });
+    await Promise.all(submissions);
+  }
+  await waitForStatus(server.address, seedId, (status) => status === 'COMPLETED', 120000);
+
+  const graphOf = (id: string) => getJson<ServerGraph>(`${server.address}/api/v1/dispatches/${id}/graph`);
+  const seedGraph = await graphOf(seedId);
+  const plan: object[] = [];
+  const uiExpected = new Map<number, number>();
+  for (const size of sizes) {
+    const id = bigIds.get(size);
+    if (!id) continue;
+    const graph = await graphOf(id);
+    // The Covalent UI hides parameters and post-processing by default: it draws the rest.
+    uiExpected.set(size, graph.graph.nodes.filter((node) => node.type !== 'parameter' && !node.name.startsWith(':postprocess:')).length);
+    plan.push({ label: `${size} tasks`, dispatchId: id, nodes: graph.graph.nodes.length, repeats: 3, panFrames: size >= 5000 ? 180 : 120 });
+    log(`${size}: the server's graph has ${graph.graph.nodes.length} nodes and ${graph.graph.links.length} links`);
+  }
+  const task1 = seedGraph.graph.nodes.find((node) => node.name === 'task_1')?.node_id ?? 0;
+  plan.push({ label: 'seed workflow', dispatchId: seedId, nodes: seedGraph.graph.nodes.length, repeats: 1, keepOpenSelecting: task1 });
+
+  const resultsFile = path.join(runDir, 'host-results.json');
+  const userDataDir = path.join(runDir, 'user-data');
+  writeUserSettings(userDataDir, { python, serverAddress: server.address, extra: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' } });
+  const codeServer = await startCodeServer({
+    userDataDir,
+    extensionsDir: path.join(runDir, 'extensions'),
+    workspace,
+    env: { ...server.env, PANEL_BENCH_PLAN: JSON.stringify(plan), PANEL_BENCH_RESULTS: resultsFile },
+    logFile: path.join(runDir, 'code-server.log'),
+  });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    let exit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (exit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer.port}${file}`;
+    await page.goto(
+      workbenchUrl(codeServer, workspace, [
+        ['extensionDevelopmentPath', remote(repoRoot)],
+        ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'panelBenchHost.js'))],
+      ]),
+    );
+    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30 * 60 * 1000))]);
+    fs.mkdirSync(cacheDir, { recursive: true });
+    await page.screenshot({ path: path.join(cacheDir, 'panel-seed.png') });
+    log(`screenshot of the panel: ${path.join(cacheDir, 'panel-seed.png')}`);
+    if (code !== 0) throw new Error(`the benchmark module in VS Code exited with ${code}; see ${runDir}`);
+    const hostResults = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as HostResult[];
+
+    const uiPage = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    const rows: string[] = [];
+    for (const size of sizes) {
+      const id = bigIds.get(size);
+      const panel = hostResults.find((result) => result.label === `${size} tasks`);
+      if (!id || !panel) continue;
+      const expected = uiExpected.get(size) ?? 0;
+      const uiTimes: number[] = [];
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const started = Date.now();
+        await uiPage.goto(`${server.address}/${id}`);
+        try {
+          await uiPage.waitForFunction(
+            (count: number) => {
+              const nodes = document.querySelectorAll('.react-flow__node');
+              if (nodes.length < count) return false;
+              // React Flow keeps a node hidden until it has measured it.
+              return Array.from(nodes).every((node) => getComputedStyle(node).visibility !== 'hidden');
+            },
+            expected,
+            { polling: 100, timeout: 300000 },
+          );
+          uiTimes.push(Date.now() - started);
+        } catch (error) {
+          log(`Covalent UI, ${size} tasks: ${(error as Error).message.split('\n')[0]}`);
+          break;
+        }
+        if (attempt === 0) await uiPage.screenshot({ path: path.join(cacheDir, `covalent-ui-${size}.png`) });
+      }
+      const panelCold = panel.openToDrawnMs[0];
+      const panelWarm = median(panel.openToDrawnMs.slice(1));
+      const uiCold = uiTimes[0];
+      const uiWarm = uiTimes.length > 1 ? median(uiTimes.slice(1)) : undefined;
+      rows.push(
+        `${size} tasks (${expected} nodes drawn by the Covalent UI, all nodes incl. parameters by the panel):\n` +
+          `  panel open → graph drawn: first ${panelCold} ms, re-open ${panelWarm} ms (runs ${panel.openToDrawnMs.join(', ')} ms)\n` +
+          `  Covalent UI /<id> → graph drawn (anchor): ${uiTimes.length ? `first ${uiCold} ms, reload ${uiWarm ?? '—'} ms (runs ${uiTimes.join(', ')} ms)` : 'did not finish'}\n` +
+          (uiCold ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
+          (panel.pan ? `  panning the panel's graph: ${panel.pan.frames} frames, mean ${panel.pan.meanMs.toFixed(1)} ms, p95 ${panel.pan.p95Ms.toFixed(1)} ms, max ${panel.pan.maxMs.toFixed(1)} ms per frame\n` : ''),
+      );
+    }
+    console.log('\n' + rows.join('\n'));
+  } finally {
+    await browser.close().catch(() => undefined);
+    codeServer.stop();
+    await server.stop().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { CovalentExtensionApi } from '../src/extension';
+import type { PanMeasurement } from '../src/webview/protocol';
+
+/**
+ * Runs inside VS Code's extension host for bench/panel.bench.ts (loaded as the
+ * "extension tests" module): opens the result panel for each planned dispatch
+ * and times `covalent.openResult` → the webview reporting the graph drawn.
+ */
+interface PlanItem {
+  readonly label: string;
+  readonly dispatchId: string;
+  /** Nodes the server's graph has: the panel is drawn when the webview reports this many. */
+  readonly nodes: number;
+  readonly repeats: number;
+  readonly panFrames?: number;
+  /** Leave this panel open at the end (for the screenshot), with this task selected. */
+  readonly keepOpenSelecting?: number;
+}
+
+export interface HostResult {
+  readonly label: string;
+  readonly openToDrawnMs: number[];
+  readonly pan?: PanMeasurement;
+}
+
+export async function run(): Promise<void> {
+  const plan = JSON.parse(process.env.PANEL_BENCH_PLAN ?? '[]') as PlanItem[];
+  const resultsFile = process.env.PANEL_BENCH_RESULTS;
+  const extension = vscode.extensions.getExtension<CovalentExtensionApi>('covalent-vscode.covalent-vscode');
+  if (!extension) throw new Error('the extension is not installed in this VS Code');
+  const api = await extension.activate();
+  const results: HostResult[] = [];
+  for (const item of plan) {
+    const times: number[] = [];
+    let pan: PanMeasurement | undefined;
+    for (let attempt = 0; attempt < item.repeats; attempt++) {
+      const started = Date.now();
+      await vscode.commands.executeCommand('covalent.openResult', { dispatchId: item.dispatchId });
+      const panel = api.resultPanels.get(item.dispatchId);
+      if (!panel) throw new Error(`no panel for ${item.dispatchId}`);
+      const drawnAt = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${item.label}: the graph was not drawn within 300 s`)), 300000);
+        const subscription = panel.onDidDraw((event) => {
+          if (event.nodes < item.nodes) return;
+          clearTimeout(timer);
+          subscription.dispose();
+          resolve(event.at);
+        });
+      });
+      times.push(drawnAt - started);
+      const last = attempt === item.repeats - 1;
+      if (last && item.panFrames) pan = await panel.measurePan(item.panFrames);
+      if (last && item.keepOpenSelecting !== undefined) {
+        panel.select(item.keepOpenSelecting);
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      } else {
+        panel.close();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+    results.push({ label: item.label, openToDrawnMs: times, pan });
+    if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
+  }
+}
