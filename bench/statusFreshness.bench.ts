@@ -54,15 +54,18 @@ async function main(): Promise<void> {
     const sdkLag: number[] = [];
     let behind = 0;
     for (const summary of summaries) {
-      if (summary.completedAt === undefined) continue;
       const seen = seenCompleted.get(summary.dispatchId);
       const sdk = sdkReturned.get(summary.dispatchId);
-      if (seen === undefined || sdk === undefined) continue;
+      if (summary.completedAt === undefined || seen === undefined || sdk === undefined) {
+        console.log(`left out ${summary.dispatchId}: server ${summary.status} completed_at ${summary.completedAt}, store ${store.get(summary.dispatchId)?.status} seen ${seen}, sdk ${sdk}`);
+        continue;
+      }
       storeLag.push(seen - summary.completedAt);
       sdkLag.push(sdk - summary.completedAt);
       if (seen > sdk) behind++;
     }
     const row = (name: string, values: number[]) => `${name.padEnd(34)} p50 ${percentile(values, 50).toFixed(0).padStart(5)} ms   p95 ${percentile(values, 95).toFixed(0).padStart(5)} ms   max ${Math.max(...values).toFixed(0).padStart(5)} ms`;
+    if (summaries.length !== COUNT) console.log(`the server listed ${summaries.length} of ${sdkReturned.size} dispatches`);
     console.log(`${storeLag.length} of ${COUNT} dispatches COMPLETED; time from the server's completed_at to:`);
     console.log(row('store shows COMPLETED (extension)', storeLag));
     console.log(row('ct.get_result(wait=True) (anchor)', sdkLag));

@@ -46,6 +46,8 @@ export class LiveStatus implements Disposable {
   /** What each watched graph was fetched at: refetch only when this changes. */
   private readonly graphSignatures = new Map<string, string>();
   private readonly errorsFetched = new Set<string>();
+  /** Ids the server did not know long after they were made (deleted, or another server's): not polled again. */
+  private readonly unknownToServer = new Set<string>();
   private readonly demand = new Set<string>();
   private listingWanted = false;
   private listingPages = 1;
@@ -108,6 +110,7 @@ export class LiveStatus implements Disposable {
   /** Reloads the tree's listing (and everything watched) now. */
   refresh(): Promise<void> {
     this.listingWanted = true;
+    this.unknownToServer.clear();
     for (const dispatch of this.store.all()) if (!isTerminal(dispatch.status)) this.detailsNeeded.add(dispatch.dispatchId);
     this.graphSignatures.clear();
     this.socket?.retryNow();
@@ -159,9 +162,14 @@ export class LiveStatus implements Disposable {
     await this.runTick();
   }
 
-  /** Dispatches that need polling: not finished, and started (or made by the editor). */
+  /** Dispatches that need polling: this server's, not finished, and started (or made by the editor). */
   watchedDispatches(): DispatchState[] {
-    return this.store.all().filter((dispatch) => !isTerminal(dispatch.status) && (dispatch.status !== 'NEW_OBJECT' || dispatch.origin !== undefined));
+    const address = this.options.address.replace(/\/+$/, '');
+    return this.store
+      .all()
+      .filter((dispatch) => !isTerminal(dispatch.status) && (dispatch.status !== 'NEW_OBJECT' || dispatch.origin !== undefined))
+      .filter((dispatch) => !dispatch.origin || dispatch.origin.serverAddress.replace(/\/+$/, '') === address)
+      .filter((dispatch) => !this.unknownToServer.has(dispatch.dispatchId));
   }
 
   private get pageSize(): number {
@@ -297,16 +305,37 @@ export class LiveStatus implements Disposable {
       const asked = new Set(ids);
       const summaries = await this.client.summaries(ids);
       for (const id of asked) this.detailsNeeded.delete(id);
+      this.forgetUnknown(ids, new Set(summaries.map((summary) => summary.dispatchId)));
       this.mergeDispatches(summaries);
       return;
     }
     const statuses = await this.client.statuses(ids);
-    for (const [id, status] of statuses) {
-      const before = this.store.get(id);
-      if (before?.status === status) continue;
-      // Show the new status at once; its times and progress come with the next tick.
-      this.store.update(id, { status });
-      this.detailsNeeded.add(id);
+    this.forgetUnknown(ids, statuses);
+    const changed = [...statuses].filter(([id, status]) => this.store.get(id)?.status !== status).map(([id]) => id);
+    if (changed.length === 0) return;
+    // A status moved: read those dispatches' times and progress too, so views never
+    // show COMPLETED next to last tick's progress. One more request per change, not per tick.
+    try {
+      this.mergeDispatches(await this.client.summaries(changed));
+    } catch (error) {
+      for (const id of changed) {
+        this.store.update(id, { status: statuses.get(id) });
+        this.detailsNeeded.add(id);
+      }
+      this.options.log?.('warn', `details of changed dispatches: ${messageOf(error)}`);
+    }
+  }
+
+  /** A dispatch the server still does not list a minute after it was made is not polled any more. */
+  private forgetUnknown(asked: readonly string[], answered: { has(id: string): boolean }): void {
+    const now = Date.now();
+    for (const id of asked) {
+      if (answered.has(id)) continue;
+      const made = this.store.get(id)?.origin?.submittedAt ?? this.store.get(id)?.createdAt ?? 0;
+      if (now - made > 60000) {
+        this.unknownToServer.add(id);
+        this.options.log?.('warn', `dispatch ${id} is unknown to ${this.options.address}; no longer polled.`);
+      }
     }
   }
 
@@ -331,9 +360,12 @@ export class LiveStatus implements Disposable {
     await Promise.all(
       this.graphsToFetch().map(async (dispatchId) => {
         const signature = this.signature(dispatchId);
+        const firstTerminal = isTerminal(this.store.get(dispatchId)?.status) && this.graphSignatures.get(dispatchId) !== `${signature}|first`;
         try {
           const graph = await this.client.graph(dispatchId);
-          this.graphSignatures.set(dispatchId, signature);
+          // The server may write the last task rows just after the dispatch's status:
+          // a finished dispatch's graph is read once more on the next tick.
+          this.graphSignatures.set(dispatchId, firstTerminal ? `${signature}|first` : signature);
           this.store.setGraph(graph);
           await this.fetchErrors(dispatchId);
         } catch (error) {

@@ -28,6 +28,8 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
+  /** What each visible editor shows after its electrons, by file: read by tests and the hover. */
+  readonly inlineStatus = new Map<string, { line: number; text: string }[]>();
   private readonly symbolCache = new Map<string, { version: number; symbols: Promise<WorkflowSymbol[]> }>();
   /** Graphs this view keeps fresh: the last dispatch of each lattice the editor dispatched. */
   private readonly watchers = new Map<string, { dispose(): void }>();
@@ -116,12 +118,16 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.languageId !== 'python') continue;
       const byLattice = byFile.get(editor.document.uri.toString());
+      const file = editor.document.uri.toString();
       if (!byLattice) {
         editor.setDecorations(this.decoration, []);
+        this.inlineStatus.delete(file);
         continue;
       }
       const symbols = await this.symbols(editor.document);
-      editor.setDecorations(this.decoration, this.electronDecorations(symbols, byLattice));
+      const decorations = this.electronDecorations(editor.document, symbols, byLattice);
+      editor.setDecorations(this.decoration, decorations);
+      this.inlineStatus.set(file, decorations.map((decoration) => ({ line: decoration.range.start.line, text: decoration.renderOptions?.after?.contentText ?? '' })));
     }
     await this.renderDiagnostics(byFile);
     this.lensesChanged.fire();
@@ -146,18 +152,26 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
   }
 
   /** Each electron's tasks in the last dispatch that ran it: worst status, total time. */
-  private electronDecorations(symbols: WorkflowSymbol[], byLattice: Map<string, DispatchState[]>): vscode.DecorationOptions[] {
+  private electronDecorations(document: vscode.TextDocument, symbols: WorkflowSymbol[], byLattice: Map<string, DispatchState[]>): vscode.DecorationOptions[] {
     const latest = [...byLattice.values()].map((dispatches) => dispatches[0]).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
     const decorations: vscode.DecorationOptions[] = [];
-    for (const symbol of symbols) {
-      if (symbol.kind === 'lattice') continue;
+    const electrons = new Map(symbols.filter((symbol) => symbol.kind !== 'lattice').map((symbol) => [symbol.name, symbol.selectionRange]));
+    // Tasks the language server has not reported (yet): their `def` by name.
+    for (const dispatch of latest) {
+      for (const task of this.store.graph(dispatch.dispatchId)?.tasks ?? []) {
+        if (!isUserTask(task) || electrons.has(task.name)) continue;
+        const range = definitionRange(document, task.name);
+        if (range) electrons.set(task.name, range);
+      }
+    }
+    for (const [name, range] of electrons) {
       for (const dispatch of latest) {
-        const tasks = (this.store.graph(dispatch.dispatchId)?.tasks ?? []).filter((task) => isUserTask(task) && task.name === symbol.name);
+        const tasks = (this.store.graph(dispatch.dispatchId)?.tasks ?? []).filter((task) => isUserTask(task) && task.name === name);
         if (tasks.length === 0) continue;
-        const line = symbol.selectionRange.start.line;
+        const line = range.start.line;
         decorations.push({
           range: new vscode.Range(line, Number.MAX_SAFE_INTEGER, line, Number.MAX_SAFE_INTEGER),
-          renderOptions: { after: { contentText: electronSummary(tasks) } },
+          renderOptions: { after: { contentText: electronSummary(tasks, isTerminal(dispatch.status)) } },
           hoverMessage: new vscode.MarkdownString(`Last dispatch \`${dispatch.dispatchId}\`: ${tasks.map((task) => `${humanStatus(task.status)} ${formatDuration(taskDuration(task))}`).join(', ')}`),
         });
         break;
@@ -293,13 +307,14 @@ function diagnosticMessage(taskName: string, dispatchId: string, text: string): 
   return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${text.trim()}`;
 }
 
-function electronSummary(tasks: readonly TaskState[]): string {
+function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean): string {
   const order = ['FAILED', 'POSTPROCESSING_FAILED', 'CANCELLED', 'RUNNING', 'DISPATCHING', 'STARTING', 'PENDING_REUSE', 'PENDING_REPLACEMENT', 'NEW_OBJECT', 'COMPLETED'];
   const worst = [...tasks].sort((a, b) => rank(a.status) - rank(b.status))[0];
   function rank(status: string): number {
     const index = order.indexOf(status);
     return index < 0 ? order.length : index;
   }
+  if (worst.status === 'NEW_OBJECT') return dispatchFinished ? '○ not run' : '… waiting';
   const total = tasks.reduce((sum, task) => sum + (taskDuration(task) ?? 0), 0);
   const mark = worst.status === 'COMPLETED' ? '✓' : worst.status.includes('FAILED') ? '✗' : isTerminal(worst.status) ? '○' : '…';
   const count = tasks.length > 1 ? `${tasks.length}× ` : '';

@@ -110,10 +110,11 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
 
     const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId));
     await waitFor('FAILED in the tree', () => iconId(views.tree.getTreeItem(row)) === 'error');
-    const taskItems = (await views.tree.getChildren(row)).map((node) => views.tree.getTreeItem(node));
-    const divide = taskItems.find((item) => item.label === 'divide');
-    assert.ok(divide, 'divide is a task');
-    assert.strictEqual(iconId(divide), 'error');
+    const divide = await waitFor('divide FAILED among the tasks', async () => {
+      const taskItems = (await views.tree.getChildren(row)).map((node) => views.tree.getTreeItem(node));
+      return taskItems.find((item) => item.label === 'divide' && iconId(item) === 'error');
+    });
+    assert.match(String(divide.description), /^failed · [\d.]+ (ms|s)$/);
 
     const divideLine = document.getText().split('\n').findIndex((line) => line.startsWith('def divide('));
     const diagnostic = await waitFor('a Covalent diagnostic', () =>
@@ -131,6 +132,16 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     const status = lenses.find((lens) => lens.command?.title.includes('last dispatch'));
     assert.match(status?.command?.title ?? '', /last dispatch failed · [\d.]+ (ms|s)/);
     assert.deepStrictEqual(status?.command?.arguments, [{ dispatchId }]);
+
+    // Each electron shows its last status after its `def`.
+    const lineOf = (name: string) => document.getText().split('\n').findIndex((line) => line.startsWith(`def ${name}(`));
+    const inline = await waitFor('inline electron status', () => {
+      const shown = views.editor.inlineStatus.get(file.toString()) ?? [];
+      return shown.length >= 3 ? shown : undefined;
+    });
+    assert.match(inline.find((entry) => entry.line === lineOf('prepare'))?.text ?? '', /^✓ completed · [\d.]+ (ms|s)$/);
+    assert.match(inline.find((entry) => entry.line === divideLine)?.text ?? '', /^✗ failed · [\d.]+ (ms|s)$/);
+    assert.match(inline.find((entry) => entry.line === lineOf('total'))?.text ?? '', /^○ not run$/);
 
     // A later successful dispatch of the same lattice clears the diagnostic.
     const fixedId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3], by=2');

@@ -107,9 +107,10 @@ describe('LiveStatus (poller)', () => {
     server.statuses.set('b', 'COMPLETED');
     await poller.tickNow();
     await poller.tickNow();
+    await sleep(300);
     assert.strictEqual(store.get('a')?.status, 'COMPLETED');
     assert.strictEqual(store.graph('a')?.tasks[0].status, 'COMPLETED');
-    assert.strictEqual(server.count(isGraph), 2, 'once more after the change; never for the unwatched b');
+    assert.strictEqual(server.count(isGraph), 3, 'after the change, and once more to settle a finished graph; never for the unwatched b');
     watcher.dispose();
   });
 
