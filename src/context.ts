@@ -4,6 +4,7 @@ import { BridgePool } from './bridge/bridgePool';
 import { CovalentConfig, readConfig } from './config';
 import { DispatchStore } from './store/dispatchStore';
 import type { LiveStatusViews } from './views/liveStatusViews';
+import type { Detection } from './languageClient';
 
 /**
  * The one object that owns the extension's long-lived parts. Commands and views
@@ -18,6 +19,8 @@ export class CovalentContext implements vscode.Disposable {
   readonly bridges: BridgePool;
   /** Poller, Dispatches tree, status bar and editor status; set once at activation. */
   liveStatus: LiveStatusViews | undefined;
+  /** The language client (lattice detection) and the Workflows view; set once at activation. */
+  detection: Detection | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private cachedConfig: CovalentConfig;
 

@@ -3,6 +3,7 @@ import { CovalentContext } from './context';
 import { registerCommands } from './commands';
 import { ResultPanels, resultPanels } from './webview/resultPanel';
 import { LiveStatusViews } from './views/liveStatusViews';
+import { startDetection } from './languageClient';
 
 /** What `activate` returns: other extensions and the integration tests read it. */
 export interface CovalentExtensionApi {
@@ -19,6 +20,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   extension.subscriptions.push(context);
   registerCommands(context);
   context.liveStatus = context.register(new LiveStatusViews(context));
+  context.detection = context.register(startDetection(context));
   context.output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
   // Created now so a panel left open is restored after a window reload.
   const panels = resultPanels(context);

@@ -86,9 +86,9 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
-    if (!change.uri.endsWith('.py')) continue;
+    // A deleted folder takes its Python files with it.
     if (change.type === FileChangeType.Deleted) index?.fileDeleted(change.uri);
-    else void index?.fileChanged(change.uri);
+    else if (change.uri.endsWith('.py')) void index?.fileChanged(change.uri);
   }
 });
 

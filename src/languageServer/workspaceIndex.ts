@@ -46,9 +46,17 @@ export class WorkspaceIndex {
     if (await this.readFromDisk(uri, true)) this.onChange();
   }
 
+  /** A file or a folder was deleted. */
   fileDeleted(watchedUri: string): void {
     const uri = canonicalUri(watchedUri);
-    if (this.fromDisk.delete(uri) && !this.fromEditor.has(uri)) this.onChange();
+    const folder = uri.endsWith('/') ? uri : `${uri}/`;
+    let changed = false;
+    for (const indexed of [...this.fromDisk.keys()]) {
+      if (indexed !== uri && !indexed.startsWith(folder)) continue;
+      this.fromDisk.delete(indexed);
+      changed ||= !this.fromEditor.has(indexed);
+    }
+    if (changed) this.onChange();
   }
 
   setOpen(editorUri: string, symbols: readonly CovalentSymbol[]): void {

@@ -157,6 +157,11 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
       assert.strictEqual(filtered.length, 1);
       const none = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'task' })) as WorkspaceSymbol[];
       assert.strictEqual(none.length, 0, 'electrons are not workflows');
+      // Deleting the folder reports the folder only: its files leave the index.
+      fs.rmSync(path.join(folder, 'seed.py'));
+      await workspace.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).toString(), type: FileChangeType.Deleted }] });
+      const afterDeletion = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as WorkspaceSymbol[];
+      assert.deepStrictEqual(afterDeletion, []);
     } finally {
       workspace.stop();
       fs.rmSync(folder, { recursive: true, force: true });
