@@ -172,6 +172,16 @@ describe('Python bridge (real interpreter, no server)', function () {
     assert.strictEqual(electrons.lattices[0], 'flow');
   });
 
+  it('imports a workflow file named like a module the bridge uses (json.py) without breaking the bridge', async () => {
+    const shadow = path.join(folder, 'json.py');
+    fs.writeFileSync(shadow, fs.readFileSync(path.join(folder, 'wf.py'), 'utf8'));
+    const first = await pool.request(python, 'electrons', { file: shadow });
+    assert.deepStrictEqual(first.lattices, ['flow']);
+    // The bridge still speaks JSON afterwards.
+    const second = await pool.request(python, 'electrons', { file: path.join(folder, 'wf.py') });
+    assert.deepStrictEqual(second.lattices, ['flow']);
+  });
+
   it('says which interpreter does not exist', async () => {
     const error = await rejection(pool.request('/nonexistent/python3', 'initialize', {}));
     assert.strictEqual(error.kind, 'interpreterNotFound');

@@ -130,6 +130,11 @@ def _load_module(path, source=None):
     folder = os.path.dirname(path)
     name = _module_name(path)
     with _import_lock:
+        existing = sys.modules.get(name)
+        if existing is not None and os.path.abspath(getattr(existing, "__file__", None) or "") != path:
+            # A workflow file named like a module already loaded (json.py, random.py):
+            # never replace that module, import the file under a name of its own.
+            name = "covalent_workflow_" + name
         if folder in sys.path:
             sys.path.remove(folder)
         sys.path.insert(0, folder)
