@@ -198,7 +198,13 @@ export class LiveStatus implements Disposable {
     this.socket = undefined;
   }
 
+  /** The socket.io channel's state ('closed' when it is off). */
+  get socketState(): SocketState {
+    return this.socket?.state ?? 'closed';
+  }
+
   private socketChanged(state: SocketState): void {
+    if (state === 'connected' || state === 'disconnected') this.options.log?.('info', `socket.io channel to ${this.options.address} ${state}`);
     if (state === 'connected') {
       // Back (or first contact): reload what may have changed while we could not see.
       this.listingWanted = true;

@@ -71,6 +71,7 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
   it('shows a dispatch made outside the editor in the tree within 2 s, runs it to COMPLETED, and lists its tasks with durations', async () => {
     const { views } = await liveStatus();
     await waitFor('the server to be online', () => views.live.store.connection === 'online');
+    await waitFor('the socket.io channel (hints, and drops noticed at once)', () => views.live.socketState === 'connected', 10000);
     const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '1, 2');
     const dispatchedAt = Date.now();
     const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId), 10000, 20);
