@@ -131,6 +131,8 @@ export interface RenderReport {
   readonly injectedScriptRan: boolean;
   readonly header: string;
   readonly timelineBars: number;
+  /** Timeline rows drawn as reused (zero-length) marks. */
+  readonly timelineReused: number;
   readonly compareRows: number;
   /** How many full graph renders happened since the page loaded (live updates must not add any). */
   readonly graphRenders: number;
@@ -150,6 +152,8 @@ export type HostMessage =
   | { readonly type: 'select'; readonly nodeId: number }
   | { readonly type: 'showTab'; readonly tab: PanelTab }
   | { readonly type: 'probe'; readonly requestId: number }
+  /** Test hook: press the "show all" button of a field of the selected task, as a click would. */
+  | { readonly type: 'pressShowAll'; readonly field: DetailField }
   /** Benchmark hook: pan the graph for this many frames and report frame times. */
   | { readonly type: 'measurePan'; readonly requestId: number; readonly frames: number };
 
@@ -246,7 +250,7 @@ function isRenderReport(value: unknown): value is RenderReport {
   );
 }
 
-const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan'] as const;
+const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll'] as const;
 
 /**
  * The webview's check of what the extension sent: the shape of the envelope and
@@ -272,6 +276,8 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
       return isOneOf(DETAIL_FIELDS, value.field) && isObject(value.value) ? (value as unknown as HostMessage) : undefined;
     case 'select':
       return isNodeId(value.nodeId) ? (value as unknown as HostMessage) : undefined;
+    case 'pressShowAll':
+      return isOneOf(DETAIL_FIELDS, value.field) ? (value as unknown as HostMessage) : undefined;
     case 'showTab':
       return isOneOf(PANEL_TABS, value.tab) ? (value as unknown as HostMessage) : undefined;
     case 'probe':

@@ -36,15 +36,23 @@ export class ResultPanels implements vscode.Disposable {
     context.register(
       vscode.window.registerWebviewPanelSerializer(RESULT_PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
-          const restored = parsePersistedState(state);
-          if (!restored) {
-            panel.dispose();
-            return;
-          }
-          this.adopt(panel, restored.dispatchId, restored.selectedNodeId);
+          this.restore(panel, state);
         },
       }),
     );
+  }
+
+  /**
+   * A panel VS Code kept across a window reload, with the state its page saved.
+   * State that is not a panel's (or a second panel of an open dispatch) is closed.
+   */
+  restore(panel: vscode.WebviewPanel, state: unknown): ResultPanel | undefined {
+    const restored = parsePersistedState(state);
+    if (!restored || this.panels.has(restored.dispatchId)) {
+      panel.dispose();
+      return undefined;
+    }
+    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId);
   }
 
   /** Opens the panel of a dispatch, or focuses it when it is open. */
@@ -219,6 +227,20 @@ export class ResultPanel {
     this.post({ type: 'select', nodeId });
   }
 
+  /** Test hook: press "show all" on a field of the selected task, as a click would. */
+  pressShowAll(field: DetailField): void {
+    this.post({ type: 'pressShowAll', field });
+  }
+
+  /** What the webview's "Open sublattice" and "Go to source" buttons do (tests call these too). */
+  openSublattice(nodeId: number): Promise<void> {
+    return this.handle({ type: 'openSublattice', nodeId });
+  }
+
+  goToTaskSource(nodeId: number): Promise<void> {
+    return this.handle({ type: 'goToSource', nodeId });
+  }
+
   /** Test hook: switch the side pane's tab as a click would. */
   showTab(tab: PanelTab): void {
     this.post({ type: 'showTab', tab });
@@ -301,7 +323,10 @@ export class ResultPanel {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        for (const queued of this.queue.splice(0)) void this.webviewPanel.webview.postMessage(queued);
+        // Header and graph are sent fresh below; queued copies would only draw twice.
+        for (const queued of this.queue.splice(0)) {
+          if (queued.type !== 'header' && queued.type !== 'graph' && queued.type !== 'tasks') void this.webviewPanel.webview.postMessage(queued);
+        }
         this.sendHeader();
         this.graphChanged(true);
         return;

@@ -153,6 +153,10 @@ describe('Result panel: the webview draws a real dispatch', function () {
     assert.ok(!reused.includes('task_2_redefined'), 'the replaced task ran again');
     assert.deepStrictEqual(report.edges.map((edge) => `${edge.source}>${edge.target}`).sort(), expected.edges);
 
+    panel.showTab('timeline');
+    const timeline = await probeUntil(panel, (drawn) => drawn.timelineBars > 0, 'the timeline');
+    assert.strictEqual(timeline.timelineReused, reusedOnServer.length, 'the timeline shows each reused task as a zero-length mark');
+
     panel.showTab('compare');
     const compared = await probeUntil(panel, (drawn) => drawn.compareRows > 0, 'the comparison with the parent');
     assert.strictEqual(compared.compareRows, expected.nodes.filter((node) => node.kind !== 'parameter').length);
@@ -220,6 +224,97 @@ describe('Result panel: the webview draws a real dispatch', function () {
     // Give an onerror handler time to fire if an <img> had been created.
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.strictEqual((await panel.probe()).injectedScriptRan, false, 'no script from the data ran');
+  });
+
+  it('goes from a task to its definition in the workspace', async () => {
+    const panel = api.resultPanels.get(dispatchId);
+    assert.ok(panel);
+    const task1 = (await serverGraph(env.serverAddress, dispatchId)).nodes.find((node) => node.name === 'task_1');
+    assert.ok(task1);
+    await panel.goToTaskSource(task1.nodeId);
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor is open');
+    assert.strictEqual(path.basename(editor.document.uri.fsPath), 'redispatch_howto.py');
+    assert.match(editor.document.lineAt(editor.selection.active.line).text, /^def task_1\(/);
+  });
+
+  it('cuts a large result and shows all of it on request', async () => {
+    fs.writeFileSync(
+      path.join(env.workspaceFolder, 'large_result.py'),
+      ['import covalent as ct', '', '@ct.electron', 'def produce():', '    return "x" * 40000 + "THE" + "-END"', '', '@ct.lattice', 'def large_result():', '    return produce()', ''].join('\n'),
+    );
+    const largeId = await python(env, ['import large_result', 'cloudpickle.register_pickle_by_value(large_result)', 'print(ct.dispatch(large_result.large_result, dispatcher_addr=sys.argv[1])())']);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, largeId), 'COMPLETED');
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: largeId });
+    const panel = api.resultPanels.get(largeId);
+    assert.ok(panel);
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'produce' && node.status === 'COMPLETED'), 'the produce task');
+    panel.select(drawn.nodes.find((node) => node.name === 'produce')!.nodeId);
+    const cut = await probeUntil(panel, (report) => /Show all/.test(report.detailsText), 'a cut result');
+    assert.ok(!cut.detailsText.includes('THE-END'), 'only the start of the result is shown at first');
+    panel.pressShowAll('result');
+    const full = await probeUntil(panel, (report) => report.detailsText.includes('THE-END'), 'the whole result');
+    assert.ok(full.detailsText.includes('x'.repeat(40000)));
+  });
+
+  it('reaches a sublattice’s own dispatch from its node', async () => {
+    fs.writeFileSync(
+      path.join(env.workspaceFolder, 'nested_workflow.py'),
+      [
+        'import sys',
+        'import cloudpickle',
+        'import covalent as ct',
+        '',
+        '# The sublattice is built on the server: its function must travel by value, registered before the decorators run.',
+        'cloudpickle.register_pickle_by_value(sys.modules[__name__])',
+        '',
+        '@ct.electron',
+        'def square(x):',
+        '    return x * x',
+        '',
+        '@ct.electron',
+        '@ct.lattice',
+        'def inner(x):',
+        '    return square(x)',
+        '',
+        '@ct.lattice',
+        'def outer(x):',
+        '    return inner(x)',
+        '',
+      ].join('\n'),
+    );
+    const outerId = await python(env, ['import nested_workflow', 'cloudpickle.register_pickle_by_value(nested_workflow)', 'print(ct.dispatch(nested_workflow.outer, dispatcher_addr=sys.argv[1])(3))']);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, outerId), 'COMPLETED');
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: outerId });
+    const panel = api.resultPanels.get(outerId);
+    assert.ok(panel);
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.kind === 'sublattice' && node.status === 'COMPLETED'), 'the sublattice node');
+    const subNode = drawn.nodes.find((node) => node.kind === 'sublattice');
+    assert.ok(subNode);
+    const server = await getJson<{ graph: { nodes: { node_id: number; sublattice_dispatch_id: string | null }[] } }>(`${env.serverAddress}/api/v1/dispatches/${outerId}/graph`);
+    const subDispatchId = server.graph.nodes.find((node) => node.node_id === subNode.nodeId)?.sublattice_dispatch_id;
+    assert.ok(subDispatchId, 'the server names the sublattice’s dispatch');
+    await panel.openSublattice(subNode.nodeId);
+    const subPanel = api.resultPanels.get(subDispatchId);
+    assert.ok(subPanel, 'a panel opened for the sublattice’s dispatch');
+    const inner = await probeUntil(subPanel, (report) => report.nodes.some((node) => node.name === 'square' && node.status === 'COMPLETED'), 'the sublattice’s tasks');
+    assert.ok(inner.nodes.every((node) => node.name !== 'inner'));
+  });
+
+  it('restores a panel VS Code kept across a reload from the state its page saved', async () => {
+    api.resultPanels.get(dispatchId)?.close();
+    // What VS Code hands the serializer after a reload: an empty panel of our type and the saved state.
+    const kept = vscode.window.createWebviewPanel('covalent.result', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    const expected = await serverGraph(env.serverAddress, dispatchId);
+    const task1 = expected.nodes.find((node) => node.name === 'task_1');
+    assert.ok(task1);
+    const restored = api.resultPanels.restore(kept, { dispatchId, selectedNodeId: task1.nodeId, tab: 'task' });
+    assert.ok(restored, 'the panel was adopted');
+    assert.strictEqual(api.resultPanels.get(dispatchId), restored);
+    const report = await probeUntil(restored, (drawn) => drawn.nodes.length === expected.nodes.length && /def task_1/.test(drawn.detailsText), 'the restored graph and selection');
+    assert.strictEqual(report.selectedNodeId, task1.nodeId);
+    const junk = vscode.window.createWebviewPanel('covalent.result', 'junk', vscode.ViewColumn.Active, {});
+    assert.strictEqual(api.resultPanels.restore(junk, { dispatchId: '<script>' }), undefined, 'state that is not a panel’s is refused');
   });
 
   it('rejects a malformed id with a clear message and says when the server does not know a dispatch', async () => {

@@ -455,6 +455,9 @@ function handle(message: HostMessage): void {
     case 'showTab':
       showTab(message.tab);
       return;
+    case 'pressShowAll':
+      tabBodies.task.querySelector<HTMLButtonElement>(`section[data-field="${message.field}"] .show-all`)?.click();
+      return;
     case 'probe':
       post({ type: 'rendered', requestId: message.requestId, report: renderReport() });
       return;
@@ -480,6 +483,7 @@ function renderReport(): RenderReport {
     injectedScriptRan: (window as unknown as { __covalentInjected?: unknown }).__covalentInjected !== undefined,
     header: headerRoot.textContent ?? '',
     timelineBars: tabBodies.timeline.querySelectorAll('.timeline-row').length,
+    timelineReused: tabBodies.timeline.querySelectorAll('.timeline-mark.reused').length,
     compareRows: tabBodies.compare.querySelectorAll('tbody tr').length,
     graphRenders: graph.renders,
     transform: { ...graph.transform },
