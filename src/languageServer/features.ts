@@ -99,26 +99,48 @@ const KIND_DESCRIPTIONS: Record<CovalentSymbol['kind'], string> = {
  */
 export function hover(analysis: DocumentAnalysis, tree: Tree, position: Position): Hover | null {
   const onDefinition = analysis.symbols.find((symbol) => contains(symbol.selectionRange, position) || inDecorators(symbol, position));
-  if (onDefinition) return { contents: { kind: MarkupKind.Markdown, value: describe(onDefinition) }, range: onDefinition.selectionRange };
+  if (onDefinition) return { contents: { kind: MarkupKind.Markdown, value: describe(onDefinition, tree) }, range: onDefinition.selectionRange };
   const node = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
   if (!node || node.type !== 'identifier' || !isNameUse(node)) return null;
   const symbol = analysis.symbols.find((candidate) => candidate.moduleLevel && candidate.name === node.text);
   if (!symbol) return null;
   const range = { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
-  return { contents: { kind: MarkupKind.Markdown, value: describe(symbol) }, range };
+  return { contents: { kind: MarkupKind.Markdown, value: describe(symbol, tree) }, range };
 }
 
-export function describe(symbol: CovalentSymbol): string {
-  const lines = [`**Covalent ${symbol.kind}** \`${symbol.name}${symbol.parameters ?? ''}\``, '', KIND_DESCRIPTIONS[symbol.kind]];
+export function describe(symbol: CovalentSymbol, tree: Tree): string {
+  const definition = symbol.form === 'decorator' ? functionAt(tree, symbol.selectionRange.start) : undefined;
+  const parameters = definition?.childForFieldName('parameters')?.text;
+  const lines = [`**Covalent ${symbol.kind}** \`${symbol.name}${parameters ? oneLine(parameters) : ''}\``, '', KIND_DESCRIPTIONS[symbol.kind]];
   if (symbol.wrappers.length > 0) {
     const written = symbol.form === 'decorator' ? symbol.wrappers.map((wrapper) => `@${wrapper}`) : symbol.wrappers;
-    lines.push('', `${symbol.form === 'decorator' ? 'Decorated with' : 'Wrapped by'} \`${written.join(' ')}\``);
+    lines.push('', `${symbol.form === 'decorator' ? 'Decorated with' : 'Wrapped by'} \`${written.join(' ')}\`${symbol.wrapped ? ` around \`${symbol.wrapped}\`` : ''}`);
   }
   if (symbol.kind === 'lattice' && !symbol.moduleLevel) {
     lines.push('', `Defined inside \`${symbol.container ?? 'a block'}\`: only module-level lattices can be dispatched.`);
   }
-  if (symbol.summary) lines.push('', symbol.summary);
+  const summary = definition ? docstringSummary(definition) : undefined;
+  if (summary) lines.push('', summary);
   return lines.join('\n');
+}
+
+/** The function definition whose name starts at `position`. */
+function functionAt(tree: Tree, position: Position): Node | undefined {
+  const name = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
+  return name?.parent?.type === 'function_definition' ? name.parent : undefined;
+}
+
+/** First line of a function's docstring. */
+function docstringSummary(definition: Node): string | undefined {
+  const first = definition.childForFieldName('body')?.firstNamedChild;
+  const string = first?.type === 'expression_statement' ? first.firstNamedChild : undefined;
+  if (string?.type !== 'string') return undefined;
+  const content = string.namedChildren.find((child) => child.type === 'string_content')?.text ?? '';
+  return content.split('\n').map((line) => line.trim()).find((line) => line.length > 0);
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/g, '(').replace(/,\s*\)/g, ')');
 }
 
 /** A name being read (`task(x)`, `dispatch(workflow)`), not an attribute or keyword of something else. */

@@ -18,7 +18,8 @@ export interface ContentChange {
  */
 export class ParsedDocument {
   private document: TextDocument;
-  private tree: Tree;
+  /** Dropped for documents not edited lately (see `releaseTree`); parsed again when needed. */
+  private tree: Tree | undefined;
   private readonly analyzer: DocumentAnalyzer;
   private analysisCache: DocumentAnalysis | undefined;
 
@@ -42,11 +43,26 @@ export class ParsedDocument {
   }
 
   get syntaxTree(): Tree {
+    this.tree ??= this.parse(null);
     return this.tree;
   }
 
+  get hasTree(): boolean {
+    return this.tree !== undefined;
+  }
+
+  /**
+   * Frees the syntax tree (the largest part of a document's memory, kept inside
+   * the parser's WebAssembly heap). The analysis stays; the next edit parses the
+   * whole text again instead of reusing the old tree.
+   */
+  releaseTree(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+  }
+
   update(changes: readonly ContentChange[], version: number): void {
-    let incremental = true;
+    let incremental = this.tree !== undefined;
     for (const change of changes) {
       if (!change.range) {
         this.document = TextDocument.create(this.uri, 'python', version, change.text);
@@ -60,22 +76,22 @@ export class ParsedDocument {
       this.document = TextDocument.update(this.document, [{ range: change.range, text: change.text }], version);
       const newEndIndex = startIndex + change.text.length;
       if (incremental) {
-        this.tree.edit(new TreeSitter.Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition: toPoint(this.document.positionAt(newEndIndex)) }));
+        this.tree?.edit(new TreeSitter.Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition: toPoint(this.document.positionAt(newEndIndex)) }));
       }
     }
     const previous = this.tree;
-    this.tree = this.parse(incremental ? previous : null);
-    previous.delete();
+    this.tree = this.parse(incremental ? (previous ?? null) : null);
+    previous?.delete();
     this.analysisCache = undefined;
   }
 
   analysis(): DocumentAnalysis {
-    this.analysisCache ??= this.analyzer.analyze(this.tree, this.document.getText());
+    this.analysisCache ??= this.analyzer.analyze(this.syntaxTree, this.document.getText());
     return this.analysisCache;
   }
 
   dispose(): void {
-    this.tree.delete();
+    this.releaseTree();
   }
 
   private parse(previous: Tree | null): Tree {

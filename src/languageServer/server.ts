@@ -23,6 +23,8 @@ import { createPythonParser, wasmBesides } from './pythonParser';
 import { WorkspaceIndex } from './workspaceIndex';
 
 const DIAGNOSTICS_DELAY_MS = 150;
+/** Syntax trees kept for the documents used last; the others keep text and analysis only. */
+const TREES_KEPT = 8;
 const WORKFLOWS_CHANGED_DELAY_MS = 300;
 
 const connection = createConnection(ProposedFeatures.all);
@@ -33,6 +35,25 @@ let index: WorkspaceIndex | undefined;
 let workspaceFolders: WorkspaceFolder[] = [];
 let options: ServerOptions = {};
 let workflowsChangedTimer: NodeJS.Timeout | undefined;
+/** Documents holding a syntax tree, least recently used first. */
+const withTrees: ParsedDocument[] = [];
+
+/** The document, marked as just used: it keeps its tree, the least recently used one loses its own. */
+function use(uri: string): ParsedDocument | undefined {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  const at = withTrees.indexOf(document);
+  if (at >= 0) withTrees.splice(at, 1);
+  withTrees.push(document);
+  while (withTrees.length > TREES_KEPT) withTrees.shift()?.releaseTree();
+  return document;
+}
+
+function forget(document: ParsedDocument): void {
+  const at = withTrees.indexOf(document);
+  if (at >= 0) withTrees.splice(at, 1);
+  document.dispose();
+}
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   // The wasm files sit next to this bundle (dist/, also inside a .vsix).
@@ -61,13 +82,15 @@ connection.onInitialized(() => {
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
   if (!parser || !isPython(textDocument.uri, textDocument.languageId)) return;
-  documents.get(textDocument.uri)?.dispose();
+  const previous = documents.get(textDocument.uri);
+  if (previous) forget(previous);
   documents.set(textDocument.uri, new ParsedDocument(textDocument.uri, textDocument.version, textDocument.text, parser));
+  use(textDocument.uri);
   scheduleDiagnostics(textDocument.uri);
 });
 
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
-  const document = documents.get(textDocument.uri);
+  const document = use(textDocument.uri);
   if (!document) return;
   document.update(contentChanges, textDocument.version);
   scheduleDiagnostics(textDocument.uri);
@@ -76,7 +99,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   const document = documents.get(textDocument.uri);
   if (!document) return;
-  document.dispose();
+  forget(document);
   documents.delete(textDocument.uri);
   clearTimeout(pendingDiagnostics.get(textDocument.uri));
   pendingDiagnostics.delete(textDocument.uri);
@@ -103,7 +126,7 @@ connection.onCodeLens(({ textDocument }) => {
 });
 
 connection.onHover(({ textDocument, position }) => {
-  const document = documents.get(textDocument.uri);
+  const document = use(textDocument.uri);
   return document ? hover(document.analysis(), document.syntaxTree, position) : null;
 });
 

@@ -95,8 +95,6 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
         container: fact.container,
         form: 'decorator',
         wrappers: fact.decorators.filter((reference) => roleOf(reference)).map((reference) => reference.text),
-        parameters: fact.parameters,
-        summary: fact.summary,
       });
       if (kind !== 'electron') {
         latticeNames.add(fact.name);
@@ -110,7 +108,6 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
       if (!kind) continue;
       // `sub = ct.electron(workflow)` where `workflow` is a lattice.
       if (kind === 'electron' && fact.wrapped && latticeNames.has(fact.wrapped)) kind = 'sublattice';
-      const wrappedFunction = fact.wrapped ? moduleFunctions.get(fact.wrapped)?.fact : undefined;
       const symbol: CovalentSymbol = {
         name: fact.name,
         kind,
@@ -119,8 +116,7 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
         moduleLevel: true,
         form: 'assignment',
         wrappers: fact.wrappers.filter((reference) => roleOf(reference)).map((reference) => reference.text),
-        parameters: wrappedFunction?.parameters,
-        summary: wrappedFunction?.summary,
+        wrapped: fact.wrapped,
       };
       symbols.push(symbol);
       if (kind !== 'electron') {

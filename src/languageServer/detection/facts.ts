@@ -1,4 +1,5 @@
-import type { Node, Parser, Point, TreeCursor } from 'web-tree-sitter';
+import type { Language, Node, Parser, Point } from 'web-tree-sitter';
+import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
 
 /**
  * Facts about one top-level statement, read from its syntax tree once and kept
@@ -48,8 +49,6 @@ export interface FunctionFact {
   readonly decorators: readonly WrapperReference[];
   /** Has any decorator at all (also ones that are not plain references). */
   readonly decorated: boolean;
-  readonly parameters: string;
-  readonly summary?: string;
   readonly body: BodyFacts;
 }
 
@@ -90,8 +89,31 @@ interface Scope {
 
 const MODULE_SCOPE: Scope = { moduleLevel: true, importTime: true };
 
-/** Node types that contain no statement, call or definition worth visiting. */
-const LEAF_TYPES = new Set(['comment', 'identifier', 'string_content', 'integer', 'float', 'true', 'false', 'none', 'escape_sequence', 'pass_statement']);
+/** What detection reads from the tree; everything else is skipped inside tree-sitter. */
+const DETECTION_QUERY = `
+(decorated_definition) @decorated
+(function_definition name: (identifier) @function.name) @function
+(class_definition) @class
+(lambda) @lambda
+(return_statement (_)) @return
+(call function: (identifier) @callee)
+(import_statement) @import
+(import_from_statement) @import
+(assignment left: (identifier) right: (call)) @assignment
+`;
+
+const queries = new WeakMap<Language, TreeSitter.Query>();
+
+function detectionQuery(parser: Parser): TreeSitter.Query {
+  const language = parser.language;
+  if (!language) throw new Error('The parser has no language');
+  let query = queries.get(language);
+  if (!query) {
+    query = new TreeSitter.Query(language, DETECTION_QUERY);
+    queries.set(language, query);
+  }
+  return query;
+}
 
 export class StatementScanner {
   readonly facts: StatementFacts = { imports: [], functions: [], assignments: [], moduleCalls: [] };
@@ -116,12 +138,7 @@ export class StatementScanner {
   scanStatement(node: Node): void {
     const cut = node.hasError ? firstStatementStartInside(this.source, node) : undefined;
     if (cut === undefined) {
-      const cursor = node.walk();
-      try {
-        this.visit(cursor, MODULE_SCOPE);
-      } finally {
-        cursor.delete();
-      }
+      this.scan(node);
       return;
     }
     this.scanRegion(node.startIndex, node.startPosition, cut.index, cut.position);
@@ -140,98 +157,89 @@ export class StatementScanner {
     }
   }
 
-  private visit(cursor: TreeCursor, scope: Scope): void {
-    const type = cursor.nodeType;
-    if (LEAF_TYPES.has(type)) return;
-    switch (type) {
-      case 'decorated_definition':
-        this.decoratedDefinition(cursor.currentNode, scope);
-        return;
-      case 'function_definition':
-        this.functionDefinition(cursor.currentNode, cursor.currentNode, [], false, scope);
-        return;
-      case 'class_definition':
-        this.classDefinition(cursor.currentNode, scope);
-        return;
-      case 'import_statement':
-      case 'import_from_statement':
-        this.importStatement(cursor.currentNode);
-        return;
-      case 'lambda':
-        // Its body runs when the lambda is called, not here.
-        scope = { moduleLevel: scope.moduleLevel, container: scope.container, importTime: false };
-        break;
-      case 'return_statement':
-        if (scope.body && cursor.currentNode.namedChildCount > 0) scope.body.hasValueReturn = true;
-        break;
-      case 'call':
-        this.callSite(cursor.currentNode, scope);
-        break;
-      case 'assignment':
-        if (scope.moduleLevel && scope.importTime) this.assignment(cursor.currentNode);
-        break;
-    }
-    if (cursor.gotoFirstChild()) {
-      do this.visit(cursor, scope);
-      while (cursor.gotoNextSibling());
-      cursor.gotoParent();
+  /**
+   * One tree-sitter query finds, in C, the few node kinds detection needs; the
+   * captures arrive in document order and a stack of open function, class and
+   * lambda bodies tells which scope each one is in.
+   */
+  private scan(statement: Node): void {
+    const open: { start: number; end: number; scope: Scope }[] = [];
+    const decoratorsByDefinition = new Map<number, { decorators: WrapperReference[]; whole: Node }>();
+    const scopeAt = (index: number): Scope => {
+      while (open.length > 0 && open[open.length - 1].end <= index) open.pop();
+      for (let level = open.length - 1; level >= 0; level--) {
+        if (open[level].start <= index) return open[level].scope;
+      }
+      return MODULE_SCOPE;
+    };
+    // A function's name arrives as its own capture, right after the function.
+    let pendingFunction: Node | undefined;
+    const enter = (body: Node | null, scope: Scope) => {
+      if (body) open.push({ start: body.startIndex, end: body.endIndex, scope });
+    };
+    for (const { name, node } of detectionQuery(this.parser).captures(statement)) {
+      const scope = scopeAt(node.startIndex);
+      switch (name) {
+        case 'decorated': {
+          const decorators = node.namedChildren.flatMap((child) => {
+            const reference = child.type === 'decorator' && child.firstNamedChild ? this.wrapperReference(child.firstNamedChild) : undefined;
+            return reference ? [reference] : [];
+          });
+          const definition = node.childForFieldName('definition');
+          if (definition) decoratorsByDefinition.set(definition.startIndex, { decorators, whole: node });
+          break;
+        }
+        case 'function':
+          pendingFunction = node;
+          break;
+        case 'function.name': {
+          // Scope and body are settled here, before any capture inside the body.
+          if (!pendingFunction) break;
+          const decorated = decoratorsByDefinition.get(pendingFunction.startIndex);
+          const fact = this.functionDefinition(node, decorated?.whole ?? pendingFunction, decorated?.decorators ?? [], decorated !== undefined, scope);
+          enter(pendingFunction.childForFieldName('body'), { moduleLevel: false, container: fact.name, body: fact.body, importTime: false });
+          pendingFunction = undefined;
+          break;
+        }
+        case 'class':
+          enter(node.childForFieldName('body'), { moduleLevel: false, container: node.childForFieldName('name')?.text, importTime: false });
+          break;
+        case 'lambda':
+          // Its body runs when the lambda is called, not here.
+          enter(node.childForFieldName('body'), { moduleLevel: scope.moduleLevel, container: scope.container, importTime: false });
+          break;
+        case 'return':
+          if (scope.body) scope.body.hasValueReturn = true;
+          break;
+        case 'callee': {
+          const site: CallSite = { callee: node.text, range: this.identifierRange(node) };
+          if (scope.body) scope.body.calls.push(site);
+          else if (scope.importTime) this.facts.moduleCalls.push(site);
+          break;
+        }
+        case 'import':
+          this.importStatement(node);
+          break;
+        case 'assignment':
+          if (scope.moduleLevel && scope.importTime) this.assignment(node);
+          break;
+      }
     }
   }
 
-  private visitNode(node: Node, scope: Scope): void {
-    const cursor = node.walk();
-    try {
-      this.visit(cursor, scope);
-    } finally {
-      cursor.delete();
-    }
-  }
-
-  private decoratedDefinition(node: Node, scope: Scope): void {
-    const decorators: WrapperReference[] = [];
-    for (const child of node.namedChildren) {
-      if (child.type !== 'decorator') continue;
-      const expression = child.firstNamedChild;
-      if (!expression) continue;
-      const reference = this.wrapperReference(expression);
-      if (reference) decorators.push(reference);
-      // Decorator arguments run at definition time.
-      this.visitNode(expression, scope);
-    }
-    const definition = node.childForFieldName('definition');
-    if (definition?.type === 'function_definition') this.functionDefinition(definition, node, decorators, true, scope);
-    else if (definition?.type === 'class_definition') this.classDefinition(definition, scope);
-  }
-
-  private functionDefinition(node: Node, whole: Node, decorators: WrapperReference[], decorated: boolean, scope: Scope): void {
-    const nameNode = node.childForFieldName('name');
-    const body = node.childForFieldName('body');
-    if (!nameNode) return;
-    const name = nameNode.text;
-    const parameters = node.childForFieldName('parameters');
-    const facts: BodyFacts = { hasValueReturn: false, calls: [] };
-    this.facts.functions.push({
-      name,
-      nameRange: this.relativeRange(nameNode),
+  private functionDefinition(nameNode: Node, whole: Node, decorators: WrapperReference[], decorated: boolean, scope: Scope): FunctionFact {
+    const fact: FunctionFact = {
+      name: nameNode.text,
+      nameRange: this.identifierRange(nameNode),
       range: this.relativeRange(whole),
       moduleLevel: scope.moduleLevel,
       container: scope.container,
       decorators,
       decorated,
-      parameters: parameters ? oneLine(parameters.text) : '()',
-      summary: body ? docstringSummary(body) : undefined,
-      body: facts,
-    });
-    if (parameters) this.visitNode(parameters, scope); // default values run at definition time
-    if (body) this.visitNode(body, { moduleLevel: false, container: name, body: facts, importTime: false });
-  }
-
-  private classDefinition(node: Node, scope: Scope): void {
-    const name = node.childForFieldName('name')?.text;
-    const body = node.childForFieldName('body');
-    const superclasses = node.childForFieldName('superclasses');
-    if (superclasses) this.visitNode(superclasses, scope);
-    if (body) this.visitNode(body, { moduleLevel: false, container: name, importTime: false });
+      body: { hasValueReturn: false, calls: [] },
+    };
+    this.facts.functions.push(fact);
+    return fact;
   }
 
   private importStatement(node: Node): void {
@@ -263,15 +271,6 @@ export class StatementScanner {
       const alias = name.type === 'aliased_import' ? (name.childForFieldName('alias')?.text ?? member.text) : member.text;
       this.facts.imports.push({ kind: 'member', member: member.text, alias, memberRange: this.relativeRange(member) });
     }
-  }
-
-  private callSite(node: Node, scope: Scope): void {
-    if (!scope.body && !scope.importTime) return;
-    const callee = node.childForFieldName('function');
-    if (callee?.type !== 'identifier') return;
-    const site: CallSite = { callee: callee.text, range: this.relativeRange(callee) };
-    if (scope.body) scope.body.calls.push(site);
-    else this.facts.moduleCalls.push(site);
   }
 
   /** `name = ct.lattice(f)`, `name = ct.lattice(executor=...)(f)`, `name = ct.electron(ct.lattice(f))`. */
@@ -325,6 +324,12 @@ export class StatementScanner {
     return undefined;
   }
 
+  /** An identifier is on one line: its end needs no call into the parser. */
+  private identifierRange(node: Node): RelativeRange {
+    const start = this.relative(node.startPosition);
+    return { start, end: { row: start.row, column: start.column + (node.endIndex - node.startIndex) } };
+  }
+
   private relativeRange(node: Node): RelativeRange {
     return { start: this.relative(node.startPosition), end: this.relative(node.endPosition) };
   }
@@ -369,19 +374,6 @@ function startsWithWord(source: string, index: number, word: string): boolean {
   if (!source.startsWith(word, index)) return false;
   const next = source.charAt(index + word.length);
   return !(next === '_' || /[\p{L}\p{N}]/u.test(next));
-}
-
-function docstringSummary(body: Node): string | undefined {
-  const first = body.firstNamedChild;
-  if (first?.type !== 'expression_statement') return undefined;
-  const string = first.firstNamedChild;
-  if (string?.type !== 'string') return undefined;
-  const content = string.namedChildren.find((child) => child.type === 'string_content')?.text ?? '';
-  const line = content
-    .split('\n')
-    .map((part) => part.trim())
-    .find((part) => part.length > 0);
-  return line || undefined;
 }
 
 /** Collapses the whitespace of multi-line source into one readable line. */

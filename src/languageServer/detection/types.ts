@@ -31,10 +31,8 @@ export interface CovalentSymbol {
   readonly form: 'decorator' | 'assignment';
   /** The Covalent decorators or wrappers as written, outermost first (for hover). */
   readonly wrappers: readonly string[];
-  /** The parameter list as written, on one line: `(a, b)`. */
-  readonly parameters?: string;
-  /** First line of the docstring. */
-  readonly summary?: string;
+  /** The assignment form's wrapped function, when it is a plain name. */
+  readonly wrapped?: string;
 }
 
 export type DiagnosticSeverityName = 'error' | 'warning' | 'information' | 'hint';
