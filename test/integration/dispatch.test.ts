@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgePool } from '../../src/bridge/bridgePool';
+import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
 import { storedFunctionStrings } from '../../src/dispatch/storedFunctionStrings';
 import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
@@ -158,8 +159,20 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('cancels the long-running example → CANCELLED', async () => {
     const uri = vscode.Uri.file(path.join(env.workspaceFolder, 'long_running.py'));
-    const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: uri.toString(), lattice: 'long_running', args: 'seconds=3, steps=3' });
+    const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: uri.toString(), lattice: 'long_running', args: 'seconds=4, steps=3' });
     await waitFor('the long-running dispatch to run', async () => (await dispatchStatus(env.serverAddress, dispatchId)) === 'RUNNING');
+    // Dispatch and wait's cancellable progress: cancelling stops the waiting in the bridge, not the dispatch.
+    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
+    try {
+      const source = new vscode.CancellationTokenSource();
+      const waiting = pool.request(env.python, 'waitForResult', { dispatchId, dispatcherAddress: env.serverAddress, pollIntervalMs: 200 }, source.token);
+      await sleep(1000);
+      source.cancel();
+      await assert.rejects(waiting, (error: unknown) => isBridgeError(error, 'cancelled'));
+      assert.strictEqual(await dispatchStatus(env.serverAddress, dispatchId), 'RUNNING', 'the dispatch goes on');
+    } finally {
+      await pool.stopAll();
+    }
     await vscode.commands.executeCommand('covalent.cancel', { dispatchId });
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'CANCELLED');
   });

@@ -57,6 +57,35 @@ except Exception:  # noqa: BLE001 - any failure means "covalent is not usable he
     Electron = Lattice = None
 
 
+def _upload_assets_concurrently():
+    """The SDK uploads a dispatch's assets (about 30 files for the seed workflow)
+    one HTTP request after another. The bridge keeps the SDK's own per-asset
+    upload and only sends those requests a few at a time in parallel."""
+    try:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from covalent._dispatcher_plugins import local as local_plugin
+
+        sequential = local_plugin.LocalDispatcher._upload
+        upload_one = local_plugin._upload_asset
+    except (ImportError, AttributeError):
+        return  # another SDK layout: keep its own upload
+    workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="covalent-upload")
+
+    def upload(assets):
+        pending = [asset for asset in assets if asset.remote_uri and asset.uri]
+        if len(pending) < 2:
+            return sequential(assets)
+        for future in [workers.submit(upload_one, asset.uri, asset.remote_uri) for asset in pending]:
+            future.result()  # re-raises the first failure, as the sequential upload would
+
+    local_plugin.LocalDispatcher._upload = staticmethod(upload)
+
+
+if covalent is not None:
+    _upload_assets_concurrently()
+
+
 class BridgeError(Exception):
     """An error the editor turns into a message. `kind` says which."""
 
