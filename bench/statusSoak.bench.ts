@@ -6,7 +6,7 @@ import { gc, mb, runPython, sleep, startServer } from './statusSupport';
  * Soak: watch 100 running dispatches (tree visible, socket connected) and sample
  * heap, active timers and open sockets of this process once a minute. Goal: no
  * growth beyond 10% over 10 minutes. COVALENT_BENCH_SOAK_MINUTES shortens it.
- * Anchor: the first sample after warm-up.
+ * Anchor: the sample after one minute of warm-up (connection pools and JIT settle).
  */
 const MINUTES = Number(process.env.COVALENT_BENCH_SOAK_MINUTES ?? 10);
 const COUNT = 100;
@@ -36,10 +36,10 @@ async function main(): Promise<void> {
     const watchers = ids.slice(0, 5).map((id) => store.watchGraph(id));
     live.setDemand('tree', true);
     live.start();
-    await sleep(5000);
+    await sleep(60000);
     gc();
     const first = { heap: process.memoryUsage().heapUsed, ...resources(), requests: live.client.http.requestCount, at: Date.now() };
-    console.log(`anchor after warm-up: heap ${mb(first.heap)}, ${first.timers} timers, ${first.sockets} sockets`);
+    console.log(`anchor after 1 minute of warm-up: heap ${mb(first.heap)}, ${first.timers} timers, ${first.sockets} sockets`);
     for (let minute = 1; minute <= MINUTES; minute++) {
       await sleep(60000);
       gc();

@@ -29,6 +29,8 @@ export async function startServer(name: string): Promise<HarnessServer> {
   await server.start();
   const stop = () => server.killProcessGroup();
   process.once('exit', stop);
+  // Interrupted benchmarks must not leave a server behind: exit runs `stop`.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   return server;
 }
 
