@@ -121,6 +121,8 @@ export interface RenderReport {
   readonly selectedNodeId?: number;
   /** Text of the details pane as displayed. */
   readonly detailsText: string;
+  /** Text of the workflow tab as displayed. */
+  readonly workflowText?: string;
   /** Elements inside value boxes that were not created by the webview (must be 0). */
   readonly foreignElements: number;
   /** Their tag names, to say what got in. */

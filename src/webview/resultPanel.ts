@@ -563,7 +563,9 @@ export class ResultPanel {
       }
       const match = definition.exec(document.getText());
       if (!match) continue;
-      const start = document.positionAt(match.index + match[0].indexOf('def'));
+      // The language server knows electrons (not a `def` in a string); the text match is the fallback.
+      const symbol = await electronSymbol(document.uri, name);
+      const start = symbol?.selectionRange.start ?? document.positionAt(match.index + match[0].indexOf('def'));
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(start, start), viewColumn: vscode.ViewColumn.One });
       return;
     }
@@ -577,6 +579,22 @@ export class ResultPanel {
     this.parentWatch?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
+}
+
+async function electronSymbol(uri: vscode.Uri, name: string): Promise<vscode.DocumentSymbol | undefined> {
+  let symbols: vscode.DocumentSymbol[] | undefined;
+  try {
+    symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
+  } catch {
+    return undefined;
+  }
+  const queue = [...(symbols ?? [])];
+  while (queue.length > 0) {
+    const symbol = queue.shift()!;
+    if (symbol.name === name && (symbol.detail === 'electron' || symbol.detail === 'sublattice')) return symbol;
+    if (Array.isArray(symbol.children)) queue.push(...symbol.children);
+  }
+  return undefined;
 }
 
 function detailsView(details: TaskDetails): TaskDetailsView {

@@ -103,12 +103,46 @@ describe('Result panel: the webview draws a real dispatch', function () {
     assert.strictEqual(report.injectedScriptRan, false);
   });
 
+  it('shows the workflow’s inputs and result', async () => {
+    const panel = api.resultPanels.get(dispatchId);
+    assert.ok(panel);
+    panel.showTab('workflow');
+    const report = await probeUntil(panel, (drawn) => /Result1\.5/.test(drawn.workflowText ?? ''), 'the workflow result 1.5');
+    assert.match(report.workflowText ?? '', /Inputs\{'args': \(1, 2\), 'kwargs': \{\}\}/);
+    panel.showTab('task');
+  });
+
+  it('shows a failed task’s traceback and names the failed tasks at workflow level', async () => {
+    const failedId = await python(env, [
+      'import failing_workflow',
+      'cloudpickle.register_pickle_by_value(failing_workflow)',
+      'print(ct.dispatch(failing_workflow.failing_workflow, dispatcher_addr=sys.argv[1])([1, 2, 3]))',
+    ]);
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, failedId), 'FAILED');
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: failedId });
+    const panel = api.resultPanels.get(failedId);
+    assert.ok(panel);
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'divide' && node.status === 'FAILED'), 'divide FAILED');
+    assert.ok(drawn.header.includes('FAILED'));
+    panel.select(drawn.nodes.find((node) => node.name === 'divide')!.nodeId);
+    const details = await probeUntil(panel, (report) => /ZeroDivisionError/.test(report.detailsText), 'the traceback');
+    assert.match(details.detailsText, /cannot divide 3 values by zero/);
+    assert.match(details.detailsText, /Traceback/);
+    panel.showTab('workflow');
+    const workflow = await probeUntil(panel, (report) => /Failed tasks/.test(report.workflowText ?? ''), 'the failed tasks at workflow level');
+    assert.match(workflow.workflowText ?? '', /Failed tasks: divide/);
+    assert.match(workflow.workflowText ?? '', /\[1, 2, 3\]/);
+  });
+
   it('focuses the open panel instead of opening a second one', async () => {
     const before = api.resultPanels.all().length;
     const first = api.resultPanels.get(dispatchId);
     await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
     assert.strictEqual(api.resultPanels.all().length, before);
     assert.strictEqual(api.resultPanels.get(dispatchId), first);
+    // VS Code reports the focus change asynchronously.
+    const deadline = Date.now() + 5000;
+    while (!first?.webviewPanel.active && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok(first?.webviewPanel.active, 'the panel is the active editor');
   });
 

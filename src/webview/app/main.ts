@@ -477,6 +477,7 @@ function renderReport(): RenderReport {
     edges: graph.drawnEdges(),
     selectedNodeId,
     detailsText: tabBodies.task.textContent ?? '',
+    workflowText: tabBodies.workflow.textContent ?? '',
     foreignElements: foreign.length,
     foreignTags: foreign.map((node) => node.tagName.toLowerCase()),
     scripts,
