@@ -173,8 +173,21 @@ export class DetectionClient implements vscode.Disposable {
 /** "Redispatch…" above a lattice the editor has dispatched before (it asks which dispatch and how). */
 function redispatchContribution(context: CovalentContext): LatticeContribution {
   const changed = new vscode.EventEmitter<void>();
-  context.register(changed);
-  context.register({ dispose: context.store.onDidChange((change) => change.kind !== 'connection' && changed.fire()).dispose });
+  // Status updates arrive often while dispatches run; lenses change only when a
+  // lattice gets its first dispatch (or loses its last).
+  const dispatchedLattices = () =>
+    [...new Set(context.store.all().flatMap((state) => (state.origin?.fileUri && state.origin.latticeName ? [`${state.origin.fileUri}#${state.origin.latticeName}`] : [])))].sort().join('\n');
+  let known = dispatchedLattices();
+  context.register(
+    changed,
+    context.store.onDidChange((change) => {
+      if (change.kind === 'connection' || change.kind === 'graph') return;
+      const now = dispatchedLattices();
+      if (now === known) return;
+      known = now;
+      changed.fire();
+    }),
+  );
   return {
     onDidChange: changed.event,
     lenses: (target) =>

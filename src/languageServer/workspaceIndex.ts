@@ -60,6 +60,8 @@ export class WorkspaceIndex {
   }
 
   setOpen(editorUri: string, symbols: readonly CovalentSymbol[]): void {
+    // Untitled buffers are not workspace files (nor importable by the bridge).
+    if (!editorUri.startsWith('file:')) return;
     const uri = canonicalUri(editorUri);
     const lattices = latticesOf(uri, symbols);
     const before = this.fromEditor.get(uri) ?? this.fromDisk.get(uri) ?? [];
@@ -69,6 +71,7 @@ export class WorkspaceIndex {
 
   /** The editor closed it: its file on disk counts again. */
   async setClosed(editorUri: string): Promise<void> {
+    if (!editorUri.startsWith('file:')) return;
     const uri = canonicalUri(editorUri);
     const before = this.fromEditor.get(uri) ?? [];
     this.fromEditor.delete(uri);
