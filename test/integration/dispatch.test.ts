@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgePool } from '../../src/bridge/bridgePool';
@@ -18,6 +19,10 @@ describe('Dispatch and redispatch through the Python bridge', function () {
   this.timeout(180000);
   const env = testEnvironment();
   const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
+  // Files these tests write live outside the workspace folder: other tests index that folder.
+  let scratch: string;
+  before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-dispatch-test-'))));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   let firstDispatch: string;
 
   async function completedResult(dispatchId: string): Promise<string> {
@@ -111,7 +116,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('dispatches the unsaved editor text when covalent.unsavedFiles is dispatchBuffer, never the stale file', async () => {
     // A copy of the seed file, so no other test sees the edit; auto-save (on by default in the web workbench) off.
-    const copy = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_unsaved.py'));
+    const copy = vscode.Uri.file(path.join(scratch, 'redispatch_unsaved.py'));
     fs.writeFileSync(copy.fsPath, fs.readFileSync(howto.fsPath, 'utf8'));
     const files = vscode.workspace.getConfiguration('files');
     const settings = vscode.workspace.getConfiguration('covalent');
@@ -138,7 +143,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('pre-selects for replace_electrons the electrons whose source changed since the dispatch', async () => {
     // The file as a user edits it after dispatching: task_2 now multiplies.
-    const copy = path.join(env.workspaceFolder, 'redispatch_edited.py');
+    const copy = path.join(scratch, 'redispatch_edited.py');
     fs.writeFileSync(copy, fs.readFileSync(howto.fsPath, 'utf8'));
     const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
