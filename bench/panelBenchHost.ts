@@ -17,12 +17,15 @@ interface PlanItem {
   readonly panFrames?: number;
   /** Leave this panel open at the end (for the screenshot), with this task selected. */
   readonly keepOpenSelecting?: number;
+  /** …and with this tab of the side pane shown. */
+  readonly keepOpenTab?: 'task' | 'workflow' | 'timeline' | 'compare';
 }
 
 export interface HostResult {
   readonly label: string;
   readonly openToDrawnMs: number[];
   readonly pan?: PanMeasurement;
+  readonly error?: string;
 }
 
 export async function run(): Promise<void> {
@@ -35,32 +38,39 @@ export async function run(): Promise<void> {
   for (const item of plan) {
     const times: number[] = [];
     let pan: PanMeasurement | undefined;
-    for (let attempt = 0; attempt < item.repeats; attempt++) {
-      const started = Date.now();
-      await vscode.commands.executeCommand('covalent.openResult', { dispatchId: item.dispatchId });
-      const panel = api.resultPanels.get(item.dispatchId);
-      if (!panel) throw new Error(`no panel for ${item.dispatchId}`);
-      const drawnAt = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${item.label}: the graph was not drawn within 300 s`)), 300000);
-        const subscription = panel.onDidDraw((event) => {
-          if (event.nodes < item.nodes) return;
-          clearTimeout(timer);
-          subscription.dispose();
-          resolve(event.at);
+    let error: string | undefined;
+    try {
+      for (let attempt = 0; attempt < item.repeats; attempt++) {
+        const started = Date.now();
+        await vscode.commands.executeCommand('covalent.openResult', { dispatchId: item.dispatchId });
+        const panel = api.resultPanels.get(item.dispatchId);
+        if (!panel) throw new Error(`no panel for ${item.dispatchId}`);
+        const drawnAt = await new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${item.label}: the graph was not drawn within 600 s`)), 600000);
+          const subscription = panel.onDidDraw((event) => {
+            if (event.nodes < item.nodes) return;
+            clearTimeout(timer);
+            subscription.dispose();
+            resolve(event.at);
+          });
         });
-      });
-      times.push(drawnAt - started);
-      const last = attempt === item.repeats - 1;
-      if (last && item.panFrames) pan = await panel.measurePan(item.panFrames);
-      if (last && item.keepOpenSelecting !== undefined) {
-        panel.select(item.keepOpenSelecting);
-        await new Promise((resolve) => setTimeout(resolve, 3000));
-      } else {
-        panel.close();
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        times.push(drawnAt - started);
+        const last = attempt === item.repeats - 1;
+        if (last && item.panFrames) pan = await panel.measurePan(item.panFrames);
+        if (last && item.keepOpenSelecting !== undefined) {
+          panel.select(item.keepOpenSelecting);
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          if (item.keepOpenTab) panel.showTab(item.keepOpenTab);
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+        } else {
+          panel.close();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
       }
+    } catch (failure) {
+      error = failure instanceof Error ? failure.message : String(failure);
     }
-    results.push({ label: item.label, openToDrawnMs: times, pan });
+    results.push({ label: item.label, openToDrawnMs: times, pan, error });
     if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   }
 }

@@ -130,6 +130,22 @@ export class ResultDetailsReader {
     return manifest;
   }
 
+  /** Whether the server knows the dispatch: one small status request, not the manifest. */
+  async exists(dispatchId: string): Promise<boolean> {
+    const url = `${this.options.serverAddress}/api/v2/dispatches?dispatch_id=${encodeURIComponent(dispatchId)}&status_only=true`;
+    const response = await this.get(url);
+    if (!response.ok) throw new DetailsError(`The Covalent server answered ${response.status} when asked about dispatch ${dispatchId}.`);
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.text());
+    } catch {
+      throw new DetailsError(`The server at ${this.options.serverAddress} sent something that is not JSON. Check that covalent.dispatcherAddress points at a Covalent server.`);
+    }
+    const dispatches = isJson(body) && Array.isArray(body.dispatches) ? body.dispatches : undefined;
+    if (!dispatches) throw new DetailsError(`The server at ${this.options.serverAddress} answered a dispatch query with something a Covalent 0.240 server does not send.`);
+    return dispatches.some((entry) => isJson(entry) && entry.dispatch_id === dispatchId);
+  }
+
   async task(dispatchId: string, nodeId: number): Promise<TaskDetails> {
     const manifest = await this.manifest(dispatchId);
     const node = manifest.nodes.get(nodeId);

@@ -26,6 +26,16 @@ export class LayoutService {
     });
   }
 
+  /**
+   * Starts the worker and runs ELK once on a tiny graph, so the first real layout
+   * does not also pay for loading and compiling ELK. Called when a panel opens,
+   * while its graph is still on its way from the server.
+   */
+  warm(): void {
+    if (this.worker) return;
+    this.layout({ tasks: [{ nodeId: 0, name: 'a', kind: 'function' }, { nodeId: 1, name: 'b', kind: 'function' }], edges: [{ source: 0, target: 1 }] }).catch(() => undefined);
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(path.join(this.distFolder, 'layoutWorker.js'));

@@ -19,6 +19,8 @@ import {
 } from './protocol';
 
 export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
+/** Up to this many tasks the panel reads the manifest at once to find a redispatch's parent. */
+const SMALL_GRAPH_TASKS = 200;
 
 /**
  * The result panels, one per dispatch. A panel reads dispatch state and the task
@@ -161,6 +163,11 @@ export class ResultPanel {
   /** Fires when the webview reports a graph fully drawn (the benchmark listens). */
   readonly onDidDraw = this.drawnEmitter.event;
   private disposed = false;
+  /** When this panel was opened, and when its graph reached the store and was laid out (logged once drawn). */
+  private readonly openedAt = Date.now();
+  private graphArrivedAt: number | undefined;
+  private laidOutAt: number | undefined;
+  private drawLogged = false;
 
   constructor(
     private readonly owner: ResultPanels,
@@ -193,9 +200,11 @@ export class ResultPanel {
     const setDemand = (visible: boolean) => owner.context.liveStatus?.live.setDemand(demandKey, visible);
     setDemand(webviewPanel.visible);
     this.disposables.push(webviewPanel.onDidChangeViewState((event) => setDemand(event.webviewPanel.visible)), { dispose: () => setDemand(false) });
+    if (!store.graph(dispatchId)) owner.layouts.warm();
     webviewPanel.webview.html = this.html();
     this.updateTitle();
-    void this.resolveParent();
+    if (this.trackedHere) void this.checkKnown();
+    else void this.resolveParentOfSmallGraph();
   }
 
   get serverAddress(): string {
@@ -356,9 +365,18 @@ export class ResultPanel {
         else void vscode.window.showInformationMessage(`Covalent: task ${task?.name ?? message.nodeId} has no sublattice dispatch yet.`);
         return;
       }
-      case 'drawn':
-        this.drawnEmitter.fire({ nodes: message.nodes, at: Date.now() });
+      case 'drawn': {
+        const now = Date.now();
+        if (!this.drawLogged && this.graphArrivedAt !== undefined) {
+          this.drawLogged = true;
+          const since = (at: number | undefined) => (at === undefined ? '?' : String(at - this.openedAt));
+          this.owner.context.output.info(
+            `Result panel ${this.dispatchId}: ${message.nodes} nodes drawn ${now - this.openedAt} ms after opening (graph in the store at ${since(this.graphArrivedAt)} ms, laid out at ${since(this.laidOutAt)} ms, page drew in ${Math.round(message.elapsedMs)} ms).`,
+          );
+        }
+        this.drawnEmitter.fire({ nodes: message.nodes, at: now });
         return;
+      }
       case 'rendered':
         this.probes.get(message.requestId)?.(message.report);
         this.probes.delete(message.requestId);
@@ -406,6 +424,8 @@ export class ResultPanel {
   private graphChanged(force = false): void {
     const graph = this.owner.context.store.graph(this.dispatchId);
     if (!graph) return;
+    this.graphArrivedAt ??= Date.now();
+    void this.resolveParentOfSmallGraph();
     const key = topologyKey(graph);
     if (key === this.layoutKey && this.layout) {
       if (force) this.post({ type: 'graph', layout: this.layout, tasks: liveTasks(graph) });
@@ -423,6 +443,7 @@ export class ResultPanel {
     try {
       const layout = await this.owner.layoutFor(key, graph);
       if (run !== this.layoutRun || this.disposed) return;
+      this.laidOutAt ??= Date.now();
       this.layout = layout;
       // The store may have moved on while ELK ran: send the newest statuses.
       const latest = this.owner.context.store.graph(this.dispatchId) ?? graph;
@@ -465,6 +486,11 @@ export class ResultPanel {
     }
   }
 
+  /**
+   * The parent of a redispatch: known when the editor made it; otherwise read
+   * from the manifest, which for a big dispatch is megabytes, so only for small
+   * graphs or when the Compare tab asks.
+   */
   private async resolveParent(): Promise<void> {
     const known = this.owner.context.store.get(this.dispatchId)?.origin?.parentDispatchId;
     if (known) {
@@ -474,17 +500,36 @@ export class ResultPanel {
     try {
       this.parentDispatchId = await this.owner.reader(this.serverAddress).parentOf(this.dispatchId);
       if (this.parentDispatchId) this.scheduleHeader();
-    } catch (error) {
-      // An unknown dispatch would otherwise wait for a graph forever; offline shows in the header anyway.
-      if (error instanceof DetailsError && /does not know/.test(error.message)) {
-        this.problem = error.message;
-        // Recorded only for this panel: the poller need not ask about it again.
-        if (this.trackedHere) this.owner.context.store.remove(this.dispatchId);
-        this.post({ type: 'graphProblem', message: error.message });
-        this.scheduleHeader();
-      }
+    } catch {
+      // Not there yet or the server is away: the header shows the connection problem.
     }
   }
+
+  private parentLookedUp = false;
+
+  private async resolveParentOfSmallGraph(): Promise<void> {
+    const graph = this.owner.context.store.graph(this.dispatchId);
+    if (this.parentLookedUp || !graph || graph.tasks.length > SMALL_GRAPH_TASKS) return;
+    this.parentLookedUp = true;
+    await this.resolveParent();
+  }
+
+  /** A dispatch the server does not know would otherwise wait for its graph forever. */
+  private async checkKnown(): Promise<void> {
+    let known: boolean;
+    try {
+      known = await this.owner.reader(this.serverAddress).exists(this.dispatchId);
+    } catch {
+      return; // Offline: the header says so.
+    }
+    if (known || this.disposed) return;
+    this.problem = `The Covalent server at ${this.serverAddress} does not know dispatch ${this.dispatchId}.`;
+    // Recorded only for this panel: the poller need not ask about it again.
+    if (this.trackedHere) this.owner.context.store.remove(this.dispatchId);
+    this.post({ type: 'graphProblem', message: this.problem });
+    this.scheduleHeader();
+  }
+
 
   private async sendCompare(): Promise<void> {
     if (!this.parentDispatchId) await this.resolveParent();

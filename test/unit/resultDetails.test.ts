@@ -63,6 +63,10 @@ function server(files: Record<string, Uint8Array>, options: { honourRange?: bool
     const range = (init?.headers as Record<string, string> | undefined)?.range;
     requests.push({ url, range });
     const path = new URL(url).pathname;
+    if (path === '/api/v2/dispatches') {
+      const asked = new URL(url).searchParams.get('dispatch_id');
+      return new Response(JSON.stringify({ dispatches: asked === ID ? [{ dispatch_id: ID, status: 'COMPLETED' }] : [] }), { status: 200 });
+    }
     if (path === `/api/v2/dispatches/${ID}`) {
       return new Response(options.manifestBody ?? JSON.stringify(manifest(files)), { status: options.manifestStatus ?? 200 });
     }
@@ -183,6 +187,16 @@ describe('ResultDetailsReader', () => {
     await assert.rejects(() => odd.workflow(ID), /not what a Covalent 0.240 server sends/);
     const missingTask = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files).fetch });
     await assert.rejects(() => missingTask.task(ID, 42), /has no task 42/);
+  });
+
+  it('tells a known dispatch from an unknown one with one small request', async () => {
+    const fake = server(files);
+    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: fake.fetch });
+    assert.strictEqual(await reader.exists(ID), true);
+    assert.strictEqual(await reader.exists(PARENT), false);
+    assert.ok(fake.requests.every((request) => !request.url.includes(`/dispatches/${ID}`)), 'the manifest was not read');
+    const html = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: (async () => new Response('<html></html>', { status: 200 })) as typeof fetch });
+    await assert.rejects(() => html.exists(ID), /not JSON/);
   });
 
   it('says when the server is unreachable or too slow', async () => {
