@@ -18,7 +18,7 @@ export interface ContentChange {
  */
 export class ParsedDocument {
   private document: TextDocument;
-  /** Dropped for documents not edited lately (see `releaseTree`); parsed again when needed. */
+  /** Dropped for documents not edited lately (see `releaseParseState`); parsed again when needed. */
   private tree: Tree | undefined;
   private readonly analyzer: DocumentAnalyzer;
   private analysisCache: DocumentAnalysis | undefined;
@@ -47,18 +47,15 @@ export class ParsedDocument {
     return this.tree;
   }
 
-  get hasTree(): boolean {
-    return this.tree !== undefined;
-  }
-
   /**
-   * Frees the syntax tree (the largest part of a document's memory, kept inside
-   * the parser's WebAssembly heap). The analysis stays; the next edit parses the
-   * whole text again instead of reusing the old tree.
+   * Frees what only speeds up the next edit: the syntax tree (the largest part,
+   * kept in the parser's WebAssembly heap) and the per-statement facts. The
+   * analysis stays; the next edit parses and walks the whole text again.
    */
-  releaseTree(): void {
+  releaseParseState(): void {
     this.tree?.delete();
     this.tree = undefined;
+    this.analyzer.forget();
   }
 
   update(changes: readonly ContentChange[], version: number): void {
@@ -91,7 +88,7 @@ export class ParsedDocument {
   }
 
   dispose(): void {
-    this.releaseTree();
+    this.releaseParseState();
   }
 
   private parse(previous: Tree | null): Tree {

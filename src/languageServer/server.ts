@@ -23,7 +23,7 @@ import { createPythonParser, wasmBesides } from './pythonParser';
 import { WorkspaceIndex } from './workspaceIndex';
 
 const DIAGNOSTICS_DELAY_MS = 150;
-/** Syntax trees kept for the documents used last; the others keep text and analysis only. */
+/** Syntax trees (and statement facts) kept for the documents used last; the others keep text and analysis only. */
 const TREES_KEPT = 8;
 const WORKFLOWS_CHANGED_DELAY_MS = 300;
 
@@ -45,7 +45,7 @@ function use(uri: string): ParsedDocument | undefined {
   const at = withTrees.indexOf(document);
   if (at >= 0) withTrees.splice(at, 1);
   withTrees.push(document);
-  while (withTrees.length > TREES_KEPT) withTrees.shift()?.releaseTree();
+  while (withTrees.length > TREES_KEPT) withTrees.shift()?.releaseParseState();
   return document;
 }
 

@@ -28,6 +28,11 @@ export class DocumentAnalyzer {
 
   constructor(private readonly parser: Parser) {}
 
+  /** Drops the per-statement facts (memory); the next analysis walks every statement. */
+  forget(): void {
+    this.factsByText = new Map();
+  }
+
   analyze(tree: Tree, source: string): DocumentAnalysis {
     const next = new Map<string, StatementFacts>();
     const statements: LocatedFacts[] = [];
@@ -251,11 +256,10 @@ function editDistance(a: string, b: string): number {
 }
 
 export function absoluteRange(range: RelativeRange, base: Point): TextRange {
-  const at = (point: { row: number; column: number }) => ({
-    line: base.row + point.row,
-    character: point.row === 0 ? base.column + point.column : point.column,
-  });
-  return { start: at(range.start), end: at(range.end) };
+  return {
+    start: { line: base.row + range.startRow, character: range.startRow === 0 ? base.column + range.startColumn : range.startColumn },
+    end: { line: base.row + range.endRow, character: range.endRow === 0 ? base.column + range.endColumn : range.endColumn },
+  };
 }
 
 function comparePositions(a: { line: number; character: number }, b: { line: number; character: number }): number {

@@ -4,21 +4,21 @@ import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonPar
 /**
  * Facts about one top-level statement, read from its syntax tree once and kept
  * while the statement's text does not change. Positions are relative to the
- * statement's start (see `RelativePoint`), so a statement that only moved
+ * statement's start (see `RelativeRange`), so a statement that only moved
  * (lines inserted above it) keeps its facts: edits rewalk only what changed.
  * Whether a decorator is Covalent's is decided later, from the imports of the
  * whole file (analyze.ts).
  */
 
-/** Row relative to the statement's first row; column relative to its first column on that row. */
-export interface RelativePoint {
-  readonly row: number;
-  readonly column: number;
-}
-
+/**
+ * Rows relative to the statement's first row; columns on that first row relative
+ * to the statement's first column. One flat object: documents hold thousands.
+ */
 export interface RelativeRange {
-  readonly start: RelativePoint;
-  readonly end: RelativePoint;
+  readonly startRow: number;
+  readonly startColumn: number;
+  readonly endRow: number;
+  readonly endColumn: number;
 }
 
 /** A decorator or wrapper call as written: `ct.lattice`, `lattice`, `ct.electron(executor=...)`. */
@@ -326,17 +326,23 @@ export class StatementScanner {
 
   /** An identifier is on one line: its end needs no call into the parser. */
   private identifierRange(node: Node): RelativeRange {
-    const start = this.relative(node.startPosition);
-    return { start, end: { row: start.row, column: start.column + (node.endIndex - node.startIndex) } };
+    const start = node.startPosition;
+    const row = start.row - this.base.row;
+    const column = row === 0 ? start.column - this.base.column : start.column;
+    return { startRow: row, startColumn: column, endRow: row, endColumn: column + (node.endIndex - node.startIndex) };
   }
 
   private relativeRange(node: Node): RelativeRange {
-    return { start: this.relative(node.startPosition), end: this.relative(node.endPosition) };
-  }
-
-  private relative(point: Point): RelativePoint {
-    const row = point.row - this.base.row;
-    return { row, column: row === 0 ? point.column - this.base.column : point.column };
+    const start = node.startPosition;
+    const end = node.endPosition;
+    const startRow = start.row - this.base.row;
+    const endRow = end.row - this.base.row;
+    return {
+      startRow,
+      startColumn: startRow === 0 ? start.column - this.base.column : start.column,
+      endRow,
+      endColumn: endRow === 0 ? end.column - this.base.column : end.column,
+    };
   }
 }
 
