@@ -104,6 +104,8 @@ export interface ListPage {
   readonly total?: number;
   /** More pages follow this one. */
   readonly hasMore: boolean;
+  /** Rows the server sent (sublattice dispatches included): the next page's offset moves by this. */
+  readonly scanned: number;
 }
 
 /** Ids per bulk request: keeps the URL far below what the server's HTTP parser accepts. */
@@ -160,6 +162,7 @@ export class CovalentClient {
     });
     return {
       hasMore: body.dispatches.length >= count,
+      scanned: body.dispatches.length,
       // Sublattices run as dispatches of their own; the tree shows them under their parent's tasks.
       dispatches: body.dispatches.filter((entry) => !entry.root_dispatch_id || entry.root_dispatch_id === entry.dispatch_id).map(summaryToState),
     };
@@ -179,6 +182,7 @@ export class CovalentClient {
     return {
       total: body.total_count,
       hasMore: query.offset + body.items.length < body.total_count,
+      scanned: body.items.length,
       dispatches: body.items.map((item) => ({
         dispatchId: item.dispatch_id,
         name: item.lattice_name,

@@ -51,6 +51,8 @@ export class LiveStatus implements Disposable {
   private readonly demand = new Set<string>();
   private listingWanted = false;
   private listingPages = 1;
+  /** Server rows the listing has covered (more than its ids when sublattice dispatches were skipped). */
+  private listingOffset = 0;
   private readonly subscriptions: Disposable[] = [];
   private socketSubscriptions: Disposable[] = [];
 
@@ -85,6 +87,8 @@ export class LiveStatus implements Disposable {
       this.errorsFetched.clear();
       this.store.setConnection('unknown');
       this.store.setListing({ dispatchIds: [], hasMore: false, filter: this.store.listing.filter });
+      this.listingOffset = 0;
+      this.listingPages = 1;
       this.listingWanted = true;
     }
     this.disconnectSocket();
@@ -120,6 +124,7 @@ export class LiveStatus implements Disposable {
   /** Filters the tree; the server does the filtering and paging. */
   setFilter(filter: ListFilter): Promise<void> {
     this.listingPages = 1;
+    this.listingOffset = 0;
     this.store.setListing({ dispatchIds: [], hasMore: false, filter });
     this.listingWanted = true;
     return this.tickNow();
@@ -130,12 +135,13 @@ export class LiveStatus implements Disposable {
     const listing = this.store.listing;
     const pageSize = this.pageSize;
     try {
-      const page = await this.client.list({ offset: listing.dispatchIds.length, count: pageSize, ...serverFilter(listing.filter) });
+      const page = await this.client.list({ offset: Math.max(this.listingOffset, listing.dispatchIds.length), count: pageSize, ...serverFilter(listing.filter) });
       this.online();
+      this.listingOffset = Math.max(this.listingOffset, listing.dispatchIds.length) + page.scanned;
       this.mergeDispatches(page.dispatches);
       const known = new Set(listing.dispatchIds);
       const added = page.dispatches.map((dispatch) => dispatch.dispatchId).filter((id) => !known.has(id));
-      this.listingPages = Math.max(1, Math.ceil((listing.dispatchIds.length + added.length) / pageSize));
+      this.listingPages = Math.max(1, Math.ceil(this.listingOffset / pageSize));
       this.store.setListing({ ...listing, dispatchIds: [...listing.dispatchIds, ...added], total: page.total, hasMore: page.hasMore, loadedAt: Date.now(), error: undefined });
     } catch (error) {
       this.failed(error);
@@ -282,6 +288,9 @@ export class LiveStatus implements Disposable {
     this.listingWanted = false;
     const page = await this.client.list({ offset: 0, count, ...serverFilter(listing.filter) });
     this.mergeDispatches(page.dispatches);
+    // New dispatches push older ones down: the next page starts after what we hold.
+    const newOnes = page.dispatches.filter((dispatch) => !listing.dispatchIds.includes(dispatch.dispatchId)).length;
+    this.listingOffset = Math.max(page.scanned, this.listingOffset + newOnes);
     // Ids past the first `count` the tree already paged through stay (pages are appended).
     const fresh = page.dispatches.map((dispatch) => dispatch.dispatchId);
     const freshSet = new Set(fresh);

@@ -58,7 +58,7 @@ describe('CovalentSocket (socket.io over ws)', () => {
     socket.onEvent((event) => events.push(event));
     try {
       socket.start();
-      await until(() => events.length === 1);
+      await until(() => events.length === 1 && server.received.length >= 2);
       assert.deepStrictEqual(events[0], { name: 'result-update', data: { dispatch_id: 'd' } });
       assert.deepStrictEqual(server.received.slice(0, 2), ['40', '3'], 'joined the default namespace, then answered the ping');
       server.sockets[0].terminate();
