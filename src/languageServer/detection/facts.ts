@@ -202,7 +202,7 @@ export class StatementScanner {
           break;
         }
         case 'class':
-          enter(node.childForFieldName('body'), { moduleLevel: false, container: node.childForFieldName('name')?.text, importTime: false });
+          enter(node.childForFieldName('body'), { moduleLevel: false, container: ownTextOf(node.childForFieldName('name')), importTime: false });
           break;
         case 'lambda':
           // Its body runs when the lambda is called, not here.
@@ -212,7 +212,7 @@ export class StatementScanner {
           if (scope.body) scope.body.hasValueReturn = true;
           break;
         case 'callee': {
-          const site: CallSite = { callee: node.text, range: this.identifierRange(node) };
+          const site: CallSite = { callee: ownText(node), range: this.identifierRange(node) };
           if (scope.body) scope.body.calls.push(site);
           else if (scope.importTime) this.facts.moduleCalls.push(site);
           break;
@@ -229,7 +229,7 @@ export class StatementScanner {
 
   private functionDefinition(nameNode: Node, whole: Node, decorators: WrapperReference[], decorated: boolean, scope: Scope): FunctionFact {
     const fact: FunctionFact = {
-      name: nameNode.text,
+      name: ownText(nameNode),
       nameRange: this.identifierRange(nameNode),
       range: this.relativeRange(whole),
       moduleLevel: scope.moduleLevel,
@@ -252,7 +252,7 @@ export class StatementScanner {
         if (first !== COVALENT_MODULE) continue;
         if (name.type === 'aliased_import') {
           // `import covalent.x as y` binds y to the submodule, not to covalent.
-          const alias = name.childForFieldName('alias')?.text;
+          const alias = ownTextOf(name.childForFieldName('alias'));
           if (alias && dotted.namedChildCount === 1) this.facts.imports.push({ kind: 'module', alias });
         } else {
           this.facts.imports.push({ kind: 'module', alias: COVALENT_MODULE });
@@ -268,8 +268,8 @@ export class StatementScanner {
     for (const name of node.childrenForFieldName('name')) {
       const member = name.type === 'aliased_import' ? name.childForFieldName('name') : name;
       if (!member) continue;
-      const alias = name.type === 'aliased_import' ? (name.childForFieldName('alias')?.text ?? member.text) : member.text;
-      this.facts.imports.push({ kind: 'member', member: member.text, alias, memberRange: this.relativeRange(member) });
+      const alias = ownText(name.type === 'aliased_import' ? (name.childForFieldName('alias') ?? member) : member);
+      this.facts.imports.push({ kind: 'member', member: ownText(member), alias, memberRange: this.relativeRange(member) });
     }
   }
 
@@ -282,7 +282,7 @@ export class StatementScanner {
     if (!chain) return;
     const statement = node.parent?.type === 'expression_statement' ? node.parent : node;
     this.facts.assignments.push({
-      name: left.text,
+      name: ownText(left),
       nameRange: this.relativeRange(left),
       range: this.relativeRange(statement),
       wrappers: chain.wrappers,
@@ -299,7 +299,7 @@ export class StatementScanner {
     if (!reference) return undefined;
     const wrappedNode = argumentList.namedChildren.find((child) => !NON_POSITIONAL_ARGUMENTS.has(child.type));
     if (!wrappedNode) return undefined;
-    if (wrappedNode.type === 'identifier') return { wrappers: [reference], wrapped: wrappedNode.text };
+    if (wrappedNode.type === 'identifier') return { wrappers: [reference], wrapped: ownText(wrappedNode) };
     if (wrappedNode.type === 'lambda') return { wrappers: [reference] };
     if (wrappedNode.type === 'call') {
       const inner = this.wrapperChain(wrappedNode);
@@ -310,15 +310,15 @@ export class StatementScanner {
 
   /** `x`, `x.y`, or either called with arguments; anything else names no decorator. */
   private wrapperReference(expression: Node): WrapperReference | undefined {
-    const text = oneLine(expression.text);
+    const text = ownCopy(oneLine(expression.text));
     const target = expression.type === 'call' ? expression.childForFieldName('function') : expression;
     if (!target) return undefined;
-    if (target.type === 'identifier') return { shape: 'name', name: target.text, text };
+    if (target.type === 'identifier') return { shape: 'name', name: ownText(target), text };
     if (target.type === 'attribute') {
       const object = target.childForFieldName('object');
       const attribute = target.childForFieldName('attribute');
       if (object?.type === 'identifier' && attribute) {
-        return { shape: 'attribute', object: object.text, attribute: attribute.text, attributeRange: this.relativeRange(attribute), text };
+        return { shape: 'attribute', object: ownText(object), attribute: ownText(attribute), attributeRange: this.relativeRange(attribute), text };
       }
     }
     return undefined;
@@ -380,6 +380,24 @@ function startsWithWord(source: string, index: number, word: string): boolean {
   if (!source.startsWith(word, index)) return false;
   const next = source.charAt(index + word.length);
   return !(next === '_' || /[\p{L}\p{N}]/u.test(next));
+}
+
+/**
+ * The text of a node as a string of its own. `Node.text` slices the document,
+ * and V8 keeps a whole document alive for a slice of it: facts kept across edits
+ * would hold every old version of the text.
+ */
+function ownText(node: Node): string {
+  return ownCopy(node.text);
+}
+
+function ownTextOf(node: Node | null): string | undefined {
+  return node ? ownText(node) : undefined;
+}
+
+function ownCopy(text: string): string {
+  // Concatenating, then flattening, copies the characters into a new string.
+  return (' ' + text).slice(1);
 }
 
 /** Collapses the whitespace of multi-line source into one readable line. */
