@@ -94,10 +94,15 @@ async function main(): Promise<void> {
   const sizes = (process.env.PANEL_BENCH_TASKS ?? '1000,5000').split(',').map(Number).filter((size) => size > 0);
   const screenshotOnly = process.env.PANEL_BENCH_SCREENSHOT_ONLY === '1';
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-panel-bench-'));
-  const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+  // PANEL_BENCH_SERVER + PANEL_BENCH_DISPATCHES=1000:<id>,5000:<id> measure again against a
+  // server that already holds the generated dispatches (submitting 5,000 tasks takes minutes).
+  const reuse = process.env.PANEL_BENCH_SERVER;
+  const server: { address: string; env: NodeJS.ProcessEnv; stop(): Promise<void>; killProcessGroup(): void } = reuse
+    ? { address: reuse, env: process.env, stop: async () => undefined, killProcessGroup: () => undefined }
+    : await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
   const cleanup = () => server.killProcessGroup();
   process.once('exit', cleanup);
-  await server.start();
+  if (!reuse) await (server as unknown as { start(): Promise<void> }).start();
   const workspace: string = copyExamples(path.join(runDir, 'workspace'));
   fs.writeFileSync(path.join(workspace, 'big_lattice.py'), BIG_LATTICE);
 
@@ -119,7 +124,11 @@ async function main(): Promise<void> {
   log(`Covalent server at ${server.address}; files in ${runDir}`);
   const seedId = await dispatch('redispatch_howto', 'workflow', '1, 2');
   const bigIds = new Map<number, string>();
-  if (!screenshotOnly) {
+  for (const entry of (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean)) {
+    const [size, id] = entry.split(':');
+    bigIds.set(Number(size), id);
+  }
+  if (!screenshotOnly && bigIds.size === 0) {
     const started = Date.now();
     const submissions = sizes.map(async (size) => {
       const width = size >= 5000 ? 50 : 25;

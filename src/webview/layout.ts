@@ -73,7 +73,11 @@ export async function layoutGraph(input: LayoutInput): Promise<GraphLayout> {
   const children: ElkNode[] = input.tasks.map((task) => ({ id: `n${task.nodeId}`, ...nodeSize(task.name, task.kind) }));
   // Edges to nodes the graph does not hold would make ELK throw: drop them.
   const usable = input.edges.filter((edge) => known.has(edge.source) && known.has(edge.target) && edge.source !== edge.target);
-  const edges: ElkExtendedEdge[] = usable.map((edge, index) => ({ id: `e${index}`, sources: [`n${edge.source}`], targets: [`n${edge.target}`] }));
+  // Covalent adds a "waiting" edge from every task to the post-processing node: with
+  // 1,000 tasks that one node has 1,000 inputs, which costs ELK most of its time.
+  // They only order execution, so ELK lays out the data edges and these are drawn straight.
+  const routed = usable.filter((edge) => !isControlEdge(edge));
+  const edges: ElkExtendedEdge[] = routed.map((edge, index) => ({ id: `e${index}`, sources: [`n${edge.source}`], targets: [`n${edge.target}`] }));
   const layoutOptions = input.tasks.length > LARGE_GRAPH_TASKS ? { ...BASE_OPTIONS, ...LARGE_GRAPH_OPTIONS } : BASE_OPTIONS;
   const graph: ElkNode = { id: 'root', layoutOptions, children, edges };
   const root: ElkNode = await elk.layout(graph);
@@ -93,7 +97,7 @@ export async function layoutGraph(input: LayoutInput): Promise<GraphLayout> {
       subDispatchId: task.subDispatchId,
     };
   });
-  const laidOutEdges: LaidOutEdge[] = usable.map((edge, index) => {
+  const laidOutEdges: LaidOutEdge[] = routed.map((edge, index) => {
     const section = (root.edges as ElkExtendedEdge[] | undefined)?.[index]?.sections?.[0];
     const points: number[] = [];
     if (section) {
@@ -101,7 +105,24 @@ export async function layoutGraph(input: LayoutInput): Promise<GraphLayout> {
     }
     return { source: edge.source, target: edge.target, label: edge.label, points };
   });
+  const placed = new Map(nodes.map((node) => [node.nodeId, node]));
+  for (const edge of usable) {
+    if (!isControlEdge(edge)) continue;
+    const from = placed.get(edge.source)!;
+    const to = placed.get(edge.target)!;
+    laidOutEdges.push({
+      source: edge.source,
+      target: edge.target,
+      label: edge.label,
+      points: [round(from.x + from.width / 2), round(from.y + from.height), round(to.x + to.width / 2), round(to.y)],
+    });
+  }
   return { width: root.width ?? 0, height: root.height ?? 0, nodes, edges: laidOutEdges };
+}
+
+/** An edge that orders execution without carrying a value (Covalent's `!waiting_edge`). */
+export function isControlEdge(edge: LayoutEdge): boolean {
+  return edge.label === '!waiting_edge';
 }
 
 function round(value: number): number {

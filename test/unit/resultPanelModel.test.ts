@@ -134,6 +134,17 @@ describe('Result panel: layout with ELK', () => {
     assert.strictEqual(layout.edges.length, 1);
   });
 
+  it('draws Covalent’s waiting edges straight instead of giving them to ELK', async () => {
+    const edges = [...seed.edges, { source: 0, target: 6, label: '!waiting_edge' }, { source: 2, target: 6, label: '!waiting_edge' }, { source: 4, target: 6, label: 'retval' }];
+    const layout = await layoutGraph({ tasks: [...seed.tasks, task(6, ':postprocess:reconstruct')], edges });
+    assert.strictEqual(layout.edges.length, 8, 'every edge is drawn');
+    const waiting = layout.edges.filter((edge) => edge.label === '!waiting_edge');
+    assert.strictEqual(waiting.length, 2);
+    for (const edge of waiting) assert.strictEqual(edge.points.length, 4, 'a straight line');
+    const post = layout.nodes.find((node) => node.nodeId === 6)!;
+    assert.ok(Math.abs(waiting[0].points[2] - (post.x + post.width / 2)) < 0.1 && Math.abs(waiting[0].points[3] - post.y) < 0.1, 'it ends at the top of the post-processing node');
+  });
+
   it('lays out a 1,000-task graph', async () => {
     const tasks = Array.from({ length: 1000 }, (_, index) => task(index, `task_${index}`));
     const edges = tasks.slice(30).map((entry) => ({ source: entry.nodeId - 30, target: entry.nodeId }));
