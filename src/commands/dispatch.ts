@@ -138,13 +138,15 @@ export const dispatchCommands: CommandTable = {
 };
 
 /**
- * Wraps a handler: ends quietly when the person dismissed a question, and adds
+ * Wraps a handler: refuses in Restricted Mode, ends quietly when the person dismissed a question, and adds
  * the action that fixes a failure (trust the workspace, install Covalent, start
  * the server) to its message. Errors still reach callers with an argument object.
  */
 function guarded(what: string, handler: CommandHandler): CommandHandler {
   return async (context, argument) => {
     try {
+      // Every command here runs Python from the workspace: refuse before asking anything.
+      if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(what);
       return await handler(context, argument);
     } catch (error) {
       if (error instanceof UserCancelled) return undefined;

@@ -48,6 +48,8 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     const calls: [string, object][] = [
       ['covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.dispatchWithInputs', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      // As a CodeLens calls it: refused before the inputs would be asked for.
+      ['covalent.dispatchWithInputs', { uri: howto.toString(), lattice: 'workflow' }],
       ['covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.dispatchSync', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.redispatch', { dispatchId: '00000000-0000-0000-0000-000000000000', uri: howto.toString() }],
