@@ -289,12 +289,19 @@ export class LiveStatus implements Disposable {
     const page = await this.client.list({ offset: 0, count, ...serverFilter(listing.filter) });
     this.mergeDispatches(page.dispatches);
     // New dispatches push older ones down: the next page starts after what we hold.
-    const newOnes = page.dispatches.filter((dispatch) => !listing.dispatchIds.includes(dispatch.dispatchId)).length;
-    this.listingOffset = Math.max(page.scanned, this.listingOffset + newOnes);
-    // Ids past the first `count` the tree already paged through stay (pages are appended).
+    const held = new Set(listing.dispatchIds);
+    const newOnes = page.dispatches.filter((dispatch) => !held.has(dispatch.dispatchId)).length;
+    this.listingOffset = page.hasMore ? Math.max(page.scanned, this.listingOffset + newOnes) : page.scanned;
+    // Rows the tree paged through past this window stay: they follow the last row the
+    // window still shows (new dispatches on top push the window down, deleted ones leave it).
     const fresh = page.dispatches.map((dispatch) => dispatch.dispatchId);
     const freshSet = new Set(fresh);
-    const older = listing.dispatchIds.slice(count).filter((id) => !freshSet.has(id));
+    let windowEnd = -1;
+    listing.dispatchIds.forEach((id, index) => {
+      if (freshSet.has(id)) windowEnd = index;
+    });
+    // When this window is the whole list, nothing else is left on the server.
+    const older = page.hasMore ? listing.dispatchIds.slice(windowEnd + 1).filter((id) => !freshSet.has(id)) : [];
     this.store.setListing({
       dispatchIds: [...fresh, ...older],
       total: page.total,

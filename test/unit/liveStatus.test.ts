@@ -24,7 +24,9 @@ class FakeCovalent {
     response.writeHead(200, { 'content-type': 'application/json' });
     if (url.pathname === '/api/v2/dispatches') {
       const ids = url.searchParams.getAll('dispatch_id');
-      const wanted = ids.length ? ids : [...this.statuses.keys()];
+      // Without ids: the server's list, newest first, paged by offset and count.
+      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const wanted = ids.length ? ids : [...this.statuses.keys()].reverse().slice(offset, offset + Number(url.searchParams.get('count') ?? 10));
       const dispatches = wanted
         .filter((id) => this.statuses.has(id))
         .map((id) => (url.searchParams.get('status_only') === 'true' ? { dispatch_id: id, status: this.statuses.get(id) } : { dispatch_id: id, root_dispatch_id: id, status: this.statuses.get(id), name: 'wf', electron_num: 2, completed_electron_num: this.statuses.get(id) === 'COMPLETED' ? 2 : 0 }));
@@ -127,6 +129,28 @@ describe('LiveStatus (poller)', () => {
     const settled = server.requests.length;
     await sleep(500);
     assert.strictEqual(server.requests.length, settled, 'no requests once everything finished');
+  });
+
+  it('pages the server list for the visible tree: first page at once, more on request, new ones on top', async () => {
+    const store = new DispatchStore();
+    for (let index = 0; index < 120; index++) server.statuses.set(`d${index}`, 'COMPLETED');
+    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100, listRefreshMs: 100, pageSize: 50, useSocket: false });
+    live.setDemand('tree', true);
+    live.start();
+    await sleep(150);
+    assert.deepStrictEqual(store.listing.dispatchIds.slice(0, 2), ['d119', 'd118'], 'newest first');
+    assert.strictEqual(store.listing.dispatchIds.length, 50);
+    assert.strictEqual(store.listing.hasMore, true);
+    await live.loadMore();
+    await live.loadMore();
+    assert.strictEqual(store.listing.dispatchIds.length, 120);
+    assert.strictEqual(new Set(store.listing.dispatchIds).size, 120, 'no row twice');
+    assert.strictEqual(store.listing.hasMore, false);
+    server.statuses.set('d120', 'RUNNING');
+    await sleep(250);
+    assert.strictEqual(store.listing.dispatchIds[0], 'd120', 'a dispatch made elsewhere shows up on top');
+    assert.strictEqual(store.listing.dispatchIds.length, 121);
+    assert.strictEqual(store.get('d120')?.status, 'RUNNING');
   });
 
   it('goes offline with a clear message on garbage and back online when the server recovers, keeping the store', async () => {
