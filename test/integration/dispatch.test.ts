@@ -24,6 +24,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
   before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-dispatch-test-'))));
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
   let firstDispatch: string;
+  let editedDispatch: string | undefined;
 
   async function completedResult(dispatchId: string): Promise<string> {
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
@@ -157,9 +158,30 @@ describe('Dispatch and redispatch through the Python bridge', function () {
       // And redispatching with the changed task_2 (its own name) runs the new code: (1 + 2) * 2.
       const redispatchId = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId, replaceElectrons: ['task_2'], reusePreviousResults: true });
       assert.strictEqual(await completedResult(redispatchId), '6');
+      editedDispatch = dispatchId;
     } finally {
       await pool.stopAll();
     }
+  });
+
+  it('Redispatch… from a Dispatches row: accepting every question as offered replaces the changed task, with the previous inputs', async () => {
+    assert.ok(editedDispatch, 'the previous test dispatched the edited file');
+    // A tree row argument: the command asks (which tasks, which electron, reuse, inputs). Accept each
+    // picker as it opens: only the pre-selection decides that task_2 is replaced.
+    const redispatched = vscode.commands.executeCommand<string>('covalent.redispatch', { kind: 'dispatch', dispatchId: editedDispatch });
+    let settled = false;
+    void Promise.resolve(redispatched).finally(() => (settled = true));
+    const deadline = Date.now() + 60000;
+    while (!settled && Date.now() < deadline) {
+      await sleep(400);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const redispatchId = await redispatched;
+    assert.match(redispatchId, /^[0-9a-f-]{36}$/);
+    // (1 + 2) * 2 with the edited task_2 and the previous inputs; without the pre-selection it would be 1.5.
+    assert.strictEqual(await completedResult(redispatchId), '6');
+    const api = await extensionApi();
+    assert.strictEqual(api.context.store.get(redispatchId)?.origin?.parentDispatchId, editedDispatch);
   });
 
   it('cancels the long-running example → CANCELLED', async () => {
