@@ -37,9 +37,9 @@ interface RunningServer {
   stop(): void;
 }
 
-async function startServer(workspaceFolder?: string): Promise<RunningServer> {
-  assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startServer(workspaceFolder?: string, serverScript = SERVER): Promise<RunningServer> {
+  assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [serverScript, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const diagnostics = new Map<string, PublishDiagnosticsParams>();
   const notifications: string[] = [];
@@ -51,7 +51,13 @@ async function startServer(workspaceFolder?: string): Promise<RunningServer> {
   });
   connection.listen();
   const folders = workspaceFolder ? [{ uri: pathToFileURL(workspaceFolder).toString(), name: 'workspace' }] : null;
-  await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  try {
+    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: folders });
+  } catch (error) {
+    connection.dispose();
+    child.kill();
+    throw error;
+  }
   await connection.sendNotification(InitializedNotification.type, {});
   return {
     connection,
@@ -133,6 +139,26 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
       published.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.range.start]),
       [['misspelt-decorator', 1, { line, character: 4 }]],
     );
+  });
+
+  it('runs from any folder that holds the bundle and its two wasm files (as in a .vsix), and says what is missing otherwise', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-server-copy-'));
+    try {
+      fs.copyFileSync(SERVER, path.join(copy, 'server.js'));
+      await assert.rejects(startServer(undefined, path.join(copy, 'server.js')), /Python parser is missing: .*web-tree-sitter\.wasm not found/);
+      for (const wasm of ['web-tree-sitter.wasm', 'tree-sitter-python.wasm']) fs.copyFileSync(path.join(path.dirname(SERVER), wasm), path.join(copy, wasm));
+      const moved = await startServer(undefined, path.join(copy, 'server.js'));
+      try {
+        const movedUri = 'file:///moved/seed.py';
+        await moved.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: movedUri, languageId: 'python', version: 1, text: seed } });
+        const lenses = (await moved.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: movedUri } })) as CodeLens[];
+        assert.strictEqual(lenses.length, 3);
+      } finally {
+        moved.stop();
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('indexes the workspace folder for workspace symbols and announces file changes', async () => {
