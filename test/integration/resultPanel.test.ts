@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
 import { promisify } from 'util';
@@ -20,12 +21,15 @@ interface ServerGraph {
   };
 }
 
+/** Workflows these tests write live outside the workspace, so other tests' views of it do not change. */
+const scratchFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-panel-test-'));
+
 /** Runs Python in the workspace with the venv; the workflow modules are pickled by value so the server's workers need not import them. */
 async function python(env: ReturnType<typeof testEnvironment>, lines: string[]): Promise<string> {
   const script = ['import sys, cloudpickle, covalent as ct', ...lines].join('\n');
   const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
     cwd: env.workspaceFolder,
-    env: { ...process.env, PYTHONPATH: env.workspaceFolder },
+    env: { ...process.env, PYTHONPATH: [env.workspaceFolder, scratchFolder].join(path.delimiter) },
     timeout: 90000,
   });
   return stdout.trim().split('\n').pop() ?? '';
@@ -88,8 +92,8 @@ describe('Result panel: the webview draws a real dispatch', function () {
     const expected = await serverGraph(env.serverAddress, dispatchId);
     const report = await probeUntil(
       panel,
-      (drawn) => drawn.nodes.length === expected.nodes.length && drawn.nodes.every((node) => node.status === 'COMPLETED'),
-      'every task COMPLETED',
+      (drawn) => drawn.nodes.length === expected.nodes.length && drawn.nodes.every((node) => node.status === 'COMPLETED') && /COMPLETED/.test(drawn.header),
+      'every task and the dispatch COMPLETED',
     );
     const drawnNodes = [...report.nodes].sort((a, b) => a.nodeId - b.nodeId).map(({ nodeId, name, status, kind }) => ({ nodeId, name, status, kind }));
     const serverNodes = [...expected.nodes].sort((a, b) => a.nodeId - b.nodeId).map(({ nodeId, name, status, kind }) => ({ nodeId, name, status, kind }));
@@ -122,8 +126,8 @@ describe('Result panel: the webview draws a real dispatch', function () {
     await vscode.commands.executeCommand('covalent.openResult', { dispatchId: failedId });
     const panel = api.resultPanels.get(failedId);
     assert.ok(panel);
-    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'divide' && node.status === 'FAILED'), 'divide FAILED');
-    assert.ok(drawn.header.includes('FAILED'));
+    // The graph and the dispatch's own status arrive in separate polls: wait for both.
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'divide' && node.status === 'FAILED') && report.header.includes('FAILED'), 'divide and the dispatch FAILED');
     panel.select(drawn.nodes.find((node) => node.name === 'divide')!.nodeId);
     const details = await probeUntil(panel, (report) => /ZeroDivisionError/.test(report.detailsText), 'the traceback');
     assert.match(details.detailsText, /cannot divide 3 values by zero/);
@@ -192,7 +196,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
     assert.strictEqual(timeline.timelineReused, reusedOnServer.length, 'the timeline shows each reused task as a zero-length mark');
 
     panel.showTab('compare');
-    const compared = await probeUntil(panel, (drawn) => drawn.compareRows > 0, 'the comparison with the parent');
+    const compared = await probeUntil(panel, (drawn) => drawn.compareRows > 0 && drawn.header.includes(dispatchId.slice(0, 8)), 'the comparison with the parent');
     assert.strictEqual(compared.compareRows, expected.nodes.filter((node) => node.kind !== 'parameter').length);
     assert.ok(compared.header.includes(dispatchId.slice(0, 8)), 'the header links the parent dispatch');
   });
@@ -220,7 +224,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('shows a result and stdout full of HTML and script as text, and runs none of it', async () => {
-    const file = path.join(env.workspaceFolder, 'hostile_output.py');
+    const file = path.join(scratchFolder, 'hostile_output.py');
     fs.writeFileSync(
       file,
       [
@@ -274,7 +278,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
 
   it('cuts a large result and shows all of it on request', async () => {
     fs.writeFileSync(
-      path.join(env.workspaceFolder, 'large_result.py'),
+      path.join(scratchFolder, 'large_result.py'),
       ['import covalent as ct', '', '@ct.electron', 'def produce():', '    return "x" * 40000 + "THE" + "-END"', '', '@ct.lattice', 'def large_result():', '    return produce()', ''].join('\n'),
     );
     const largeId = await python(env, ['import large_result', 'cloudpickle.register_pickle_by_value(large_result)', 'print(ct.dispatch(large_result.large_result, dispatcher_addr=sys.argv[1])())']);
@@ -293,7 +297,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
 
   it('reaches a sublattice’s own dispatch from its node', async () => {
     fs.writeFileSync(
-      path.join(env.workspaceFolder, 'nested_workflow.py'),
+      path.join(scratchFolder, 'nested_workflow.py'),
       [
         'import sys',
         'import cloudpickle',
