@@ -5,9 +5,10 @@ import { LatticeCommands, LatticeTarget, ServerOptions as CovalentServerOptions,
 
 /**
  * Something another part of the product shows per lattice, next to what the
- * language server gives: extra CodeLenses above the lattice, extra hover text.
- * Called for each module-level lattice of a document whenever lenses or a hover
- * are asked for; keep it cheap (read the store, do not fetch).
+ * language server gives: extra CodeLenses above each module-level lattice, and
+ * extra hover text on a Covalent symbol's name (`target.lattice` is then the
+ * hovered lattice's or electron's name). Called whenever lenses or a hover are
+ * asked for: keep it cheap (read the store, do not fetch).
  */
 export interface LatticeContribution {
   lenses?(target: LatticeTarget, range: vscode.Range): vscode.Command[];

@@ -90,12 +90,25 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     assert.strictEqual(document.lineAt(covalent[4].range.start.line).text, '@ct.lattice');
   });
 
-  it('says what a lattice is on hover', async () => {
+  it('says what a lattice is on hover, with what other parts contribute for that lattice', async () => {
+    const api = await extensionApi();
     const document = await vscode.workspace.openTextDocument(howto);
     const at = document.positionAt(document.getText().indexOf('def workflow') + 'def '.length);
-    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', howto, at)) ?? [];
-    const text = hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
-    assert.match(text, /Covalent lattice\*\* `workflow\(a, b\)`/);
+    const hoverText = async () => {
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', howto, at)) ?? [];
+      return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+    };
+    assert.match(await hoverText(), /Covalent lattice\*\* `workflow\(a, b\)`/);
+    // The extension point the live status uses: text per lattice, next to the server's.
+    const contribution = api.context.detection!.client.addContribution({
+      hover: (target) => (target.uri === howto.toString() && target.lattice === 'workflow' ? 'Contributed for workflow' : undefined),
+    });
+    try {
+      assert.match(await hoverText(), /Covalent lattice[\s\S]*Contributed for workflow/);
+    } finally {
+      contribution.dispose();
+    }
+    assert.doesNotMatch(await hoverText(), /Contributed/);
   });
 
   it('lists the workspace lattices in the Workflows view, grouped by file', async () => {
