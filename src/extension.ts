@@ -19,8 +19,9 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   activeContext = context;
   extension.subscriptions.push(context);
   registerCommands(context);
-  context.liveStatus = context.register(new LiveStatusViews(context));
-  context.detection = context.register(startDetection(context));
+  const liveStatus = (context.liveStatus = context.register(new LiveStatusViews(context)));
+  const detection = (context.detection = context.register(startDetection(context)));
+  context.register(detection.client.addContribution(liveStatus.editor.latticeContribution()));
   context.output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
   // Created now so a panel left open is restored after a window reload.
   const panels = resultPanels(context);

@@ -3,6 +3,7 @@ import { DispatchStore } from '../store/dispatchStore';
 import { LiveStatus } from '../store/liveStatus';
 import { DispatchState, isTerminal, TaskState } from '../store/types';
 import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
+import type { LatticeContribution } from '../languageClient';
 
 /**
  * Live status in the Python editor, for dispatches the editor made:
@@ -18,12 +19,10 @@ interface WorkflowSymbol {
   readonly selectionRange: vscode.Range;
 }
 
-const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { language: 'python', scheme: 'untitled' }];
 
-export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable {
+export class EditorStatus implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('covalent');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly decoration = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
@@ -46,7 +45,6 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
       this.diagnostics,
       this.lensesChanged,
       this.decoration,
-      vscode.languages.registerCodeLensProvider(PYTHON, this),
       store.onDidChange((change) => {
         if (change.kind !== 'connection') this.scheduleRender();
       }),
@@ -212,33 +210,33 @@ export class EditorStatus implements vscode.CodeLensProvider, vscode.Disposable 
     });
   }
 
-  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const file = document.uri.toString();
-    if (!this.hasDispatches(document.uri)) return [];
-    const lenses: vscode.CodeLens[] = [];
-    const symbols = await this.symbols(document);
-    const lattices = new Map(symbols.filter((symbol) => symbol.kind === 'lattice').map((symbol) => [symbol.name, symbol.selectionRange]));
-    // Lattices this editor dispatched that the language server has not reported (yet): find their `def`.
-    for (const dispatch of this.store.all()) {
-      const name = dispatch.origin?.fileUri === file ? dispatch.origin.latticeName : undefined;
-      if (!name || lattices.has(name)) continue;
-      const range = definitionRange(document, name);
-      if (range) lattices.set(name, range);
-    }
-    for (const [name, range] of lattices) {
-      const last = this.store.forLattice(file, name)[0];
-      if (!last) continue;
-      const runtime = formatDuration(dispatchRuntime(last));
-      lenses.push(
-        new vscode.CodeLens(range, {
-          title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
-          tooltip: `Dispatch ${last.dispatchId}: open its result`,
-          command: 'covalent.openResult',
-          arguments: [{ dispatchId: last.dispatchId }],
-        }),
-      );
-    }
-    return lenses;
+  /**
+   * The last dispatch's status above each lattice and in its hover, given through
+   * the language client so it sits on the same line as the dispatch lenses.
+   */
+  latticeContribution(): LatticeContribution {
+    return {
+      onDidChange: this.lensesChanged.event,
+      lenses: (target) => {
+        const last = this.store.forLattice(target.uri, target.lattice)[0];
+        if (!last) return [];
+        const runtime = formatDuration(dispatchRuntime(last));
+        return [
+          {
+            title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
+            tooltip: `Dispatch ${last.dispatchId}: open its result`,
+            command: 'covalent.openResult',
+            arguments: [{ dispatchId: last.dispatchId }],
+          },
+        ];
+      },
+      hover: (target) => {
+        const last = this.store.forLattice(target.uri, target.lattice)[0];
+        if (!last) return undefined;
+        const runtime = formatDuration(dispatchRuntime(last));
+        return `Last dispatch: ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''} (\`${last.dispatchId}\`)`;
+      },
+    };
   }
 
   /** Lattices and electrons of a document, from the language server; cached per version. */

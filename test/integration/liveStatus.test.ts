@@ -133,6 +133,12 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     const status = lenses.find((lens) => lens.command?.title.includes('last dispatch'));
     assert.match(status?.command?.title ?? '', /last dispatch failed · [\d.]+ (ms|s)/);
     assert.deepStrictEqual(status?.command?.arguments, [{ dispatchId }]);
+    const dispatchLens = lenses.find((lens) => lens.command?.command === 'covalent.dispatch');
+    assert.strictEqual(status?.range.start.line, dispatchLens?.range.start.line, 'the status sits on the line of the Dispatch lens, not on a row of its own');
+    const latticeLine = document.getText().split('\n').findIndex((line) => line.startsWith('def failing_workflow('));
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', file, new vscode.Position(latticeLine, 5))) ?? [];
+    const hoverText = hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === 'string' ? part : part.value))).join('\n');
+    assert.match(hoverText, /Last dispatch: failed/, 'the hover names the last dispatch');
 
     // Each electron shows its last status after its `def`.
     const lineOf = (name: string) => document.getText().split('\n').findIndex((line) => line.startsWith(`def ${name}(`));
