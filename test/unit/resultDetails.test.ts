@@ -1,22 +1,10 @@
 import * as assert from 'assert';
 import { ResultDetailsReader } from '../../src/covalent/resultDetails';
+import { tobjArchive } from '../support/tobj';
 
 const SERVER = 'http://covalent.test:48008';
 const ID = '11111111-2222-4333-8444-555555555555';
 const PARENT = '99999999-2222-4333-8444-555555555555';
-
-function archive(header: string, objectString: string, data = 'gAWVpickle'): Uint8Array {
-  const encoder = new TextEncoder();
-  const [h, s, d] = [encoder.encode(header), encoder.encode(objectString), encoder.encode(data)];
-  const bytes = new Uint8Array(16 + h.length + s.length + d.length);
-  const view = new DataView(bytes.buffer);
-  view.setBigUint64(0, BigInt(16 + h.length));
-  view.setBigUint64(8, BigInt(16 + h.length + s.length));
-  bytes.set(h, 16);
-  bytes.set(s, 16 + h.length);
-  bytes.set(d, 16 + h.length + s.length);
-  return bytes;
-}
 
 function asset(path: string, size: number) {
   // The server names its files with its own idea of its address.
@@ -92,13 +80,13 @@ const text = (value: string) => new TextEncoder().encode(value);
 describe('ResultDetailsReader', () => {
   const big = 'x'.repeat(50_000);
   const files: Record<string, Uint8Array> = {
-    [`${PARENT}/node_0/results.tobj`]: archive('{"attrs": {"doc": "int"}}', '1'),
+    [`${PARENT}/node_0/results.tobj`]: tobjArchive('{"attrs": {"doc": "int"}}', '1'),
     [`${PARENT}/node_0/function_string.txt`]: text('@ct.electron\ndef task_0(a):\n    return a\n'),
-    [`${ID}/node_1/results.tobj`]: archive(JSON.stringify({ attrs: { doc: 'd'.repeat(9000) } }), big),
+    [`${ID}/node_1/results.tobj`]: tobjArchive(JSON.stringify({ attrs: { doc: 'd'.repeat(9000) } }), big),
     [`${ID}/node_1/stdout.log`]: text('<script>alert(1)</script>\n'),
     [`${ID}/node_2/stderr.log`]: text('Traceback (most recent call last):\nZeroDivisionError'),
-    [`${ID}/node_2/results.tobj`]: archive('{}', '1.5'),
-    [`${PARENT}/inputs.tobj`]: archive('{}', "{'args': (1, 2), 'kwargs': {}}"),
+    [`${ID}/node_2/results.tobj`]: tobjArchive('{}', '1.5'),
+    [`${PARENT}/inputs.tobj`]: tobjArchive('{}', "{'args': (1, 2), 'kwargs': {}}"),
   };
 
   it('reads a task’s result, source and inputs from the manifest’s files at the configured address', async () => {
