@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgePool } from '../../src/bridge/bridgePool';
@@ -8,8 +7,7 @@ import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
 import { storedFunctionStrings } from '../../src/dispatch/storedFunctionStrings';
 import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, extensionApi, graphNodes, reused, sleep, waitFor } from './support/dispatching';
-import { testEnvironment } from './support/env';
+import { dispatchCount, dispatchSuite, extensionApi, graphNodes, reused, sleep, waitFor } from './support/dispatching';
 
 /**
  * The seed documents' parameters through the public commands, in the real VS
@@ -17,12 +15,7 @@ import { testEnvironment } from './support/env';
  */
 describe('Dispatch and redispatch through the Python bridge', function () {
   this.timeout(180000);
-  const env = testEnvironment();
-  const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
-  // Files these tests write live outside the workspace folder: other tests index that folder.
-  let scratch: string;
-  before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-dispatch-test-'))));
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const { env, howto, scratchFile } = dispatchSuite();
   let firstDispatch: string;
   let editedDispatch: string | undefined;
 
@@ -117,7 +110,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('dispatches the unsaved editor text when covalent.unsavedFiles is dispatchBuffer, never the stale file', async () => {
     // A copy of the seed file, so no other test sees the edit; auto-save (on by default in the web workbench) off.
-    const copy = vscode.Uri.file(path.join(scratch, 'redispatch_unsaved.py'));
+    const copy = vscode.Uri.file(scratchFile('redispatch_unsaved.py'));
     fs.writeFileSync(copy.fsPath, fs.readFileSync(howto.fsPath, 'utf8'));
     const files = vscode.workspace.getConfiguration('files');
     const settings = vscode.workspace.getConfiguration('covalent');
@@ -144,7 +137,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('pre-selects for replace_electrons the electrons whose source changed since the dispatch', async () => {
     // The file as a user edits it after dispatching: task_2 now multiplies.
-    const copy = path.join(scratch, 'redispatch_edited.py');
+    const copy = scratchFile('redispatch_edited.py');
     fs.writeFileSync(copy, fs.readFileSync(howto.fsPath, 'utf8'));
     const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {

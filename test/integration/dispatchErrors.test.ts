@@ -5,8 +5,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, expectRejection, extensionApi, sleep, waitFor } from './support/dispatching';
-import { testEnvironment } from './support/env';
+import { dispatchCount, dispatchSuite, expectRejection, extensionApi, sleep, waitFor } from './support/dispatching';
 
 /**
  * Every bad input of the dispatch issue, through the public commands: a clear
@@ -14,12 +13,7 @@ import { testEnvironment } from './support/env';
  */
 describe('Dispatch: bad input gets a clear message and nothing is dispatched', function () {
   this.timeout(180000);
-  const env = testEnvironment();
-  const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
-  // Files these tests write live outside the workspace folder: other tests index that folder.
-  let scratch: string;
-  before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-dispatch-test-'))));
-  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const { env, howto, scratchFile } = dispatchSuite();
   const settings = () => vscode.workspace.getConfiguration('covalent');
 
   async function nothingDispatched<T>(action: () => Promise<T>): Promise<T> {
@@ -55,7 +49,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
   });
 
   it('a file that raises on import: the message says so and the traceback is in the output channel', async () => {
-    const broken = path.join(scratch, 'raises_on_import.py');
+    const broken = scratchFile('raises_on_import.py');
     fs.writeFileSync(broken, ['import covalent as ct', '', 'def load_settings():', '    raise ValueError("settings.toml is missing")', '', 'SETTINGS = load_settings()', ''].join('\n'));
     const error = await nothingDispatched(() =>
       expectRejection(vscode.commands.executeCommand('covalent.dispatch', { uri: vscode.Uri.file(broken).toString(), lattice: 'workflow' }), /failed to import: ValueError: settings\.toml is missing/),
@@ -116,7 +110,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
   it('the bridge killed with SIGKILL in the middle of a dispatch: a clear message, then the next dispatch works', async () => {
     const api = await extensionApi();
     // A workflow file that takes a while to import: the kill lands mid-dispatch.
-    const slow = path.join(scratch, 'slow_import.py');
+    const slow = scratchFile('slow_import.py');
     fs.writeFileSync(slow, 'import time\ntime.sleep(5)\n' + fs.readFileSync(howto.fsPath, 'utf8'));
     const bridge = api.context.bridges.get(env.python);
     await bridge.ready;

@@ -1,11 +1,30 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../../src/extension';
 import { getJson } from './covalentRest';
+import { testEnvironment, TestEnvironment } from './env';
 
 /** Helpers of the dispatch tests: the extension's API, the server's own view of dispatches. */
 
 export const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
+
+/**
+ * What the dispatch suites share; call it inside `describe`: the environment,
+ * the seed document, and a scratch folder made before the suite and removed
+ * after it. Files these tests write live there, outside the workspace folder:
+ * other tests index that folder.
+ */
+export function dispatchSuite(): { env: TestEnvironment; howto: vscode.Uri; scratchFile(name: string): string } {
+  const env = testEnvironment();
+  const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
+  let scratch: string;
+  before(() => (scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-dispatch-test-'))));
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  return { env, howto, scratchFile: (name) => path.join(scratch, name) };
+}
 
 export async function extensionApi(): Promise<CovalentExtensionApi> {
   const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
