@@ -5,33 +5,17 @@ import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { WorkflowFileElement } from '../../src/views/workflowsTree';
 import { waitForTerminalStatus } from './support/covalentRest';
+import { extensionApi as activatedExtension, waitForDespiteErrors } from './support/dispatching';
 import { testEnvironment } from './support/env';
 
-const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
 const DISPATCH_COMMANDS = ['covalent.dispatch', 'covalent.dispatchWithInputs', 'covalent.saveWithoutRunning', 'covalent.redispatch'];
 
+/** The extension's API once its language client is ready. */
 async function extensionApi(): Promise<CovalentExtensionApi> {
-  const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  const api = await extension.activate();
+  const api = await activatedExtension();
   assert.ok(api.context.detection, 'activation starts lattice detection');
   await api.context.detection.client.ready;
   return api;
-}
-
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await read();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The lenses of our commands (other providers, such as the live status, add their own). */
@@ -61,10 +45,10 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
   it('gives the dispatch lenses of examples/redispatch_howto.py through vscode.executeCodeLensProvider', async () => {
     await extensionApi();
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(howto));
-    const lenses = await eventually(async () => {
+    const lenses = await waitForDespiteErrors('the lattice lenses', async () => {
       const found = await latticeLenses(howto);
       return found.length > 0 ? found : undefined;
-    }, 'the lattice lenses');
+    });
     const target = { uri: howto.toString(), lattice: 'workflow' };
     assert.deepStrictEqual(lenses, [
       { title: 'Dispatch', command: 'covalent.dispatch', argument: target },
@@ -113,10 +97,10 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
 
   it('lists the workspace lattices in the Workflows view, grouped by file', async () => {
     const api = await extensionApi();
-    const files = await eventually(async () => {
+    const files = await waitForDespiteErrors('the Workflows view', async () => {
       const found = await api.context.detection!.workflows.fileElements();
       return found.length >= 3 ? found : (api.context.detection!.workflows.refresh(), undefined);
-    }, 'the Workflows view');
+    });
     const tree = treeSummary(files);
     assert.deepStrictEqual(tree['redispatch_howto.py'], ['workflow']);
     assert.deepStrictEqual(tree['failing_workflow.py'], ['failing_workflow']);
@@ -140,9 +124,9 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     );
     const document = await vscode.workspace.openTextDocument(probe);
     await vscode.window.showTextDocument(document);
-    const diagnostic = await eventually(
-      () => vscode.languages.getDiagnostics(probe).find((candidate) => candidate.source === 'covalent' && candidate.code === 'misspelt-decorator'),
+    const diagnostic = await waitForDespiteErrors(
       'the misspelt-decorator diagnostic',
+      () => vscode.languages.getDiagnostics(probe).find((candidate) => candidate.source === 'covalent' && candidate.code === 'misspelt-decorator'),
     );
     assert.strictEqual(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.strictEqual(document.getText(diagnostic.range), 'latice');
@@ -156,16 +140,16 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     await document.save();
     assert.match(document.getText(), /@ct\.lattice\ndef probe/);
 
-    const lenses = await eventually(async () => {
+    const lenses = await waitForDespiteErrors('lenses of the fixed lattice', async () => {
       const found = await latticeLenses(probe);
       return found.length > 0 ? found : undefined;
-    }, 'lenses of the fixed lattice');
+    });
     assert.deepStrictEqual(lenses.map((lens) => lens.title), ['Dispatch', 'Dispatch with inputs…', 'Save without running']);
-    await eventually(() => (vscode.languages.getDiagnostics(probe).some((candidate) => candidate.source === 'covalent') ? undefined : true), 'the diagnostic to clear');
-    await eventually(async () => {
+    await waitForDespiteErrors('the diagnostic to clear', () => (vscode.languages.getDiagnostics(probe).some((candidate) => candidate.source === 'covalent') ? undefined : true));
+    await waitForDespiteErrors('the probe lattice in the Workflows view', async () => {
       const tree = treeSummary(await api.context.detection!.workflows.fileElements());
       return tree['probe_workflow.py']?.includes('probe') ? true : undefined;
-    }, 'the probe lattice in the Workflows view');
+    });
   });
 
   it('adds "Redispatch…" above a lattice once the editor has dispatched it', async () => {
@@ -174,10 +158,10 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     assert.match(dispatchId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
     assert.ok(api.context.store.forLattice(probe.toString(), 'probe').length > 0);
-    const lenses = await eventually(async () => {
+    const lenses = await waitForDespiteErrors('the Redispatch lens', async () => {
       const found = await latticeLenses(probe);
       return found.some((lens) => lens.command === 'covalent.redispatch') ? found : undefined;
-    }, 'the Redispatch lens');
+    });
     assert.deepStrictEqual(lenses.at(-1), { title: 'Redispatch…', command: 'covalent.redispatch', argument: { uri: probe.toString(), lattice: 'probe' } });
   });
 
@@ -185,14 +169,14 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     const api = await extensionApi();
     const onDisk = path.join(probeFolder, 'written_elsewhere.py');
     fs.writeFileSync(onDisk, ['from covalent import lattice, electron', '', '', '@lattice', 'def from_disk():', '    return 1', ''].join('\n'));
-    await eventually(async () => {
+    await waitForDespiteErrors('a file written on disk to appear in the Workflows view', async () => {
       const tree = treeSummary(await api.context.detection!.workflows.fileElements());
       return tree['written_elsewhere.py']?.join() === 'from_disk' ? true : undefined;
-    }, 'a file written on disk to appear in the Workflows view');
+    });
     fs.rmSync(onDisk);
-    await eventually(async () => {
+    await waitForDespiteErrors('the deleted file to leave the Workflows view', async () => {
       const tree = treeSummary(await api.context.detection!.workflows.fileElements());
       return tree['written_elsewhere.py'] ? undefined : true;
-    }, 'the deleted file to leave the Workflows view');
+    });
   });
 });

@@ -1,14 +1,10 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { execFile } from 'child_process';
-import { promisify } from 'util';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
 import { testEnvironment } from './support/env';
 import { dispatchResultString, getJson, waitForTerminalStatus } from './support/covalentRest';
-
-const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
-const run = promisify(execFile);
+import { dispatchWithPython, EXTENSION_ID } from './support/dispatching';
 
 describe('Foundation: a real VS Code, the extension, a real Covalent server', () => {
   const env = testEnvironment();
@@ -32,18 +28,7 @@ describe('Foundation: a real VS Code, the extension, a real Covalent server', ()
   });
 
   it('dispatches the seed workflow from examples/ with the environment Python and reads 1.5 back over REST', async () => {
-    const script = [
-      'import sys, covalent as ct',
-      'from redispatch_howto import workflow',
-      'print(ct.dispatch(workflow, dispatcher_addr=sys.argv[1])(1, 2))',
-    ].join('\n');
-    const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
-      cwd: env.workspaceFolder,
-      env: { ...process.env, PYTHONPATH: env.workspaceFolder },
-      timeout: 60000,
-    });
-    const dispatchId = stdout.trim().split('\n').pop() ?? '';
-    assert.match(dispatchId, /^[0-9a-f-]{36}$/, `a dispatch id, got: ${stdout}`);
+    const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '1, 2');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
     assert.strictEqual(await dispatchResultString(env.serverAddress, dispatchId), '1.5');
     assert.ok(path.isAbsolute(env.workspaceFolder));

@@ -1,17 +1,13 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import * as path from 'path';
-import { execFile } from 'child_process';
-import { promisify } from 'util';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { DispatchTreeNode } from '../../src/views/dispatchesTree';
 import type { LiveStatusViews } from '../../src/views/liveStatusViews';
 import { testEnvironment } from './support/env';
 import { dispatchStatus, getJson, waitForTerminalStatus } from './support/covalentRest';
-
-const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
-const run = promisify(execFile);
+import { dispatchWithPython, extensionApi, waitFor } from './support/dispatching';
 
 interface HarnessServer {
   stop(): Promise<void>;
@@ -19,35 +15,10 @@ interface HarnessServer {
 }
 
 async function liveStatus(): Promise<{ api: CovalentExtensionApi; views: LiveStatusViews }> {
-  const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not installed`);
-  const api = await extension.activate();
+  const api = await extensionApi();
   const views = api.context.liveStatus;
   assert.ok(views, 'activate() starts live status');
   return { api, views };
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000, stepMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}
-
-/** Dispatches with the SDK in the environment's Python, as a user's terminal would. */
-async function dispatchWithPython(env: ReturnType<typeof testEnvironment>, module: string, lattice: string, args: string): Promise<string> {
-  const script = ['import sys, covalent as ct', `from ${module} import ${lattice}`, `print(ct.dispatch(${lattice}, dispatcher_addr=sys.argv[1])(${args}))`].join('\n');
-  const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
-    cwd: env.workspaceFolder,
-    env: { ...process.env, PYTHONPATH: env.workspaceFolder },
-    timeout: 60000,
-  });
-  const dispatchId = stdout.trim().split('\n').pop() ?? '';
-  assert.match(dispatchId, /^[0-9a-f-]{36}$/, `a dispatch id, got: ${stdout}`);
-  return dispatchId;
 }
 
 function dispatchRow(views: LiveStatusViews, dispatchId: string): DispatchTreeNode | undefined {

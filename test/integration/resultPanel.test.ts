@@ -2,17 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { execFile } from 'child_process';
-import { promisify } from 'util';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { RenderReport } from '../../src/webview/protocol';
 import type { ResultPanel } from '../../src/webview/resultPanel';
 import { testEnvironment } from './support/env';
 import { getJson, waitForTerminalStatus } from './support/covalentRest';
-
-const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
-const run = promisify(execFile);
+import { extensionApi, lastLine, runPython, waitForDespiteErrors } from './support/dispatching';
 
 interface ServerGraph {
   graph: {
@@ -27,12 +23,7 @@ const scratchFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-panel-test
 /** Runs Python in the workspace with the venv; the workflow modules are pickled by value so the server's workers need not import them. */
 async function python(env: ReturnType<typeof testEnvironment>, lines: string[]): Promise<string> {
   const script = ['import sys, cloudpickle, covalent as ct', ...lines].join('\n');
-  const { stdout } = await run(env.python, ['-c', script, env.serverAddress], {
-    cwd: env.workspaceFolder,
-    env: { ...process.env, PYTHONPATH: [env.workspaceFolder, scratchFolder].join(path.delimiter) },
-    timeout: 90000,
-  });
-  return stdout.trim().split('\n').pop() ?? '';
+  return lastLine(await runPython(env, script, { morePaths: [scratchFolder], timeoutMs: 90000 }));
 }
 
 /** The server's own graph, read directly: what the panel must show. */
@@ -47,19 +38,16 @@ async function serverGraph(server: string, dispatchId: string) {
 
 /** Asks the webview what it drew until `accept` holds (the poller and the webview run on their own). */
 async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
-  const deadline = Date.now() + timeoutMs;
   let last: RenderReport | undefined;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await panel.probe(5000);
-      if (accept(last)) return last;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+  const drawn = async () => {
+    last = await panel.probe(5000);
+    return accept(last) ? last : undefined;
+  };
+  try {
+    return await waitForDespiteErrors(what, drawn, timeoutMs, 300);
+  } catch (timeout) {
+    throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${(timeout as Error).message}`);
   }
-  throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${lastError ?? ''}`);
 }
 
 describe('Result panel: the webview draws a real dispatch', function () {
@@ -69,9 +57,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
   let dispatchId: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<CovalentExtensionApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
+    api = await extensionApi();
     dispatchId = await python(env, [
       'import redispatch_howto',
       'cloudpickle.register_pickle_by_value(redispatch_howto)',

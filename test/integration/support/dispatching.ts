@@ -2,12 +2,17 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFile } from 'child_process';
+import { promisify } from 'util';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../../src/extension';
 import { getJson } from './covalentRest';
 import { testEnvironment, TestEnvironment } from './env';
 
-/** Helpers of the dispatch tests: the extension's API, the server's own view of dispatches. */
+/**
+ * Helpers of the integration tests: the extension's API, waiting, dispatching
+ * with the environment's Python, the server's own view of dispatches.
+ */
 
 export const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
 
@@ -81,4 +86,56 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
   }
 }
 
+/**
+ * `waitFor` for probes that may throw while a part is still starting (the
+ * language server): an error counts as "not yet", and the last one is named if
+ * the time runs out.
+ */
+export async function waitForDespiteErrors<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000, stepMs = 100): Promise<T> {
+  let lastError: unknown;
+  const tolerant = async () => {
+    try {
+      return await probe();
+    } catch (error) {
+      lastError = error;
+      return undefined;
+    }
+  };
+  try {
+    return await waitFor(what, tolerant, timeoutMs, stepMs);
+  } catch (timeout) {
+    throw lastError ? new Error(`${(timeout as Error).message}: ${String(lastError)}`) : timeout;
+  }
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Runs `script` with the environment's Python, as a user's terminal would: in
+ * the workspace folder, which is importable (and so are `morePaths`); the
+ * server's address is `sys.argv[1]`. Returns what it printed.
+ */
+export async function runPython(env: TestEnvironment, script: string, options: { morePaths?: readonly string[]; timeoutMs?: number } = {}): Promise<string> {
+  const { stdout } = await execFileAsync(env.python, ['-c', script, env.serverAddress], {
+    cwd: env.workspaceFolder,
+    env: { ...process.env, PYTHONPATH: [env.workspaceFolder, ...(options.morePaths ?? [])].join(path.delimiter) },
+    timeout: options.timeoutMs ?? 60000,
+  });
+  return stdout;
+}
+
+/** The last line a script printed (where the tests' scripts print a dispatch id). */
+export function lastLine(stdout: string): string {
+  return stdout.trim().split('\n').pop() ?? '';
+}
+
+/** Dispatches `lattice(args)` from a workspace module with the SDK in the environment's Python; returns the dispatch id. */
+export async function dispatchWithPython(env: TestEnvironment, module: string, lattice: string, args: string): Promise<string> {
+  const script = ['import sys, covalent as ct', `from ${module} import ${lattice}`, `print(ct.dispatch(${lattice}, dispatcher_addr=sys.argv[1])(${args}))`].join('\n');
+  const stdout = await runPython(env, script);
+  const dispatchId = lastLine(stdout);
+  assert.match(dispatchId, /^[0-9a-f-]{36}$/, `a dispatch id, got: ${stdout}`);
+  return dispatchId;
+}
