@@ -26,6 +26,11 @@ async function python(env: ReturnType<typeof testEnvironment>, lines: string[]):
   return lastLine(await runPython(env, script, { morePaths: [scratchFolder], timeoutMs: 90000 }));
 }
 
+/** Dispatches `module.lattice(args)` that way; returns what it printed last (the dispatch id). */
+function dispatchByValue(env: ReturnType<typeof testEnvironment>, module: string, lattice: string, args: string): Promise<string> {
+  return python(env, [`import ${module}`, `cloudpickle.register_pickle_by_value(${module})`, `print(ct.dispatch(${module}.${lattice}, dispatcher_addr=sys.argv[1])(${args}))`]);
+}
+
 /** The server's own graph, read directly: what the panel must show. */
 async function serverGraph(server: string, dispatchId: string) {
   const body = await getJson<ServerGraph>(`${server}/api/v1/dispatches/${dispatchId}/graph`);
@@ -58,11 +63,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
 
   before(async () => {
     api = await extensionApi();
-    dispatchId = await python(env, [
-      'import redispatch_howto',
-      'cloudpickle.register_pickle_by_value(redispatch_howto)',
-      'print(ct.dispatch(redispatch_howto.workflow, dispatcher_addr=sys.argv[1])(1, 2))',
-    ]);
+    dispatchId = await dispatchByValue(env, 'redispatch_howto', 'workflow', '1, 2');
     assert.match(dispatchId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
   });
@@ -71,10 +72,16 @@ describe('Result panel: the webview draws a real dispatch', function () {
     for (const panel of api.resultPanels.all()) panel.close();
   });
 
-  it('shows the seed workflow’s nodes, edges and statuses as the server has them', async () => {
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
-    const panel = api.resultPanels.get(dispatchId);
+  /** Runs covalent.openResult for `id` and returns the panel it opened. */
+  async function openPanel(id: string): Promise<ResultPanel> {
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: id });
+    const panel = api.resultPanels.get(id);
     assert.ok(panel, 'covalent.openResult opened a panel for the dispatch');
+    return panel;
+  }
+
+  it('shows the seed workflow’s nodes, edges and statuses as the server has them', async () => {
+    const panel = await openPanel(dispatchId);
     const expected = await serverGraph(env.serverAddress, dispatchId);
     const report = await probeUntil(
       panel,
@@ -103,15 +110,9 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('shows a failed task’s traceback and names the failed tasks at workflow level', async () => {
-    const failedId = await python(env, [
-      'import failing_workflow',
-      'cloudpickle.register_pickle_by_value(failing_workflow)',
-      'print(ct.dispatch(failing_workflow.failing_workflow, dispatcher_addr=sys.argv[1])([1, 2, 3]))',
-    ]);
+    const failedId = await dispatchByValue(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3]');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, failedId), 'FAILED');
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: failedId });
-    const panel = api.resultPanels.get(failedId);
-    assert.ok(panel);
+    const panel = await openPanel(failedId);
     // The graph and the dispatch's own status arrive in separate polls: wait for both.
     const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'divide' && node.status === 'FAILED') && report.header.includes('FAILED'), 'divide and the dispatch FAILED');
     panel.select(drawn.nodes.find((node) => node.name === 'divide')!.nodeId);
@@ -161,9 +162,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
     ]);
     assert.match(redispatchId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatchId), 'COMPLETED');
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: redispatchId });
-    const panel = api.resultPanels.get(redispatchId);
-    assert.ok(panel);
+    const panel = await openPanel(redispatchId);
     const expected = await serverGraph(env.serverAddress, redispatchId);
     const report = await probeUntil(
       panel,
@@ -188,14 +187,8 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('keeps selection and zoom while statuses change live (no redraw)', async () => {
-    const runningId = await python(env, [
-      'import long_running',
-      'cloudpickle.register_pickle_by_value(long_running)',
-      'print(ct.dispatch(long_running.long_running, dispatcher_addr=sys.argv[1])(seconds=2, steps=2))',
-    ]);
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: runningId });
-    const panel = api.resultPanels.get(runningId);
-    assert.ok(panel);
+    const runningId = await dispatchByValue(env, 'long_running', 'long_running', 'seconds=2, steps=2');
+    const panel = await openPanel(runningId);
     const first = await probeUntil(panel, (drawn) => drawn.nodes.length > 0 && drawn.nodes.some((node) => node.status !== 'COMPLETED'), 'the graph while it runs');
     const selected = first.nodes.find((node) => node.name === 'gather');
     assert.ok(selected);
@@ -228,15 +221,9 @@ describe('Result panel: the webview draws a real dispatch', function () {
         '',
       ].join('\n'),
     );
-    const hostileId = await python(env, [
-      'import hostile_output',
-      'cloudpickle.register_pickle_by_value(hostile_output)',
-      'print(ct.dispatch(hostile_output.hostile_workflow, dispatcher_addr=sys.argv[1])())',
-    ]);
+    const hostileId = await dispatchByValue(env, 'hostile_output', 'hostile_workflow', '');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, hostileId), 'COMPLETED');
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: hostileId });
-    const panel = api.resultPanels.get(hostileId);
-    assert.ok(panel);
+    const panel = await openPanel(hostileId);
     const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'hostile' && node.status === 'COMPLETED'), 'the hostile task');
     const task = drawn.nodes.find((node) => node.name === 'hostile');
     assert.ok(task);
@@ -267,11 +254,9 @@ describe('Result panel: the webview draws a real dispatch', function () {
       path.join(scratchFolder, 'large_result.py'),
       ['import covalent as ct', '', '@ct.electron', 'def produce():', '    return "x" * 40000 + "THE" + "-END"', '', '@ct.lattice', 'def large_result():', '    return produce()', ''].join('\n'),
     );
-    const largeId = await python(env, ['import large_result', 'cloudpickle.register_pickle_by_value(large_result)', 'print(ct.dispatch(large_result.large_result, dispatcher_addr=sys.argv[1])())']);
+    const largeId = await dispatchByValue(env, 'large_result', 'large_result', '');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, largeId), 'COMPLETED');
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: largeId });
-    const panel = api.resultPanels.get(largeId);
-    assert.ok(panel);
+    const panel = await openPanel(largeId);
     const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.name === 'produce' && node.status === 'COMPLETED'), 'the produce task');
     panel.select(drawn.nodes.find((node) => node.name === 'produce')!.nodeId);
     const cut = await probeUntil(panel, (report) => /Show all/.test(report.detailsText), 'a cut result');
@@ -307,11 +292,9 @@ describe('Result panel: the webview draws a real dispatch', function () {
         '',
       ].join('\n'),
     );
-    const outerId = await python(env, ['import nested_workflow', 'cloudpickle.register_pickle_by_value(nested_workflow)', 'print(ct.dispatch(nested_workflow.outer, dispatcher_addr=sys.argv[1])(3))']);
+    const outerId = await dispatchByValue(env, 'nested_workflow', 'outer', '3');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, outerId), 'COMPLETED');
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: outerId });
-    const panel = api.resultPanels.get(outerId);
-    assert.ok(panel);
+    const panel = await openPanel(outerId);
     const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.kind === 'sublattice' && node.status === 'COMPLETED'), 'the sublattice node');
     const subNode = drawn.nodes.find((node) => node.kind === 'sublattice');
     assert.ok(subNode);
@@ -345,9 +328,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
     await assert.rejects(() => Promise.resolve(vscode.commands.executeCommand('covalent.openResult', { dispatchId: '<img src=x>' })), /not a Covalent dispatch id/);
     await assert.rejects(() => Promise.resolve(vscode.commands.executeCommand('covalent.openResult', { id: 1 })), /needs \{ dispatchId/);
     const unknown = '00000000-0000-4000-8000-000000000000';
-    await vscode.commands.executeCommand('covalent.openResult', { dispatchId: unknown });
-    const panel = api.resultPanels.get(unknown);
-    assert.ok(panel);
+    const panel = await openPanel(unknown);
     const report = await probeUntil(panel, (drawn) => /does not know dispatch/.test(drawn.header), 'the unknown-dispatch message');
     assert.strictEqual(report.nodes.length, 0);
   });
