@@ -1,7 +1,7 @@
 import { CovalentClient } from '../src/covalent/client';
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
-import { percentile, runPython, startServer } from './statusSupport';
+import { benchmarkWithServer, percentile, runPython } from './statusSupport';
 
 /**
  * Freshness: for 20 dispatches, the time from the server's `completed_at` to the
@@ -29,8 +29,7 @@ for thread in threads:
     thread.join()
 `;
 
-async function main(): Promise<void> {
-  const server = await startServer('freshness');
+benchmarkWithServer('freshness', async (server) => {
   const store = new DispatchStore();
   const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
   live.setDemand('bench', true);
@@ -72,11 +71,5 @@ async function main(): Promise<void> {
     console.log(`store behind the SDK for ${behind} of ${storeLag.length} dispatches; requests sent by the extension: ${live.client.http.requestCount}`);
   } finally {
     live.dispose();
-    await server.stop();
   }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

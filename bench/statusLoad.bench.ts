@@ -1,6 +1,6 @@
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
-import { runPython, sleep, startServer } from './statusSupport';
+import { benchmarkWithServer, runPython, sleep } from './statusSupport';
 
 /**
  * Load: requests per second the extension sends while watching 1, 10 and 100
@@ -36,26 +36,16 @@ async function measure(address: string, ids: readonly string[], treeVisible: boo
   return { rate: sent / (WINDOW_MS / 1000), running };
 }
 
-async function main(): Promise<void> {
-  const server = await startServer('load');
-  try {
-    const ids: string[] = [];
-    for (const count of COUNTS) {
-      await runPython(server, script, [String(count - ids.length)], (line) => ids.push(line));
-      const watched = ids.slice(0, count);
-      const plain = await measure(server.address, watched, false);
-      const withTree = await measure(server.address, watched, true);
-      console.log(
-        `watching ${String(count).padStart(3)} dispatches (${plain.running} RUNNING): ${plain.rate.toFixed(2)} req/s; with the tree visible: ${withTree.rate.toFixed(2)} req/s` +
-          `   anchor, one request per dispatch per tick: ${(count * 2).toFixed(2)} req/s`,
-      );
-    }
-  } finally {
-    await server.stop();
+benchmarkWithServer('load', async (server) => {
+  const ids: string[] = [];
+  for (const count of COUNTS) {
+    await runPython(server, script, [String(count - ids.length)], (line) => ids.push(line));
+    const watched = ids.slice(0, count);
+    const plain = await measure(server.address, watched, false);
+    const withTree = await measure(server.address, watched, true);
+    console.log(
+      `watching ${String(count).padStart(3)} dispatches (${plain.running} RUNNING): ${plain.rate.toFixed(2)} req/s; with the tree visible: ${withTree.rate.toFixed(2)} req/s` +
+        `   anchor, one request per dispatch per tick: ${(count * 2).toFixed(2)} req/s`,
+    );
   }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

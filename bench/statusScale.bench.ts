@@ -1,6 +1,6 @@
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
-import { gc, mb, runPython, sleep, startServer } from './statusSupport';
+import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
 
 /**
  * Scale: with many dispatches on the server, the time from the tree becoming
@@ -35,50 +35,40 @@ with ThreadPoolExecutor(8) as pool:
     list(pool.map(register, range(count)))
 `;
 
-async function main(): Promise<void> {
-  const server = await startServer('scale');
-  try {
-    const registering = Date.now();
-    await runPython(server, script, [String(TOTAL)], (line) => process.stdout.write(`registered ${line}\r`));
-    console.log(`registered ${TOTAL} dispatches (not run) in ${((Date.now() - registering) / 1000).toFixed(0)} s`);
+benchmarkWithServer('scale', async (server) => {
+  const registering = Date.now();
+  await runPython(server, script, [String(TOTAL)], (line) => process.stdout.write(`registered ${line}\r`));
+  console.log(`registered ${TOTAL} dispatches (not run) in ${((Date.now() - registering) / 1000).toFixed(0)} s`);
 
-    const anchorStart = performance.now();
-    const response = await fetch(`${server.address}/api/v2/dispatches?count=50&latest=true`);
-    await response.json();
-    const anchorMs = performance.now() - anchorStart;
+  const anchorStart = performance.now();
+  const response = await fetch(`${server.address}/api/v2/dispatches?count=50&latest=true`);
+  await response.json();
+  const anchorMs = performance.now() - anchorStart;
 
-    gc();
-    const before = process.memoryUsage();
-    const store = new DispatchStore();
-    const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
-    const firstPage = new Promise<number>((resolve) => {
-      const started = performance.now();
-      const subscription = store.onDidChange((change) => {
-        if (change.kind === 'list' && store.listing.dispatchIds.length > 0) {
-          subscription.dispose();
-          resolve(performance.now() - started);
-        }
-      });
-      live.setDemand('tree', true);
-      live.start();
+  gc();
+  const before = process.memoryUsage();
+  const store = new DispatchStore();
+  const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
+  const firstPage = new Promise<number>((resolve) => {
+    const started = performance.now();
+    const subscription = store.onDidChange((change) => {
+      if (change.kind === 'list' && store.listing.dispatchIds.length > 0) {
+        subscription.dispose();
+        resolve(performance.now() - started);
+      }
     });
-    const firstPageMs = await firstPage;
-    gc();
-    const afterFirst = process.memoryUsage();
-    for (let page = 1; page < 20; page++) await live.loadMore();
-    await sleep(1000);
-    gc();
-    const afterPaging = process.memoryUsage();
-    console.log(`first page (${store.listing.dispatchIds.length > 0 ? 50 : 0} rows) of ${TOTAL}: ${firstPageMs.toFixed(0)} ms   anchor, bare fetch of the same page: ${anchorMs.toFixed(0)} ms`);
-    console.log(`memory growth after the first page: heap ${mb(afterFirst.heapUsed - before.heapUsed)}, rss ${mb(afterFirst.rss - before.rss)}`);
-    console.log(`memory growth after 20 pages (${store.listing.dispatchIds.length} rows): heap ${mb(afterPaging.heapUsed - before.heapUsed)}, rss ${mb(afterPaging.rss - before.rss)}`);
-    live.dispose();
-  } finally {
-    await server.stop();
-  }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+    live.setDemand('tree', true);
+    live.start();
+  });
+  const firstPageMs = await firstPage;
+  gc();
+  const afterFirst = process.memoryUsage();
+  for (let page = 1; page < 20; page++) await live.loadMore();
+  await sleep(1000);
+  gc();
+  const afterPaging = process.memoryUsage();
+  console.log(`first page (${store.listing.dispatchIds.length > 0 ? 50 : 0} rows) of ${TOTAL}: ${firstPageMs.toFixed(0)} ms   anchor, bare fetch of the same page: ${anchorMs.toFixed(0)} ms`);
+  console.log(`memory growth after the first page: heap ${mb(afterFirst.heapUsed - before.heapUsed)}, rss ${mb(afterFirst.rss - before.rss)}`);
+  console.log(`memory growth after 20 pages (${store.listing.dispatchIds.length} rows): heap ${mb(afterPaging.heapUsed - before.heapUsed)}, rss ${mb(afterPaging.rss - before.rss)}`);
+  live.dispose();
 });

@@ -1,15 +1,27 @@
+import * as path from 'path';
+import * as v8 from 'v8';
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
-import { gc, mb, runPython, sleep, startServer } from './statusSupport';
+import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
 
 /**
- * Soak: watch 100 running dispatches (tree visible, socket connected) and sample
- * heap, active timers and open sockets of this process once a minute. Goal: no
- * growth beyond 10% over 10 minutes. COVALENT_BENCH_SOAK_MINUTES shortens it.
- * Anchor: the sample after one minute of warm-up (connection pools and JIT settle).
+ * Soak: watch 100 running dispatches (tree visible, socket connected, 5 graphs
+ * watched) and sample this process every 20 s. Goal: no growth of memory, timers
+ * or sockets beyond 10% over 10 minutes (COVALENT_BENCH_SOAK_MINUTES shortens it).
+ *
+ * One heap reading is noisy (what the young generation holds at that instant,
+ * code V8 compiles late), so every sample is taken after forced full collections,
+ * the anchor is the median of the first minute's samples after a minute of
+ * warm-up, the end is the median of the last minute's, and the trend is the
+ * least-squares slope over all samples. Compiled code is shown apart: it grows
+ * while V8 optimises and is not data we keep. COVALENT_BENCH_SOAK_SNAPSHOTS=<dir>
+ * writes heap snapshots at the anchor and the end to compare in DevTools.
  */
 const MINUTES = Number(process.env.COVALENT_BENCH_SOAK_MINUTES ?? 10);
 const COUNT = 100;
+const WARMUP_MS = 60000;
+const SAMPLE_MS = 20000;
+const PER_MINUTE = 60000 / SAMPLE_MS;
 
 const script = `
 import sys
@@ -20,44 +32,104 @@ for index in range(count):
     print(ct.dispatch(long_running, dispatcher_addr=addr)(3600, 0), flush=True)
 `;
 
-function resources(): { timers: number; sockets: number } {
-  const active = process.getActiveResourcesInfo();
-  return { timers: active.filter((name) => name === 'Timeout').length, sockets: active.filter((name) => name === 'TCPSocketWrap').length };
+interface Sample {
+  readonly at: number;
+  readonly heap: number;
+  readonly code: number;
+  readonly timers: number;
+  readonly sockets: number;
 }
 
-async function main(): Promise<void> {
-  const server = await startServer('soak');
-  try {
-    const ids: string[] = [];
-    await runPython(server, script, [String(COUNT)], (line) => ids.push(line));
-    const store = new DispatchStore();
-    const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
-    for (const id of ids) store.track(id, { serverAddress: server.address });
-    const watchers = ids.slice(0, 5).map((id) => store.watchGraph(id));
-    live.setDemand('tree', true);
-    live.start();
-    await sleep(60000);
+/** Heap after full collections, with turns of the event loop between them so finalizers run. */
+async function sample(): Promise<Sample> {
+  for (let round = 0; round < 3; round++) {
     gc();
-    const first = { heap: process.memoryUsage().heapUsed, ...resources(), requests: live.client.http.requestCount, at: Date.now() };
-    console.log(`anchor after 1 minute of warm-up: heap ${mb(first.heap)}, ${first.timers} timers, ${first.sockets} sockets`);
-    for (let minute = 1; minute <= MINUTES; minute++) {
-      await sleep(60000);
-      gc();
-      const now = { heap: process.memoryUsage().heapUsed, ...resources() };
-      const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
-      const rate = (live.client.http.requestCount - first.requests) / ((Date.now() - first.at) / 1000);
-      console.log(
-        `minute ${String(minute).padStart(2)}: heap ${mb(now.heap)} (${(((now.heap - first.heap) / first.heap) * 100).toFixed(1)}%), ${now.timers} timers, ${now.sockets} sockets, ${running} running, ${rate.toFixed(2)} req/s`,
-      );
-    }
-    watchers.forEach((watcher) => watcher.dispose());
-    live.dispose();
-  } finally {
-    await server.stop();
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  const active = process.getActiveResourcesInfo();
+  const code = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => space.space_name.startsWith('code'))
+    .reduce((sum, space) => sum + space.space_used_size, 0);
+  return {
+    at: Date.now(),
+    heap: process.memoryUsage().heapUsed,
+    code,
+    timers: active.filter((name) => name === 'Timeout').length,
+    sockets: active.filter((name) => name === 'TCPSocketWrap').length,
+  };
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Least-squares slope of value over time, per minute. */
+function slopePerMinute(samples: readonly Sample[], value: (sample: Sample) => number): number {
+  const xs = samples.map((entry) => (entry.at - samples[0].at) / 60000);
+  const ys = samples.map(value);
+  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  xs.forEach((x, index) => {
+    num += (x - meanX) * (ys[index] - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return den ? num / den : 0;
+}
+
+const percent = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(1)}%`;
+
+function snapshot(name: string): void {
+  const folder = process.env.COVALENT_BENCH_SOAK_SNAPSHOTS;
+  if (folder) console.log(`  heap snapshot: ${v8.writeHeapSnapshot(path.join(folder, `soak-${name}.heapsnapshot`))}`);
+}
+
+benchmarkWithServer('soak', async (server) => {
+  const ids: string[] = [];
+  await runPython(server, script, [String(COUNT)], (line) => ids.push(line));
+  const store = new DispatchStore();
+  const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
+  for (const id of ids) store.track(id, { serverAddress: server.address });
+  const watchers = ids.slice(0, 5).map((id) => store.watchGraph(id));
+  live.setDemand('tree', true);
+  live.start();
+  await sleep(WARMUP_MS);
+  const startRequests = live.client.http.requestCount;
+  const samples: Sample[] = [];
+  const total = MINUTES * PER_MINUTE;
+  for (let index = 0; index <= total; index++) {
+    if (index > 0) await sleep(SAMPLE_MS - ((Date.now() - samples[0].at) % SAMPLE_MS));
+    const now = await sample();
+    samples.push(now);
+    if (index === PER_MINUTE - 1) snapshot('anchor');
+    if (index % PER_MINUTE !== 0) continue;
+    const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
+    const rate = index ? (live.client.http.requestCount - startRequests) / ((now.at - samples[0].at) / 1000) : 0;
+    console.log(
+      `minute ${String(index / PER_MINUTE).padStart(2)}: heap ${mb(now.heap)} (code ${mb(now.code)}), ${now.timers} timers, ${now.sockets} sockets, ${running} running, ${rate.toFixed(2)} req/s`,
+    );
+  }
+  snapshot('end');
+  const first = samples.slice(0, PER_MINUTE);
+  const last = samples.slice(-PER_MINUTE);
+  const anchorHeap = median(first.map((entry) => entry.heap));
+  const endHeap = median(last.map((entry) => entry.heap));
+  const anchorData = median(first.map((entry) => entry.heap - entry.code));
+  const endData = median(last.map((entry) => entry.heap - entry.code));
+  const slope = slopePerMinute(samples, (entry) => entry.heap);
+  const dataSlope = slopePerMinute(samples, (entry) => entry.heap - entry.code);
+  console.log(`anchor (median of the ${first.length} samples in the first minute after 1 minute of warm-up): heap ${mb(anchorHeap)}, of it data ${mb(anchorData)}; ${first[0].timers} timers, ${first[0].sockets} sockets`);
+  console.log(`end (median of the last ${last.length} samples, ${MINUTES} min later): heap ${mb(endHeap)} (${percent(anchorHeap, endHeap)}), data ${mb(endData)} (${percent(anchorData, endData)})`);
+  console.log(
+    `trend over ${samples.length} samples: heap ${(slope / 1024).toFixed(1)} KB/min (${percent(anchorHeap, anchorHeap + slope * MINUTES)} over ${MINUTES} min), data ${(dataSlope / 1024).toFixed(1)} KB/min (${percent(anchorData, anchorData + dataSlope * MINUTES)})`,
+  );
+  console.log(
+    `timers ${Math.min(...samples.map((entry) => entry.timers))}–${Math.max(...samples.map((entry) => entry.timers))}, sockets ${Math.min(...samples.map((entry) => entry.sockets))}–${Math.max(...samples.map((entry) => entry.sockets))}; goal: growth ≤ 10%`,
+  );
+  watchers.forEach((watcher) => watcher.dispose());
+  live.dispose();
 });

@@ -35,6 +35,25 @@ export async function startServer(name: string): Promise<HarnessServer> {
 }
 
 /**
+ * Runs a status benchmark against a server of its own (`startServer(name)`),
+ * stopped however the benchmark ends; a failure prints its error and exits 1.
+ */
+export function benchmarkWithServer(name: string, measure: (server: HarnessServer) => Promise<void>): void {
+  const run = async () => {
+    const server = await startServer(name);
+    try {
+      await measure(server);
+    } finally {
+      await server.stop();
+    }
+  };
+  run().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+/**
  * Runs a Python script with Covalent against `server`; calls `onLine` for each
  * line it prints (flushed), resolves when it exits.
  */
