@@ -196,9 +196,13 @@ export class CovalentClient {
     };
   }
 
-  /** The dispatch's tasks and their links (`/api/v1/dispatches/{id}/graph`). */
-  async graph(dispatchId: string): Promise<DispatchGraph> {
-    const body = await this.http.json(`/api/v1/dispatches/${encodeURIComponent(dispatchId)}/graph`, graphSchema);
+  /**
+   * The dispatch's tasks and their links (`/api/v1/dispatches/{id}/graph`). A busy
+   * server takes about a minute for 5,000 tasks, so callers pass a longer timeout
+   * than the one status polls use.
+   */
+  async graph(dispatchId: string, options: { readonly timeoutMs?: number } = {}): Promise<DispatchGraph> {
+    const body = await this.http.json(`/api/v1/dispatches/${encodeURIComponent(dispatchId)}/graph`, graphSchema, { timeoutMs: options.timeoutMs });
     const nodeIdOfRow = new Map(body.graph.nodes.map((node) => [node.id, node.node_id]));
     const tasks: TaskState[] = body.graph.nodes
       .map((node) => ({

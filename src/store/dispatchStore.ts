@@ -1,5 +1,5 @@
 import { Emitter } from '../util/events';
-import { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, ServerConnection, StoreChange, TaskError } from './types';
+import { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, GraphProblem, ServerConnection, StoreChange, TaskError } from './types';
 
 /**
  * The single source of truth for dispatch state. The Covalent client and the
@@ -9,6 +9,7 @@ import { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, Dispatch
 export class DispatchStore {
   private readonly dispatches = new Map<string, DispatchState>();
   private readonly graphs = new Map<string, DispatchGraph>();
+  private readonly graphProblems = new Map<string, GraphProblem>();
   /** How many views are looking at a dispatch's tasks (their graph is kept fresh). */
   private readonly graphWatchers = new Map<string, number>();
   private connectionState: ServerConnection = 'unknown';
@@ -84,6 +85,7 @@ export class DispatchStore {
   remove(dispatchId: string): void {
     if (!this.dispatches.delete(dispatchId)) return;
     this.graphs.delete(dispatchId);
+    this.graphProblems.delete(dispatchId);
     this.errors.delete(dispatchId);
     if (this.listingState.dispatchIds.includes(dispatchId)) {
       this.listingState = {
@@ -109,9 +111,24 @@ export class DispatchStore {
     return this.all().filter((state) => state.origin?.fileUri === fileUri && state.origin?.latticeName === latticeName);
   }
 
+  /** A fresh graph also ends any problem fetching it. */
   setGraph(graph: DispatchGraph): void {
     this.graphs.set(graph.dispatchId, graph);
+    this.graphProblems.delete(graph.dispatchId);
     this.changes.fire({ kind: 'graph', dispatchId: graph.dispatchId });
+  }
+
+  /** Why a graph is missing or behind (slow or failing server); undefined clears it. Fires a 'graph' change. */
+  setGraphProblem(dispatchId: string, problem: GraphProblem | undefined): void {
+    const existing = this.graphProblems.get(dispatchId);
+    if (existing === problem || (existing && problem && existing.kind === problem.kind && existing.message === problem.message)) return;
+    if (problem) this.graphProblems.set(dispatchId, problem);
+    else if (!this.graphProblems.delete(dispatchId)) return;
+    this.changes.fire({ kind: 'graph', dispatchId });
+  }
+
+  graphProblem(dispatchId: string): GraphProblem | undefined {
+    return this.graphProblems.get(dispatchId);
   }
 
   graph(dispatchId: string): DispatchGraph | undefined {

@@ -1,15 +1,18 @@
 import { CovalentClient, ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
-import { isCovalentError, meansOffline } from '../covalent/errors';
+import { isCovalentError, meansOffline, ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
 import { CovalentSocket, SocketState } from '../covalent/socket';
 import { Disposable } from '../util/events';
 import { DispatchStore } from './dispatchStore';
-import { DispatchState, isTerminal, ListFilter } from './types';
+import { DispatchState, GraphProblem, isTerminal, ListFilter } from './types';
 
 /**
  * Keeps the one dispatch store in step with the server. Each tick sends exactly
  * one request: the tree's first page when the tree is visible and its listing is
  * stale, otherwise one bulk status request for every watched dispatch. Graphs are
- * fetched only for dispatches a view watches, and only when their status moved.
+ * fetched only for dispatches a view watches, and only when their status moved;
+ * they run beside the ticks (a 5,000-task graph can take a busy server a minute)
+ * with a timeout that grows with the task count, one request per graph at a time,
+ * and retries with backoff that the views hear about.
  * The socket.io channel wakes a tick early and tells at once when the server goes.
  * No `vscode` here: the extension and the benchmarks drive the same code.
  */
@@ -29,6 +32,8 @@ export interface LiveStatusOptions {
   readonly pageSize?: number;
   /** Connect the socket.io channel (off in some benchmarks to count only polling). */
   readonly useSocket?: boolean;
+  /** First wait before a failed graph request is tried again; doubles per failure up to a minute. */
+  readonly graphRetryMs?: number;
   readonly log?: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -43,8 +48,8 @@ export class LiveStatus implements Disposable {
   private disposed = false;
   /** Dispatches whose full summary (progress, times) the next tick must fetch. */
   private readonly detailsNeeded = new Set<string>();
-  /** What each watched graph was fetched at: refetch only when this changes. */
-  private readonly graphSignatures = new Map<string, string>();
+  /** Per dispatch whose graph was watched: what it was fetched at, requests under way, backoff. */
+  private readonly graphFetches = new Map<string, GraphFetch>();
   private readonly errorsFetched = new Set<string>();
   /** Ids the server did not know long after they were made (deleted, or another server's): not polled again. */
   private readonly unknownToServer = new Set<string>();
@@ -67,7 +72,12 @@ export class LiveStatus implements Disposable {
         // A dispatch the editor just made (or one that changed elsewhere) may need polling.
         if (change.kind === 'dispatch' && !this.timer && !this.ticking) this.schedule(0);
       }),
-      store.onDidWatchGraph(() => this.schedule(0)),
+      store.onDidWatchGraph((dispatchId) => {
+        // Someone looks again: no reason to sit out an old backoff.
+        const graphFetch = this.graphFetches.get(dispatchId);
+        if (graphFetch && !graphFetch.inFlight) graphFetch.notBefore = 0;
+        this.schedule(0);
+      }),
     );
   }
 
@@ -83,7 +93,7 @@ export class LiveStatus implements Disposable {
     this.options = options;
     this.client = this.createClient();
     if (addressChanged) {
-      this.graphSignatures.clear();
+      this.graphFetches.clear();
       this.errorsFetched.clear();
       this.store.setConnection('unknown');
       this.store.setListing({ dispatchIds: [], hasMore: false, filter: this.store.listing.filter });
@@ -116,7 +126,7 @@ export class LiveStatus implements Disposable {
     this.listingWanted = true;
     this.unknownToServer.clear();
     for (const dispatch of this.store.all()) if (!isTerminal(dispatch.status)) this.detailsNeeded.add(dispatch.dispatchId);
-    this.graphSignatures.clear();
+    for (const graphFetch of this.graphFetches.values()) Object.assign(graphFetch, { signature: undefined, notBefore: 0 });
     this.socket?.retryNow();
     return this.tickNow();
   }
@@ -255,10 +265,12 @@ export class LiveStatus implements Disposable {
     const watched = this.watchedDispatches();
     const shown = this.demand.size > 0;
     if (this.detailsNeeded.size > 0 || this.graphsToFetch().length > 0) return this.options.pollIntervalMs;
-    if (watched.length > 0) return shown ? this.options.pollIntervalMs : this.options.backgroundIntervalMs ?? 5000;
-    if (this.treeVisible) return this.options.listRefreshMs ?? 1500;
-    if (this.store.connection === 'unknown') return this.options.offlineProbeMs ?? 1000;
-    return undefined;
+    const retry = this.nextGraphRetry();
+    const earliest = (delay: number) => (retry === undefined ? delay : Math.min(delay, Math.max(retry, this.options.pollIntervalMs)));
+    if (watched.length > 0) return earliest(shown ? this.options.pollIntervalMs : this.options.backgroundIntervalMs ?? 5000);
+    if (this.treeVisible) return earliest(this.options.listRefreshMs ?? 1500);
+    if (this.store.connection === 'unknown') return earliest(this.options.offlineProbeMs ?? 1000);
+    return retry === undefined ? undefined : Math.max(retry, this.options.pollIntervalMs);
   }
 
   private listingStale(): boolean {
@@ -278,7 +290,7 @@ export class LiveStatus implements Disposable {
       if (this.listingStale()) this.store.setListing({ ...this.store.listing, error: messageOf(error) });
       return;
     }
-    await this.refreshGraphs();
+    this.refreshGraphs();
   }
 
   /** The tree's pages from the server's list: new dispatches made anywhere show up here. */
@@ -368,8 +380,25 @@ export class LiveStatus implements Disposable {
     }
   }
 
+  /** Watched graphs due a request: status moved since the last fetch, none under way, not backing off. */
   private graphsToFetch(): string[] {
-    return this.store.watchedGraphs().filter((id) => this.graphSignatures.get(id) !== this.signature(id));
+    const now = Date.now();
+    return this.store.watchedGraphs().filter((id) => {
+      const graphFetch = this.graphFetches.get(id);
+      return !graphFetch || (!graphFetch.inFlight && now >= graphFetch.notBefore && graphFetch.signature !== this.signature(id));
+    });
+  }
+
+  /** Milliseconds until a watched graph's backoff ends, when one is waiting for it. */
+  private nextGraphRetry(): number | undefined {
+    const now = Date.now();
+    let soonest: number | undefined;
+    for (const id of this.store.watchedGraphs()) {
+      const graphFetch = this.graphFetches.get(id);
+      if (!graphFetch || graphFetch.inFlight || graphFetch.notBefore <= now || graphFetch.signature === this.signature(id)) continue;
+      soonest = Math.min(soonest ?? Infinity, graphFetch.notBefore - now);
+    }
+    return soonest;
   }
 
   private signature(dispatchId: string): string {
@@ -377,26 +406,89 @@ export class LiveStatus implements Disposable {
     return dispatch ? `${dispatch.status}|${dispatch.completedTasks ?? ''}|${dispatch.updatedAt ?? ''}` : 'unknown';
   }
 
-  /** Graphs of watched dispatches whose status or progress moved since we last fetched them. */
-  private async refreshGraphs(): Promise<void> {
-    await Promise.all(
-      this.graphsToFetch().map(async (dispatchId) => {
-        const signature = this.signature(dispatchId);
-        const firstTerminal = isTerminal(this.store.get(dispatchId)?.status) && this.graphSignatures.get(dispatchId) !== `${signature}|first`;
-        try {
-          const graph = await this.client.graph(dispatchId);
-          // The server may write the last task rows just after the dispatch's status:
-          // a finished dispatch's graph is read once more on the next tick.
-          this.graphSignatures.set(dispatchId, firstTerminal ? `${signature}|first` : signature);
-          this.store.setGraph(graph);
-          await this.fetchErrors(dispatchId);
-        } catch (error) {
-          this.graphSignatures.set(dispatchId, signature);
-          this.options.log?.('warn', `tasks of ${dispatchId}: ${messageOf(error)}`);
-          if (meansOffline(error)) this.failed(error);
-        }
-      }),
+  /** Starts the graph requests that are due; they finish on their own time, not the tick's. */
+  private refreshGraphs(): void {
+    this.forgetRemoved();
+    for (const dispatchId of this.graphsToFetch()) void this.fetchGraph(dispatchId);
+  }
+
+  /**
+   * Time allowed for one graph request: the status timeout plus a share per task
+   * (a busy server sent 5,051 tasks in 59 s), doubled after each timeout, at most 5 minutes.
+   */
+  graphTimeoutMs(dispatchId: string): number {
+    const tasks = this.store.get(dispatchId)?.totalTasks ?? this.store.graph(dispatchId)?.tasks.length ?? 0;
+    const timeouts = this.graphFetches.get(dispatchId)?.timeouts ?? 0;
+    const base = this.options.requestTimeoutMs + tasks * GRAPH_MS_PER_TASK;
+    return Math.max(this.options.requestTimeoutMs, Math.min(GRAPH_TIMEOUT_CAP_MS, base * 2 ** timeouts));
+  }
+
+  private async fetchGraph(dispatchId: string): Promise<void> {
+    let graphFetch = this.graphFetches.get(dispatchId);
+    if (!graphFetch) this.graphFetches.set(dispatchId, (graphFetch = { inFlight: false, failures: 0, timeouts: 0, notBefore: 0 }));
+    const signature = this.signature(dispatchId);
+    // The server may write the last task rows just after the dispatch's status:
+    // a finished dispatch's graph is read once more on the next tick.
+    const firstTerminal = isTerminal(this.store.get(dispatchId)?.status) && graphFetch.signature !== `${signature}|first`;
+    const timeoutMs = this.graphTimeoutMs(dispatchId);
+    const tasks = this.store.get(dispatchId)?.totalTasks;
+    const client = this.client;
+    const started = Date.now();
+    graphFetch.inFlight = true;
+    // Past the usual request timeout the views say why the graph is not there yet.
+    const slowNotice = setTimeout(
+      () => this.disposed || this.store.setGraphProblem(dispatchId, { dispatchId, kind: 'waiting', message: `${slowGraph(tasks)}; still waiting (up to ${seconds(timeoutMs)}).` }),
+      this.options.requestTimeoutMs,
     );
+    try {
+      const graph = await client.graph(dispatchId, { timeoutMs });
+      if (this.disposed || client !== this.client) return;
+      const took = Date.now() - started;
+      Object.assign(graphFetch, { signature: firstTerminal ? `${signature}|first` : signature, failures: 0, timeouts: 0 });
+      // A graph that was slow to send is not asked for again sooner than it took: the server stays usable.
+      graphFetch.notBefore = took > this.options.pollIntervalMs ? Date.now() + took : 0;
+      this.store.setGraph(graph);
+      await this.fetchErrors(dispatchId);
+    } catch (error) {
+      if (this.disposed || client !== this.client) return;
+      graphFetch.failures++;
+      const retryMs = Math.min(GRAPH_RETRY_CAP_MS, (this.options.graphRetryMs ?? 2000) * 2 ** (graphFetch.failures - 1));
+      graphFetch.notBefore = Date.now() + retryMs;
+      this.options.log?.('warn', `tasks of ${dispatchId}: ${messageOf(error)}`);
+      if (error instanceof ServerUnreachableError) {
+        // The whole server is gone: the connection says so, not each graph.
+        this.store.setGraphProblem(dispatchId, undefined);
+        this.failed(error);
+        return;
+      }
+      let problem: GraphProblem;
+      if (error instanceof ServerTimeoutError) {
+        graphFetch.timeouts++;
+        // A slow graph is not a dead server: status polls go on with their own quick timeout.
+        problem = { dispatchId, kind: 'timeout', retryAt: graphFetch.notBefore, message: `${slowGraph(tasks)}: no answer within ${seconds(timeoutMs)}. Trying again in ${seconds(retryMs)}, waiting longer.` };
+      } else {
+        problem = { dispatchId, kind: 'failed', retryAt: graphFetch.notBefore, message: `The tasks of this dispatch could not be read: ${messageOf(error)} Trying again in ${seconds(retryMs)}.` };
+      }
+      this.store.setGraphProblem(dispatchId, problem);
+    } finally {
+      clearTimeout(slowNotice);
+      graphFetch.inFlight = false;
+      // Settle the next tick around this graph's result (a change may be due at once, or a retry later).
+      const next = this.disposed ? undefined : this.nextDelay();
+      if (next !== undefined) this.schedule(next);
+    }
+  }
+
+  /** Bookkeeping of dispatches the store no longer holds (deleted) goes with them. */
+  private forgetRemoved(): void {
+    for (const [id, graphFetch] of this.graphFetches) if (!graphFetch.inFlight && !this.store.get(id)) this.graphFetches.delete(id);
+    for (const key of this.errorsFetched) if (!this.store.get(key.slice(0, key.lastIndexOf('/')))) this.errorsFetched.delete(key);
+    for (const id of this.unknownToServer) if (!this.store.get(id)) this.unknownToServer.delete(id);
+  }
+
+  /** Entries the poller holds per dispatch (graph bookkeeping, fetched errors, unknown ids): tests check it stays bounded. */
+  get bookkeepingSize(): number {
+    return this.graphFetches.size + this.errorsFetched.size + this.unknownToServer.size + this.detailsNeeded.size;
   }
 
   /** Each failed task's error text, once. */
@@ -424,6 +516,8 @@ export class LiveStatus implements Disposable {
       if (wasOffline) {
         this.options.log?.('info', `Covalent server at ${this.options.address} answers again.`);
         this.listingWanted = true;
+        // Graphs that failed while it was away are asked for at once.
+        for (const graphFetch of this.graphFetches.values()) if (!graphFetch.inFlight) graphFetch.notBefore = 0;
         this.socket?.retryNow();
       }
     }
@@ -444,6 +538,32 @@ export class LiveStatus implements Disposable {
     this.disconnectSocket();
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
   }
+}
+
+interface GraphFetch {
+  /** The dispatch's signature when its graph was last fetched (`…|first` after a finished one's first read). */
+  signature?: string;
+  /** A request is under way: never a second one for the same graph. */
+  inFlight: boolean;
+  /** Failures in a row: each doubles the wait before the next try. */
+  failures: number;
+  /** Timeouts in a row: each doubles the time the next request gets. */
+  timeouts: number;
+  /** No request before this (milliseconds since the epoch). */
+  notBefore: number;
+}
+
+/** A busy Covalent 0.240 sent a 5,051-task graph in 59 s (about 12 ms a task): graphs get 20 ms a task on top. */
+const GRAPH_MS_PER_TASK = 20;
+const GRAPH_TIMEOUT_CAP_MS = 5 * 60000;
+const GRAPH_RETRY_CAP_MS = 60000;
+
+function slowGraph(tasks: number | undefined): string {
+  return `The Covalent server is slow to send this dispatch's graph${tasks ? ` (${tasks.toLocaleString('en-US')} tasks)` : ''}`;
+}
+
+function seconds(ms: number): string {
+  return ms < 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function serverFilter(filter: ListFilter): { search?: string; status?: ListStatusFilter } {

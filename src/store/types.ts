@@ -100,6 +100,19 @@ export interface DispatchGraph {
   readonly fetchedAt: number;
 }
 
+/**
+ * Why a watched dispatch's graph is missing or behind. Views show `message` as-is
+ * (instead of waiting forever) until a graph arrives.
+ */
+export interface GraphProblem {
+  readonly dispatchId: string;
+  /** 'waiting': a request is under way but slow; 'timeout': it gave up and will retry; 'failed': the server answered with an error. */
+  readonly kind: 'waiting' | 'timeout' | 'failed';
+  readonly message: string;
+  /** When the next attempt starts (milliseconds since the epoch), when one is planned. */
+  readonly retryAt?: number;
+}
+
 export type ServerConnection = 'unknown' | 'online' | 'offline';
 
 /** Filter of the Dispatches tree (the server's list does the filtering). */

@@ -97,6 +97,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
       case 'info': {
         const item = new vscode.TreeItem(node.text);
         item.iconPath = new vscode.ThemeIcon('info');
+        item.tooltip = node.text; // Long notices (a slow server) are cut in the row.
         return item;
       }
     }
@@ -106,7 +107,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     if (!node) return this.rootNodes();
     if (node.kind !== 'dispatch') return [];
     const graph = await this.graphOf(node.dispatchId);
-    if (!graph) return [{ kind: 'info', text: this.store.connectionError ?? 'Tasks are not available yet.' }];
+    if (!graph) return [{ kind: 'info', text: this.store.connectionError ?? this.store.graphProblem(node.dispatchId)?.message ?? 'Tasks are not available yet.' }];
     const tasks = graph.tasks.filter(isUserTask);
     if (tasks.length === 0) return [{ kind: 'info', text: 'No tasks yet.' }];
     return tasks.map((task) => this.node({ kind: 'task', dispatchId: node.dispatchId, nodeId: task.nodeId }));

@@ -406,7 +406,7 @@ export class ResultPanel {
 
   private sendHeader(): void {
     const store = this.owner.context.store;
-    const problem = store.connection === 'offline' ? (store.connectionError ?? 'The Covalent server does not answer.') : this.problem;
+    const problem = store.connection === 'offline' ? (store.connectionError ?? 'The Covalent server does not answer.') : (this.problem ?? store.graphProblem(this.dispatchId)?.message);
     this.post({
       type: 'header',
       header: panelHeader(this.dispatchId, store.get(this.dispatchId), store.graph(this.dispatchId), this.owner.context.config.dispatcherAddress, this.parentDispatchId, problem),
@@ -423,7 +423,12 @@ export class ResultPanel {
   /** A new graph in the store: statuses only when its shape is known, else a new layout. */
   private graphChanged(force = false): void {
     const graph = this.owner.context.store.graph(this.dispatchId);
-    if (!graph) return;
+    if (!graph) {
+      // A slow or failing server: say so where the graph would be, not a spinner forever.
+      const problem = this.owner.context.store.graphProblem(this.dispatchId);
+      if (problem) this.post({ type: 'graphProblem', message: problem.message });
+      return;
+    }
     this.graphArrivedAt ??= Date.now();
     void this.resolveParentOfSmallGraph();
     const key = topologyKey(graph);

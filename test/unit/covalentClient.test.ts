@@ -5,7 +5,7 @@ import { CovalentClient } from '../../src/covalent/client';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
 import { parseServerTime } from '../../src/covalent/validate';
 
-type Handler = (request: http.IncomingMessage, url: URL) => { status?: number; type?: string; body: string } | 'hang';
+type Handler = (request: http.IncomingMessage, url: URL) => { status?: number; type?: string; body: string; delayMs?: number } | 'hang';
 
 /** A local HTTP server whose answers each test chooses (a fake of the network, for pure client logic). */
 async function fakeServer(handler: Handler): Promise<{ address: string; requests: { url: URL; headers: http.IncomingHttpHeaders }[]; close(): Promise<void> }> {
@@ -15,8 +15,11 @@ async function fakeServer(handler: Handler): Promise<{ address: string; requests
     requests.push({ url, headers: request.headers });
     const answer = handler(request, url);
     if (answer === 'hang') return;
-    response.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'application/json' });
-    response.end(answer.body);
+    setTimeout(() => {
+      if (response.destroyed) return;
+      response.writeHead(answer.status ?? 200, { 'content-type': answer.type ?? 'application/json' });
+      response.end(answer.body);
+    }, answer.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -119,6 +122,20 @@ describe('CovalentClient', () => {
       assert.match(error.message, /cannot be reached \(ECONNREFUSED\)/);
       return true;
     });
+  });
+
+  it('lets a graph request wait longer than the client timeout when asked to', async () => {
+    const graph = { dispatch_id: 'd', graph: { nodes: [{ id: 1, name: 'task', node_id: 0, status: 'RUNNING' }], links: [] } };
+    const server = await fakeServer(() => ({ ...json(graph), delayMs: 400 }));
+    try {
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 150 });
+      await assert.rejects(client.graph('d'), (error: unknown) => error instanceof ServerTimeoutError && /did not answer within 150 ms/.test(error.message));
+      const slow = await client.graph('d', { timeoutMs: 3000 });
+      assert.deepStrictEqual(slow.tasks.map((task) => task.name), ['task']);
+      await assert.rejects(client.ping(), ServerTimeoutError, 'other calls keep the client timeout');
+    } finally {
+      await server.close();
+    }
   });
 
   it('maps the graph to tasks by node id, links included, and marks reused tasks', async () => {

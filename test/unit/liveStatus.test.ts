@@ -13,9 +13,39 @@ class FakeCovalent {
   readonly statuses = new Map<string, DispatchStatus>();
   readonly requests: URL[] = [];
   answerGarbage = false;
+  /** How long the graph endpoint takes to answer (a busy server with a big graph). */
+  graphDelayMs = 0;
+  /** Tasks each dispatch has (the summary's electron_num). */
+  electronCount = 2;
+  /** Progress moves on every summary: each tick changes what a graph was fetched at. */
+  moving = false;
+  graphsInFlight = 0;
+  maxGraphsInFlight = 0;
+  readonly graphRequestTimes: number[] = [];
+  private progress = 0;
   private server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     this.requests.push(url);
+    if (url.pathname.endsWith('/graph') && this.graphDelayMs > 0) {
+      this.graphRequestTimes.push(Date.now());
+      this.maxGraphsInFlight = Math.max(this.maxGraphsInFlight, ++this.graphsInFlight);
+      const answer = () => {
+        this.graphsInFlight--;
+        clearTimeout(timer);
+        if (!response.destroyed) this.answer(url, response);
+      };
+      const timer = setTimeout(answer, this.graphDelayMs);
+      // The client gave up: the request is no longer in flight.
+      response.on('close', () => {
+        if (!response.writableEnded) answer();
+      });
+      return;
+    }
+    this.answer(url, response);
+  });
+  address = '';
+
+  private answer(url: URL, response: http.ServerResponse): void {
     if (this.answerGarbage) {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<h1>proxy error</h1>');
@@ -29,7 +59,7 @@ class FakeCovalent {
       const wanted = ids.length ? ids : [...this.statuses.keys()].reverse().slice(offset, offset + Number(url.searchParams.get('count') ?? 10));
       const dispatches = wanted
         .filter((id) => this.statuses.has(id))
-        .map((id) => (url.searchParams.get('status_only') === 'true' ? { dispatch_id: id, status: this.statuses.get(id) } : { dispatch_id: id, root_dispatch_id: id, status: this.statuses.get(id), name: 'wf', electron_num: 2, completed_electron_num: this.statuses.get(id) === 'COMPLETED' ? 2 : 0 }));
+        .map((id) => (url.searchParams.get('status_only') === 'true' ? { dispatch_id: id, status: this.statuses.get(id) } : { dispatch_id: id, root_dispatch_id: id, status: this.statuses.get(id), name: 'wf', electron_num: this.electronCount, completed_electron_num: this.statuses.get(id) === 'COMPLETED' ? this.electronCount : this.moving ? ++this.progress : 0 }));
       response.end(JSON.stringify({ dispatches, metadata: { count: dispatches.length } }));
     } else if (url.pathname.endsWith('/graph')) {
       const id = url.pathname.split('/')[4];
@@ -37,8 +67,7 @@ class FakeCovalent {
     } else {
       response.end('{}');
     }
-  });
-  address = '';
+  }
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -114,6 +143,92 @@ describe('LiveStatus (poller)', () => {
     assert.strictEqual(store.graph('a')?.tasks[0].status, 'COMPLETED');
     assert.strictEqual(server.count(isGraph), 3, 'after the change, and once more to settle a finished graph; never for the unwatched b');
     watcher.dispose();
+  });
+
+  it('keeps polling statuses while a slow graph is under way, never asks for it twice at once, and gives it longer by its size', async () => {
+    const store = new DispatchStore();
+    server.statuses.set('big', 'RUNNING');
+    server.electronCount = 50; // 200 ms + 50 × 20 ms = 1.2 s for the graph, 200 ms for everything else
+    server.moving = true;
+    server.graphDelayMs = 700;
+    store.track('big', { serverAddress: server.address });
+    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 200, pollIntervalMs: 50, useSocket: false });
+    live.setDemand('panel', true);
+    live.start();
+    const watcher = store.watchGraph('big');
+    await sleep(450);
+    assert.strictEqual(store.graph('big'), undefined, 'still on its way');
+    assert.strictEqual(store.graphProblem('big')?.kind, 'waiting');
+    assert.match(store.graphProblem('big')?.message ?? '', /slow to send this dispatch's graph \(50 tasks\); still waiting \(up to 1\.2 s\)/);
+    assert.strictEqual(store.connection, 'online', 'a slow graph is not a dead server');
+    const polls = server.count(isBulk);
+    assert.ok(polls >= 4, `${polls} status polls went on beside the graph`);
+    await sleep(500);
+    assert.strictEqual(store.graph('big')?.tasks.length, 1, 'the graph arrived within its own timeout');
+    assert.strictEqual(store.graphProblem('big'), undefined, 'and the notice went with it');
+    assert.strictEqual(server.maxGraphsInFlight, 1, 'never two requests for one graph');
+    assert.strictEqual(server.graphRequestTimes.length, 1, 'progress moved every tick, yet the graph was not asked again while under way');
+    watcher.dispose();
+  });
+
+  it('says when a graph request timed out and retries it with backoff and a longer wait, then shows it', async function () {
+    this.timeout(6000);
+    const store = new DispatchStore();
+    server.statuses.set('big', 'RUNNING');
+    server.graphDelayMs = 60000;
+    store.track('big', { serverAddress: server.address });
+    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 100, pollIntervalMs: 50, graphRetryMs: 100, useSocket: false });
+    live.setDemand('panel', true);
+    live.start();
+    const watcher = store.watchGraph('big');
+    const problems: string[] = [];
+    const subscription = store.onDidChange((change) => {
+      const problem = change.kind === 'graph' ? store.graphProblem('big') : undefined;
+      if (problem) problems.push(`${problem.kind}: ${problem.message}`);
+    });
+    await sleep(1600);
+    assert.strictEqual(store.connection, 'online');
+    assert.ok(
+      problems.some((problem) => /^timeout: The Covalent server is slow to send this dispatch's graph \(2 tasks\): no answer within 0\.1 s\. Trying again in 0\.1 s/.test(problem)),
+      problems.join('\n'),
+    );
+    // 140 ms (100 + 2 × 20) then 280 ms, 560 ms…, with 100, 200, 400 ms pauses: 3 tries in 1.6 s, not one per 50 ms tick.
+    const starts = server.graphRequestTimes;
+    assert.ok(starts.length >= 2 && starts.length <= 4, `${starts.length} graph requests`);
+    assert.strictEqual(server.maxGraphsInFlight, 1);
+    const gaps = starts.slice(1).map((start, index) => start - starts[index]);
+    assert.ok(gaps.every((gap, index) => index === 0 || gap > gaps[index - 1]), `gaps grow: ${gaps.join(', ')} ms`);
+    assert.ok(server.count(isBulk) >= 10, 'status polls went on');
+    server.graphDelayMs = 0;
+    await sleep(1500);
+    assert.strictEqual(store.graph('big')?.tasks.length, 1, 'the retry got the graph');
+    assert.strictEqual(store.graphProblem('big'), undefined);
+    subscription.dispose();
+    watcher.dispose();
+  });
+
+  it('forgets its per-dispatch bookkeeping with the dispatches: nothing grows over many ticks of coming and going dispatches', async () => {
+    const store = new DispatchStore();
+    server.moving = true;
+    const poller = start(store);
+    for (let round = 0; round < 5; round++) {
+      const ids = Array.from({ length: 40 }, (_, index) => `r${round}-${index}`);
+      for (const id of ids) {
+        server.statuses.set(id, 'RUNNING');
+        store.track(id, { serverAddress: server.address, submittedAt: Date.now() - 120000 });
+      }
+      // Half are unknown to the server (deleted elsewhere): the poller stops asking about them.
+      for (const id of ids.slice(20)) server.statuses.delete(id);
+      const watchers = ids.slice(0, 10).map((id) => store.watchGraph(id));
+      await poller.tickNow();
+      await poller.tickNow();
+      await sleep(150);
+      assert.ok(poller.bookkeepingSize > 0, 'the poller did track them');
+      watchers.forEach((watcher) => watcher.dispose());
+      for (const id of ids) store.remove(id);
+    }
+    await poller.tickNow();
+    assert.strictEqual(poller.bookkeepingSize, 0, 'entries of removed dispatches were dropped');
   });
 
   it('stops polling when nothing needs it', async () => {
