@@ -27,11 +27,7 @@ export const dispatchCommands: CommandTable = {
     if (!request && args === undefined && service.inputs.get(target.uri.toString(), target.lattice) === undefined) {
       args = await askForInputs(context, target.uri, target.lattice, '');
     }
-    const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () =>
-      service.dispatch({ ...target, args, disableRun: request?.disableRun }),
-    );
-    announce(`Dispatched ${target.lattice}`, dispatchId);
-    return dispatchId;
+    return dispatchAnnounced(service, target, args, request?.disableRun);
   }),
 
   'covalent.dispatchWithInputs': guarded('Dispatching', async (context, argument) => {
@@ -39,11 +35,7 @@ export const dispatchCommands: CommandTable = {
     const target = request ?? (await askForTarget(context));
     const service = new DispatchService(context);
     const args = request?.args ?? (await askForInputs(context, target.uri, target.lattice, service.inputs.get(target.uri.toString(), target.lattice) ?? ''));
-    const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () =>
-      service.dispatch({ ...target, args, disableRun: request?.disableRun }),
-    );
-    announce(`Dispatched ${target.lattice}`, dispatchId);
-    return dispatchId;
+    return dispatchAnnounced(service, target, args, request?.disableRun);
   }),
 
   'covalent.saveWithoutRunning': guarded('Saving a dispatch', async (context, argument) => {
@@ -434,6 +426,13 @@ async function pickDispatch(context: CovalentContext, title: string, filter: (st
 
 function withDispatchProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Covalent: ${title}` }, task));
+}
+
+/** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
+async function dispatchAnnounced(service: DispatchService, target: { uri: vscode.Uri; lattice: string }, args: string | undefined, disableRun: boolean | undefined): Promise<string> {
+  const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () => service.dispatch({ ...target, args, disableRun }));
+  announce(`Dispatched ${target.lattice}`, dispatchId);
+  return dispatchId;
 }
 
 function announce(what: string, dispatchId: string): void {
