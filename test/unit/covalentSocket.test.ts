@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { AddressInfo } from 'net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { CovalentSocket, SocketEvent, SocketState } from '../../src/covalent/socket';
+import { waitFor } from '../support/wait';
 
 /** A socket.io endpoint speaking Engine.IO v4 over a WebSocket, as python-socketio does. */
 async function engineIoServer(): Promise<{ address: string; sockets: WebSocket[]; received: string[]; close(): Promise<void> }> {
@@ -36,18 +37,6 @@ async function engineIoServer(): Promise<{ address: string; sockets: WebSocket[]
   };
 }
 
-function until(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (predicate()) resolve();
-      else if (Date.now() > deadline) reject(new Error('timed out'));
-      else setTimeout(check, 10);
-    };
-    check();
-  });
-}
-
 describe('CovalentSocket (socket.io over ws)', () => {
   it('joins the namespace, answers pings, passes events on, and reconnects after a drop', async () => {
     const server = await engineIoServer();
@@ -58,11 +47,11 @@ describe('CovalentSocket (socket.io over ws)', () => {
     socket.onEvent((event) => events.push(event));
     try {
       socket.start();
-      await until(() => events.length === 1 && server.received.length >= 2);
+      await waitFor('the event and the answered ping', () => events.length === 1 && server.received.length >= 2, 3000, 10);
       assert.deepStrictEqual(events[0], { name: 'result-update', data: { dispatch_id: 'd' } });
       assert.deepStrictEqual(server.received.slice(0, 2), ['40', '3'], 'joined the default namespace, then answered the ping');
       server.sockets[0].terminate();
-      await until(() => server.sockets.length === 2 && socket.state === 'connected');
+      await waitFor('the reconnection', () => server.sockets.length === 2 && socket.state === 'connected', 3000, 10);
       assert.deepStrictEqual(states, ['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
     } finally {
       socket.dispose();
@@ -75,9 +64,9 @@ describe('CovalentSocket (socket.io over ws)', () => {
     const socket = new CovalentSocket({ baseUrl: server.address, backoffMs: [10000] });
     try {
       socket.start();
-      await until(() => socket.state === 'connected');
+      await waitFor('the connection', () => socket.state === 'connected', 3000, 10);
       // The server pinged once; with a 300 + 300 ms window and no more pings, the client gives up.
-      await until(() => socket.state === 'disconnected', 2000);
+      await waitFor('the drop', () => socket.state === 'disconnected', 2000, 10);
     } finally {
       socket.dispose();
       await server.close();

@@ -21,6 +21,7 @@ import {
   WorkspaceSymbol,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol';
+import { waitFor } from '../support/wait';
 import { repoRoot } from './detectionHelpers';
 
 /**
@@ -69,16 +70,6 @@ async function startServer(workspaceFolder?: string, serverScript = SERVER): Pro
       child.kill();
     },
   };
-}
-
-async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('Language server over stdio (dist/server.js --stdio)', function () {
@@ -131,10 +122,10 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
     });
     const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) as CodeLens[];
     assert.deepStrictEqual(lenses, []);
-    const published = await waitFor(() => {
+    const published = await waitFor('diagnostics of version 2', () => {
       const params = server.diagnostics.get(uri);
       return params?.version === 2 ? params : undefined;
-    }, 'diagnostics of version 2');
+    }, 5000, 20);
     assert.deepStrictEqual(
       published.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.severity, diagnostic.range.start]),
       [['misspelt-decorator', 1, { line, character: 4 }]],
@@ -170,15 +161,15 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
       fs.writeFileSync(path.join(folder, 'node_modules', 'ignored.py'), seed);
       const fileUri = pathToFileURL(path.join(folder, 'seed.py')).toString();
       await workspace.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri, type: FileChangeType.Created }] });
-      const symbols = await waitFor(async () => {
+      const symbols = await waitFor('workspace symbols', async () => {
         const found = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as WorkspaceSymbol[];
         return found.length > 0 ? found : undefined;
-      }, 'workspace symbols');
+      }, 5000, 20);
       assert.deepStrictEqual(
         symbols.map((symbol) => [symbol.name, 'uri' in symbol.location ? symbol.location.uri : '', (symbol.data as { detail: string }).detail]),
         [['workflow', fileUri, 'lattice']],
       );
-      await waitFor(() => (workspace.notifications.includes('covalent/workflowsChanged') ? true : undefined), 'covalent/workflowsChanged');
+      await waitFor('covalent/workflowsChanged', () => (workspace.notifications.includes('covalent/workflowsChanged') ? true : undefined), 5000, 20);
       const filtered = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'wkf' })) as WorkspaceSymbol[];
       assert.strictEqual(filtered.length, 1);
       const none = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: 'task' })) as WorkspaceSymbol[];

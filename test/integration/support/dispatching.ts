@@ -14,6 +14,9 @@ import { testEnvironment, TestEnvironment } from './env';
  * with the environment's Python, the server's own view of dispatches.
  */
 
+// Waiting needs no VS Code: the unit tests use the same helpers.
+export { waitFor, waitForDespiteErrors } from '../../support/wait';
+
 export const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
 
 /**
@@ -74,38 +77,6 @@ export async function expectRejection(promise: Thenable<unknown>, pattern: RegEx
     return error;
   }
   assert.fail(`expected a rejection matching ${pattern}`);
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60000, stepMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-}
-
-/**
- * `waitFor` for probes that may throw while a part is still starting (the
- * language server): an error counts as "not yet", and the last one is named if
- * the time runs out.
- */
-export async function waitForDespiteErrors<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000, stepMs = 100): Promise<T> {
-  let lastError: unknown;
-  const tolerant = async () => {
-    try {
-      return await probe();
-    } catch (error) {
-      lastError = error;
-      return undefined;
-    }
-  };
-  try {
-    return await waitFor(what, tolerant, timeoutMs, stepMs);
-  } catch (timeout) {
-    throw lastError ? new Error(`${(timeout as Error).message}: ${String(lastError)}`) : timeout;
-  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
