@@ -1,3 +1,4 @@
+import { performance } from 'perf_hooks';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError } from './errors';
 import { Validator } from './validate';
 
@@ -103,8 +104,19 @@ export class CovalentHttp {
       return { url, response, text, bytes };
     } finally {
       clearTimeout(timer);
+      forgetResourceTiming(url);
     }
   }
+}
+
+/**
+ * Node's fetch records every request in the process-wide performance timeline,
+ * which keeps the first 250 (in the extension host, shared with every extension).
+ * A bulk status URL carries 100 dispatch ids (~5 KB), so those entries held over
+ * 1 MB for nothing. Ours are removed once recorded (a turn after the body is read).
+ */
+function forgetResourceTiming(url: string): void {
+  setImmediate(() => performance.clearResourceTimings?.(url));
 }
 
 /** FastAPI puts its reason in `detail`; anything else is shown shortened. */

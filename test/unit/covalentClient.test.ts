@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { AddressInfo } from 'net';
+import { performance } from 'perf_hooks';
 import { CovalentClient } from '../../src/covalent/client';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
 import { parseServerTime } from '../../src/covalent/validate';
@@ -133,6 +134,21 @@ describe('CovalentClient', () => {
       const slow = await client.graph('d', { timeoutMs: 3000 });
       assert.deepStrictEqual(slow.tasks.map((task) => task.name), ['task']);
       await assert.rejects(client.ping(), ServerTimeoutError, 'other calls keep the client timeout');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("leaves none of its requests in the process's performance timeline (it kept the first 250 bulk URLs of ~5 KB each)", async () => {
+    const server = await fakeServer(() => json({ dispatches: [], metadata: { count: 0 } }));
+    try {
+      performance.clearResourceTimings(); // Room in the timeline, whatever other tests sent.
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 });
+      const ids = Array.from({ length: 100 }, (_, index) => `0000000${index}-1111-2222-3333-444444444444`);
+      for (let round = 0; round < 20; round++) await client.statuses(ids);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const ours = performance.getEntriesByType('resource').filter((entry) => entry.name.startsWith(server.address));
+      assert.strictEqual(ours.length, 0, `${ours.length} timeline entries of our requests are kept`);
     } finally {
       await server.close();
     }
