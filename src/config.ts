@@ -21,7 +21,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
   return {
     dispatcherAddress,
     triggersServerAddress: triggers ? normalizeAddress(triggers) : dispatcherAddress,
-    pythonPath: section.get<string>('pythonPath') ?? '',
+    pythonPath: (section.get<string>('pythonPath') ?? '').trim(),
     reusePreviousResults: section.get<boolean>('reusePreviousResults') ?? false,
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { readConfig } from '../config';
 
 /**
  * Which Python runs the bridge (and so the user's workflow) for a file: the
@@ -38,7 +39,7 @@ export const DEFAULT_INTERPRETER = process.platform === 'win32' ? 'python' : 'py
 export async function chooseInterpreter(resource: vscode.Uri | undefined, log?: vscode.LogOutputChannel): Promise<InterpreterChoice> {
   const fromExtension = await selectedByPythonExtension(resource, log);
   if (fromExtension) return { path: fromExtension, source: 'python-extension' };
-  const setting = vscode.workspace.getConfiguration('covalent', resource).get<string>('pythonPath')?.trim();
+  const setting = readConfig(resource).pythonPath;
   if (setting) return { path: expandHome(setting), source: 'setting' };
   return { path: DEFAULT_INTERPRETER, source: 'default' };
 }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { readConfig } from '../config';
 import type { CovalentContext } from '../context';
 import { LiveStatus, LiveStatusOptions } from '../store/liveStatus';
 import { DispatchesTree } from './dispatchesTree';
@@ -55,7 +54,7 @@ export class LiveStatusViews implements vscode.Disposable {
   }
 
   get address(): string {
-    return readConfig().dispatcherAddress;
+    return this.context.config.dispatcherAddress;
   }
 
   async setToken(token: string | undefined): Promise<void> {
@@ -72,7 +71,7 @@ export class LiveStatusViews implements vscode.Disposable {
   }
 
   private options(): LiveStatusOptions {
-    const config = readConfig();
+    const config = this.context.config;
     return {
       address: config.dispatcherAddress,
       requestTimeoutMs: config.requestTimeoutMs,
