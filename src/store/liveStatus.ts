@@ -512,6 +512,8 @@ export class LiveStatus implements Disposable {
   private online(): void {
     if (this.store.connection !== 'online' || this.store.connectionError) {
       const wasOffline = this.store.connection === 'offline';
+      // The list's error was the server being away: it goes with the same answer that says it is back.
+      if (wasOffline && this.store.listing.error) this.store.setListing({ ...this.store.listing, error: undefined });
       this.store.setConnection('online');
       if (wasOffline) {
         this.options.log?.('info', `Covalent server at ${this.options.address} answers again.`);

@@ -53,7 +53,11 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
         this.expanded.get(event.element.dispatchId)?.dispose();
         this.expanded.delete(event.element.dispatchId);
       }),
-      store.onDidChange(() => this.scheduleRefresh()),
+      store.onDidChange((change) => {
+        // The message says whether the server answers: keep it in step with the status bar.
+        if (change.kind === 'connection') this.updateMessage();
+        this.scheduleRefresh();
+      }),
     );
     live.setDemand('tree', this.view.visible);
     this.updateMessage();

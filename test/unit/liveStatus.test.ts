@@ -285,4 +285,24 @@ describe('LiveStatus (poller)', () => {
     assert.strictEqual(store.connection, 'online');
     assert.strictEqual(store.connectionError, undefined);
   });
+
+  it('clears the list error left by an outage in the same step that says the server is back', async () => {
+    const store = new DispatchStore();
+    server.statuses.set('a', 'RUNNING');
+    store.track('a', { serverAddress: server.address, latticeName: 'wf' });
+    start(store);
+    await sleep(200);
+    server.answerGarbage = true;
+    await sleep(300);
+    assert.strictEqual(store.connection, 'offline');
+    // What a failed load of the tree's list leaves behind during the outage.
+    store.setListing({ ...store.listing, error: 'The Covalent server cannot be reached.' });
+    const listErrorWhenOnline: (string | undefined)[] = [];
+    store.onDidChange((change) => {
+      if (change.kind === 'connection' && change.connection === 'online') listErrorWhenOnline.push(store.listing.error);
+    });
+    server.answerGarbage = false;
+    await sleep(300);
+    assert.deepStrictEqual(listErrorWhenOnline, [undefined], 'views never show "online" next to the outage message');
+  });
 });
