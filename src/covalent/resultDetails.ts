@@ -130,6 +130,24 @@ export class ResultDetailsReader {
     return manifest;
   }
 
+  /**
+   * Task name → the source the server stored for it (its `function_string`), for
+   * every task but parameters and post-processing: redispatch compares it with the file.
+   */
+  async taskSources(dispatchId: string): Promise<Map<string, string>> {
+    const manifest = await this.manifest(dispatchId);
+    const tasks = [...manifest.nodes.values()].filter((node) => !node.name.startsWith(':') && node.assets.function_string?.remoteUri);
+    const sources = new Map<string, string>();
+    await Promise.all(
+      tasks.map(async (node) => {
+        const source = await this.readAsset(node.assets.function_string, false, this.fullValueBytes);
+        if (source.unavailable) throw new DetailsError(`The source Covalent stored for task ${node.name} of dispatch ${dispatchId} could not be read: ${source.unavailable}`);
+        sources.set(node.name, source.text);
+      }),
+    );
+    return sources;
+  }
+
   /** Whether the server knows the dispatch: one small status request, not the manifest. */
   async exists(dispatchId: string): Promise<boolean> {
     const url = `${this.options.serverAddress}/api/v2/dispatches?dispatch_id=${encodeURIComponent(dispatchId)}&status_only=true`;
