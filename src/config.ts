@@ -33,3 +33,42 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
 export function normalizeAddress(address: string): string {
   return address.trim().replace(/\/+$/, '');
 }
+
+/** What changed in one settings edit: listeners compare the two instead of asking VS Code again. */
+export interface ConfigChange {
+  readonly previous: CovalentConfig;
+  readonly current: CovalentConfig;
+  /** True when any of these settings has a different value now. */
+  changed(...keys: (keyof CovalentConfig)[]): boolean;
+}
+
+/**
+ * The settings as everyone reads them, and the one event that says they changed.
+ * The event fires after `current` holds the new values, so no listener depends on
+ * running before another.
+ */
+export class Settings implements vscode.Disposable {
+  private value = readConfig();
+  private readonly emitter = new vscode.EventEmitter<ConfigChange>();
+  readonly onDidChange = this.emitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('covalent')) return;
+      const previous = this.value;
+      const current = (this.value = readConfig());
+      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => previous[key] !== current[key]);
+      if ((Object.keys(current) as (keyof CovalentConfig)[]).some((key) => changed(key))) this.emitter.fire({ previous, current, changed });
+    });
+  }
+
+  get current(): CovalentConfig {
+    return this.value;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,34 +1,80 @@
 import * as vscode from 'vscode';
-import { CovalentContext } from './context';
-import { registerCommands } from './commands';
-import { ResultPanels, resultPanels } from './webview/resultPanel';
+import { BridgePool } from './bridge/bridgePool';
+import { commandTable, registerCommands } from './commands';
+import { Settings } from './config';
+import { DispatchService } from './dispatch/dispatchService';
+import { DetectionClient } from './languageClient/detectionClient';
+import { SourceLocator } from './languageClient/sourceLocator';
+import type { Core, Services } from './services';
+import { DispatchStore } from './store/dispatchStore';
 import { LiveStatusViews } from './views/liveStatusViews';
-import { startDetection } from './languageClient';
+import { WorkflowsTree } from './views/workflowsTree';
+import { ResultPanels } from './webview/resultPanels';
 
 /** What `activate` returns: other extensions and the integration tests read it. */
 export interface CovalentExtensionApi {
-  readonly context: CovalentContext;
-  /** The result panels (one per dispatch); tests probe what their webviews drew. */
-  readonly resultPanels: ResultPanels;
+  readonly services: Services;
 }
 
-let activeContext: CovalentContext | undefined;
+/** Disposables of the running extension, stopped in reverse order; async ones are awaited. */
+class Parts {
+  private readonly items: { dispose(): unknown }[] = [];
 
+  add<T extends { dispose(): unknown }>(item: T): T {
+    this.items.push(item);
+    return item;
+  }
+
+  async dispose(): Promise<void> {
+    for (const item of this.items.splice(0).reverse()) {
+      try {
+        await item.dispose();
+      } catch (error) {
+        console.error('Covalent: dispose failed', error);
+      }
+    }
+  }
+}
+
+let running: Parts | undefined;
+
+/** Builds every part of the extension, in order: each step uses only what the steps before it built. */
 export function activate(extension: vscode.ExtensionContext): CovalentExtensionApi {
-  const context = new CovalentContext(extension);
-  activeContext = context;
-  extension.subscriptions.push(context);
-  registerCommands(context);
-  const liveStatus = (context.liveStatus = context.register(new LiveStatusViews(context)));
-  const detection = (context.detection = context.register(startDetection(context)));
-  context.register(detection.client.addContribution(liveStatus.editor.latticeContribution()));
-  context.output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
-  // Created now so a panel left open is restored after a window reload.
-  const panels = resultPanels(context);
-  return { context, resultPanels: panels };
+  const parts = (running = new Parts());
+  extension.subscriptions.push({ dispose: () => void deactivate() });
+
+  // 1. Core: output, typed settings, the one dispatch store, the Python bridges, dispatching.
+  const output = parts.add(vscode.window.createOutputChannel('Covalent', { log: true }));
+  const settings = parts.add(new Settings());
+  const store = parts.add(new DispatchStore());
+  const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge.py'), output));
+  const core: Core = { extension, output, settings, store, bridges };
+  const dispatch = new DispatchService(core);
+
+  // 2. Live status and its views: the poller, the Dispatches tree, the status bar, and status in the editor.
+  const locator = parts.add(new SourceLocator());
+  const live = parts.add(new LiveStatusViews(core, locator));
+
+  // 3. The language client (lattice detection), with the lenses and hovers live status adds per lattice.
+  const detection = parts.add(new DetectionClient(core, [live.editor.latticeContribution()]));
+
+  // 4. The Workflows view, from the language server's workspace symbols.
+  const workflows = parts.add(new WorkflowsTree(detection));
+
+  // 5. Result panels (one per dispatch; restored after a window reload).
+  const panels = parts.add(new ResultPanels({ ...core, live, locator }));
+
+  // 6. Commands: every command, one error funnel, one trust check.
+  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels };
+  for (const registration of registerCommands(services, commandTable)) parts.add(registration);
+
+  output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
+  return { services };
 }
 
-export function deactivate(): void {
-  activeContext?.dispose();
-  activeContext = undefined;
+/** Stops the language server and the Python bridges, and resolves once they have. */
+export async function deactivate(): Promise<void> {
+  const parts = running;
+  running = undefined;
+  await parts?.dispose();
 }

@@ -1,6 +1,6 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
-import { BridgeLogger, BridgeProcess } from './bridgeProcess';
-import { BridgeMethod, BridgeMethods } from './protocol';
+import { type BridgeLogger, BridgeProcess } from './bridgeProcess';
+import type { BridgeMethod, BridgeMethods } from './protocol';
 
 /**
  * One warm bridge per interpreter. A bridge that died is replaced by a fresh one
@@ -46,8 +46,9 @@ export class BridgePool {
     await Promise.all(running.map((bridge) => bridge.stop()));
   }
 
-  dispose(): void {
+  /** Resolves when every bridge has stopped. */
+  dispose(): Promise<void> {
     this.disposed = true;
-    void this.stopAll();
+    return this.stopAll();
   }
 }

@@ -1,14 +1,14 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as readline from 'readline';
 import {
-  CancellationToken,
+  type CancellationToken,
   createMessageConnection,
-  MessageConnection,
+  type MessageConnection,
   ResponseError,
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { BridgeError, BridgeErrorData, BridgeMethod, BridgeMethods, InitializeResult } from './protocol';
+import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult } from './protocol';
 
 /** Where the bridge's diagnostics go (the "Covalent" output channel in the editor, the console in tests). */
 export interface BridgeLogger {

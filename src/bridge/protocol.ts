@@ -86,10 +86,8 @@ export interface ElectronsResult {
 export interface BridgeMethods {
   initialize: [Record<string, never>, InitializeResult];
   dispatch: [DispatchParams, DispatchResult];
-  dispatchSync: [DispatchParams & { pollIntervalMs?: number }, SyncResult];
   waitForResult: [WaitParams, SyncResult];
   redispatch: [RedispatchParams, DispatchResult];
-  startSaved: [{ dispatchId: string; dispatcherAddress: string }, DispatchResult];
   cancel: [CancelParams, { message: string }];
   stopTriggers: [StopTriggersParams, { stopped: string[] }];
   electrons: [WorkflowSource, ElectronsResult];

@@ -1,6 +1,6 @@
-import { DISPATCH_STATUSES, DispatchGraph, DispatchState, DispatchStatus, TaskEdge, TaskState } from '../store/types';
-import { CovalentHttp, HttpOptions } from './http';
-import { array, Infer, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
+import { DISPATCH_STATUSES, type DispatchGraph, type DispatchState, type DispatchStatus, type TaskEdge, type TaskState } from '../store/types';
+import { CovalentHttp, type HttpOptions } from './http';
+import { array, type Infer, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
 
 /**
  * Typed calls for the Covalent 0.240 endpoints the extension uses. Each returns

@@ -1,6 +1,6 @@
 import { performance } from 'perf_hooks';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError } from './errors';
-import { Validator } from './validate';
+import type { Validator } from './validate';
 
 /**
  * The HTTP primitives every Covalent call goes through: one base address, a

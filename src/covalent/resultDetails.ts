@@ -170,7 +170,11 @@ export class ResultDetailsReader {
     if (!node) throw new DetailsError(`Dispatch ${dispatchId} has no task ${nodeId}.`);
     const [inputs, result, stdout, stderr, error, source] = await Promise.all([
       this.taskInputs(dispatchId, nodeId),
-      ...(['result', 'stdout', 'stderr', 'error', 'source'] as const).map((field) => this.taskAsset(node, field, this.previewBytes)),
+      this.taskAsset(node, 'result', this.previewBytes),
+      this.taskAsset(node, 'stdout', this.previewBytes),
+      this.taskAsset(node, 'stderr', this.previewBytes),
+      this.taskAsset(node, 'error', this.previewBytes),
+      this.taskAsset(node, 'source', this.previewBytes),
     ]);
     return {
       dispatchId,

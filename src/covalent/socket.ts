@@ -73,7 +73,7 @@ export class CovalentSocket {
     if (this.closed) return;
     const socket = new WebSocket(url.toString(), { headers: token ? { authorization: `Bearer ${token}` } : {}, handshakeTimeout: 5000 });
     this.socket = socket;
-    socket.on('message', (data) => this.receive(socket, data.toString()));
+    socket.on('message', (data) => this.receive(socket, messageText(data)));
     socket.on('close', () => this.dropped(socket));
     // 'close' follows 'error'; the error itself needs no handling beyond that.
     socket.on('error', () => undefined);
@@ -166,4 +166,10 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A frame's text: ws hands frames over as one buffer, a list of fragments, or an ArrayBuffer. */
+function messageText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(new Uint8Array(data)).toString('utf8');
 }

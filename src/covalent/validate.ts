@@ -16,7 +16,7 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `"${value.length > 30 ? value.slice(0, 30) + '…' : value}"`;
-  return typeof value === 'object' ? 'an object' : String(value);
+  return typeof value === 'object' ? 'an object' : (JSON.stringify(value) ?? typeof value);
 }
 
 export const string: Validator<string> = (value, path) => (typeof value === 'string' ? ok(value) : fail(path, 'text', value));

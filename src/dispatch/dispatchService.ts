@@ -1,34 +1,15 @@
 import * as vscode from 'vscode';
-import type { CancellationToken as RpcCancellationToken } from 'vscode-jsonrpc/node';
-import { BridgeProcess } from '../bridge/bridgeProcess';
-import { BridgeError, BridgeMethod, BridgeMethods, isBridgeError, SyncResult, WorkflowSource } from '../bridge/protocol';
-import type { CovalentContext } from '../context';
-import { chooseInterpreter, InterpreterChoice } from '../interpreter/interpreter';
+import type { BridgeProcess } from '../bridge/bridgeProcess';
+import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type SyncResult, type WorkflowSource } from '../bridge/protocol';
+import type { Core } from '../services';
+import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
-import { DispatchOrigin, DispatchStatus, isDispatchStatus } from '../store/types';
+import { type DispatchOrigin, isDispatchStatus } from '../store/types';
 import { InputsMemory } from './inputsMemory';
+import { UserCancelled } from '../util/errors';
 
 /** Errors that already carry their advice (explain() may see one twice). */
 const explained = new WeakSet<Error>();
-
-/** The person dismissed a question: the command ends quietly, nothing dispatched. */
-export class UserCancelled extends Error {
-  constructor() {
-    super('Cancelled.');
-    this.name = 'UserCancelled';
-  }
-}
-
-/** Dispatch runs the workspace's Python code: off in Restricted Mode. */
-export class UntrustedWorkspaceError extends Error {
-  constructor(what: string) {
-    super(
-      `${what} is disabled in Restricted Mode: it runs Python from this workspace (its workflow files and interpreter). ` +
-        'Trust the workspace to use it; workflow detection keeps working meanwhile.',
-    );
-    this.name = 'UntrustedWorkspaceError';
-  }
-}
 
 export interface DispatchTarget {
   readonly uri: vscode.Uri;
@@ -56,30 +37,26 @@ export interface RedispatchOptions {
  * Everything the dispatch commands do between the editor and the bridge: the
  * interpreter for a file, unsaved buffers, remembered inputs, recording each
  * dispatch in the one store, and turning failures into messages that say what
- * to do. Commands (src/commands/dispatch.ts) do the asking.
+ * to do. Commands (src/commands/) do the asking and check workspace trust.
  */
 export class DispatchService {
-  constructor(private readonly context: CovalentContext) {}
+  readonly inputs: InputsMemory;
 
-  get inputs(): InputsMemory {
-    return new InputsMemory(this.context.extension.workspaceState);
+  constructor(private readonly core: Core) {
+    this.inputs = new InputsMemory(core.extension.workspaceState);
   }
 
   get dispatcherAddress(): string {
-    return this.context.config.dispatcherAddress;
-  }
-
-  requireTrust(what: string): void {
-    if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(what);
+    return this.core.settings.current.dispatcherAddress;
   }
 
   /** A started bridge whose interpreter has Covalent. */
   async bridgeFor(resource: vscode.Uri | undefined): Promise<{ bridge: BridgeProcess; interpreter: InterpreterChoice }> {
-    const interpreter = await chooseInterpreter(resource, this.context.output);
-    const bridge = this.context.bridges.get(interpreter.path);
+    const interpreter = await chooseInterpreter(resource, this.core.output);
+    const bridge = this.core.bridges.get(interpreter.path);
     const info = await bridge.ready;
     if (!info.covalentVersion) {
-      this.context.output.warn(`covalent cannot be imported by ${info.executable}:\n${info.covalentImportError ?? ''}`);
+      this.core.output.warn(`covalent cannot be imported by ${info.executable}:\n${info.covalentImportError ?? ''}`);
       throw new BridgeError(
         `Covalent is not installed in the interpreter ${interpreter.path} (${describeSource(interpreter)}). ` +
           'Install it ("Install Covalent" runs pip install covalent in a terminal), or choose an interpreter that has it.',
@@ -97,7 +74,7 @@ export class DispatchService {
   ): Promise<BridgeMethods[M][1]> {
     const { bridge } = await this.bridgeFor(resource);
     try {
-      return await bridge.request(method, params, token as RpcCancellationToken | undefined);
+      return await bridge.request(method, params, token);
     } catch (error) {
       throw this.explain(error);
     }
@@ -112,7 +89,7 @@ export class DispatchService {
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     if (!document?.isDirty) return { file: uri.fsPath };
-    let choice = this.context.config.unsavedFiles;
+    let choice = this.core.settings.current.unsavedFiles;
     if (choice === 'ask') {
       const save = 'Save and Dispatch';
       const buffer = "Dispatch the Editor's Text";
@@ -133,7 +110,6 @@ export class DispatchService {
   }
 
   async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
-    this.requireTrust(options.disableRun ? 'Saving a dispatch' : 'Dispatching');
     const fileUri = options.uri.toString();
     const args = (options.args ?? this.inputs.get(fileUri, options.lattice) ?? '').trim();
     const source = await this.workflowSource(options.uri);
@@ -148,13 +124,13 @@ export class DispatchService {
         args,
         dispatcherAddress: serverAddress,
         disableRun: options.disableRun,
-        triggersServerAddress: this.context.config.triggersServerAddress,
+        triggersServerAddress: this.core.settings.current.triggersServerAddress,
       },
       token,
     );
-    this.context.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
+    this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
     await this.inputs.remember(fileUri, options.lattice, args);
-    this.context.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
+    this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
     return dispatchId;
   }
 
@@ -165,20 +141,19 @@ export class DispatchService {
   }
 
   async waitForResult(dispatchId: string, token?: vscode.CancellationToken): Promise<SyncResult> {
-    const origin = this.context.store.get(dispatchId)?.origin;
+    const origin = this.core.store.get(dispatchId)?.origin;
     const result = await this.request(
       origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined,
       'waitForResult',
-      { dispatchId, dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress, pollIntervalMs: this.context.config.pollIntervalMs },
+      { dispatchId, dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress, pollIntervalMs: this.core.settings.current.pollIntervalMs },
       token,
     );
-    if (isDispatchStatus(result.status)) this.context.store.update(dispatchId, { status: result.status as DispatchStatus });
+    if (isDispatchStatus(result.status)) this.core.store.update(dispatchId, { status: result.status });
     return result;
   }
 
   async redispatch(options: RedispatchOptions, token?: vscode.CancellationToken): Promise<string> {
-    this.requireTrust('Redispatching');
-    const parent = this.context.store.get(options.dispatchId)?.origin;
+    const parent = this.core.store.get(options.dispatchId)?.origin;
     const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
     const args = options.args?.trim() ?? '';
     const needsFile = Object.keys(options.replaceElectrons).length > 0 || args !== '';
@@ -203,8 +178,8 @@ export class DispatchService {
       token,
     );
     if (options.isPending) {
-      this.context.store.track(dispatchId, { serverAddress, disableRun: false });
-      this.context.output.info(`Started saved dispatch ${dispatchId}`);
+      this.core.store.track(dispatchId, { serverAddress, disableRun: false });
+      this.core.output.info(`Started saved dispatch ${dispatchId}`);
       return dispatchId;
     }
     const origin: DispatchOrigin = {
@@ -215,10 +190,10 @@ export class DispatchService {
       parentDispatchId: options.dispatchId,
       submittedAt,
     };
-    this.context.store.track(dispatchId, origin);
+    this.core.store.track(dispatchId, origin);
     if (args && origin.fileUri && origin.latticeName) await this.inputs.remember(origin.fileUri, origin.latticeName, args);
     const replaced = Object.entries(options.replaceElectrons).map(([task, electron]) => (task === electron ? task : `${task}→${electron}`));
-    this.context.output.info(
+    this.core.output.info(
       `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'})`,
     );
     return dispatchId;
@@ -230,24 +205,22 @@ export class DispatchService {
   }
 
   async cancel(dispatchId: string, taskIds?: readonly number[]): Promise<string> {
-    this.requireTrust('Cancelling through the Python SDK');
-    const origin = this.context.store.get(dispatchId)?.origin;
+    const origin = this.core.store.get(dispatchId)?.origin;
     const { message } = await this.request(origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined, 'cancel', {
       dispatchId,
       taskIds: taskIds && taskIds.length ? taskIds : undefined,
       dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress,
     });
-    this.context.output.info(`Cancel ${dispatchId}${taskIds?.length ? ` tasks ${taskIds.join(', ')}` : ''}: ${message}`);
+    this.core.output.info(`Cancel ${dispatchId}${taskIds?.length ? ` tasks ${taskIds.join(', ')}` : ''}: ${message}`);
     return message;
   }
 
   async stopTriggers(dispatchIds: readonly string[]): Promise<string[]> {
-    this.requireTrust('Stopping triggers through the Python SDK');
     const { stopped } = await this.request(undefined, 'stopTriggers', {
       dispatchIds,
-      triggersServerAddress: this.context.config.triggersServerAddress,
+      triggersServerAddress: this.core.settings.current.triggersServerAddress,
     });
-    this.context.output.info(`Stopped the triggers of ${stopped.join(', ')}`);
+    this.core.output.info(`Stopped the triggers of ${stopped.join(', ')}`);
     return stopped;
   }
 
@@ -260,7 +233,7 @@ export class DispatchService {
   }
 
   private describe(error: BridgeError): BridgeError {
-    if (error.data.traceback) this.context.output.error(`${error.message}\n${error.data.traceback}`);
+    if (error.data.traceback) this.core.output.error(`${error.message}\n${error.data.traceback}`);
     const address = this.dispatcherAddress;
     switch (error.kind) {
       case 'serverUnreachable':

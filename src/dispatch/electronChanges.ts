@@ -34,7 +34,7 @@ export function parseReplaceElectrons(value: unknown): Record<string, string> {
   if (Array.isArray(value)) {
     for (const entry of value) {
       if (typeof entry !== 'string' || !entry.trim()) throw new Error(`replaceElectrons entries are electron names, got ${JSON.stringify(entry)}.`);
-      const [task, replacement = task] = entry.split(/\s*(?:=|->|:)\s*/, 2).map((part) => part.trim());
+      const [task = '', replacement = task] = entry.split(/\s*(?:=|->|:)\s*/, 2).map((part) => part.trim());
       pairs.push([task, replacement || task]);
     }
   } else if (typeof value === 'object') {

@@ -1,33 +1,9 @@
 import * as vscode from 'vscode';
-import { CodeLensRequest, LanguageClient, LanguageClientOptions, Middleware, ServerOptions, TransportKind, WorkspaceSymbolRequest } from 'vscode-languageclient/node';
-import type { CovalentContext } from '../context';
-import { LatticeCommands, LatticeTarget, ServerOptions as CovalentServerOptions, WORKFLOWS_CHANGED_NOTIFICATION, WorkflowSymbolData } from '../languageServer/protocol';
-
-/**
- * Something another part of the product shows per lattice, next to what the
- * language server gives: extra CodeLenses above each module-level lattice, and
- * extra hover text on a Covalent symbol's name (`target.lattice` is then the
- * hovered lattice's or electron's name). Called whenever lenses or a hover are
- * asked for: keep it cheap (read the store, do not fetch).
- */
-export interface LatticeContribution {
-  lenses?(target: LatticeTarget, range: vscode.Range): vscode.Command[];
-  hover?(target: LatticeTarget): vscode.MarkdownString | string | undefined;
-  /** Fires when the lenses this contribution gives may have changed. */
-  readonly onDidChange?: vscode.Event<void>;
-}
-
-/** A lattice somewhere in the workspace (the Workflows view's rows). */
-export interface WorkspaceLattice {
-  readonly name: string;
-  readonly uri: vscode.Uri;
-  readonly kind: 'lattice' | 'sublattice';
-  readonly range: vscode.Range;
-  readonly selectionRange: vscode.Range;
-  readonly moduleLevel: boolean;
-  /** The enclosing function or class of a nested lattice. */
-  readonly container?: string;
-}
+import { CodeLensRequest, LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind, WorkspaceSymbolRequest } from 'vscode-languageclient/node';
+import type { Core } from '../services';
+import { fromPerson } from '../commands/invocation';
+import type { LatticeContribution, WorkflowIndex, WorkspaceLattice } from './types';
+import { LatticeCommands, type LatticeTarget, type ServerOptions as CovalentServerOptions, WORKFLOWS_CHANGED_NOTIFICATION, type WorkflowSymbolData } from '../languageServer/protocol';
 
 const PYTHON_DOCUMENTS = [
   { scheme: 'file', language: 'python' },
@@ -36,10 +12,11 @@ const PYTHON_DOCUMENTS = [
 
 /**
  * Starts the Covalent language server (dist/server.js, over IPC) and adds to its
- * answers what only the extension knows: "Redispatch…" once a lattice has earlier
- * dispatches in the store, and whatever other `LatticeContribution`s add.
+ * answers what only the extension knows, through the `LatticeContribution`s it
+ * is given (the editor's Redispatch… and last-status lenses). Detection only reads
+ * files, so it runs in untrusted workspaces too. It builds no view.
  */
-export class DetectionClient implements vscode.Disposable {
+export class DetectionClient implements WorkflowIndex, vscode.Disposable {
   readonly client: LanguageClient;
   /** Resolves when the server has answered `initialize` (rejects if it could not start). */
   readonly ready: Promise<void>;
@@ -51,8 +28,11 @@ export class DetectionClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.lensesChanged, this.workflowsChanged];
   private lensRefreshTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly context: CovalentContext) {
-    const serverModule = context.extension.asAbsolutePath('dist/server.js');
+  constructor(
+    private readonly core: Pick<Core, 'extension' | 'output'>,
+    contributions: readonly LatticeContribution[],
+  ) {
+    const serverModule = core.extension.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -65,18 +45,18 @@ export class DetectionClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: PYTHON_DOCUMENTS,
       synchronize: { fileEvents: [watcher, deletions] },
-      outputChannel: context.output,
+      outputChannel: core.output,
       initializationOptions,
       middleware: this.middleware(),
     };
     this.client = new LanguageClient('covalent', 'Covalent Language Server', serverOptions, clientOptions);
     this.disposables.push(this.lensesChanged.event(() => this.scheduleLensRefresh()));
-    this.addContribution(redispatchContribution(context));
+    for (const contribution of contributions) this.addContribution(contribution);
     this.ready = this.client.start().then(() => {
       this.disposables.push(this.client.onNotification(WORKFLOWS_CHANGED_NOTIFICATION, () => this.workflowsChanged.fire()));
       this.workflowsChanged.fire();
     });
-    this.ready.catch((error: unknown) => context.output.error(`The Covalent language server did not start: ${error instanceof Error ? error.message : String(error)}`));
+    this.ready.catch((error: unknown) => core.output.error(`The Covalent language server did not start: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** Adds lenses or hover text per lattice; dispose to take them away. */
@@ -114,16 +94,18 @@ export class DetectionClient implements vscode.Disposable {
     });
   }
 
-  dispose(): void {
+  /** Resolves when the language server has stopped. */
+  async dispose(): Promise<void> {
     clearTimeout(this.lensRefreshTimer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    void this.client.stop().catch(() => undefined);
+    await this.client.stop().catch(() => undefined);
   }
 
   private middleware(): Middleware {
     return {
       provideCodeLenses: async (document, token, next) => {
         const lenses = (await next(document, token)) ?? [];
+        for (const lens of lenses) if (lens.command) lens.command = asPersonCommand(lens.command);
         return [...lenses, ...this.contributedLenses(lenses)];
       },
       provideHover: async (document, position, token, next) => {
@@ -142,13 +124,13 @@ export class DetectionClient implements vscode.Disposable {
     return lenses.flatMap((lens) => {
       const target = lens.command?.command === LatticeCommands.dispatch ? asTarget(lens.command.arguments?.[0]) : undefined;
       if (!target) return [];
-      return this.contributions.flatMap((contribution) => safely(() => contribution.lenses?.(target, lens.range) ?? [], this.context, []).map((command) => new vscode.CodeLens(lens.range, command)));
+      return this.contributions.flatMap((contribution) => safely(() => contribution.lenses?.(target, lens.range) ?? [], this.core.output, []).map((command) => new vscode.CodeLens(lens.range, asPersonCommand(command))));
     });
   }
 
   private contributedHover(target: LatticeTarget): (vscode.MarkdownString | string)[] {
     return this.contributions.flatMap((contribution) => {
-      const text = safely(() => contribution.hover?.(target), this.context, undefined);
+      const text = safely(() => contribution.hover?.(target), this.core.output, undefined);
       return text ? [text] : [];
     });
   }
@@ -171,31 +153,9 @@ export class DetectionClient implements vscode.Disposable {
   }
 }
 
-/** "Redispatch…" above a lattice the editor has dispatched before (it asks which dispatch and how). */
-function redispatchContribution(context: CovalentContext): LatticeContribution {
-  const changed = new vscode.EventEmitter<void>();
-  // Status updates arrive often while dispatches run; lenses change only when a
-  // lattice gets its first dispatch (or loses its last).
-  const dispatchedLattices = () =>
-    [...new Set(context.store.all().flatMap((state) => (state.origin?.fileUri && state.origin.latticeName ? [`${state.origin.fileUri}#${state.origin.latticeName}`] : [])))].sort().join('\n');
-  let known = dispatchedLattices();
-  context.register(
-    changed,
-    context.store.onDidChange((change) => {
-      if (change.kind === 'connection' || change.kind === 'graph') return;
-      const now = dispatchedLattices();
-      if (now === known) return;
-      known = now;
-      changed.fire();
-    }),
-  );
-  return {
-    onDidChange: changed.event,
-    lenses: (target) =>
-      context.store.forLattice(target.uri, target.lattice).length > 0
-        ? [{ title: 'Redispatch…', command: LatticeCommands.redispatch, arguments: [target] }]
-        : [],
-  };
+/** A lens is clicked by a person: its command asks for what it lacks and shows its errors. */
+function asPersonCommand(command: vscode.Command): vscode.Command {
+  return { ...command, arguments: command.arguments?.map((argument: unknown) => (typeof argument === 'object' && argument !== null ? fromPerson('lens', { ...argument }) : argument)) };
 }
 
 function asTarget(value: unknown): LatticeTarget | undefined {
@@ -205,11 +165,11 @@ function asTarget(value: unknown): LatticeTarget | undefined {
 }
 
 /** A contribution that throws loses its own lenses, not everyone's. */
-function safely<T>(run: () => T, context: CovalentContext, fallback: T): T {
+function safely<T>(run: () => T, output: vscode.LogOutputChannel, fallback: T): T {
   try {
     return run();
   } catch (error) {
-    context.output.error(`A lattice contribution failed: ${error instanceof Error ? error.message : String(error)}`);
+    output.error(`A lattice contribution failed: ${error instanceof Error ? error.message : String(error)}`);
     return fallback;
   }
 }

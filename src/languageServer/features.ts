@@ -1,18 +1,18 @@
 import {
-  CodeAction,
+  type CodeAction,
   CodeActionKind,
-  CodeLens,
-  Diagnostic,
+  type CodeLens,
+  type Diagnostic,
   DiagnosticSeverity,
-  DocumentSymbol,
-  Hover,
+  type DocumentSymbol,
+  type Hover,
   MarkupKind,
-  Position,
+  type Position,
   SymbolKind,
 } from 'vscode-languageserver';
 import type { Node, Tree } from 'web-tree-sitter';
-import { CovalentDiagnostic, CovalentSymbol, DiagnosticSeverityName, DocumentAnalysis, TextRange, TextReplacement } from './detection/types';
-import { LatticeCommands, LatticeTarget } from './protocol';
+import type { CovalentDiagnostic, CovalentSymbol, DiagnosticSeverityName, DocumentAnalysis, TextRange, TextReplacement } from './detection/types';
+import { LatticeCommands, type LatticeTarget } from './protocol';
 
 /** LSP answers built from a document's analysis. Pure: unit-tested without a connection. */
 

@@ -2,7 +2,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
 import { DocumentAnalyzer } from './detection/analyze';
-import { DocumentAnalysis, TextPosition, TextRange } from './detection/types';
+import type { DocumentAnalysis, TextPosition, TextRange } from './detection/types';
 
 /** An LSP content change: a range replaced by text, or (no range) the whole text. */
 export interface ContentChange {

@@ -8,17 +8,17 @@ import {
   CodeActionKind,
   createConnection,
   FileChangeType,
-  InitializeResult,
+  type InitializeResult,
   ProposedFeatures,
   SymbolKind,
   TextDocumentSyncKind,
-  WorkspaceFolder,
-  WorkspaceSymbol,
+  type WorkspaceFolder,
+  type WorkspaceSymbol,
 } from 'vscode-languageserver/node';
 import type { Parser } from 'web-tree-sitter';
 import { codeLenses, diagnostics, documentSymbols, hover, quickFixes } from './features';
 import { ParsedDocument } from './parsedDocument';
-import { WORKFLOWS_CHANGED_NOTIFICATION, ServerOptions, WorkflowSymbolData } from './protocol';
+import { WORKFLOWS_CHANGED_NOTIFICATION, type ServerOptions, type WorkflowSymbolData } from './protocol';
 import { createPythonParser, wasmBesides } from './pythonParser';
 import { WorkspaceIndex } from './workspaceIndex';
 

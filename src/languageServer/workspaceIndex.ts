@@ -3,7 +3,7 @@ import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { Parser } from 'web-tree-sitter';
 import { DocumentAnalyzer } from './detection/analyze';
-import { CovalentSymbol } from './detection/types';
+import type { CovalentSymbol } from './detection/types';
 
 /** Folders that hold no user workflows but can hold very many Python files. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv']);
@@ -133,6 +133,7 @@ function sameLattices(a: readonly IndexedLattice[], b: readonly IndexedLattice[]
   return a.every((lattice, index) => {
     const other = b[index];
     return (
+      other !== undefined &&
       lattice.name === other.name &&
       lattice.kind === other.kind &&
       lattice.moduleLevel === other.moduleLevel &&

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { CovalentContext } from '../context';
-import { UntrustedWorkspaceError } from '../dispatch/dispatchService';
+import type { Core } from '../services';
 import { chooseInterpreter } from '../interpreter/interpreter';
 import { isLocalAddress, isServerAnswering, portOf, runCovalentCli, waitUntilAnswering } from './localServer';
 
@@ -11,17 +10,15 @@ function interpreterResource(): vscode.Uri | undefined {
   return vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
 }
 
-function requireTrust(what: string): void {
-  if (!vscode.workspace.isTrusted) throw new UntrustedWorkspaceError(what);
-}
+/** What starting, stopping and installing read: the settings, and the output for what the CLI prints. */
+type ServerParts = Pick<Core, 'settings' | 'output'>;
 
 /**
  * `covalent start --port <port of covalent.dispatcherAddress>` with the chosen
  * interpreter, then waits until the server answers. Resolves with the address.
  */
-export async function startLocalServer(context: CovalentContext): Promise<string> {
-  requireTrust('Starting the local server');
-  const address = context.config.dispatcherAddress;
+export async function startLocalServer(context: ServerParts): Promise<string> {
+  const address = context.settings.current.dispatcherAddress;
   if (!isLocalAddress(address)) {
     throw new Error(`covalent.dispatcherAddress is ${address}, which is not this machine: start that server where it runs, or point the setting at a local one.`);
   }
@@ -54,9 +51,8 @@ export async function startLocalServer(context: CovalentContext): Promise<string
 }
 
 /** `covalent stop` with the chosen interpreter; resolves once the address no longer answers. */
-export async function stopLocalServer(context: CovalentContext): Promise<boolean> {
-  requireTrust('Stopping the local server');
-  const address = context.config.dispatcherAddress;
+export async function stopLocalServer(context: ServerParts): Promise<boolean> {
+  const address = context.settings.current.dispatcherAddress;
   if (!isLocalAddress(address)) throw new Error(`covalent.dispatcherAddress is ${address}, which is not this machine: stop that server where it runs.`);
   const { path: python } = await chooseInterpreter(interpreterResource(), context.output);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Covalent: stopping the server' }, async () => {
@@ -72,7 +68,7 @@ export async function stopLocalServer(context: CovalentContext): Promise<boolean
 }
 
 /** `pip install covalent` for that interpreter, in a terminal the user sees. */
-export async function installCovalent(context: CovalentContext, python?: string): Promise<void> {
+export async function installCovalent(context: ServerParts, python?: string): Promise<void> {
   const interpreter = python ?? (await chooseInterpreter(interpreterResource(), context.output)).path;
   const terminal = vscode.window.createTerminal({ name: 'Install Covalent' });
   terminal.show();

@@ -1,5 +1,5 @@
 import { Emitter } from '../util/events';
-import { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, GraphProblem, ServerConnection, StoreChange, TaskError } from './types';
+import type { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, GraphProblem, ServerConnection, StoreChange, TaskError } from './types';
 
 /**
  * The single source of truth for dispatch state. The Covalent client and the
@@ -51,7 +51,7 @@ export class DispatchStore {
 
   setTaskError(error: TaskError): void {
     let forDispatch = this.errors.get(error.dispatchId);
-    if (!forDispatch) this.errors.set(error.dispatchId, (forDispatch = new Map()));
+    if (!forDispatch) this.errors.set(error.dispatchId, (forDispatch = new Map<number, TaskError>()));
     if (forDispatch.get(error.nodeId)?.text === error.text) return;
     forDispatch.set(error.nodeId, error);
     this.changes.fire({ kind: 'taskErrors', dispatchId: error.dispatchId });
@@ -76,7 +76,7 @@ export class DispatchStore {
   /** Merges what the server said; fires only when something changed. */
   update(dispatchId: string, fromServer: Partial<Omit<DispatchState, 'dispatchId' | 'origin'>>): void {
     const existing = this.dispatches.get(dispatchId);
-    const next = { ...(existing ?? { dispatchId, status: 'NEW_OBJECT' as DispatchStatus }), ...definedOnly(fromServer) } as DispatchState;
+    const next = { ...(existing ?? { dispatchId, status: 'NEW_OBJECT' }), ...definedOnly(fromServer) };
     if (existing && shallowEqual(existing, next)) return;
     this.dispatches.set(dispatchId, next);
     this.changes.fire({ kind: 'dispatch', dispatchId });

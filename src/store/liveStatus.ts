@@ -1,9 +1,9 @@
-import { CovalentClient, ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
+import { CovalentClient, type ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
 import { isCovalentError, meansOffline, ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
-import { CovalentSocket, SocketState } from '../covalent/socket';
-import { Disposable } from '../util/events';
-import { DispatchStore } from './dispatchStore';
-import { DispatchState, GraphProblem, isTerminal, ListFilter } from './types';
+import { CovalentSocket, type SocketState } from '../covalent/socket';
+import type { Disposable } from '../util/events';
+import type { DispatchStore } from './dispatchStore';
+import { type DispatchState, type GraphProblem, isTerminal, type ListFilter } from './types';
 
 /**
  * Keeps the one dispatch store in step with the server. Each tick sends exactly
@@ -170,7 +170,7 @@ export class LiveStatus implements Disposable {
     if (this.ticking) {
       this.tickAgain = true;
       await this.ticking;
-      if (this.ticking) await this.ticking;
+      if (this.ticking !== undefined) await this.ticking;
       return;
     }
     clearTimeout(this.timer);

@@ -69,7 +69,8 @@ export interface DispatchState {
   readonly origin?: DispatchOrigin;
 }
 
-export type TaskKind = 'function' | 'parameter' | 'sublattice' | 'electron_list' | 'electron_dict' | 'attribute' | 'generated' | 'subscript' | string;
+/** Covalent's node type: 'function', 'parameter', 'sublattice', 'electron_list', 'electron_dict', 'attribute', 'generated', 'subscript', or a newer one. */
+export type TaskKind = string;
 
 /** One node of a dispatch's transport graph. */
 export interface TaskState {

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { DispatchStore } from '../store/dispatchStore';
-import { LiveStatus } from '../store/liveStatus';
-import { DispatchState, isTerminal, TaskState } from '../store/types';
+import { fromPerson } from '../commands/invocation';
+import type { DispatchStore } from '../store/dispatchStore';
+import type { LiveStatus } from '../store/liveStatus';
+import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import {
   dispatchDescription,
   dispatchLabel,
@@ -200,7 +201,8 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     const key = node.kind === 'dispatch' ? `d:${node.dispatchId}` : node.kind === 'task' ? `t:${node.dispatchId}/${node.nodeId}` : node.kind;
     const existing = this.nodes.get(key);
     if (existing) return existing as T;
-    this.nodes.set(key, node);
+    // Rows are what the context menu passes to commands: a person's click.
+    this.nodes.set(key, fromPerson('tree', node));
     return node;
   }
 

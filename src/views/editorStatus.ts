@@ -1,24 +1,20 @@
 import * as vscode from 'vscode';
-import { DispatchStore } from '../store/dispatchStore';
-import { LiveStatus } from '../store/liveStatus';
-import { DispatchState, isTerminal, TaskState } from '../store/types';
+import type { DispatchStore } from '../store/dispatchStore';
+import type { LiveStatus } from '../store/liveStatus';
+import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
-import type { LatticeContribution } from '../languageClient';
+import type { SourceLocator, WorkflowSymbol } from '../languageClient/sourceLocator';
+import type { LatticeContribution } from '../languageClient/types';
+import { LatticeCommands } from '../languageServer/protocol';
 
 /**
  * Live status in the Python editor, for dispatches the editor made:
- * - a CodeLens above each lattice with its last dispatch's status and runtime;
+ * - CodeLenses above each lattice: Redispatch… once it has dispatches, and its last
+ *   dispatch's status and runtime;
  * - after each electron's `def`, its last status and duration (live while running);
  * - a failed task's error as a diagnostic at its electron, cleared when it succeeds.
- * Lattice and electron positions come from the language server's document symbols.
+ * Lattice and electron positions come from the source locator.
  */
-interface WorkflowSymbol {
-  readonly name: string;
-  readonly kind: 'lattice' | 'electron' | 'sublattice';
-  readonly range: vscode.Range;
-  readonly selectionRange: vscode.Range;
-}
-
 
 export class EditorStatus implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('covalent');
@@ -29,7 +25,6 @@ export class EditorStatus implements vscode.Disposable {
   });
   /** What each visible editor shows after its electrons, by file: read by tests and the hover. */
   readonly inlineStatus = new Map<string, { line: number; text: string }[]>();
-  private readonly symbolCache = new Map<string, { version: number; symbols: Promise<WorkflowSymbol[]> }>();
   /** Graphs this view keeps fresh: the last dispatch of each lattice the editor dispatched. */
   private readonly watchers = new Map<string, { dispose(): void }>();
   private renderTimer: NodeJS.Timeout | undefined;
@@ -40,6 +35,7 @@ export class EditorStatus implements vscode.Disposable {
   constructor(
     private readonly store: DispatchStore,
     private readonly live: LiveStatus,
+    private readonly locator: SourceLocator,
   ) {
     this.disposables.push(
       this.diagnostics,
@@ -52,7 +48,6 @@ export class EditorStatus implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.document.languageId === 'python' && this.hasDispatches(event.document.uri)) this.scheduleRender(300);
       }),
-      vscode.workspace.onDidCloseTextDocument((document) => this.symbolCache.delete(document.uri.toString())),
     );
     this.scheduleRender();
   }
@@ -94,7 +89,7 @@ export class EditorStatus implements vscode.Disposable {
       const lattice = dispatch.origin?.latticeName;
       if (!file || !lattice) continue;
       let byLattice = byFile.get(file);
-      if (!byLattice) byFile.set(file, (byLattice = new Map()));
+      if (!byLattice) byFile.set(file, (byLattice = new Map<string, DispatchState[]>()));
       const list = byLattice.get(lattice) ?? [];
       list.push(dispatch);
       byLattice.set(lattice, list);
@@ -109,7 +104,7 @@ export class EditorStatus implements vscode.Disposable {
     let runningInView = false;
     for (const [file, byLattice] of byFile) {
       if (!visibleFiles.has(file)) continue;
-      for (const dispatches of byLattice.values()) if (isRunning(dispatches[0].status)) runningInView = true;
+      for (const [last] of byLattice.values()) if (last && isRunning(last.status)) runningInView = true;
     }
     this.live.setDemand('editor', runningInView);
 
@@ -122,7 +117,7 @@ export class EditorStatus implements vscode.Disposable {
         this.inlineStatus.delete(file);
         continue;
       }
-      const symbols = await this.symbols(editor.document);
+      const symbols = await this.locator.symbols(editor.document);
       const decorations = this.electronDecorations(editor.document, symbols, byLattice);
       editor.setDecorations(this.decoration, decorations);
       this.inlineStatus.set(file, decorations.map((decoration) => ({ line: decoration.range.start.line, text: decoration.renderOptions?.after?.contentText ?? '' })));
@@ -136,7 +131,7 @@ export class EditorStatus implements vscode.Disposable {
     const wanted = new Set<string>();
     for (const byLattice of byFile.values()) {
       for (const dispatches of byLattice.values()) {
-        wanted.add(dispatches[0].dispatchId);
+        if (dispatches[0]) wanted.add(dispatches[0].dispatchId);
         const finished = dispatches.find((dispatch) => isTerminal(dispatch.status));
         if (finished) wanted.add(finished.dispatchId);
       }
@@ -151,14 +146,14 @@ export class EditorStatus implements vscode.Disposable {
 
   /** Each electron's tasks in the last dispatch that ran it: worst status, total time. */
   private electronDecorations(document: vscode.TextDocument, symbols: WorkflowSymbol[], byLattice: Map<string, DispatchState[]>): vscode.DecorationOptions[] {
-    const latest = [...byLattice.values()].map((dispatches) => dispatches[0]).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+    const latest = [...byLattice.values()].flatMap((dispatches) => dispatches.slice(0, 1)).sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
     const decorations: vscode.DecorationOptions[] = [];
     const electrons = new Map(symbols.filter((symbol) => symbol.kind !== 'lattice').map((symbol) => [symbol.name, symbol.selectionRange]));
     // Tasks the language server has not reported (yet): their `def` by name.
     for (const dispatch of latest) {
       for (const task of this.store.graph(dispatch.dispatchId)?.tasks ?? []) {
         if (!isUserTask(task) || electrons.has(task.name)) continue;
-        const range = definitionRange(document, task.name);
+        const range = this.locator.taskRange(document, [], task.name);
         if (range) electrons.set(task.name, range);
       }
     }
@@ -189,11 +184,11 @@ export class EditorStatus implements vscode.Disposable {
         if (!finished) continue;
         const errors = this.store.taskErrors(finished.dispatchId);
         if (errors.length === 0) continue;
-        const document = await openDocument(uri);
+        const document = await this.locator.open(uri);
         if (!document) continue;
-        const symbols = await this.symbols(document);
+        const symbols = await this.locator.symbols(document);
         for (const error of errors) {
-          const range = electronRange(document, symbols, error.taskName) ?? symbols.find((symbol) => symbol.kind === 'lattice' && symbol.name === finished.origin?.latticeName)?.selectionRange;
+          const range = this.locator.taskRange(document, symbols, error.taskName) ?? symbols.find((symbol) => symbol.kind === 'lattice' && symbol.name === finished.origin?.latticeName)?.selectionRange;
           const diagnostic = new vscode.Diagnostic(range ?? new vscode.Range(0, 0, 0, 0), diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
           diagnostic.source = 'Covalent';
           diagnostic.code = finished.dispatchId;
@@ -211,8 +206,9 @@ export class EditorStatus implements vscode.Disposable {
   }
 
   /**
-   * The last dispatch's status above each lattice and in its hover, given through
-   * the language client so it sits on the same line as the dispatch lenses.
+   * Redispatch… and the last dispatch's status above each lattice, and the status
+   * in its hover, given through the language client so they sit on the same line
+   * as the dispatch lenses.
    */
   latticeContribution(): LatticeContribution {
     return {
@@ -222,6 +218,7 @@ export class EditorStatus implements vscode.Disposable {
         if (!last) return [];
         const runtime = formatDuration(dispatchRuntime(last));
         return [
+          { title: 'Redispatch…', command: LatticeCommands.redispatch, arguments: [target] },
           {
             title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
             tooltip: `Dispatch ${last.dispatchId}: open its result`,
@@ -239,64 +236,12 @@ export class EditorStatus implements vscode.Disposable {
     };
   }
 
-  /** Lattices and electrons of a document, from the language server; cached per version. */
-  private symbols(document: vscode.TextDocument): Promise<WorkflowSymbol[]> {
-    const key = document.uri.toString();
-    const cached = this.symbolCache.get(key);
-    if (cached && cached.version === document.version) return cached.symbols;
-    const symbols = Promise.resolve(
-      vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>('vscode.executeDocumentSymbolProvider', document.uri),
-    ).then(
-      (found) => flattenSymbols(found ?? []),
-      () => [],
-    );
-    this.symbolCache.set(key, { version: document.version, symbols });
-    // An empty answer may mean the language server is still starting: ask again next time.
-    void symbols.then((list) => {
-      if (list.length === 0 && this.symbolCache.get(key)?.symbols === symbols) this.symbolCache.delete(key);
-    });
-    return symbols;
-  }
-
   dispose(): void {
     clearTimeout(this.renderTimer);
     for (const watcher of this.watchers.values()) watcher.dispose();
     this.watchers.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
-}
-
-function flattenSymbols(found: readonly (vscode.DocumentSymbol | vscode.SymbolInformation)[]): WorkflowSymbol[] {
-  const result: WorkflowSymbol[] = [];
-  const visit = (symbol: vscode.DocumentSymbol | vscode.SymbolInformation) => {
-    if ('detail' in symbol) {
-      const kind = symbol.detail;
-      if (kind === 'lattice' || kind === 'electron' || kind === 'sublattice') {
-        result.push({ name: symbol.name, kind, range: symbol.range, selectionRange: symbol.selectionRange });
-      }
-      for (const child of symbol.children ?? []) visit(child);
-    }
-  };
-  for (const symbol of found) visit(symbol);
-  return result;
-}
-
-/**
- * The electron's name in the file. The server names a task after its function;
- * when the language server has no symbol for it (still starting, or the file
- * changed), the `def` of that name is the next best place.
- */
-function electronRange(document: vscode.TextDocument, symbols: WorkflowSymbol[], taskName: string): vscode.Range | undefined {
-  const symbol = symbols.find((candidate) => candidate.kind !== 'lattice' && candidate.name === taskName);
-  return symbol?.selectionRange ?? definitionRange(document, taskName);
-}
-
-/** The name in `def name(` at the start of a line: where a function the server named is defined. */
-function definitionRange(document: vscode.TextDocument, name: string): vscode.Range | undefined {
-  const match = new RegExp(`^\\s*(?:async\\s+)?def\\s+(${escapeRegExp(name)})\\s*\\(`, 'm').exec(document.getText());
-  if (!match) return undefined;
-  const start = document.positionAt(match.index + match[0].indexOf(match[1]));
-  return new vscode.Range(start, start.translate(0, name.length));
 }
 
 function diagnosticMessage(taskName: string, dispatchId: string, text: string): string {
@@ -312,6 +257,7 @@ function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean)
     const index = order.indexOf(status);
     return index < 0 ? order.length : index;
   }
+  if (!worst) return '';
   if (worst.status === 'NEW_OBJECT') return dispatchFinished ? '○ not run' : '… waiting';
   const total = tasks.reduce((sum, task) => sum + (taskDuration(task) ?? 0), 0);
   const mark = worst.status === 'COMPLETED' ? '✓' : worst.status.includes('FAILED') ? '✗' : isTerminal(worst.status) ? '○' : '…';
@@ -319,18 +265,4 @@ function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean)
   const reused = tasks.every((task) => task.reused) ? ' · reused' : '';
   const duration = total > 0 ? ` · ${formatDuration(total)}` : '';
   return `${mark} ${count}${humanStatus(worst.status)}${duration}${reused}`;
-}
-
-async function openDocument(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  if (open) return open;
-  try {
-    return await vscode.workspace.openTextDocument(uri);
-  } catch {
-    return undefined;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,4 @@
-import { DispatchState, DispatchStatus, isTerminal, TaskState } from '../store/types';
+import { type DispatchState, type DispatchStatus, isTerminal, type TaskState } from '../store/types';
 
 /** Words and icons for statuses, shared by the tree, status bar and editor (no `vscode` needed). */
 

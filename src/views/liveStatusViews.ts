@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { CovalentContext } from '../context';
-import { LiveStatus, LiveStatusOptions } from '../store/liveStatus';
+import type { SourceLocator } from '../languageClient/sourceLocator';
+import type { Core } from '../services';
+import { LiveStatus, type LiveStatusOptions } from '../store/liveStatus';
 import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
 import { CovalentStatusBar } from './statusBar';
@@ -12,7 +13,7 @@ export function tokenKey(address: string): string {
 
 /**
  * The live-status parts (poller, tree, status bar, editor status), created once
- * at activation. Integration tests reach them through `context.liveStatus`.
+ * at activation. Integration tests reach them through `services.live`.
  */
 export class LiveStatusViews implements vscode.Disposable {
   readonly live: LiveStatus;
@@ -23,27 +24,30 @@ export class LiveStatusViews implements vscode.Disposable {
   private tokenLoaded: Promise<void>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly context: CovalentContext) {
-    const store = context.store;
+  constructor(
+    private readonly core: Core,
+    locator: SourceLocator,
+  ) {
+    const store = core.store;
     this.tokenLoaded = this.loadToken();
     this.live = new LiveStatus(store, this.options());
     this.tree = new DispatchesTree(store, this.live);
     this.statusBar = new CovalentStatusBar(store, () => this.address);
-    this.editor = new EditorStatus(store, this.live);
+    this.editor = new EditorStatus(store, this.live, locator);
     this.disposables.push(
       store.onDidChange((change) => {
         if (change.kind !== 'connection') return;
         // The welcome view of the tree reads this key.
         if (change.connection !== 'unknown') void vscode.commands.executeCommand('setContext', 'covalent.serverReachable', change.connection === 'online');
       }),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['covalent.dispatcherAddress', 'covalent.requestTimeoutMs', 'covalent.pollIntervalMs'].some((key) => event.affectsConfiguration(key))) {
+      core.settings.onDidChange((change) => {
+        if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) {
           this.tokenLoaded = this.loadToken();
           this.live.reconfigure(this.options());
           this.statusBar.render();
         }
       }),
-      context.extension.secrets.onDidChange((event) => {
+      core.extension.secrets.onDidChange((event) => {
         if (event.key === tokenKey(this.address)) {
           this.tokenLoaded = this.loadToken();
           this.live.reconfigure(this.options());
@@ -54,24 +58,24 @@ export class LiveStatusViews implements vscode.Disposable {
   }
 
   get address(): string {
-    return this.context.config.dispatcherAddress;
+    return this.core.settings.current.dispatcherAddress;
   }
 
   async setToken(token: string | undefined): Promise<void> {
-    if (token) await this.context.extension.secrets.store(tokenKey(this.address), token);
-    else await this.context.extension.secrets.delete(tokenKey(this.address));
+    if (token) await this.core.extension.secrets.store(tokenKey(this.address), token);
+    else await this.core.extension.secrets.delete(tokenKey(this.address));
   }
 
   private async loadToken(): Promise<void> {
     try {
-      this.token = await this.context.extension.secrets.get(tokenKey(this.address));
+      this.token = await this.core.extension.secrets.get(tokenKey(this.address));
     } catch {
       this.token = undefined;
     }
   }
 
   private options(): LiveStatusOptions {
-    const config = this.context.config;
+    const config = this.core.settings.current;
     return {
       address: config.dispatcherAddress,
       requestTimeoutMs: config.requestTimeoutMs,
@@ -80,7 +84,7 @@ export class LiveStatusViews implements vscode.Disposable {
         await this.tokenLoaded;
         return this.token;
       },
-      log: (level, message) => this.context.output[level](message),
+      log: (level, message) => this.core.output[level](message),
     };
   }
 

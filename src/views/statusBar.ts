@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DispatchStore } from '../store/dispatchStore';
+import type { DispatchStore } from '../store/dispatchStore';
 import { isRunning } from './format';
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { DetectionClient, WorkspaceLattice } from '../languageClient/detectionClient';
-import { LatticeTarget } from '../languageServer/protocol';
+import { fromPerson } from '../commands/invocation';
+import type { WorkflowIndex, WorkspaceLattice } from '../languageClient/types';
+import type { LatticeTarget } from '../languageServer/protocol';
 
 /**
  * The Workflows view: every lattice in the workspace's Python files, grouped by
@@ -35,7 +36,7 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowsTreeEleme
   private readonly disposables: vscode.Disposable[] = [this.changed];
   readonly view: vscode.TreeView<WorkflowsTreeElement>;
 
-  constructor(private readonly detection: DetectionClient) {
+  constructor(private readonly detection: WorkflowIndex) {
     this.view = vscode.window.createTreeView('covalent.workflows', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, detection.onDidChangeWorkflows(() => this.refresh()));
   }
@@ -97,12 +98,13 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowsTreeEleme
     const byFile = new Map<string, WorkflowLatticeElement[]>();
     for (const symbol of lattices) {
       const key = symbol.uri.toString();
-      const element: WorkflowLatticeElement = { type: 'lattice', uri: key, lattice: symbol.name, symbol };
+      // A row's inline Dispatch passes the row itself: a person's click.
+      const element = fromPerson<WorkflowLatticeElement>('tree', { type: 'lattice', uri: key, lattice: symbol.name, symbol });
       byFile.set(key, [...(byFile.get(key) ?? []), element]);
     }
     this.view.message = byFile.size === 0 ? 'No Covalent lattices in this workspace’s Python files.' : undefined;
     return [...byFile.entries()]
-      .map(([, elements]): WorkflowFileElement => ({ type: 'file', uri: elements[0].symbol.uri, lattices: elements }))
+      .map(([file, elements]): WorkflowFileElement => ({ type: 'file', uri: elements[0]?.symbol.uri ?? vscode.Uri.parse(file), lattices: elements }))
       .sort((a, b) => vscode.workspace.asRelativePath(a.uri).localeCompare(vscode.workspace.asRelativePath(b.uri)));
   }
 }

@@ -55,7 +55,7 @@ const LARGE_GRAPH_OPTIONS: LayoutOptions = {
 export function displayName(name: string, kind: string): string {
   if (kind === 'parameter') return name.replace(/^:parameter:/, '');
   const internal = /^:([a-z_]+):(.*)$/.exec(name);
-  if (internal) return internal[2] ? internal[2] : internal[1];
+  if (internal) return internal[2] || internal[1] || name;
   return name;
 }
 
@@ -98,7 +98,7 @@ export async function layoutGraph(input: LayoutInput): Promise<GraphLayout> {
     };
   });
   const laidOutEdges: LaidOutEdge[] = routed.map((edge, index) => {
-    const section = (root.edges as ElkExtendedEdge[] | undefined)?.[index]?.sections?.[0];
+    const section = (root.edges)?.[index]?.sections?.[0];
     const points: number[] = [];
     if (section) {
       for (const point of [section.startPoint, ...(section.bendPoints ?? []), section.endPoint]) points.push(round(point.x), round(point.y));

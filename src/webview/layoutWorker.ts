@@ -1,5 +1,5 @@
 import { parentPort } from 'worker_threads';
-import { layoutGraph, LayoutInput } from './layout';
+import { layoutGraph, type LayoutInput } from './layout';
 
 /**
  * Worker thread that runs ELK for the result panel (bundled to dist/layoutWorker.js).

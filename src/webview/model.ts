@@ -1,4 +1,4 @@
-import { DispatchGraph, DispatchState, isTerminal, TaskState } from '../store/types';
+import { type DispatchGraph, type DispatchState, isTerminal, type TaskState } from '../store/types';
 import type { CompareRow, CompareView, PanelHeader, TaskLive } from './protocol';
 
 /**

@@ -13,8 +13,8 @@ const DISPATCH_COMMANDS = ['covalent.dispatch', 'covalent.dispatchWithInputs', '
 /** The extension's API once its language client is ready. */
 async function extensionApi(): Promise<CovalentExtensionApi> {
   const api = await activatedExtension();
-  assert.ok(api.context.detection, 'activation starts lattice detection');
-  await api.context.detection.client.ready;
+  assert.ok(api.services.detection, 'activation starts lattice detection');
+  await api.services.detection.ready;
   return api;
 }
 
@@ -23,7 +23,7 @@ async function latticeLenses(uri: vscode.Uri): Promise<{ title: string; command:
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
   return lenses
     .filter((lens) => lens.command && DISPATCH_COMMANDS.includes(lens.command.command))
-    .map((lens) => ({ title: lens.command!.title, command: lens.command!.command, argument: lens.command!.arguments?.[0] }));
+    .map((lens) => ({ title: lens.command!.title, command: lens.command!.command, argument: lens.command!.arguments?.[0] as unknown }));
 }
 
 function treeSummary(files: readonly WorkflowFileElement[]): Record<string, string[]> {
@@ -71,7 +71,7 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
         ['workflow', 'lattice', 'workflow'],
       ],
     );
-    assert.strictEqual(document.lineAt(covalent[4].range.start.line).text, '@ct.lattice');
+    assert.strictEqual(document.lineAt(covalent[4]!.range.start.line).text, '@ct.lattice');
   });
 
   it('says what a lattice is on hover, with what other parts contribute for that lattice', async () => {
@@ -84,7 +84,7 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     };
     assert.match(await hoverText(), /Covalent lattice\*\* `workflow\(a, b\)`/);
     // The extension point the live status uses: text per lattice, next to the server's.
-    const contribution = api.context.detection!.client.addContribution({
+    const contribution = api.services.detection.addContribution({
       hover: (target) => (target.uri === howto.toString() && target.lattice === 'workflow' ? 'Contributed for workflow' : undefined),
     });
     try {
@@ -98,15 +98,15 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
   it('lists the workspace lattices in the Workflows view, grouped by file', async () => {
     const api = await extensionApi();
     const files = await waitForDespiteErrors('the Workflows view', async () => {
-      const found = await api.context.detection!.workflows.fileElements();
-      return found.length >= 3 ? found : (api.context.detection!.workflows.refresh(), undefined);
+      const found = await api.services.workflows.fileElements();
+      return found.length >= 3 ? found : (api.services.workflows.refresh(), undefined);
     });
     const tree = treeSummary(files);
     assert.deepStrictEqual(tree['redispatch_howto.py'], ['workflow']);
     assert.deepStrictEqual(tree['failing_workflow.py'], ['failing_workflow']);
     assert.deepStrictEqual(tree['long_running.py'], ['long_running']);
-    const workflowRow = files.find((file) => file.uri.fsPath === howto.fsPath)!.lattices[0];
-    const item = api.context.detection!.workflows.getTreeItem(workflowRow);
+    const workflowRow = files.find((file) => file.uri.fsPath === howto.fsPath)!.lattices[0]!;
+    const item = api.services.workflows.getTreeItem(workflowRow);
     assert.strictEqual(item.contextValue, 'workflow.dispatchable', 'module-level lattices get the inline Dispatch');
     assert.strictEqual(item.command?.command, 'vscode.open');
     assert.deepStrictEqual((item.command?.arguments?.[1] as vscode.TextDocumentShowOptions).selection?.start, new vscode.Position(30, 4));
@@ -147,7 +147,7 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     assert.deepStrictEqual(lenses.map((lens) => lens.title), ['Dispatch', 'Dispatch with inputs…', 'Save without running']);
     await waitForDespiteErrors('the diagnostic to clear', () => (vscode.languages.getDiagnostics(probe).some((candidate) => candidate.source === 'covalent') ? undefined : true));
     await waitForDespiteErrors('the probe lattice in the Workflows view', async () => {
-      const tree = treeSummary(await api.context.detection!.workflows.fileElements());
+      const tree = treeSummary(await api.services.workflows.fileElements());
       return tree['probe_workflow.py']?.includes('probe') ? true : undefined;
     });
   });
@@ -157,7 +157,7 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: probe.toString(), lattice: 'probe', args: '21' });
     assert.match(dispatchId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
-    assert.ok(api.context.store.forLattice(probe.toString(), 'probe').length > 0);
+    assert.ok(api.services.store.forLattice(probe.toString(), 'probe').length > 0);
     const lenses = await waitForDespiteErrors('the Redispatch lens', async () => {
       const found = await latticeLenses(probe);
       return found.some((lens) => lens.command === 'covalent.redispatch') ? found : undefined;
@@ -170,12 +170,12 @@ describe('Lattice detection in the real VS Code (language server over IPC)', fun
     const onDisk = path.join(probeFolder, 'written_elsewhere.py');
     fs.writeFileSync(onDisk, ['from covalent import lattice, electron', '', '', '@lattice', 'def from_disk():', '    return 1', ''].join('\n'));
     await waitForDespiteErrors('a file written on disk to appear in the Workflows view', async () => {
-      const tree = treeSummary(await api.context.detection!.workflows.fileElements());
+      const tree = treeSummary(await api.services.workflows.fileElements());
       return tree['written_elsewhere.py']?.join() === 'from_disk' ? true : undefined;
     });
     fs.rmSync(onDisk);
     await waitForDespiteErrors('the deleted file to leave the Workflows view', async () => {
-      const tree = treeSummary(await api.context.detection!.workflows.fileElements());
+      const tree = treeSummary(await api.services.workflows.fileElements());
       return tree['written_elsewhere.py'] ? undefined : true;
     });
   });

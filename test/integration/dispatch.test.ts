@@ -29,13 +29,13 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
     assert.match(dispatchId, /^[0-9a-f-]{36}$/);
     assert.strictEqual(await completedResult(dispatchId), '1.5');
-    const origin = api.context.store.get(dispatchId)?.origin;
+    const origin = api.services.store.get(dispatchId)?.origin;
     assert.strictEqual(origin?.latticeName, 'workflow');
     assert.strictEqual(origin?.fileUri, howto.toString());
     assert.strictEqual(origin?.inputs, '1, 2');
     assert.strictEqual(origin?.serverAddress, env.serverAddress);
     assert.deepStrictEqual(
-      api.context.store.forLattice(howto.toString(), 'workflow').map((state) => state.dispatchId),
+      api.services.store.forLattice(howto.toString(), 'workflow').map((state) => state.dispatchId),
       [dispatchId],
     );
     firstDispatch = dispatchId;
@@ -51,7 +51,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     });
     assert.notStrictEqual(redispatchId, firstDispatch);
     assert.strictEqual(await completedResult(redispatchId), '6');
-    assert.strictEqual(api.context.store.get(redispatchId)?.origin?.parentDispatchId, firstDispatch);
+    assert.strictEqual(api.services.store.get(redispatchId)?.origin?.parentDispatchId, firstDispatch);
     const nodes = await graphNodes(env.serverAddress, redispatchId);
     assert.ok(!reused(nodes, 0), 'without reuse, task_0 runs again');
   });
@@ -159,9 +159,11 @@ describe('Dispatch and redispatch through the Python bridge', function () {
 
   it('Redispatch… from a Dispatches row: accepting every question as offered replaces the changed task, with the previous inputs', async () => {
     assert.ok(editedDispatch, 'the previous test dispatched the edited file');
-    // A tree row argument: the command asks (which tasks, which electron, reuse, inputs). Accept each
-    // picker as it opens: only the pre-selection decides that task_2 is replaced.
-    const redispatched = vscode.commands.executeCommand<string>('covalent.redispatch', { kind: 'dispatch', dispatchId: editedDispatch });
+    // The row's context menu passes the row: the command asks (which tasks, which electron, reuse,
+    // inputs). Accept each picker as it opens: only the pre-selection decides that task_2 is replaced.
+    const api = await extensionApi();
+    const row = await waitFor('the dispatch in the Dispatches tree', () => api.services.live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === editedDispatch));
+    const redispatched = vscode.commands.executeCommand<string>('covalent.redispatch', row);
     let settled = false;
     void Promise.resolve(redispatched).finally(() => (settled = true));
     const deadline = Date.now() + 60000;
@@ -173,8 +175,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     assert.match(redispatchId, /^[0-9a-f-]{36}$/);
     // (1 + 2) * 2 with the edited task_2 and the previous inputs; without the pre-selection it would be 1.5.
     assert.strictEqual(await completedResult(redispatchId), '6');
-    const api = await extensionApi();
-    assert.strictEqual(api.context.store.get(redispatchId)?.origin?.parentDispatchId, editedDispatch);
+    assert.strictEqual(api.services.store.get(redispatchId)?.origin?.parentDispatchId, editedDispatch);
   });
 
   it('cancels the long-running example → CANCELLED', async () => {

@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
 import { dispatchCount, dispatchSuite, expectRejection, extensionApi, sleep, waitFor } from './support/dispatching';
+import { harness } from '../support/harness';
 
 /**
  * Every bad input of the dispatch issue, through the public commands: a clear
@@ -27,7 +28,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
   /** The "Covalent" output channel's log file (a LogOutputChannel writes to the extension's log folder). */
   async function outputChannelText(): Promise<string> {
     const api = await extensionApi();
-    const file = path.join(api.context.extension.logUri.fsPath, 'Covalent.log');
+    const file = path.join(api.services.extension.logUri.fsPath, 'Covalent.log');
     return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   }
 
@@ -92,18 +93,18 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
   });
 
   it('the server down: says nothing answered at that address', async () => {
-    const { freePort } = require(path.join(env.repoRoot, 'test', 'harness', 'covalentServer.js')) as { freePort(): Promise<number> };
+    const { freePort } = harness('covalentServer');
     const nowhere = `http://localhost:${await freePort()}`;
     await settings().update('dispatcherAddress', nowhere, vscode.ConfigurationTarget.Global);
     try {
-      await waitFor('the new address to be read', async () => (await extensionApi()).context.config.dispatcherAddress === nowhere, 5000, 50);
+      await waitFor('the new address to be read', async () => (await extensionApi()).services.settings.current.dispatcherAddress === nowhere, 5000, 50);
       const error = await nothingDispatched(() =>
         expectRejection(vscode.commands.executeCommand('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }), /did not answer; nothing was dispatched/),
       );
       assert.ok(error.message.includes(nowhere), 'names the address');
     } finally {
       await settings().update('dispatcherAddress', env.serverAddress, vscode.ConfigurationTarget.Global);
-      await waitFor('the test server address to be read back', async () => (await extensionApi()).context.config.dispatcherAddress === env.serverAddress, 5000, 50);
+      await waitFor('the test server address to be read back', async () => (await extensionApi()).services.settings.current.dispatcherAddress === env.serverAddress, 5000, 50);
     }
   });
 
@@ -112,7 +113,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
     // A workflow file that takes a while to import: the kill lands mid-dispatch.
     const slow = scratchFile('slow_import.py');
     fs.writeFileSync(slow, 'import time\ntime.sleep(5)\n' + fs.readFileSync(howto.fsPath, 'utf8'));
-    const bridge = api.context.bridges.get(env.python);
+    const bridge = api.services.bridges.get(env.python);
     await bridge.ready;
     const before = await dispatchCount(env.serverAddress);
     const pending = vscode.commands.executeCommand('covalent.dispatch', { uri: vscode.Uri.file(slow).toString(), lattice: 'workflow', args: '1, 2' });
@@ -122,7 +123,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
     await expectRejection(pending, /Python bridge .* stopped: it was killed \(SIGKILL\)/);
     assert.strictEqual(await dispatchCount(env.serverAddress), before, 'the killed dispatch left nothing on the server');
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
-    assert.notStrictEqual(api.context.bridges.peek(env.python)?.pid, bridge.pid, 'a new bridge process');
+    assert.notStrictEqual(api.services.bridges.peek(env.python)?.pid, bridge.pid, 'a new bridge process');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
     assert.strictEqual(await dispatchResultString(env.serverAddress, dispatchId), '1.5');
   });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
-import { lineReporter, RunSummary } from '../support/reporter';
+import { lineReporter, type RunSummary } from '../support/reporter';
 
 /**
  * Entry point VS Code calls inside the extension host (code-server or desktop,

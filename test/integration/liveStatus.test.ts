@@ -8,15 +8,12 @@ import type { LiveStatusViews } from '../../src/views/liveStatusViews';
 import { testEnvironment } from './support/env';
 import { dispatchStatus, getJson, waitForTerminalStatus } from './support/covalentRest';
 import { dispatchWithPython, extensionApi, waitFor } from './support/dispatching';
+import { harness } from '../support/harness';
 
-interface HarnessServer {
-  stop(): Promise<void>;
-  start(timeoutMs?: number): Promise<void>;
-}
 
 async function liveStatus(): Promise<{ api: CovalentExtensionApi; views: LiveStatusViews }> {
   const api = await extensionApi();
-  const views = api.context.liveStatus;
+  const views = api.services.live;
   assert.ok(views, 'activate() starts live status');
   return { api, views };
 }
@@ -65,8 +62,9 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     assert.deepStrictEqual(tasks.map((item) => item.label).sort(), serverTasks.sort());
     assert.ok(serverTasks.includes('task_0'));
     for (const item of tasks) {
-      assert.strictEqual(iconId(item), 'pass', `${item.label} completed`);
-      assert.match(String(item.description), /^completed · [\d.]+ (ms|s)$/, `${item.label}: ${item.description}`);
+      const label = typeof item.label === 'string' ? item.label : item.label?.label;
+      assert.strictEqual(iconId(item), 'pass', `${label} completed`);
+      assert.match(String(item.description), /^completed · [\d.]+ (ms|s)$/, `${label}: ${String(item.description)}`);
     }
   });
 
@@ -77,7 +75,7 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     await vscode.window.showTextDocument(document);
     const dispatchId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3]');
     // What the Dispatch command records for a dispatch it makes.
-    api.context.store.track(dispatchId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, inputs: '[1, 2, 3]', submittedAt: Date.now() });
+    api.services.store.track(dispatchId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, inputs: '[1, 2, 3]', submittedAt: Date.now() });
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'FAILED');
 
     const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId));
@@ -123,7 +121,7 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
 
     // A later successful dispatch of the same lattice clears the diagnostic.
     const fixedId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3], by=2');
-    api.context.store.track(fixedId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, submittedAt: Date.now() });
+    api.services.store.track(fixedId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, submittedAt: Date.now() });
     await waitFor('the diagnostic to clear', () => !vscode.languages.getDiagnostics(file).some((candidate) => candidate.source === 'Covalent'));
     assert.strictEqual(await dispatchStatus(env.serverAddress, fixedId), 'COMPLETED');
   });
@@ -133,20 +131,18 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     await waitFor('online', () => views.statusBar.item.text.startsWith('$(server) Covalent'));
     const rowsBefore = views.tree.rootNodes().filter((node) => node.kind === 'dispatch').map((node) => (node.kind === 'dispatch' ? node.dispatchId : ''));
     assert.ok(rowsBefore.length >= 2, 'the earlier tests left dispatches in the tree');
-    const { CovalentServer } = require(path.join(env.repoRoot, 'test/harness/covalentServer.js')) as {
-      CovalentServer: new (options: { python: string; home: string; port: number }) => HarnessServer;
-    };
+    const { CovalentServer } = harness('covalentServer');
     const server = new CovalentServer({ python: env.python, home: env.serverHome, port: env.serverPort });
 
     await server.stop();
-    let running = false;
-    let startedAt = 0;
+    let running: boolean;
+    let startedAt: number;
     try {
       const stoppedAt = Date.now();
       await waitFor('the status bar to show offline', () => views.statusBar.item.text.includes('offline'), 10000, 20);
       const offlineAfter = Date.now() - stoppedAt;
       assert.ok(offlineAfter <= 2000, `offline shown ${offlineAfter} ms after the server stopped`);
-      assert.strictEqual(api.context.store.connection, 'offline');
+      assert.strictEqual(api.services.store.connection, 'offline');
       const message = await waitFor('the tree to say why', () => views.tree.view.message, 2000);
       assert.match(message, /cannot be reached|did not answer/);
       assert.ok(views.tree.rootNodes().length >= rowsBefore.length, 'the rows stay while offline');
@@ -171,7 +167,7 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
 
   it('answers a server that sends garbage with a clear message, keeps the tree, and recovers when pointed back', async () => {
     const { api, views } = await liveStatus();
-    const ownDispatches = views.tree.rootNodes().filter((node) => node.kind === 'dispatch' && api.context.store.get(node.dispatchId)?.origin);
+    const ownDispatches = views.tree.rootNodes().filter((node) => node.kind === 'dispatch' && api.services.store.get(node.dispatchId)?.origin);
     assert.ok(ownDispatches.length > 0);
     // Not a stand-in for Covalent: a bad server, answering HTML to everything.
     const garbage = http.createServer((_request, response) => {

@@ -51,7 +51,7 @@ async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => 
   try {
     return await waitForDespiteErrors(what, drawn, timeoutMs, 300);
   } catch (timeout) {
-    throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${(timeout as Error).message}`);
+    throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${(timeout as Error).message}`, { cause: timeout });
   }
 }
 
@@ -69,13 +69,13 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   after(() => {
-    for (const panel of api.resultPanels.all()) panel.close();
+    for (const panel of api.services.panels.all()) panel.close();
   });
 
   /** Runs covalent.openResult for `id` and returns the panel it opened. */
   async function openPanel(id: string): Promise<ResultPanel> {
     await vscode.commands.executeCommand('covalent.openResult', { dispatchId: id });
-    const panel = api.resultPanels.get(id);
+    const panel = api.services.panels.get(id);
     assert.ok(panel, 'covalent.openResult opened a panel for the dispatch');
     return panel;
   }
@@ -101,7 +101,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('shows the workflow’s inputs and result', async () => {
-    const panel = api.resultPanels.get(dispatchId);
+    const panel = api.services.panels.get(dispatchId);
     assert.ok(panel);
     panel.showTab('workflow');
     const report = await probeUntil(panel, (drawn) => /Result1\.5/.test(drawn.workflowText ?? ''), 'the workflow result 1.5');
@@ -126,11 +126,11 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('focuses the open panel instead of opening a second one', async () => {
-    const before = api.resultPanels.all().length;
-    const first = api.resultPanels.get(dispatchId);
+    const before = api.services.panels.all().length;
+    const first = api.services.panels.get(dispatchId);
     await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
-    assert.strictEqual(api.resultPanels.all().length, before);
-    assert.strictEqual(api.resultPanels.get(dispatchId), first);
+    assert.strictEqual(api.services.panels.all().length, before);
+    assert.strictEqual(api.services.panels.get(dispatchId), first);
     // VS Code reports the focus change asynchronously.
     const deadline = Date.now() + 5000;
     while (!first?.webviewPanel.active && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -138,7 +138,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('shows a selected task’s inputs, result and source, and the workflow’s timeline', async () => {
-    const panel = api.resultPanels.get(dispatchId);
+    const panel = api.services.panels.get(dispatchId);
     assert.ok(panel);
     const expected = await serverGraph(env.serverAddress, dispatchId);
     const task1 = expected.nodes.find((node) => node.name === 'task_1');
@@ -238,7 +238,7 @@ describe('Result panel: the webview draws a real dispatch', function () {
   });
 
   it('goes from a task to its definition in the workspace', async () => {
-    const panel = api.resultPanels.get(dispatchId);
+    const panel = api.services.panels.get(dispatchId);
     assert.ok(panel);
     const task1 = (await serverGraph(env.serverAddress, dispatchId)).nodes.find((node) => node.name === 'task_1');
     assert.ok(task1);
@@ -302,26 +302,26 @@ describe('Result panel: the webview draws a real dispatch', function () {
     const subDispatchId = server.graph.nodes.find((node) => node.node_id === subNode.nodeId)?.sublattice_dispatch_id;
     assert.ok(subDispatchId, 'the server names the sublattice’s dispatch');
     await panel.openSublattice(subNode.nodeId);
-    const subPanel = api.resultPanels.get(subDispatchId);
+    const subPanel = api.services.panels.get(subDispatchId);
     assert.ok(subPanel, 'a panel opened for the sublattice’s dispatch');
     const inner = await probeUntil(subPanel, (report) => report.nodes.some((node) => node.name === 'square' && node.status === 'COMPLETED'), 'the sublattice’s tasks');
     assert.ok(inner.nodes.every((node) => node.name !== 'inner'));
   });
 
   it('restores a panel VS Code kept across a reload from the state its page saved', async () => {
-    api.resultPanels.get(dispatchId)?.close();
+    api.services.panels.get(dispatchId)?.close();
     // What VS Code hands the serializer after a reload: an empty panel of our type and the saved state.
     const kept = vscode.window.createWebviewPanel('covalent.result', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
     const expected = await serverGraph(env.serverAddress, dispatchId);
     const task1 = expected.nodes.find((node) => node.name === 'task_1');
     assert.ok(task1);
-    const restored = api.resultPanels.restore(kept, { dispatchId, selectedNodeId: task1.nodeId, tab: 'task' });
+    const restored = api.services.panels.restore(kept, { dispatchId, selectedNodeId: task1.nodeId, tab: 'task' });
     assert.ok(restored, 'the panel was adopted');
-    assert.strictEqual(api.resultPanels.get(dispatchId), restored);
+    assert.strictEqual(api.services.panels.get(dispatchId), restored);
     const report = await probeUntil(restored, (drawn) => drawn.nodes.length === expected.nodes.length && /def task_1/.test(drawn.detailsText), 'the restored graph and selection');
     assert.strictEqual(report.selectedNodeId, task1.nodeId);
     const junk = vscode.window.createWebviewPanel('covalent.result', 'junk', vscode.ViewColumn.Active, {});
-    assert.strictEqual(api.resultPanels.restore(junk, { dispatchId: '<script>' }), undefined, 'state that is not a panel’s is refused');
+    assert.strictEqual(api.services.panels.restore(junk, { dispatchId: '<script>' }), undefined, 'state that is not a panel’s is refused');
   });
 
   it('rejects a malformed id with a clear message and says when the server does not know a dispatch', async () => {

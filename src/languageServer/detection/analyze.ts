@@ -1,6 +1,6 @@
 import type { Parser, Point, Tree } from 'web-tree-sitter';
-import { BodyFacts, FunctionFact, RelativeRange, StatementFacts, StatementScanner, WrapperReference } from './facts';
-import { CovalentDiagnostic, CovalentKind, CovalentSymbol, DiagnosticCodes, DocumentAnalysis, TextRange } from './types';
+import { type BodyFacts, type FunctionFact, type RelativeRange, type StatementFacts, StatementScanner, type WrapperReference } from './facts';
+import { type CovalentDiagnostic, type CovalentKind, type CovalentSymbol, DiagnosticCodes, type DocumentAnalysis, type TextRange } from './types';
 
 /** Names the `covalent` package exports (0.240): not misspellings of `lattice`/`electron`. */
 const COVALENT_EXPORTS = new Set([
@@ -248,11 +248,12 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      // Every index read here was written in this row or the one before.
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
-  return previous[b.length];
+  return previous[b.length]!;
 }
 
 export function absoluteRange(range: RelativeRange, base: Point): TextRange {

@@ -166,9 +166,10 @@ export class StatementScanner {
     const open: { start: number; end: number; scope: Scope }[] = [];
     const decoratorsByDefinition = new Map<number, { decorators: WrapperReference[]; whole: Node }>();
     const scopeAt = (index: number): Scope => {
-      while (open.length > 0 && open[open.length - 1].end <= index) open.pop();
+      while ((open.at(-1)?.end ?? Infinity) <= index) open.pop();
       for (let level = open.length - 1; level >= 0; level--) {
-        if (open[level].start <= index) return open[level].scope;
+        const candidate = open[level]!;
+        if (candidate.start <= index) return candidate.scope;
       }
       return MODULE_SCOPE;
     };

@@ -329,7 +329,7 @@ function legend(status: string, label: string): HTMLElement {
 export function displayName(name: string, kind: string): string {
   if (kind === 'parameter') return name.replace(/^:parameter:/, '');
   const internal = /^:([a-z_]+):(.*)$/.exec(name);
-  if (internal) return internal[2] ? internal[2] : internal[1];
+  if (internal) return internal[2] || internal[1] || name;
   return name;
 }
 

@@ -1,17 +1,17 @@
 import {
-  CompareView,
-  DetailField,
-  HostMessage,
+  type CompareView,
+  type DetailField,
+  type HostMessage,
   PANEL_TABS,
-  PanelHeader,
-  PanelTab,
+  type PanelHeader,
+  type PanelTab,
   parseHostMessage,
-  RenderReport,
-  TaskDetailsView,
-  TaskLive,
-  ValueView,
-  WebviewMessage,
-  WorkflowDetailsView,
+  type RenderReport,
+  type TaskDetailsView,
+  type TaskLive,
+  type ValueView,
+  type WebviewMessage,
+  type WorkflowDetailsView,
 } from '../protocol';
 import { button, clear, element, formatBytes, formatDuration, formatTime, icon, statusChip } from './dom';
 import { displayName, GraphView } from './graph';

@@ -7,7 +7,7 @@ import { promisify } from 'util';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../../src/extension';
 import { getJson } from './covalentRest';
-import { testEnvironment, TestEnvironment } from './env';
+import { testEnvironment, type TestEnvironment } from './env';
 
 /**
  * Helpers of the integration tests: the extension's API, waiting, dispatching
@@ -25,7 +25,7 @@ export const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
  * after it. Files these tests write live there, outside the workspace folder:
  * other tests index that folder.
  */
-export function dispatchSuite(): { env: TestEnvironment; howto: vscode.Uri; scratchFile(name: string): string } {
+export function dispatchSuite(): { env: TestEnvironment; howto: vscode.Uri; scratchFile: (name: string) => string } {
   const env = testEnvironment();
   const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.py'));
   let scratch: string;

@@ -1,0 +1,201 @@
+import { array, boolean, literal, optional, string, unknownValue, type Validator } from '../covalent/validate';
+import { parseReplaceElectrons } from '../dispatch/electronChanges';
+import { DISPATCH_STATUSES, type DispatchStatus } from '../store/types';
+
+/**
+ * The argument objects of the public command API, checked before anything runs.
+ * A wrong field is named with what it should be; nothing is dispatched. Tree rows,
+ * lenses and panels pass objects of the same shapes, so one reader serves both.
+ * No `vscode` here: URIs stay strings until a command turns them into `vscode.Uri`.
+ */
+export class ArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArgumentError';
+  }
+}
+
+interface Field<T> {
+  readonly check: Validator<T>;
+  /** What the field is, said when it is wrong or missing. */
+  readonly explain: string;
+}
+
+const field = <T>(check: Validator<T>, explain: string): Field<T> => ({ check, explain });
+
+type Fields = Record<string, Field<unknown>>;
+type Parsed<F extends Fields> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
+
+function readObject<F extends Fields>(argument: unknown, fields: F, usage: string): Parsed<F> {
+  if (typeof argument !== 'object' || argument === null || Array.isArray(argument)) throw new ArgumentError(`Expected ${usage}.`);
+  const result: Record<string, unknown> = {};
+  for (const [key, { check, explain }] of Object.entries(fields)) {
+    const checked = check((argument as Record<string, unknown>)[key], key);
+    if (!checked.ok) throw new ArgumentError(explain);
+    result[key] = checked.value;
+  }
+  return result as Parsed<F>;
+}
+
+const nonEmpty: Validator<string> = (value, path) => {
+  const checked = string(value, path);
+  if (!checked.ok) return checked;
+  const trimmed = checked.value.trim();
+  return trimmed ? { ok: true, value: trimmed } : { ok: false, problem: `${path} is empty` };
+};
+
+const replaceElectrons: Validator<Record<string, string> | undefined> = (value) => {
+  if (value === undefined || value === null) return { ok: true, value: undefined };
+  // Its own messages say which entry is wrong: let them through.
+  return { ok: true, value: parseReplaceElectrons(value) };
+};
+
+const taskIds: Validator<number[]> = (value, path) => {
+  const checked = array(unknownValue)(value, path);
+  if (!checked.ok) return checked;
+  const ids = checked.value;
+  return ids.every((id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0) ? { ok: true, value: ids } : { ok: false, problem: `${path} has a value that is not a task number` };
+};
+
+const ARGS = field(optional(string), '`args` are the inputs in Python call syntax, as text (for example "1, 2").');
+const URI = field(nonEmpty, 'Expected `uri`: the workflow file (or notebook) as a file URI string.');
+const DISPATCH_ID = field(nonEmpty, 'Expected `dispatchId`: a Covalent dispatch id.');
+
+export interface DispatchRequest {
+  readonly uri: string;
+  readonly lattice: string;
+  readonly args?: string;
+  readonly disableRun?: boolean;
+}
+
+/** `covalent.dispatch`, `dispatchSync`, `saveWithoutRunning`: `{ uri, lattice, args?, disableRun? }`. */
+export function readDispatchRequest(argument: unknown): DispatchRequest {
+  return readObject(
+    argument,
+    {
+      lattice: field(nonEmpty, 'Expected `lattice`: the name of a lattice in the file.'),
+      uri: URI,
+      args: ARGS,
+      disableRun: field(optional(boolean), '`disableRun` must be true or false.'),
+    },
+    '{ uri, lattice, args?, disableRun? }',
+  );
+}
+
+export interface RedispatchRequest {
+  readonly dispatchId: string;
+  readonly uri?: string;
+  readonly replaceElectrons?: Record<string, string>;
+  readonly reusePreviousResults?: boolean;
+  readonly args?: string;
+  readonly isPending?: boolean;
+}
+
+/** `covalent.redispatch`: `{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending? }`. */
+export function readRedispatchRequest(argument: unknown): RedispatchRequest {
+  return readObject(
+    argument,
+    {
+      replaceElectrons: field(replaceElectrons, '`replaceElectrons` must be a list of electron names (or "task=replacement").'),
+      dispatchId: DISPATCH_ID,
+      uri: field(optional(nonEmpty), '`uri` must be the workflow file as a file URI string.'),
+      reusePreviousResults: field(optional(boolean), '`reusePreviousResults` must be true or false.'),
+      args: field(optional(string), '`args` are the new inputs in Python call syntax, as text.'),
+      isPending: field(optional(boolean), '`isPending` must be true or false.'),
+    },
+    '{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending? }',
+  );
+}
+
+/** What a lens, row or panel names: a lattice (`uri`, `lattice`), a dispatch, or both. Missing parts are asked for. */
+export function readTarget(argument: unknown): { uri?: string; lattice?: string; dispatchId?: string } {
+  return readObject(
+    argument,
+    {
+      uri: field(optional(nonEmpty), '`uri` must be a file URI string.'),
+      lattice: field(optional(nonEmpty), '`lattice` must be a lattice name.'),
+      dispatchId: field(optional(nonEmpty), '`dispatchId` must be a dispatch id.'),
+    },
+    '{ uri?, lattice?, dispatchId? }',
+  );
+}
+
+/** The one reader of a dispatch id: `{ dispatchId }` (API, tree row, panel) or the id itself. */
+export function readDispatchId(argument: unknown): string {
+  if (typeof argument === 'string') {
+    const id = argument.trim();
+    if (id) return id;
+  }
+  return readObject(argument, { dispatchId: DISPATCH_ID }, '{ dispatchId }').dispatchId;
+}
+
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Covalent dispatch ids are UUIDs; the server would answer 404 for anything else. */
+export function isDispatchId(text: string): boolean {
+  return UUID.test(text.trim());
+}
+
+/** `covalent.cancel`: `{ dispatchId, taskIds? }`; a task row cancels its own task. */
+export function readCancelRequest(argument: unknown): { dispatchId: string; taskIds?: number[] } {
+  const { dispatchId, taskIds: ids, nodeId } = readObject(
+    argument,
+    {
+      dispatchId: DISPATCH_ID,
+      taskIds: field(optional(taskIds), '`taskIds` must be a list of task (node) numbers.'),
+      nodeId: field(optional(unknownValue), ''),
+    },
+    '{ dispatchId, taskIds? }',
+  );
+  if (ids === undefined && typeof nodeId === 'number' && (argument as { kind?: unknown }).kind === 'task') return { dispatchId, taskIds: [nodeId] };
+  return { dispatchId, taskIds: ids };
+}
+
+/** `covalent.stopTriggers`: `{ dispatchIds }` (a single `dispatchId` from a row works too). */
+export function readDispatchIds(argument: unknown): string[] {
+  if (typeof argument === 'object' && argument !== null && !('dispatchIds' in argument)) return [readDispatchId(argument)];
+  const { dispatchIds } = readObject(argument, { dispatchIds: field(array(nonEmpty), '`dispatchIds` must be a non-empty list of dispatch ids.') }, '{ dispatchIds }');
+  if (!dispatchIds.length) throw new ArgumentError('`dispatchIds` must be a non-empty list of dispatch ids.');
+  return dispatchIds;
+}
+
+/** `covalent.filterDispatches`: `{ search?, status? }`. */
+export function readFilter(argument: unknown): { search?: string; status?: DispatchStatus } {
+  return readObject(
+    argument,
+    {
+      search: field(optional(string), 'filterDispatches: "search" must be text.'),
+      status: field(optional(literal<DispatchStatus>(DISPATCH_STATUSES, 'a status')), `filterDispatches: "status" must be one of ${DISPATCH_STATUSES.join(', ')}.`),
+    },
+    '{ search?, status? }',
+  );
+}
+
+/** `covalent.configureServer`: `{ address }`. */
+export function readAddress(argument: unknown): string {
+  return readObject(argument, { address: field(nonEmpty, 'Expected `address`: the server address, e.g. http://localhost:48008.') }, '{ address }').address;
+}
+
+/** `covalent.setServerToken`: `{ address?, token }`; an empty token removes it. */
+export function readToken(argument: unknown): { address?: string; token?: string } {
+  const { address, token } = readObject(
+    argument,
+    {
+      address: field(optional(nonEmpty), '`address` must be a server address.'),
+      token: field(optional(string), '`token` must be text (empty removes it).'),
+    },
+    '{ address?, token }',
+  );
+  return { address, token: token?.trim() || undefined };
+}
+
+/** A problem with a server address typed by a person or given by the API, or undefined when it is fine. */
+export function addressProblem(value: string): string | undefined {
+  try {
+    const url = new URL(value.trim());
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The address must start with http:// or https://.';
+    return undefined;
+  } catch {
+    return 'Not an address: type something like http://localhost:48008.';
+  }
+}

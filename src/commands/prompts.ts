@@ -1,0 +1,169 @@
+import * as vscode from 'vscode';
+import { isBridgeError } from '../bridge/protocol';
+import { changedElectrons } from '../dispatch/electronChanges';
+import type { Services } from '../services';
+import { type DispatchState, isTerminal } from '../store/types';
+import { UserCancelled } from '../util/errors';
+import { dispatchLabel, humanStatus } from '../views/format';
+import { isDispatchId } from './arguments';
+
+/**
+ * What the commands ask a person, apart from the command table. Each question
+ * throws `UserCancelled` when dismissed: the command then ends quietly.
+ */
+
+/** The lattice to dispatch from the active Python editor (asks which when it has several). */
+export async function askForTarget(services: Services): Promise<{ uri: vscode.Uri; lattice: string }> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'python') throw new Error('Open the Python file with the workflow, then run the command again.');
+  const uri = editor.document.uri;
+  const { lattices } = await services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri));
+  if (!lattices.length) throw new Error(`${vscode.workspace.asRelativePath(uri)} defines no Covalent lattice (a function decorated with @ct.lattice).`);
+  const [only] = lattices;
+  if (lattices.length === 1 && only) return { uri, lattice: only };
+  const picked = await vscode.window.showQuickPick(lattices, { title: 'Dispatch which lattice?' });
+  if (!picked) throw new UserCancelled();
+  return { uri, lattice: picked };
+}
+
+export async function askForInputs(services: Services, uri: vscode.Uri, lattice: string, value: string): Promise<string> {
+  const inputs = await vscode.window.showInputBox({
+    title: `Inputs for ${lattice}`,
+    prompt: 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)',
+    value,
+    ignoreFocusOut: true,
+    validateInput: (text) => validateInputs(services, uri, text),
+  });
+  if (inputs === undefined) throw new UserCancelled();
+  return inputs;
+}
+
+/** New inputs for a redispatch; empty keeps the previous ones. */
+export async function askForRedispatchInputs(services: Services, uri: vscode.Uri | undefined, previous: string | undefined): Promise<string> {
+  const args = await vscode.window.showInputBox({
+    title: 'Redispatch: inputs',
+    prompt: `New inputs in Python call syntax, or empty for the previous ones${previous ? ` (${previous})` : ''}.`,
+    placeHolder: previous ? `previous: ${previous}` : 'empty: the previous inputs',
+    ignoreFocusOut: true,
+    validateInput: (value) => validateInputs(services, uri, value),
+  });
+  if (args === undefined) throw new UserCancelled();
+  return args;
+}
+
+/** The bridge parses the inputs as Python would and says where they go wrong. */
+async function validateInputs(services: Services, uri: vscode.Uri | undefined, text: string): Promise<string | undefined> {
+  if (!text.trim()) return undefined;
+  try {
+    await services.dispatch.request(uri, 'checkInputs', { args: text.trim() });
+    return undefined;
+  } catch (error) {
+    if (isBridgeError(error, 'inputSyntax')) return `${error.message}\n${text.trim()}\n${' '.repeat(error.data.column ?? 0)}^`;
+    return undefined; // other problems are reported when dispatching
+  }
+}
+
+/** Tasks of the earlier dispatch to replace; pre-selected: those whose source in the file changed since. */
+export async function askForReplacements(services: Services, dispatchId: string, uri: vscode.Uri): Promise<Record<string, string>> {
+  const server = services.store.get(dispatchId)?.origin?.serverAddress ?? services.settings.current.dispatcherAddress;
+  const [{ electrons }, stored] = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
+    async () => Promise.all([services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri)), services.panels.reader(server).taskSources(dispatchId)]),
+  );
+  if (!electrons.length) return {};
+  const changed = new Set(changedElectrons(electrons, stored));
+  const tasks = [...stored.keys()].sort();
+  const items = tasks.map((task) => ({
+    label: task,
+    description: !electrons.some((electron) => electron.name === task) ? 'not in this file any more' : changed.has(task) ? 'changed since that dispatch' : 'unchanged',
+    picked: changed.has(task),
+    task,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Redispatch: replace which tasks with the electrons of this file? (changed ones are selected)',
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked) throw new UserCancelled();
+  const replacements: Record<string, string> = {};
+  for (const { task } of picked) {
+    const same = electrons.some((electron) => electron.name === task);
+    const others = electrons.filter((electron) => electron.name !== task);
+    if (same && !others.length) {
+      replacements[task] = task;
+      continue;
+    }
+    const choice = await vscode.window.showQuickPick(
+      [
+        ...(same ? [{ label: task, description: 'its current definition', electron: task }] : []),
+        ...others.map((electron) => ({ label: electron.name, description: 'another electron of this file', electron: electron.name })),
+      ],
+      { title: `Replace ${task} with which electron?`, ignoreFocusOut: true },
+    );
+    if (!choice) throw new UserCancelled();
+    replacements[task] = choice.electron;
+  }
+  return replacements;
+}
+
+export async function askForReuse(services: Services): Promise<boolean> {
+  const reuse = { label: 'Reuse previous results', detail: 'Tasks whose inputs and definition did not change are not run again. Do not use with stochastic tasks: they would keep their old random results.', reuse: true };
+  const recompute = { label: 'Run every task again', detail: 'Nothing is reused.', reuse: false };
+  const items = services.settings.current.reusePreviousResults ? [reuse, recompute] : [recompute, reuse];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Redispatch: reuse previous results?', ignoreFocusOut: true });
+  if (!picked) throw new UserCancelled();
+  return picked.reuse;
+}
+
+/** Tasks of a running dispatch to cancel; undefined: the whole dispatch. */
+export async function askForTasks(services: Services, dispatchId: string): Promise<number[] | undefined> {
+  const tasks = (services.store.graph(dispatchId)?.tasks ?? []).filter((task) => !task.name.startsWith(':') && !isTerminal(task.status));
+  if (!tasks.length) return undefined;
+  const whole = { label: 'The whole dispatch', nodeId: -1 };
+  const picked = await vscode.window.showQuickPick([whole, ...tasks.map((task) => ({ label: `${task.nodeId}: ${task.name}`, description: task.status, nodeId: task.nodeId }))], {
+    title: 'Cancel the whole dispatch or chosen tasks?',
+    canPickMany: true,
+  });
+  if (!picked?.length) throw new UserCancelled();
+  if (picked.some((item) => item.nodeId < 0)) return undefined;
+  return picked.map((item) => item.nodeId);
+}
+
+interface DispatchItem extends vscode.QuickPickItem {
+  readonly dispatchId?: string;
+}
+
+function dispatchItems(states: readonly DispatchState[]): DispatchItem[] {
+  return states.map((state) => ({
+    label: dispatchLabel(state),
+    description: `${humanStatus(state.status)} · ${state.dispatchId}`,
+    detail: [state.origin?.inputs ? `inputs: ${state.origin.inputs}` : undefined, state.createdAt ? new Date(state.createdAt).toLocaleString() : undefined].filter(Boolean).join(' · ') || undefined,
+    dispatchId: state.dispatchId,
+  }));
+}
+
+export interface PickOptions {
+  readonly title: string;
+  /** Which dispatches of the store to offer (default: all). */
+  readonly filter?: (state: DispatchState) => boolean;
+  /** Also offer typing an id (a dispatch made elsewhere that the tree has not loaded). */
+  readonly allowTyping?: boolean;
+}
+
+/** A dispatch of the store chosen by the person (or typed, with `allowTyping`). */
+export async function pickDispatch(services: Services, options: PickOptions): Promise<string> {
+  const candidates = services.store.all().filter(options.filter ?? (() => true));
+  const typeId: DispatchItem = { label: '$(edit) Enter a dispatch id…' };
+  if (!candidates.length && !options.allowTyping) throw new Error(`${options.title.replace(/\?$/, '')}: there is none to choose from yet in this window.`);
+  const items = [...dispatchItems(candidates), ...(options.allowTyping ? [typeId] : [])];
+  const picked = items.length > 1 || !options.allowTyping ? await vscode.window.showQuickPick(items, { title: options.title, matchOnDescription: true, matchOnDetail: true }) : typeId;
+  if (!picked) throw new UserCancelled();
+  if (picked.dispatchId) return picked.dispatchId;
+  const typed = await vscode.window.showInputBox({
+    title: options.title,
+    prompt: 'Dispatch id (as printed by ct.dispatch)',
+    validateInput: (value) => (isDispatchId(value) ? undefined : 'A dispatch id looks like 4ec8b431-d437-4bf6-b364-f37a4ef5c082.'),
+  });
+  if (!typed) throw new UserCancelled();
+  return typed.trim();
+}

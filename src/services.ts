@@ -1,0 +1,39 @@
+import type * as vscode from 'vscode';
+import type { BridgePool } from './bridge/bridgePool';
+import type { Settings } from './config';
+import type { DispatchService } from './dispatch/dispatchService';
+import type { DetectionClient } from './languageClient/detectionClient';
+import type { SourceLocator } from './languageClient/sourceLocator';
+import type { DispatchStore } from './store/dispatchStore';
+import type { LiveStatusViews } from './views/liveStatusViews';
+import type { WorkflowsTree } from './views/workflowsTree';
+import type { ResultPanels } from './webview/resultPanels';
+
+/** What every part may use: built first, before any view or command. */
+export interface Core {
+  readonly extension: vscode.ExtensionContext;
+  readonly output: vscode.LogOutputChannel;
+  readonly settings: Settings;
+  /** The one store of dispatch state every view reads. */
+  readonly store: DispatchStore;
+  /** One warm Python bridge per interpreter: dispatching runs in the user's Python. */
+  readonly bridges: BridgePool;
+}
+
+/**
+ * Every part of the extension, fully built (src/extension.ts builds them, in
+ * order). Commands receive this; integration tests reach it through the API
+ * `activate` returns.
+ */
+export interface Services extends Core {
+  readonly dispatch: DispatchService;
+  /** Poller, Dispatches tree, status bar and editor status. */
+  readonly live: LiveStatusViews;
+  /** The language client: lattice detection. */
+  readonly detection: DetectionClient;
+  /** Where a lattice or electron is defined. */
+  readonly locator: SourceLocator;
+  readonly workflows: WorkflowsTree;
+  /** The result panels, one per dispatch. */
+  readonly panels: ResultPanels;
+}
