@@ -12,8 +12,9 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './stats';
 import {
-  CodeLens,
+  type CodeLens,
   CodeLensRequest,
   createMessageConnection,
   DidChangeTextDocumentNotification,
@@ -58,11 +59,6 @@ function generateWorkflowFile(seed: number): string {
   return lines.join('\n');
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** CPython parsing and walking the same text, timed inside Python (no process start-up counted). */
 function cpythonMilliseconds(file: string, runs: number): number {
@@ -99,7 +95,7 @@ async function main(): Promise<void> {
   console.log(`generated file: ${lineCount} lines, ${ELECTRONS} electrons, ${LATTICES} lattices, ${text.length} characters`);
 
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null, initializationOptions: { indexWorkspace: false } });
   await connection.sendNotification(InitializedNotification.type, {});
@@ -126,8 +122,8 @@ async function main(): Promise<void> {
   const editableLines = lines.flatMap((line, index) => (/^ {4}r2 = task_\d+\(r1, 3\)$/.test(line) ? [index] : []));
   const editTimes: number[] = [];
   for (let run = 0; run < EDIT_RUNS + 2; run++) {
-    const line = editableLines[(run * 37) % editableLines.length];
-    const character = lines[line].length - 2; // the "3" of ", 3)"
+    const line = editableLines[(run * 37) % editableLines.length] ?? 0;
+    const character = (lines[line] ?? '').length - 2; // the "3" of ", 3)"
     const start = performance.now();
     await connection.sendNotification(DidChangeTextDocumentNotification.type, {
       textDocument: { uri: editUri, version: run + 2 },

@@ -15,36 +15,22 @@ import * as path from 'path';
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 import { BridgePool } from '../src/bridge/bridgePool';
+import { harness } from '../test/support/harness';
+import { median } from './stats';
 
 const runProcess = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
 const RUNS = 10;
 
-interface HarnessServer {
-  readonly address: string;
-  readonly env: NodeJS.ProcessEnv;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  killProcessGroup(): void;
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 function format(values: readonly number[]): string {
   return `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}, n=${values.length})`;
 }
 
 async function main(): Promise<void> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { ensurePythonEnv } = require(path.join(repoRoot, 'test', 'harness', 'pythonEnv.js')) as { ensurePythonEnv(): string };
-  const { CovalentServer } = require(path.join(repoRoot, 'test', 'harness', 'covalentServer.js')) as {
-    CovalentServer: { create(options: { python: string; home: string }): Promise<HarnessServer> };
-  };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { ensurePythonEnv } = harness('pythonEnv');
+  const { CovalentServer } = harness('covalentServer');
   const python = ensurePythonEnv();
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bench-dispatch-'));
   const workspace = path.join(runDir, 'workspace');

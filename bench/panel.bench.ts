@@ -21,10 +21,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
 import type { HostResult } from './panelBenchHost';
+import { harness } from '../test/support/harness';
+import { median } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const cacheDir = path.join(repoRoot, '.cache');
-const harness = (name: string) => require(path.join(repoRoot, 'test', 'harness', name));
 
 const BIG_LATTICE = `"""Generated for the panel benchmark: WIDTH chains DEPTH deep, each task joining two of the layer above."""
 import os
@@ -78,11 +79,6 @@ async function waitForStatus(server: string, dispatchId: string, wanted: (status
   throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
-}
 
 async function main(): Promise<void> {
   const python: string = harness('pythonEnv').ensurePythonEnv();
@@ -99,7 +95,7 @@ async function main(): Promise<void> {
   // server that already holds the generated dispatches (submitting 5,000 tasks takes minutes).
   const reuse = process.env.PANEL_BENCH_SERVER;
   const server: { address: string; env: NodeJS.ProcessEnv; stop(): Promise<void>; killProcessGroup(): void } = reuse
-    ? { address: reuse, env: process.env, stop: async () => undefined, killProcessGroup: () => undefined }
+    ? { address: reuse, env: process.env, stop: () => Promise.resolve(), killProcessGroup: () => undefined }
     : await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
   const cleanup = () => server.killProcessGroup();
   process.once('exit', cleanup);
@@ -117,7 +113,7 @@ async function main(): Promise<void> {
       ].join('\n');
       // Asynchronous: the big submissions upload thousands of assets and run side by side.
       execFile(python, ['-c', script, server.address], { cwd: workspace, env: { ...process.env, PYTHONPATH: workspace, ...extraEnv }, timeout: 40 * 60 * 1000, maxBuffer: 1 << 24 }, (error, stdout) => {
-        if (error) reject(error);
+        if (error) reject(new Error(error.message, { cause: error }));
         else resolve(stdout.trim().split('\n').pop() ?? '');
       });
     });
@@ -127,7 +123,7 @@ async function main(): Promise<void> {
   const bigIds = new Map<number, string>();
   for (const entry of (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean)) {
     const [size, id] = entry.split(':');
-    bigIds.set(Number(size), id);
+    if (id) bigIds.set(Number(size), id);
   }
   if (!screenshotOnly && bigIds.size === 0) {
     const started = Date.now();
@@ -174,7 +170,7 @@ async function main(): Promise<void> {
         `print(ct.redispatch(${JSON.stringify(seedId)}, dispatcher_addr=sys.argv[1], replace_electrons={"task_2": m.task_2_redefined}, reuse_previous_results=True)())`,
       ].join('\n');
       execFile(python, ['-c', script, server.address], { cwd: workspace, env: { ...process.env, PYTHONPATH: workspace } }, (error, stdout) =>
-        error ? reject(error) : resolve(stdout.trim().split('\n').pop() ?? ''),
+        error ? reject(new Error(error.message, { cause: error })) : resolve(stdout.trim().split('\n').pop() ?? ''),
       );
     });
     await waitForStatus(server.address, redispatchId, (status) => status === 'COMPLETED', 120000);
@@ -237,10 +233,12 @@ async function main(): Promise<void> {
         try {
           await uiPage.waitForFunction(
             (count: number) => {
-              const nodes = document.querySelectorAll('.react-flow__node');
+              // Runs in the page: the bench itself compiles without the DOM's types.
+              const page = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<object> }; getComputedStyle(node: object): { visibility: string } };
+              const nodes = page.document.querySelectorAll('.react-flow__node');
               if (nodes.length < count) return false;
               // React Flow keeps a node hidden until it has measured it.
-              return Array.from(nodes).every((node) => getComputedStyle(node).visibility !== 'hidden');
+              return Array.from(nodes).every((node) => page.getComputedStyle(node).visibility !== 'hidden');
             },
             expected,
             { polling: 100, timeout: 600000 },
@@ -254,14 +252,14 @@ async function main(): Promise<void> {
       }
       if (panel.error) rows.push(`${size} tasks: the panel failed: ${panel.error}`);
       const panelCold = panel.openToDrawnMs[0];
-      const panelWarm = median(panel.openToDrawnMs.slice(1));
+      const panelWarm = Math.round(median(panel.openToDrawnMs.slice(1)));
       const uiCold = uiTimes[0];
-      const uiWarm = uiTimes.length > 1 ? median(uiTimes.slice(1)) : undefined;
+      const uiWarm = uiTimes.length > 1 ? Math.round(median(uiTimes.slice(1))) : undefined;
       rows.push(
         `${size} tasks (${expected} nodes drawn by the Covalent UI, all nodes incl. parameters by the panel):\n` +
           `  panel open → graph drawn: first ${panelCold} ms, re-open ${panelWarm} ms (runs ${panel.openToDrawnMs.join(', ')} ms)\n` +
           `  Covalent UI /<id> → graph drawn (anchor): ${uiTimes.length ? `first ${uiCold} ms, reload ${uiWarm ?? '—'} ms (runs ${uiTimes.join(', ')} ms)` : 'did not finish'}\n` +
-          (uiCold ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
+          (uiCold && panelCold !== undefined ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
           (panel.pan ? `  panning the panel's graph: ${panel.pan.frames} frames, mean ${panel.pan.meanMs.toFixed(1)} ms, p95 ${panel.pan.p95Ms.toFixed(1)} ms, max ${panel.pan.maxMs.toFixed(1)} ms per frame\n` : ''),
       );
     }

@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
       for (let attempt = 0; attempt < item.repeats; attempt++) {
         const started = Date.now();
         await vscode.commands.executeCommand('covalent.openResult', { dispatchId: item.dispatchId });
-        const panel = api.resultPanels.get(item.dispatchId);
+        const panel = api.services.panels.get(item.dispatchId);
         if (!panel) throw new Error(`no panel for ${item.dispatchId}`);
         const drawnAt = await new Promise<number>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`${item.label}: the graph was not drawn within 600 s`)), 600000);

@@ -1,7 +1,8 @@
 import { CovalentClient } from '../src/covalent/client';
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
-import { benchmarkWithServer, percentile, runPython } from './statusSupport';
+import { percentile } from './stats';
+import { benchmarkWithServer, runPython } from './statusSupport';
 
 /**
  * Freshness: for 20 dispatches, the time from the server's `completed_at` to the
@@ -42,7 +43,7 @@ benchmarkWithServer('freshness', async (server) => {
   const sdkReturned = new Map<string, number>();
   try {
     await runPython(server, script, [], (line) => {
-      const [kind, id, time] = line.split(' ');
+      const [kind, id = '', time] = line.split(' ');
       if (kind === 'id') store.track(id, { serverAddress: server.address, submittedAt: Date.now() });
       if (kind === 'sdk') sdkReturned.set(id, Number(time) * 1000);
     });

@@ -3,6 +3,7 @@ import * as v8 from 'v8';
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
 import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
+import { median } from './stats';
 
 /**
  * Soak: watch 100 running dispatches (tree visible, socket connected, 5 graphs
@@ -60,24 +61,19 @@ async function sample(): Promise<Sample> {
   };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** Least-squares slope of value over time, per minute. */
 function slopePerMinute(samples: readonly Sample[], value: (sample: Sample) => number): number {
-  const xs = samples.map((entry) => (entry.at - samples[0].at) / 60000);
-  const ys = samples.map(value);
-  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const meanY = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const origin = samples[0]?.at ?? 0;
+  const points = samples.map((entry) => ({ x: (entry.at - origin) / 60000, y: value(entry) }));
+  const meanX = points.reduce((sum, point) => sum + point.x, 0) / points.length;
+  const meanY = points.reduce((sum, point) => sum + point.y, 0) / points.length;
   let num = 0;
   let den = 0;
-  xs.forEach((x, index) => {
-    num += (x - meanX) * (ys[index] - meanY);
+  for (const { x, y } of points) {
+    num += (x - meanX) * (y - meanY);
     den += (x - meanX) ** 2;
-  });
+  }
   return den ? num / den : 0;
 }
 
@@ -102,13 +98,14 @@ benchmarkWithServer('soak', async (server) => {
   const samples: Sample[] = [];
   const total = MINUTES * PER_MINUTE;
   for (let index = 0; index <= total; index++) {
-    if (index > 0) await sleep(SAMPLE_MS - ((Date.now() - samples[0].at) % SAMPLE_MS));
+    const startedAt = samples[0]?.at ?? Date.now();
+    if (index > 0) await sleep(SAMPLE_MS - ((Date.now() - startedAt) % SAMPLE_MS));
     const now = await sample();
     samples.push(now);
     if (index === PER_MINUTE - 1) snapshot('anchor');
     if (index % PER_MINUTE !== 0) continue;
     const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
-    const rate = index ? (live.client.http.requestCount - startRequests) / ((now.at - samples[0].at) / 1000) : 0;
+    const rate = index ? (live.client.http.requestCount - startRequests) / ((now.at - startedAt) / 1000) : 0;
     console.log(
       `minute ${String(index / PER_MINUTE).padStart(2)}: heap ${mb(now.heap)} (code ${mb(now.code)}), ${now.timers} timers, ${now.sockets} sockets, ${running} running, ${rate.toFixed(2)} req/s`,
     );
@@ -122,7 +119,7 @@ benchmarkWithServer('soak', async (server) => {
   const endData = median(last.map((entry) => entry.heap - entry.code));
   const slope = slopePerMinute(samples, (entry) => entry.heap);
   const dataSlope = slopePerMinute(samples, (entry) => entry.heap - entry.code);
-  console.log(`anchor (median of the ${first.length} samples in the first minute after 1 minute of warm-up): heap ${mb(anchorHeap)}, of it data ${mb(anchorData)}; ${first[0].timers} timers, ${first[0].sockets} sockets`);
+  console.log(`anchor (median of the ${first.length} samples in the first minute after 1 minute of warm-up): heap ${mb(anchorHeap)}, of it data ${mb(anchorData)}; ${first[0]?.timers} timers, ${first[0]?.sockets} sockets`);
   console.log(`end (median of the last ${last.length} samples, ${MINUTES} min later): heap ${mb(endHeap)} (${percent(anchorHeap, endHeap)}), data ${mb(endData)} (${percent(anchorData, endData)})`);
   console.log(
     `trend over ${samples.length} samples: heap ${(slope / 1024).toFixed(1)} KB/min (${percent(anchorHeap, anchorHeap + slope * MINUTES)} over ${MINUTES} min), data ${(dataSlope / 1024).toFixed(1)} KB/min (${percent(anchorData, anchorData + dataSlope * MINUTES)})`,

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
+import { harness, type HarnessServer } from '../test/support/harness';
 
 /**
  * What the status benchmarks share: a real Covalent server of their own (the
@@ -12,18 +13,9 @@ export const repoRoot = path.resolve(__dirname, '..', '..');
 export const python = process.env.COVALENT_BENCH_PYTHON ?? path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
 export const examples = path.join(repoRoot, 'examples');
 
-interface HarnessServer {
-  readonly address: string;
-  readonly env: NodeJS.ProcessEnv;
-  start(timeoutMs?: number): Promise<void>;
-  stop(): Promise<void>;
-  killProcessGroup(): void;
-}
 
 export async function startServer(name: string): Promise<HarnessServer> {
-  const { CovalentServer } = require(path.join(repoRoot, 'test', 'harness', 'covalentServer.js')) as {
-    CovalentServer: { create(options: { python: string; home: string }): Promise<HarnessServer> };
-  };
+  const { CovalentServer } = harness('covalentServer');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `covalent-bench-${name}-`));
   const server = await CovalentServer.create({ python, home });
   await server.start();
@@ -79,12 +71,6 @@ export function runPython(server: HarnessServer, script: string, args: string[],
   });
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -31,6 +31,6 @@ export async function waitForDespiteErrors<T>(what: string, probe: () => T | und
   try {
     return await waitFor(what, tolerant, timeoutMs, stepMs);
   } catch (timeout) {
-    throw lastError ? new Error(`${(timeout as Error).message}: ${String(lastError)}`) : timeout;
+    throw lastError ? new Error(`${(timeout as Error).message}: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`, { cause: timeout }) : timeout;
   }
 }

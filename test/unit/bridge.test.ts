@@ -3,17 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import { BridgeLogger } from '../../src/bridge/bridgeProcess';
+import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
 import { BridgePool } from '../../src/bridge/bridgePool';
 import { BridgeError, isBridgeError } from '../../src/bridge/protocol';
+import { harness } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const script = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge.py');
 
 function venvPython(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ensurePythonEnv } = require(path.join(repoRoot, 'test', 'harness', 'pythonEnv.js')) as { ensurePythonEnv(): string };
-  return ensurePythonEnv();
+  return harness('pythonEnv').ensurePythonEnv();
 }
 
 /** Collects what the bridge logs (its stderr among it). */
@@ -99,14 +98,14 @@ describe('Python bridge (real interpreter, no server)', function () {
       ['add'],
     );
     assert.deepStrictEqual(electrons.lattices, ['flow']);
-    assert.match(electrons.electrons[0].source ?? '', /^@ct\.electron\ndef add\(a, b\):/);
+    assert.match(electrons.electrons[0]?.source ?? '', /^@ct\.electron\ndef add\(a, b\):/);
     assert.match(logger.text(), /\[python\] printed at import time/);
   });
 
   it('uses the unsaved buffer instead of the file when given one', async () => {
     const source = fs.readFileSync(path.join(folder, 'wf.py'), 'utf8').replace('return a + b', 'return a - b');
     const electrons = await pool.request(python, 'electrons', { file: path.join(folder, 'wf.py'), source });
-    assert.match(electrons.electrons[0].source ?? '', /return a - b/);
+    assert.match(electrons.electrons[0]?.source ?? '', /return a - b/);
   });
 
   it('rejects unparsable inputs with the column, before importing anything', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import type { AddressInfo } from 'net';
 import { performance } from 'perf_hooks';
 import { CovalentClient } from '../../src/covalent/client';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
@@ -47,7 +47,7 @@ describe('CovalentClient', () => {
       const statuses = await client.statuses(['a', 'b']);
       assert.deepStrictEqual([...statuses], [['a', 'RUNNING'], ['b', 'RUNNING']]);
       assert.strictEqual(server.requests.length, 1);
-      const url = server.requests[0].url;
+      const url = server.requests[0]!.url;
       assert.strictEqual(url.pathname, '/api/v2/dispatches');
       assert.deepStrictEqual(url.searchParams.getAll('dispatch_id'), ['a', 'b']);
       assert.strictEqual(url.searchParams.get('status_only'), 'true');
@@ -60,11 +60,11 @@ describe('CovalentClient', () => {
   it('sends the token as a bearer header only when there is one', async () => {
     const server = await fakeServer(() => json({ dispatches: [], metadata: { count: 0 } }));
     try {
-      await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000, token: async () => 's3cret' }).ping();
+      await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000, token: () => Promise.resolve('s3cret') }).ping();
       await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).ping();
-      assert.strictEqual(server.requests[0].headers.authorization, 'Bearer s3cret');
-      assert.strictEqual(server.requests[1].headers.authorization, undefined);
-      assert.ok(!server.requests[0].url.search.includes('s3cret'), 'never in the URL');
+      assert.strictEqual(server.requests[0]?.headers.authorization, 'Bearer s3cret');
+      assert.strictEqual(server.requests[1]?.headers.authorization, undefined);
+      assert.ok(!server.requests[0]?.url.search.includes('s3cret'), 'never in the URL');
     } finally {
       await server.close();
     }
@@ -171,7 +171,7 @@ describe('CovalentClient', () => {
     try {
       const graph = await new CovalentClient({ baseUrl: server.address, timeoutMs: 2000 }).graph('d');
       assert.deepStrictEqual(graph.edges, [{ source: 1, target: 0, label: 'x' }]);
-      assert.strictEqual(graph.tasks[0].completedAt! - graph.tasks[0].startedAt!, 500);
+      assert.strictEqual(graph.tasks[0]!.completedAt! - graph.tasks[0]!.startedAt!, 500);
       assert.deepStrictEqual(graph.tasks.map((task) => task.reused), [false, false, true]);
     } finally {
       await server.close();
@@ -197,11 +197,11 @@ describe('CovalentClient', () => {
       assert.deepStrictEqual(page.dispatches.map((dispatch) => dispatch.dispatchId), ['new', 'old']);
       assert.strictEqual(page.hasMore, true, 'a full page may have more after it');
       assert.strictEqual(page.scanned, 3, 'the next page starts after the skipped sublattice too');
-      assert.strictEqual(server.requests[0].url.searchParams.get('latest'), 'true');
+      assert.strictEqual(server.requests[0]?.url.searchParams.get('latest'), 'true');
       const found = await client.list({ offset: 0, count: 50, search: 'wf', status: 'COMPLETED' });
       assert.deepStrictEqual(found, { total: 1, hasMore: false, scanned: 1, dispatches: [{ dispatchId: 'old', name: 'wf', status: 'COMPLETED', totalTasks: undefined, completedTasks: undefined, startedAt: undefined, completedAt: undefined, updatedAt: undefined }] });
-      assert.strictEqual(server.requests[1].url.pathname, '/api/v1/dispatches/list');
-      assert.strictEqual(server.requests[1].url.searchParams.get('status_filter'), 'COMPLETED');
+      assert.strictEqual(server.requests[1]?.url.pathname, '/api/v1/dispatches/list');
+      assert.strictEqual(server.requests[1]?.url.searchParams.get('status_filter'), 'COMPLETED');
     } finally {
       await server.close();
     }

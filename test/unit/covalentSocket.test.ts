@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { AddressInfo } from 'net';
-import { WebSocketServer, WebSocket } from 'ws';
-import { CovalentSocket, SocketEvent, SocketState } from '../../src/covalent/socket';
+import type { AddressInfo } from 'net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CovalentSocket, type SocketEvent, type SocketState } from '../../src/covalent/socket';
 import { waitFor } from '../support/wait';
 
 /** A socket.io endpoint speaking Engine.IO v4 over a WebSocket, as python-socketio does. */
@@ -16,7 +16,7 @@ async function engineIoServer(): Promise<{ address: string; sockets: WebSocket[]
     sockets.push(socket);
     socket.send('0{"sid":"e1","upgrades":[],"pingInterval":300,"pingTimeout":300}');
     socket.on('message', (data) => {
-      const packet = data.toString();
+      const packet = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
       received.push(packet);
       if (packet === '40') {
         socket.send('40{"sid":"s1"}');
@@ -50,7 +50,7 @@ describe('CovalentSocket (socket.io over ws)', () => {
       await waitFor('the event and the answered ping', () => events.length === 1 && server.received.length >= 2, 3000, 10);
       assert.deepStrictEqual(events[0], { name: 'result-update', data: { dispatch_id: 'd' } });
       assert.deepStrictEqual(server.received.slice(0, 2), ['40', '3'], 'joined the default namespace, then answered the ping');
-      server.sockets[0].terminate();
+      server.sockets[0]?.terminate();
       await waitFor('the reconnection', () => server.sockets.length === 2 && socket.state === 'connected', 3000, 10);
       assert.deepStrictEqual(states, ['connecting', 'connected', 'disconnected', 'connecting', 'connected']);
     } finally {

@@ -161,9 +161,9 @@ describe('Detection: diagnostics', () => {
     const analysis = await analyze(source);
     const misspelt = analysis.diagnostics.filter((diagnostic) => diagnostic.code === DiagnosticCodes.misspeltDecorator);
     assert.strictEqual(misspelt.length, 1);
-    assert.strictEqual(misspelt[0].severity, 'error');
-    assert.strictEqual(textAt(source, misspelt[0].range), 'latice');
-    assert.deepStrictEqual(misspelt[0].fix?.newText, 'lattice');
+    assert.strictEqual(misspelt[0]?.severity, 'error');
+    assert.strictEqual(textAt(source, misspelt[0]?.range), 'latice');
+    assert.deepStrictEqual(misspelt[0]?.fix?.newText, 'lattice');
     assert.ok(!summary(analysis).includes('misspelt:lattice'), 'a misspelt decorator makes no lattice');
   });
 
@@ -182,7 +182,7 @@ describe('Detection: diagnostics', () => {
       warnings.map((diagnostic) => [diagnostic.severity, textAt(source, diagnostic.range)]),
       [['warning', 'no_result']],
     );
-    assert.match(warnings[0].message, /None/);
+    assert.match(warnings[0]?.message ?? '', /None/);
   });
 
   it('informs that an electron called at module level runs locally', async () => {

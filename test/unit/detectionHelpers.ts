@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import { DocumentAnalyzer } from '../../src/languageServer/detection/analyze';
-import { CovalentSymbol, DocumentAnalysis, TextRange } from '../../src/languageServer/detection/types';
-import { createPythonParser, WasmLocation } from '../../src/languageServer/pythonParser';
+import type { CovalentSymbol, DocumentAnalysis, TextRange } from '../../src/languageServer/detection/types';
+import { createPythonParser, type WasmLocation } from '../../src/languageServer/pythonParser';
 
 /** The repository root, from out/test/unit. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -51,7 +51,8 @@ export function symbolNamed(analysis: DocumentAnalysis, name: string): CovalentS
 /** The text a range covers, with LSP semantics (lines split at \r\n or \n, UTF-16 columns). */
 export function textAt(source: string, range: TextRange): string {
   const lines = source.split(/\r?\n/);
-  if (range.start.line === range.end.line) return lines[range.start.line].slice(range.start.character, range.end.character);
+  const line = (index: number) => lines[index] ?? '';
+  if (range.start.line === range.end.line) return line(range.start.line).slice(range.start.character, range.end.character);
   const middle = lines.slice(range.start.line + 1, range.end.line);
-  return [lines[range.start.line].slice(range.start.character), ...middle, lines[range.end.line].slice(0, range.end.character)].join('\n');
+  return [line(range.start.line).slice(range.start.character), ...middle, line(range.end.line).slice(0, range.end.character)].join('\n');
 }

@@ -7,6 +7,8 @@ import { analyze, fixture, pythonParser, summary } from './detectionHelpers';
 
 /** Counts how many top-level statements the analyzer walks (the rest come from its cache). */
 function countScans(): { readonly count: number; restore(): void } {
+  // Put back on the prototype it came from, so its `this` stays right.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = StatementScanner.prototype.scanStatement;
   const counter = { count: 0, restore: () => (StatementScanner.prototype.scanStatement = original) };
   StatementScanner.prototype.scanStatement = function (this: StatementScanner, ...args: Parameters<typeof original>) {
@@ -105,8 +107,8 @@ describe('Detection: hover and quick fix', () => {
     const lspDiagnostics = toLspDiagnostics(await analyze(source));
     const fixes = quickFixes(uri, lspDiagnostics);
     assert.strictEqual(fixes.length, 1);
-    assert.strictEqual(fixes[0].kind, 'quickfix');
-    const edits = fixes[0].edit?.changes?.[uri] ?? [];
+    assert.strictEqual(fixes[0]?.kind, 'quickfix');
+    const edits = fixes[0]?.edit?.changes?.[uri] ?? [];
     const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'python', 1, source), edits);
     assert.match(fixed, /@ct\.lattice\ndef misspelt/);
     assert.ok(summary(await analyze(fixed)).includes('misspelt:lattice'));

@@ -1,24 +1,24 @@
 import * as assert from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
+import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import {
-  CodeLens,
+  type CodeLens,
   CodeLensRequest,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidOpenTextDocumentNotification,
-  DocumentSymbol,
+  type DocumentSymbol,
   DocumentSymbolRequest,
   FileChangeType,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
-  PublishDiagnosticsParams,
-  WorkspaceSymbol,
+  type PublishDiagnosticsParams,
+  type WorkspaceSymbol,
   WorkspaceSymbolRequest,
 } from 'vscode-languageserver-protocol';
 import { waitFor } from '../support/wait';
@@ -41,7 +41,7 @@ interface RunningServer {
 async function startServer(workspaceFolder?: string, serverScript = SERVER): Promise<RunningServer> {
   assert.ok(fs.existsSync(serverScript), `${serverScript} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [serverScript, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const diagnostics = new Map<string, PublishDiagnosticsParams>();
   const notifications: string[] = [];
   connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
@@ -96,8 +96,8 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
         ['workflow', 'lattice'],
       ],
     );
-    const workflow = symbols[4];
-    const line = seed.split('\n')[workflow.selectionRange.start.line];
+    const workflow = symbols[4]!;
+    const line = seed.split('\n')[workflow.selectionRange.start.line] ?? '';
     assert.strictEqual(line.slice(workflow.selectionRange.start.character, workflow.selectionRange.end.character), 'workflow');
     assert.strictEqual(seed.split('\n')[workflow.range.start.line], '@ct.lattice');
   });

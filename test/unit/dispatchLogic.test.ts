@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { changedElectrons, normalizeSource, parseReplaceElectrons } from '../../src/dispatch/electronChanges';
-import { InputsMemory, KeyValueStore } from '../../src/dispatch/inputsMemory';
+import { InputsMemory, type KeyValueStore } from '../../src/dispatch/inputsMemory';
 import { isDefaultLocalAddress, portOf } from '../../src/localServer/localServer';
 
 class MemoryState implements KeyValueStore {

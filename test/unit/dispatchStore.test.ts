@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { DispatchStore } from '../../src/store/dispatchStore';
-import { StoreChange } from '../../src/store/types';
+import type { StoreChange } from '../../src/store/types';
 
 describe('DispatchStore', () => {
   it('tracks a dispatch the editor made and merges what the server says', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import type { AddressInfo } from 'net';
 import { LiveStatus } from '../../src/store/liveStatus';
 import { DispatchStore } from '../../src/store/dispatchStore';
-import { DispatchStatus } from '../../src/store/types';
+import type { DispatchStatus } from '../../src/store/types';
 
 /**
  * A fake of the Covalent HTTP API holding dispatch states in memory, to check the
@@ -62,7 +62,7 @@ class FakeCovalent {
         .map((id) => (url.searchParams.get('status_only') === 'true' ? { dispatch_id: id, status: this.statuses.get(id) } : { dispatch_id: id, root_dispatch_id: id, status: this.statuses.get(id), name: 'wf', electron_num: this.electronCount, completed_electron_num: this.statuses.get(id) === 'COMPLETED' ? this.electronCount : this.moving ? ++this.progress : 0 }));
       response.end(JSON.stringify({ dispatches, metadata: { count: dispatches.length } }));
     } else if (url.pathname.endsWith('/graph')) {
-      const id = url.pathname.split('/')[4];
+      const id = url.pathname.split('/')[4] ?? '';
       response.end(JSON.stringify({ dispatch_id: id, graph: { nodes: [{ id: 1, name: 'task', node_id: 0, status: this.statuses.get(id), type: 'function' }], links: [] } }));
     } else {
       response.end('{}');
@@ -133,14 +133,14 @@ describe('LiveStatus (poller)', () => {
     const watcher = store.watchGraph('a');
     await sleep(500);
     assert.strictEqual(server.count(isGraph), 1, 'fetched once, then the status did not move');
-    assert.strictEqual(server.requests.filter(isGraph)[0].pathname, '/api/v1/dispatches/a/graph');
+    assert.strictEqual(server.requests.filter(isGraph)[0]?.pathname, '/api/v1/dispatches/a/graph');
     server.statuses.set('a', 'COMPLETED');
     server.statuses.set('b', 'COMPLETED');
     await poller.tickNow();
     await poller.tickNow();
     await sleep(300);
     assert.strictEqual(store.get('a')?.status, 'COMPLETED');
-    assert.strictEqual(store.graph('a')?.tasks[0].status, 'COMPLETED');
+    assert.strictEqual(store.graph('a')?.tasks[0]?.status, 'COMPLETED');
     assert.strictEqual(server.count(isGraph), 3, 'after the change, and once more to settle a finished graph; never for the unwatched b');
     watcher.dispose();
   });
@@ -196,8 +196,8 @@ describe('LiveStatus (poller)', () => {
     const starts = server.graphRequestTimes;
     assert.ok(starts.length >= 2 && starts.length <= 4, `${starts.length} graph requests`);
     assert.strictEqual(server.maxGraphsInFlight, 1);
-    const gaps = starts.slice(1).map((start, index) => start - starts[index]);
-    assert.ok(gaps.every((gap, index) => index === 0 || gap > gaps[index - 1]), `gaps grow: ${gaps.join(', ')} ms`);
+    const gaps = starts.slice(1).map((start, index) => start - starts[index]!);
+    assert.ok(gaps.every((gap, index) => index === 0 || gap > gaps[index - 1]!), `gaps grow: ${gaps.join(', ')} ms`);
     assert.ok(server.count(isBulk) >= 10, 'status polls went on');
     server.graphDelayMs = 0;
     await sleep(1500);

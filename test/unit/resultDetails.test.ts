@@ -47,7 +47,8 @@ interface Served {
 function server(files: Record<string, Uint8Array>, options: { honourRange?: boolean; manifestBody?: string; manifestStatus?: number } = {}): Served {
   const requests: { url: string; range?: string }[] = [];
   const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const url = String(input);
+    await Promise.resolve();
+    const url = input instanceof Request ? input.url : input.toString();
     const range = (init?.headers as Record<string, string> | undefined)?.range;
     requests.push({ url, range });
     const path = new URL(url).pathname;
@@ -72,7 +73,7 @@ function server(files: Record<string, Uint8Array>, options: { honourRange?: bool
     }
     return new Response(Buffer.from(body), { status: 200 });
   };
-  return { requests, fetch: fake as typeof fetch };
+  return { requests, fetch: fake };
 }
 
 const text = (value: string) => new TextEncoder().encode(value);
@@ -183,14 +184,12 @@ describe('ResultDetailsReader', () => {
     assert.strictEqual(await reader.exists(ID), true);
     assert.strictEqual(await reader.exists(PARENT), false);
     assert.ok(fake.requests.every((request) => !request.url.includes(`/dispatches/${ID}`)), 'the manifest was not read');
-    const html = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: (async () => new Response('<html></html>', { status: 200 })) as typeof fetch });
+    const html = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: () => Promise.resolve(new Response('<html></html>', { status: 200 })) });
     await assert.rejects(() => html.exists(ID), /not JSON/);
   });
 
   it('says when the server is unreachable or too slow', async () => {
-    const refused = (async () => {
-      throw new TypeError('fetch failed');
-    }) as typeof fetch;
+    const refused = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
     await assert.rejects(() => new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: refused }).task(ID, 0), /cannot be reached/);
     const slow = ((_url: string, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))) as typeof fetch;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DispatchGraph, TaskState } from '../../src/store/types';
+import type { DispatchGraph, TaskState } from '../../src/store/types';
 import { displayName, layoutGraph, nodeSize } from '../../src/webview/layout';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from '../../src/webview/model';
 import { parseHostMessage, parsePersistedState, parseWebviewMessage } from '../../src/webview/protocol';
@@ -97,7 +97,7 @@ describe('Result panel: model', () => {
         ['task_2_redefined', 'replaced'],
       ],
     );
-    const replaced = compare.rows[2];
+    const replaced = compare.rows[2]!;
     assert.strictEqual(replaced.parentName, 'task_2');
     assert.strictEqual(replaced.result, '6');
     assert.strictEqual(replaced.parentResult, '1.5');
@@ -142,7 +142,7 @@ describe('Result panel: layout with ELK', () => {
     assert.strictEqual(waiting.length, 2);
     for (const edge of waiting) assert.strictEqual(edge.points.length, 4, 'a straight line');
     const post = layout.nodes.find((node) => node.nodeId === 6)!;
-    assert.ok(Math.abs(waiting[0].points[2] - (post.x + post.width / 2)) < 0.1 && Math.abs(waiting[0].points[3] - post.y) < 0.1, 'it ends at the top of the post-processing node');
+    assert.ok(Math.abs(waiting[0]!.points[2]! - (post.x + post.width / 2)) < 0.1 && Math.abs(waiting[0]!.points[3]! - post.y) < 0.1, 'it ends at the top of the post-processing node');
   });
 
   it('lays out a 1,000-task graph', async () => {

@@ -1,0 +1,54 @@
+import * as path from 'path';
+
+/**
+ * The JavaScript harness (test/harness: the Python environment, the Covalent
+ * server, code-server) as the TypeScript tests and benchmarks see it: one typed
+ * loader instead of untyped `require`s. No `vscode` here.
+ */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+
+export interface HarnessServer {
+  readonly address: string;
+  readonly port: number;
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  start(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  killProcessGroup(): void;
+  isAnswering(timeoutMs?: number): Promise<boolean>;
+}
+
+export interface CodeServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): void;
+}
+
+/** Module functions are properties (not methods): they are destructured from the module. */
+interface HarnessModules {
+  pythonEnv: { ensurePythonEnv: () => string; venvDir: string };
+  setupCodeServer: { ensureCodeServer: () => string };
+  covalentServer: {
+    CovalentServer: {
+      new (options: { python: string; home: string; port: number }): HarnessServer;
+      create: (options: { python: string; home: string; port?: number }) => Promise<HarnessServer>;
+    };
+    freePort: () => Promise<number>;
+  };
+  codeServerHost: {
+    startCodeServer: (options: { userDataDir: string; extensionsDir: string; workspace: string; env?: NodeJS.ProcessEnv; logFile: string; port?: number; workspaceTrust?: boolean }) => Promise<CodeServer>;
+    workbenchUrl: (server: CodeServer, workspace: string, payload?: [string, string][]) => string;
+    chromiumPath: () => string;
+    CHROMIUM_ARGS: string[];
+  };
+  workspace: {
+    copyExamples: (target: string) => string;
+    writeUserSettings: (userDataDir: string, options: { python: string; serverAddress: string; extra?: Record<string, unknown> }) => void;
+  };
+}
+
+export function harness<K extends keyof HarnessModules>(name: K): HarnessModules[K] {
+  // The harness is plain JavaScript outside the compiled tree: loaded by path.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(repoRoot, 'test', 'harness', `${name}.js`)) as HarnessModules[K];
+}

@@ -1,0 +1,96 @@
+import * as assert from 'assert';
+import {
+  addressProblem,
+  ArgumentError,
+  isDispatchId,
+  readCancelRequest,
+  readDispatchId,
+  readDispatchIds,
+  readDispatchRequest,
+  readFilter,
+  readRedispatchRequest,
+  readTarget,
+  readToken,
+} from '../../src/commands/arguments';
+import { fromPerson, invocationOf } from '../../src/commands/invocation';
+
+const ID = '4ec8b431-d437-4bf6-b364-f37a4ef5c082';
+
+describe('Commands: who is calling', () => {
+  it('tells the palette, a marked lens/row/panel argument and an API call apart by an explicit mark, not by shape', () => {
+    assert.deepStrictEqual(invocationOf(undefined), { source: 'palette', argument: undefined, interactive: true });
+    const row = fromPerson('tree', { kind: 'dispatch', dispatchId: ID });
+    assert.strictEqual(invocationOf(row).source, 'tree');
+    assert.strictEqual(invocationOf(row).interactive, true);
+    // The same shape without the mark is another extension's call: no prompts.
+    const api = invocationOf({ kind: 'dispatch', dispatchId: ID });
+    assert.strictEqual(api.source, 'api');
+    assert.strictEqual(api.interactive, false);
+    assert.strictEqual(invocationOf(fromPerson('panel', { dispatchId: ID })).source, 'panel');
+  });
+
+  it('keeps the mark out of what the argument looks like (JSON, keys, equality)', () => {
+    const lens = fromPerson('lens', { uri: 'file:///w/flow.py', lattice: 'workflow' });
+    assert.deepStrictEqual(Object.keys(lens), ['uri', 'lattice']);
+    assert.strictEqual(JSON.stringify(lens), '{"uri":"file:///w/flow.py","lattice":"workflow"}');
+    assert.deepStrictEqual(lens, { uri: 'file:///w/flow.py', lattice: 'workflow' });
+    // Marking again (a row re-used by another view) is allowed.
+    assert.strictEqual(invocationOf(fromPerson('tree', lens)).source, 'tree');
+  });
+});
+
+describe('Commands: the public API arguments', () => {
+  const rejects = (run: () => unknown, message: RegExp) => assert.throws(run, (error: unknown) => error instanceof Error && message.test(error.message));
+
+  it('reads a dispatch request and says which field is wrong', () => {
+    assert.deepStrictEqual(readDispatchRequest({ uri: 'file:///w/flow.py', lattice: ' workflow ', args: '1, 2' }), {
+      uri: 'file:///w/flow.py',
+      lattice: 'workflow',
+      args: '1, 2',
+      disableRun: undefined,
+    });
+    rejects(() => readDispatchRequest({ uri: 'file:///w/flow.py' }), /Expected `lattice`/);
+    rejects(() => readDispatchRequest({ lattice: 'workflow' }), /Expected `uri`/);
+    rejects(() => readDispatchRequest({ uri: 'file:///w/flow.py', lattice: 'workflow', args: [1, 2] }), /`args` are the inputs/);
+    rejects(() => readDispatchRequest({ uri: 'file:///w/flow.py', lattice: 'workflow', disableRun: 'yes' }), /`disableRun` must be true or false/);
+    rejects(() => readDispatchRequest('workflow'), /Expected \{ uri, lattice/);
+    assert.throws(() => readDispatchRequest(null), ArgumentError);
+  });
+
+  it('reads a redispatch request, its replacements in every accepted form, and refuses the rest', () => {
+    const request = readRedispatchRequest({ dispatchId: ID, replaceElectrons: ['task_2', 'task_1=task_1_fixed'], reusePreviousResults: true });
+    assert.deepStrictEqual(request.replaceElectrons, { task_2: 'task_2', task_1: 'task_1_fixed' });
+    assert.strictEqual(request.reusePreviousResults, true);
+    assert.strictEqual(request.uri, undefined, 'uri stays optional');
+    assert.deepStrictEqual(readRedispatchRequest({ dispatchId: ID, replaceElectrons: { task_2: 'task_2_redefined' } }).replaceElectrons, { task_2: 'task_2_redefined' });
+    rejects(() => readRedispatchRequest({ dispatchId: ID, replaceElectrons: ['task 2'] }), /not a Python name/);
+    rejects(() => readRedispatchRequest({ replaceElectrons: ['task_2'] }), /Expected `dispatchId`/);
+    rejects(() => readRedispatchRequest({ dispatchId: ID, reusePreviousResults: 'no' }), /`reusePreviousResults` must be true or false/);
+    rejects(() => readRedispatchRequest({ dispatchId: ID, args: 4 }), /new inputs in Python call syntax/);
+  });
+
+  it('reads dispatch ids one way for the API, rows and panels', () => {
+    assert.strictEqual(readDispatchId({ dispatchId: ` ${ID} ` }), ID);
+    assert.strictEqual(readDispatchId(fromPerson('tree', { kind: 'task', dispatchId: ID, nodeId: 3 })), ID);
+    assert.strictEqual(readDispatchId(ID), ID);
+    rejects(() => readDispatchId({ id: 1 }), /Expected `dispatchId`/);
+    rejects(() => readDispatchId(''), /Expected \{ dispatchId \}/);
+    assert.ok(isDispatchId(ID));
+    assert.ok(!isDispatchId('<img src=x>'));
+  });
+
+  it('reads cancel, stop-triggers, filter, token and lens/row targets', () => {
+    assert.deepStrictEqual(readCancelRequest({ dispatchId: ID, taskIds: [1, 2] }), { dispatchId: ID, taskIds: [1, 2] });
+    assert.deepStrictEqual(readCancelRequest({ kind: 'task', dispatchId: ID, nodeId: 4 }), { dispatchId: ID, taskIds: [4] });
+    rejects(() => readCancelRequest({ dispatchId: ID, taskIds: [1, -2] }), /list of task \(node\) numbers/);
+    assert.deepStrictEqual(readDispatchIds({ dispatchIds: [ID] }), [ID]);
+    assert.deepStrictEqual(readDispatchIds({ kind: 'dispatch', dispatchId: ID }), [ID]);
+    rejects(() => readDispatchIds({ dispatchIds: [] }), /non-empty list/);
+    assert.deepStrictEqual(readFilter({ search: 'wf', status: 'FAILED' }), { search: 'wf', status: 'FAILED' });
+    rejects(() => readFilter({ status: 'BROKEN' }), /"status" must be one of/);
+    assert.deepStrictEqual(readToken({ address: 'http://a:1', token: '  ' }), { address: 'http://a:1', token: undefined });
+    assert.deepStrictEqual(readTarget({ uri: 'file:///w/a.py', lattice: 'wf' }), { uri: 'file:///w/a.py', lattice: 'wf', dispatchId: undefined });
+    assert.strictEqual(addressProblem('ftp://x'), 'The address must start with http:// or https://.');
+    assert.strictEqual(addressProblem('http://localhost:48008'), undefined);
+  });
+});
