@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgePool } from './bridge/bridgePool';
 import { CovalentConfig, readConfig } from './config';
+import { ServerConnections } from './covalent/connections';
 import { DispatchStore } from './store/dispatchStore';
 import type { LiveStatusViews } from './views/liveStatusViews';
 import type { Detection } from './languageClient';
@@ -17,6 +18,8 @@ export class CovalentContext implements vscode.Disposable {
   readonly store = new DispatchStore();
   /** One warm Python bridge per interpreter: dispatching runs in the user's Python. */
   readonly bridges: BridgePool;
+  /** One Covalent client per server address, carrying that server's token: every server request goes through one. */
+  readonly servers: ServerConnections;
   /** Poller, Dispatches tree, status bar and editor status; set once at activation. */
   liveStatus: LiveStatusViews | undefined;
   /** The language client (lattice detection) and the Workflows view; set once at activation. */
@@ -28,9 +31,11 @@ export class CovalentContext implements vscode.Disposable {
     this.output = vscode.window.createOutputChannel('Covalent', { log: true });
     this.cachedConfig = readConfig();
     this.bridges = new BridgePool(path.join(extension.extensionPath, 'dist', 'bridge', 'covalent_bridge.py'), this.output);
+    this.servers = new ServerConnections({ secrets: extension.secrets, timeoutMs: () => this.config.requestTimeoutMs });
     this.register(
       this.output,
       this.bridges,
+      this.servers,
       this.store,
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('covalent')) this.cachedConfig = readConfig();

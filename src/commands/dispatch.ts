@@ -3,7 +3,6 @@ import { isBridgeError, SyncResult } from '../bridge/protocol';
 import type { CovalentContext } from '../context';
 import { DispatchService, UntrustedWorkspaceError, UserCancelled } from '../dispatch/dispatchService';
 import { changedElectrons, parseReplaceElectrons } from '../dispatch/electronChanges';
-import { ResultDetailsReader } from '../covalent/resultDetails';
 import { startLocalServer, stopLocalServer, installCovalent } from '../localServer/serverCommands';
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { DispatchState, isTerminal } from '../store/types';
@@ -309,7 +308,7 @@ async function askForReplacements(context: CovalentContext, service: DispatchSer
   const server = context.store.get(dispatchId)?.origin?.serverAddress ?? context.config.dispatcherAddress;
   const [{ electrons }, stored] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
-    async () => Promise.all([service.request(uri, 'electrons', await service.workflowSource(uri)), new ResultDetailsReader({ serverAddress: server, timeoutMs: context.config.requestTimeoutMs }).taskSources(dispatchId)]),
+    async () => Promise.all([service.request(uri, 'electrons', await service.workflowSource(uri)), context.servers.client(server).details.taskSources(dispatchId)]),
   );
   if (!electrons.length) return {};
   const changed = new Set(changedElectrons(electrons, stored));

@@ -1,5 +1,6 @@
 import { CovalentClient, ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
-import { isCovalentError, meansOffline, ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
+import { ServerConnections } from '../covalent/connections';
+import { errorMessage, meansOffline, ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
 import { CovalentSocket, SocketState } from '../covalent/socket';
 import { Disposable } from '../util/events';
 import { DispatchStore } from './dispatchStore';
@@ -21,7 +22,11 @@ export interface LiveStatusOptions {
   readonly requestTimeoutMs: number;
   /** The quick interval, while something runs and a view shows it. */
   readonly pollIntervalMs: number;
-  readonly token?: () => Promise<string | undefined> | string | undefined;
+  /**
+   * Where the client of `address` comes from, with its token. Without it the
+   * poller makes its own, with no token and `requestTimeoutMs`.
+   */
+  readonly connections?: ServerConnections;
   /** Interval while something runs but no view shows it. */
   readonly backgroundIntervalMs?: number;
   /** How often the visible tree's first page is reloaded (new dispatches made elsewhere). */
@@ -41,6 +46,8 @@ export class LiveStatus implements Disposable {
   client: CovalentClient;
   private socket: CovalentSocket | undefined;
   private options: LiveStatusOptions;
+  /** Used when the options bring no registry of clients. */
+  private readonly ownConnections: ServerConnections;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
   private ticking: Promise<void> | undefined;
@@ -66,6 +73,7 @@ export class LiveStatus implements Disposable {
     options: LiveStatusOptions,
   ) {
     this.options = options;
+    this.ownConnections = new ServerConnections({ timeoutMs: () => this.options.requestTimeoutMs });
     this.client = this.createClient();
     this.subscriptions.push(
       store.onDidChange((change) => {
@@ -87,7 +95,7 @@ export class LiveStatus implements Disposable {
     this.schedule(0);
   }
 
-  /** New address, timeout or token: a new client; the store keeps what it knows. */
+  /** New address, timeout or token: the client of that address; the store keeps what it knows. */
   reconfigure(options: LiveStatusOptions): void {
     const addressChanged = options.address !== this.options.address;
     this.options = options;
@@ -193,12 +201,12 @@ export class LiveStatus implements Disposable {
   }
 
   private createClient(): CovalentClient {
-    return new CovalentClient({ baseUrl: this.options.address, timeoutMs: this.options.requestTimeoutMs, token: this.options.token });
+    return (this.options.connections ?? this.ownConnections).client(this.options.address);
   }
 
   private connectSocket(): void {
     if (this.options.useSocket === false || this.disposed) return;
-    const socket = new CovalentSocket({ baseUrl: this.options.address, token: this.options.token });
+    const socket = new CovalentSocket({ baseUrl: this.options.address, token: this.client.http.options.token });
     this.socket = socket;
     this.socketSubscriptions = [
       socket.onDidChangeState((state) => this.socketChanged(state)),
@@ -500,7 +508,7 @@ export class LiveStatus implements Disposable {
       if (this.errorsFetched.has(key)) continue;
       this.errorsFetched.add(key);
       try {
-        const text = await this.client.taskError(dispatchId, task.nodeId);
+        const text = await this.client.details.taskError(dispatchId, task.nodeId);
         this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? `${task.name} failed (the server kept no error text).` });
       } catch (error) {
         this.errorsFetched.delete(key);
@@ -574,6 +582,5 @@ function serverFilter(filter: ListFilter): { search?: string; status?: ListStatu
 }
 
 function messageOf(error: unknown): string {
-  if (isCovalentError(error)) return error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -5,11 +5,6 @@ import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
 import { CovalentStatusBar } from './statusBar';
 
-/** SecretStorage key of a server's token: one per address, never in settings or logs. */
-export function tokenKey(address: string): string {
-  return `covalent.serverToken:${address}`;
-}
-
 /**
  * The live-status parts (poller, tree, status bar, editor status), created once
  * at activation. Integration tests reach them through `context.liveStatus`.
@@ -19,13 +14,10 @@ export class LiveStatusViews implements vscode.Disposable {
   readonly tree: DispatchesTree;
   readonly statusBar: CovalentStatusBar;
   readonly editor: EditorStatus;
-  private token: string | undefined;
-  private tokenLoaded: Promise<void>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly context: CovalentContext) {
     const store = context.store;
-    this.tokenLoaded = this.loadToken();
     this.live = new LiveStatus(store, this.options());
     this.tree = new DispatchesTree(store, this.live);
     this.statusBar = new CovalentStatusBar(store, () => this.address);
@@ -38,16 +30,13 @@ export class LiveStatusViews implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (['covalent.dispatcherAddress', 'covalent.requestTimeoutMs', 'covalent.pollIntervalMs'].some((key) => event.affectsConfiguration(key))) {
-          this.tokenLoaded = this.loadToken();
           this.live.reconfigure(this.options());
           this.statusBar.render();
         }
       }),
-      context.extension.secrets.onDidChange((event) => {
-        if (event.key === tokenKey(this.address)) {
-          this.tokenLoaded = this.loadToken();
-          this.live.reconfigure(this.options());
-        }
+      // The socket.io channel sends the token when it connects: connect again with the new one.
+      context.servers.onDidChangeToken((address) => {
+        if (address === this.address) this.live.reconfigure(this.options());
       }),
     );
     this.live.start();
@@ -57,17 +46,8 @@ export class LiveStatusViews implements vscode.Disposable {
     return this.context.config.dispatcherAddress;
   }
 
-  async setToken(token: string | undefined): Promise<void> {
-    if (token) await this.context.extension.secrets.store(tokenKey(this.address), token);
-    else await this.context.extension.secrets.delete(tokenKey(this.address));
-  }
-
-  private async loadToken(): Promise<void> {
-    try {
-      this.token = await this.context.extension.secrets.get(tokenKey(this.address));
-    } catch {
-      this.token = undefined;
-    }
+  setToken(token: string | undefined): Promise<void> {
+    return this.context.servers.setToken(this.address, token);
   }
 
   private options(): LiveStatusOptions {
@@ -76,10 +56,7 @@ export class LiveStatusViews implements vscode.Disposable {
       address: config.dispatcherAddress,
       requestTimeoutMs: config.requestTimeoutMs,
       pollIntervalMs: config.pollIntervalMs,
-      token: async () => {
-        await this.tokenLoaded;
-        return this.token;
-      },
+      connections: this.context.servers,
       log: (level, message) => this.context.output[level](message),
     };
   }

@@ -30,7 +30,6 @@ const SMALL_GRAPH_TASKS = 200;
  */
 export class ResultPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ResultPanel>();
-  private readonly readers = new Map<string, ResultDetailsReader>();
   readonly layouts: LayoutService;
 
   constructor(readonly context: CovalentContext) {
@@ -97,12 +96,7 @@ export class ResultPanels implements vscode.Disposable {
   }
 
   reader(serverAddress: string): ResultDetailsReader {
-    let reader = this.readers.get(serverAddress);
-    if (!reader) {
-      reader = new ResultDetailsReader({ serverAddress, timeoutMs: this.context.config.requestTimeoutMs });
-      this.readers.set(serverAddress, reader);
-    }
-    return reader;
+    return this.context.servers.client(serverAddress).details;
   }
 
   resourceRoots(): vscode.Uri[] {
