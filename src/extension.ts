@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { BridgePool } from './bridge/bridgePool';
 import { commandTable, registerCommands } from './commands';
 import { Settings } from './config';
+import { ServerConnections } from './covalent/connections';
 import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
@@ -43,12 +44,14 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const parts = (running = new Parts());
   extension.subscriptions.push({ dispose: () => void deactivate() });
 
-  // 1. Core: output, typed settings, the one dispatch store, the Python bridges, dispatching.
+  // 1. Core: output, typed settings, the one dispatch store, the Python bridges, the
+  //    server clients (with their tokens), dispatching.
   const output = parts.add(vscode.window.createOutputChannel('Covalent', { log: true }));
   const settings = parts.add(new Settings());
   const store = parts.add(new DispatchStore());
   const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge.py'), output));
-  const core: Core = { extension, output, settings, store, bridges };
+  const servers = parts.add(new ServerConnections({ secrets: extension.secrets, timeoutMs: () => settings.current.requestTimeoutMs }));
+  const core: Core = { extension, output, settings, store, bridges, servers };
   const dispatch = new DispatchService(core);
 
   // 2. Live status and its views: the poller, the Dispatches tree, the status bar, and status in the editor.

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { BridgePool } from './bridge/bridgePool';
 import type { Settings } from './config';
+import type { ServerConnections } from './covalent/connections';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
@@ -18,6 +19,8 @@ export interface Core {
   readonly store: DispatchStore;
   /** One warm Python bridge per interpreter: dispatching runs in the user's Python. */
   readonly bridges: BridgePool;
+  /** One Covalent client per server address, carrying that server's token: every server request goes through one. */
+  readonly servers: ServerConnections;
 }
 
 /**

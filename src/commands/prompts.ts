@@ -68,7 +68,7 @@ export async function askForReplacements(services: Services, dispatchId: string,
   const server = services.store.get(dispatchId)?.origin?.serverAddress ?? services.settings.current.dispatcherAddress;
   const [{ electrons }, stored] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
-    async () => Promise.all([services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri)), services.panels.reader(server).taskSources(dispatchId)]),
+    async () => Promise.all([services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri)), services.servers.client(server).details.taskSources(dispatchId)]),
   );
   if (!electrons.length) return {};
   const changed = new Set(changedElectrons(electrons, stored));

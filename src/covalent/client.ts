@@ -1,5 +1,6 @@
 import { DISPATCH_STATUSES, type DispatchGraph, type DispatchState, type DispatchStatus, type TaskEdge, type TaskState } from '../store/types';
 import { CovalentHttp, type HttpOptions } from './http';
+import { type ResultDetailsOptions, ResultDetailsReader } from './resultDetails';
 import { array, type Infer, literal, number, object, optional, string, timestamp, unknownValue } from './validate';
 
 /**
@@ -9,11 +10,13 @@ import { array, type Infer, literal, number, object, optional, string, timestamp
  */
 const status = literal<DispatchStatus>(DISPATCH_STATUSES, 'a Covalent status');
 
+/** `status_only=true`: a bulk poll that asks for nothing but each dispatch's status. */
 const statusOnlySchema = object({
   dispatches: array(object({ dispatch_id: string, status })),
   metadata: object({ count: number }),
 });
 
+/** A summary per dispatch: progress and times for the tree's rows. */
 const summarySchema = object({
   dispatches: array(
     object({
@@ -74,15 +77,6 @@ const graphSchema = object({
   }),
 });
 
-const assetSchema = optional(object({ remote_uri: optional(string), size: optional(number) }));
-const manifestSchema = object({
-  lattice: object({
-    transport_graph: object({
-      nodes: array(object({ id: number, assets: object({ error: assetSchema, stderr: assetSchema }) })),
-    }),
-  }),
-});
-
 const deleteSchema = object({ success_items: optional(array(unknownValue)), failure_items: optional(array(unknownValue)) });
 
 /** Statuses the UI API's `/list` filter accepts. */
@@ -111,11 +105,18 @@ export interface ListPage {
 /** Ids per bulk request: keeps the URL far below what the server's HTTP parser accepts. */
 const BULK_CHUNK = 150;
 
+export interface ClientOptions extends HttpOptions {
+  readonly details?: ResultDetailsOptions;
+}
+
 export class CovalentClient {
   readonly http: CovalentHttp;
+  /** Task and workflow values, sources and errors, read from the dispatch manifest through this client. */
+  readonly details: ResultDetailsReader;
 
-  constructor(options: HttpOptions) {
+  constructor(options: ClientOptions) {
     this.http = new CovalentHttp(options);
+    this.details = new ResultDetailsReader(this, options.details);
   }
 
   get address(): string {
@@ -227,22 +228,6 @@ export class CovalentClient {
       edges.push({ source, target, label: link.edge_name });
     }
     return { dispatchId, tasks, edges, fetchedAt: Date.now() };
-  }
-
-  /**
-   * A failed task's error text: the error asset when the server filled it, else the
-   * task's stderr (Covalent 0.240 leaves `error.log` empty and puts the traceback there).
-   */
-  async taskError(dispatchId: string, nodeId: number): Promise<string | undefined> {
-    const manifest = await this.http.json(`/api/v2/dispatches/${encodeURIComponent(dispatchId)}`, manifestSchema);
-    const node = manifest.lattice.transport_graph.nodes.find((candidate) => candidate.id === nodeId);
-    if (!node) return undefined;
-    for (const asset of [node.assets.error, node.assets.stderr]) {
-      if (!asset?.remote_uri || !asset.size) continue;
-      const text = (await this.http.text(asset.remote_uri)).trim();
-      if (text) return text;
-    }
-    return undefined;
   }
 
   /** Deletes dispatches from the server's database (the UI API's delete). */

@@ -39,17 +39,23 @@ export class HttpStatusError extends CovalentError {
   }
 }
 
-/** The server answered 2xx with something that is not what a Covalent server sends. */
-export class InvalidResponseError extends CovalentError {
-  readonly kind = 'invalid';
-  constructor(url: string, readonly problem: string) {
-    super(`The server at ${originOf(url)} sent a response that is not what a Covalent 0.240 server sends for ${pathOf(url)} (${problem}). Check that covalent.dispatcherAddress points at a Covalent server.`, url);
+/** The server does not know the dispatch asked for (its 404 for a dispatch's own endpoint). */
+export class UnknownDispatchError extends HttpStatusError {
+  constructor(url: string, readonly dispatchId: string, detail: string) {
+    super(url, 404, detail);
+    this.message = `The Covalent server at ${originOf(url)} does not know dispatch ${dispatchId}.`;
   }
 }
 
-export function isCovalentError(error: unknown): error is CovalentError {
-  return error instanceof CovalentError;
+/** The server answered 2xx with something that is not what a Covalent server sends. */
+export class InvalidResponseError extends CovalentError {
+  readonly kind = 'invalid';
+  constructor(url: string, readonly problem: string, options: { readonly notJson?: boolean } = {}) {
+    const sent = options.notJson ? 'something that is not JSON, so not' : 'a response that is not';
+    super(`The server at ${originOf(url)} sent ${sent} what a Covalent 0.240 server sends for ${pathOf(url)} (${problem}). Check that covalent.dispatcherAddress points at a Covalent server.`, url);
+  }
 }
+
 
 /** Unreachable and timeout mean "offline"; a 4xx/5xx or garbage means the server is up but unhappy. */
 export function meansOffline(error: unknown): boolean {

@@ -21,6 +21,23 @@ export interface RequestOptions {
   readonly body?: unknown;
   /** Overrides the client's timeout for one slow call. */
   readonly timeoutMs?: number;
+  /** Extra request headers (a Range, for instance). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Part of a file read with an HTTP Range request. */
+export interface ByteRange {
+  readonly bytes: Uint8Array;
+  /** The whole file's size, when the server said (Content-Range) or sent everything. */
+  readonly total?: number;
+}
+
+/** A 2xx answer, its body read (as text too, unless binary). */
+interface Answer {
+  readonly url: string;
+  readonly response: Response;
+  readonly text: string;
+  readonly bytes: Uint8Array;
 }
 
 export class CovalentHttp {
@@ -46,35 +63,56 @@ export class CovalentHttp {
 
   /** JSON from the server, checked against `validate` before anyone sees it. */
   async json<T>(path: string, validate: Validator<T>, options: RequestOptions = {}): Promise<T> {
-    const { url, response, text } = await this.send(path, options);
+    return (await this.sizedJson(path, validate, options)).value;
+  }
+
+  /** `json`, with the size of the body it was read from (caches weigh what they keep by it). */
+  async sizedJson<T>(path: string, validate: Validator<T>, options: RequestOptions = {}): Promise<{ value: T; bytes: number }> {
+    const { url, response, text, bytes } = await this.send(path, options);
     const contentType = response.headers.get('content-type') ?? '';
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       const looksLike = /html/i.test(contentType) || /^\s*</.test(text) ? 'HTML' : contentType || 'text';
-      throw new InvalidResponseError(url, `expected JSON, got ${looksLike}: ${preview(text)}`);
+      throw new InvalidResponseError(url, `expected JSON, got ${looksLike}: ${preview(text)}`, { notJson: true });
     }
     const result = validate(parsed, '');
     if (!result.ok) throw new InvalidResponseError(url, result.problem);
-    return result.value;
-  }
-
-  /** Raw bytes (asset files such as `.tobj` archives and logs). */
-  async bytes(path: string, options: RequestOptions = {}): Promise<Uint8Array> {
-    const { bytes } = await this.send(path, options, true);
-    return bytes;
+    return { value: result.value, bytes: bytes.byteLength };
   }
 
   async text(path: string, options: RequestOptions = {}): Promise<string> {
     return (await this.send(path, options)).text;
   }
 
-  private async send(path: string, options: RequestOptions, binary = false): Promise<{ url: string; response: Response; text: string; bytes: Uint8Array }> {
+  /**
+   * `length` bytes from `start` (HTTP Range), so a large value is never downloaded
+   * whole to show its beginning. A server that ignores Range sends everything; the
+   * asked part is cut from it. Past the end of the file: nothing.
+   */
+  async range(path: string, start: number, length: number, options: RequestOptions = {}): Promise<ByteRange> {
+    let answer: Answer;
+    try {
+      answer = await this.send(path, { ...options, headers: { ...options.headers, range: `bytes=${start}-${start + length - 1}` } }, true);
+    } catch (error) {
+      if (error instanceof HttpStatusError && error.status === 416) return { bytes: new Uint8Array(), total: start };
+      throw error;
+    }
+    const { response, bytes } = answer;
+    if (response.status === 206) {
+      const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1];
+      return { bytes, total: total ? Number(total) : undefined };
+    }
+    return { bytes: bytes.subarray(start, start + length), total: bytes.byteLength };
+  }
+
+  private async send(path: string, options: RequestOptions, binary = false): Promise<Answer> {
     const url = this.url(path, options.query);
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    const token = await this.options.token?.();
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    // The token is this server's: never sent to another origin a response may name.
+    const token = new URL(url).origin === new URL(this.options.baseUrl).origin ? await this.options.token?.() : undefined;
     if (token) headers.authorization = `Bearer ${token}`;
     let body: string | undefined;
     if (options.body !== undefined) {

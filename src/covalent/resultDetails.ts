@@ -1,4 +1,11 @@
-import { readTransportableObject, TransportableObjectFormatError } from './transportableObject';
+import type { CovalentClient } from './client';
+import { HttpStatusError, UnknownDispatchError } from './errors';
+import { messageOf } from '../util/errors';
+import { type Asset, type DispatchManifest, type ManifestNode, manifestSchema, toManifest } from './manifest';
+import { archiveLayout, readTransportableObject, TransportableObjectFormatError } from './transportableObject';
+import { type Infer, object, unknownValue } from './validate';
+import { type LruBounds, LruCache } from '../util/lruCache';
+import type { TaskField, ValueText, WorkflowField } from './values';
 
 /**
  * Reads what the result panel shows about one task or one workflow: inputs,
@@ -7,22 +14,10 @@ import { readTransportableObject, TransportableObjectFormatError } from './trans
  * manifest, whose assets point at files (`/api/v0/files/...`): `.tobj` archives
  * hold the server's string form of a value, logs are plain text. Large values are
  * read with an HTTP Range request and cut; `fullValue` reads all of one.
+ * Every request goes through the client's HTTP stack, so the server's token,
+ * timeouts and typed errors are the same as for any other call.
  * No `vscode` here: it tests in plain Node.
  */
-
-/** A value as the server prints it, cut when large (same shape as the panel's ValueView). */
-export interface ValueText {
-  readonly text: string;
-  readonly truncated: boolean;
-  readonly totalBytes?: number;
-  /** Set when the value could not be read; says why. */
-  readonly unavailable?: string;
-}
-
-export const TASK_FIELDS = ['inputs', 'result', 'stdout', 'stderr', 'error', 'source'] as const;
-export type TaskField = (typeof TASK_FIELDS)[number];
-export const WORKFLOW_VALUE_FIELDS = ['inputs', 'result', 'error'] as const;
-export type WorkflowValueField = (typeof WORKFLOW_VALUE_FIELDS)[number];
 
 export interface TaskDetails {
   readonly dispatchId: string;
@@ -40,52 +35,27 @@ export interface WorkflowDetails {
   readonly status?: string;
   readonly executor?: string;
   readonly workflowExecutor?: string;
-  readonly fields: Readonly<Record<WorkflowValueField, ValueText>>;
+  readonly fields: Readonly<Record<WorkflowField, ValueText>>;
 }
 
 export interface ResultDetailsOptions {
-  /** The server's address without a trailing slash. */
-  readonly serverAddress: string;
-  readonly timeoutMs: number;
   /** Bytes of a value shown before "show all" (default 16 KiB). */
   readonly previewBytes?: number;
   /** Most bytes "show all" reads (default 8 MiB); beyond that the value stays cut. */
   readonly fullValueBytes?: number;
-  /** For unit tests: a fetch that answers like the server. */
-  readonly fetch?: typeof fetch;
+  /**
+   * Bounds of the manifest cache: manifests kept, and their bytes as the server sent
+   * them (default 16 and 32 MiB; a 5,000-task manifest is about 10 MiB).
+   */
+  readonly manifestCache?: LruBounds;
+  /** A running dispatch's manifest changes as tasks finish: it is read again after this long (default 1 s). */
+  readonly manifestFreshMs?: number;
 }
 
+/** A problem with what the panel asked for that is not the server's answer (a task the dispatch lacks, a damaged value). */
 export class DetailsError extends Error {}
 
-interface Asset {
-  readonly remoteUri?: string;
-  readonly size?: number;
-}
-
-interface ManifestNode {
-  readonly nodeId: number;
-  readonly name: string;
-  readonly status?: string;
-  readonly executor?: string;
-  readonly subDispatchId?: string;
-  readonly assets: Readonly<Record<string, Asset>>;
-}
-
-/** The parts of `GET /api/v2/dispatches/{id}` the panel reads. */
-export interface DispatchManifest {
-  readonly dispatchId: string;
-  readonly status?: string;
-  readonly name?: string;
-  readonly executor?: string;
-  readonly workflowExecutor?: string;
-  readonly assets: Readonly<Record<string, Asset>>;
-  readonly latticeAssets: Readonly<Record<string, Asset>>;
-  readonly nodes: ReadonlyMap<number, ManifestNode>;
-}
-
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'POSTPROCESSING_FAILED']);
-/** A running dispatch's manifest changes as tasks finish: re-read it after this long. */
-const MANIFEST_FRESH_MS = 1000;
 
 /** Which manifest asset holds each field. `inputs` of a task is not an asset (see taskInputs). */
 const TASK_ASSETS: Readonly<Record<Exclude<TaskField, 'inputs'>, { key: string; archive: boolean }>> = {
@@ -96,38 +66,40 @@ const TASK_ASSETS: Readonly<Record<Exclude<TaskField, 'inputs'>, { key: string; 
   source: { key: 'function_string', archive: false },
 };
 
+/** The v1 electron details endpoint answers `{ data }`. */
+const electronDetailSchema = object({ data: unknownValue });
+
 export class ResultDetailsReader {
-  private readonly manifests = new Map<string, { manifest: DispatchManifest; readAt: number }>();
+  private readonly manifests: LruCache<string, { readonly manifest: DispatchManifest; readonly readAt: number }>;
+  /** Manifest reads under way: callers that ask at once share one request. */
+  private readonly manifestReads = new Map<string, Promise<DispatchManifest>>();
   private readonly previewBytes: number;
   private readonly fullValueBytes: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly manifestFreshMs: number;
 
-  constructor(private readonly options: ResultDetailsOptions) {
+  /** Built by its `CovalentClient`, whose HTTP stack (address, token, timeouts, typed errors) it uses. */
+  constructor(
+    private readonly client: CovalentClient,
+    options: ResultDetailsOptions = {},
+  ) {
     this.previewBytes = options.previewBytes ?? 16 * 1024;
     this.fullValueBytes = options.fullValueBytes ?? 8 * 1024 * 1024;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.manifestFreshMs = options.manifestFreshMs ?? 1000;
+    this.manifests = new LruCache(options.manifestCache ?? { maxEntries: 16, maxWeight: 32 * 1024 * 1024 });
   }
 
   get serverAddress(): string {
-    return this.options.serverAddress;
+    return this.client.address;
   }
 
+  /** Manifests held, and their size as sent: tests check the bounds hold. */
+  get cached(): { readonly manifests: number; readonly bytes: number } {
+    return { manifests: this.manifests.size, bytes: this.manifests.weight };
+  }
+
+  /** A finished dispatch's manifest is read once; a running one's again after its freshness window. */
   async manifest(dispatchId: string): Promise<DispatchManifest> {
-    const cached = this.manifests.get(dispatchId);
-    if (cached && (TERMINAL.has(cached.manifest.status ?? '') || Date.now() - cached.readAt < MANIFEST_FRESH_MS)) return cached.manifest;
-    const url = `${this.options.serverAddress}/api/v2/dispatches/${encodeURIComponent(dispatchId)}`;
-    const response = await this.get(url);
-    if (response.status === 404) throw new DetailsError(`The Covalent server at ${this.options.serverAddress} does not know dispatch ${dispatchId}.`);
-    if (!response.ok) throw new DetailsError(`The Covalent server answered ${response.status} for the manifest of dispatch ${dispatchId}. See the server log (\`covalent logs\`).`);
-    let body: unknown;
-    try {
-      body = JSON.parse(await response.text());
-    } catch {
-      throw new DetailsError(`The server at ${this.options.serverAddress} sent something that is not JSON for dispatch ${dispatchId}. Check that covalent.dispatcherAddress points at a Covalent server.`);
-    }
-    const manifest = parseManifest(body, dispatchId);
-    this.manifests.set(dispatchId, { manifest, readAt: Date.now() });
-    return manifest;
+    return this.manifestWhere(dispatchId, (manifest, readAt) => TERMINAL.has(manifest.status ?? '') || Date.now() - readAt < this.manifestFreshMs);
   }
 
   /**
@@ -148,20 +120,26 @@ export class ResultDetailsReader {
     return sources;
   }
 
+  /**
+   * A failed task's error text: the error asset when the server filled it, else the
+   * task's stderr (Covalent 0.240 leaves `error.log` empty and puts the traceback there).
+   */
+  async taskError(dispatchId: string, nodeId: number): Promise<string | undefined> {
+    // A manifest read before the task failed has no error to point at: read it again then.
+    const manifest = await this.manifestWhere(dispatchId, (cached) => cached.nodes.get(nodeId)?.status === 'FAILED');
+    const node = manifest.nodes.get(nodeId);
+    if (!node) return undefined;
+    for (const asset of [node.assets.error, node.assets.stderr]) {
+      if (!asset?.remoteUri || !asset.size) continue;
+      const text = (await this.readText(this.rebase(asset.remoteUri), this.fullValueBytes)).text.trim();
+      if (text) return text;
+    }
+    return undefined;
+  }
+
   /** Whether the server knows the dispatch: one small status request, not the manifest. */
   async exists(dispatchId: string): Promise<boolean> {
-    const url = `${this.options.serverAddress}/api/v2/dispatches?dispatch_id=${encodeURIComponent(dispatchId)}&status_only=true`;
-    const response = await this.get(url);
-    if (!response.ok) throw new DetailsError(`The Covalent server answered ${response.status} when asked about dispatch ${dispatchId}.`);
-    let body: unknown;
-    try {
-      body = JSON.parse(await response.text());
-    } catch {
-      throw new DetailsError(`The server at ${this.options.serverAddress} sent something that is not JSON. Check that covalent.dispatcherAddress points at a Covalent server.`);
-    }
-    const dispatches = isJson(body) && Array.isArray(body.dispatches) ? body.dispatches : undefined;
-    if (!dispatches) throw new DetailsError(`The server at ${this.options.serverAddress} answered a dispatch query with something a Covalent 0.240 server does not send.`);
-    return dispatches.some((entry) => isJson(entry) && entry.dispatch_id === dispatchId);
+    return (await this.client.statuses([dispatchId])).has(dispatchId);
   }
 
   async task(dispatchId: string, nodeId: number): Promise<TaskDetails> {
@@ -255,18 +233,41 @@ export class ResultDetailsReader {
     this.manifests.delete(dispatchId);
   }
 
+  /** The cached manifest when `usable` says so, else a new read (one at a time per dispatch). */
+  private async manifestWhere(dispatchId: string, usable: (manifest: DispatchManifest, readAt: number) => boolean): Promise<DispatchManifest> {
+    const cached = this.manifests.get(dispatchId);
+    if (cached && usable(cached.manifest, cached.readAt)) return cached.manifest;
+    let reading = this.manifestReads.get(dispatchId);
+    if (!reading) {
+      reading = this.readManifest(dispatchId).finally(() => this.manifestReads.delete(dispatchId));
+      this.manifestReads.set(dispatchId, reading);
+    }
+    return reading;
+  }
+
+  private async readManifest(dispatchId: string): Promise<DispatchManifest> {
+    const path = `/api/v2/dispatches/${encodeURIComponent(dispatchId)}`;
+    let answer: { value: Infer<typeof manifestSchema>; bytes: number };
+    try {
+      answer = await this.client.http.sizedJson(path, manifestSchema);
+    } catch (error) {
+      if (error instanceof HttpStatusError && error.status === 404) throw new UnknownDispatchError(error.url, dispatchId, error.detail);
+      throw error;
+    }
+    const manifest = toManifest(answer.value, dispatchId);
+    this.manifests.set(dispatchId, { manifest, readAt: Date.now() }, answer.bytes);
+    return manifest;
+  }
+
   private async taskInputs(dispatchId: string, nodeId: number): Promise<ValueText> {
     // The v1 electron details endpoint for inputs works in 0.240 and gives the
     // string form of the arguments as the task received them.
-    const url = `${this.options.serverAddress}/api/v1/dispatches/${encodeURIComponent(dispatchId)}/electron/${nodeId}/details/inputs`;
+    const path = `/api/v1/dispatches/${encodeURIComponent(dispatchId)}/electron/${nodeId}/details/inputs`;
     try {
-      const response = await this.get(url);
-      if (!response.ok) return { text: '', truncated: false, unavailable: `the server answered ${response.status} for the task's inputs` };
-      const body = JSON.parse(await response.text()) as { data?: unknown };
-      const text = typeof body?.data === 'string' ? body.data : '';
-      return cut(text, this.previewBytes);
+      const { data } = await this.client.http.json(path, electronDetailSchema);
+      return cut(typeof data === 'string' ? data : '', this.previewBytes);
     } catch (error) {
-      return { text: '', truncated: false, unavailable: reason(error) };
+      return { text: '', truncated: false, unavailable: messageOf(error) };
     }
   }
 
@@ -283,148 +284,54 @@ export class ResultDetailsReader {
       if (asset.size === 0) return { text: '', truncated: false };
       return archive ? await this.readArchive(url, limit) : await this.readText(url, limit);
     } catch (error) {
-      return { text: '', truncated: false, unavailable: reason(error) };
+      return { text: '', truncated: false, unavailable: messageOf(error) };
     }
   }
 
   private async readText(url: string, limit: number): Promise<ValueText> {
-    const { bytes, total } = await this.getRange(url, 0, limit);
-    return decodeCut(bytes, limit, total);
+    const { bytes, total } = await this.client.http.range(url, 0, limit);
+    const shown = bytes.subarray(0, limit);
+    return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, total ?? bytes.byteLength);
   }
 
-  /** A `.tobj`: 16 bytes of offsets, header JSON, the string form, then the pickle (never read). */
+  /** A `.tobj`: only its first bytes are read, up to `limit` bytes of the string form; the pickle never. */
   private async readArchive(url: string, limit: number): Promise<ValueText> {
-    let { bytes } = await this.getRange(url, 0, limit + 4096);
-    if (bytes.byteLength < 16) throw new DetailsError(`the value archive is ${bytes.byteLength} bytes long, too short for a Covalent value`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const stringOffset = Number(view.getBigUint64(0));
-    const dataOffset = Number(view.getBigUint64(8));
-    if (stringOffset < 16 || dataOffset < stringOffset) throw new DetailsError('the value archive is damaged (its offsets do not fit)');
-    const stringBytes = dataOffset - stringOffset;
-    if (stringOffset + Math.min(stringBytes, limit) > bytes.byteLength) {
-      // A long header (type docstring) pushed the string out of the first read.
-      const rest = await this.getRange(url, bytes.byteLength, stringOffset + Math.min(stringBytes, limit) - bytes.byteLength);
-      const joined = new Uint8Array(bytes.byteLength + rest.bytes.byteLength);
-      joined.set(bytes);
-      joined.set(rest.bytes, bytes.byteLength);
-      bytes = joined;
-    }
-    const end = Math.min(stringOffset + stringBytes, stringOffset + limit, bytes.byteLength);
-    // Reuse the shared archive reader for the header check; the string we cut ourselves.
     try {
-      readTransportableObject(bytes.subarray(0, Math.max(stringOffset, 16)));
+      let { bytes } = await this.client.http.range(url, 0, limit + 4096);
+      const { stringOffset, stringBytes } = archiveLayout(bytes);
+      const end = stringOffset + Math.min(stringBytes, limit);
+      if (end > bytes.byteLength) {
+        // A long header (type docstring) pushed the string out of the first read.
+        const rest = await this.client.http.range(url, bytes.byteLength, end - bytes.byteLength);
+        const joined = new Uint8Array(bytes.byteLength + rest.bytes.byteLength);
+        joined.set(bytes);
+        joined.set(rest.bytes, bytes.byteLength);
+        bytes = joined;
+      }
+      const { objectString } = readTransportableObject(bytes.subarray(0, end));
+      return shownPart(objectString, Math.min(end, bytes.byteLength) - stringOffset, stringBytes);
     } catch (error) {
       if (error instanceof TransportableObjectFormatError) throw new DetailsError(`the value archive is damaged (${error.message})`);
+      throw error;
     }
-    return decodeCut(bytes.subarray(stringOffset, end), limit, stringBytes);
-  }
-
-  private async getRange(url: string, start: number, length: number): Promise<{ bytes: Uint8Array; total?: number }> {
-    const response = await this.get(url, { range: `bytes=${start}-${start + length - 1}` });
-    if (response.status === 416) return { bytes: new Uint8Array(), total: start };
-    if (!response.ok) throw new DetailsError(`the server answered ${response.status} for ${new URL(url).pathname}`);
-    const all = new Uint8Array(await response.arrayBuffer());
-    if (response.status === 206) {
-      const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1];
-      return { bytes: all, total: total ? Number(total) : undefined };
-    }
-    // The server ignored the range and sent everything.
-    return { bytes: all.subarray(start, start + length), total: all.byteLength };
   }
 
   /** The manifest names files by the server's own idea of its address; keep the configured one. */
   private rebase(remoteUri: string): string {
     const at = remoteUri.indexOf('/api/v0/files/');
-    return at >= 0 ? this.options.serverAddress + remoteUri.slice(at) : remoteUri;
-  }
-
-  private async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.options.timeoutMs);
-    try {
-      const response = await this.fetchImpl(url, { headers, signal: abort.signal });
-      // Read the body before the timer is cleared, so a stalled body times out too.
-      const body = await response.arrayBuffer();
-      return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
-    } catch (error) {
-      if (abort.signal.aborted) throw new DetailsError(`the Covalent server at ${this.options.serverAddress} did not answer within ${this.options.timeoutMs} ms`);
-      if (error instanceof DetailsError) throw error;
-      throw new DetailsError(`the Covalent server at ${this.options.serverAddress} cannot be reached (${reason(error)})`);
-    } finally {
-      clearTimeout(timer);
-    }
+    return at >= 0 ? this.client.address + remoteUri.slice(at) : remoteUri;
   }
 }
 
-function decodeCut(bytes: Uint8Array, limit: number, total: number | undefined): ValueText {
-  const shown = bytes.subarray(0, limit);
-  let text = new TextDecoder('utf-8').decode(shown);
-  const truncated = (total ?? bytes.byteLength) > shown.byteLength;
+/** The first `shownBytes` of a value of `totalBytes`, decoded to `text`. */
+function shownPart(text: string, shownBytes: number, totalBytes: number): ValueText {
+  const truncated = totalBytes > shownBytes;
   // A cut can split a multi-byte character: drop the replacement it decodes to.
-  if (truncated) text = text.replace(/\uFFFD$/, '');
-  return { text, truncated, totalBytes: total ?? bytes.byteLength };
+  return { text: truncated ? text.replace(/\uFFFD$/, '') : text, truncated, totalBytes };
 }
 
 function cut(text: string, limit: number): ValueText {
   const bytes = new TextEncoder().encode(text);
-  return decodeCut(bytes, limit, bytes.byteLength);
-}
-
-function reason(error: unknown): string {
-  if (error instanceof SyntaxError) return 'the server sent something that is not JSON';
-  return error instanceof Error ? error.message : String(error);
-}
-
-type Json = Record<string, unknown>;
-
-function isJson(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function parseAssets(value: unknown): Record<string, Asset> {
-  const assets: Record<string, Asset> = {};
-  if (!isJson(value)) return assets;
-  for (const [key, asset] of Object.entries(value)) {
-    if (!isJson(asset)) continue;
-    assets[key] = { remoteUri: text(asset.remote_uri), size: typeof asset.size === 'number' ? asset.size : undefined };
-  }
-  return assets;
-}
-
-/** Checks the manifest's shape; a server that is not Covalent 0.240 gets a clear message. */
-export function parseManifest(body: unknown, dispatchId: string): DispatchManifest {
-  const invalid = (what: string) =>
-    new DetailsError(`The manifest of dispatch ${dispatchId} is not what a Covalent 0.240 server sends (${what}).`);
-  if (!isJson(body) || !isJson(body.metadata) || !isJson(body.lattice)) throw invalid('no metadata or lattice');
-  const lattice = body.lattice;
-  const graph = lattice.transport_graph;
-  if (!isJson(graph) || !Array.isArray(graph.nodes)) throw invalid('no transport graph');
-  const nodes = new Map<number, ManifestNode>();
-  for (const node of graph.nodes) {
-    if (!isJson(node) || typeof node.id !== 'number') throw invalid('a node without an id');
-    const metadata = isJson(node.metadata) ? node.metadata : {};
-    nodes.set(node.id, {
-      nodeId: node.id,
-      name: text(metadata.name) ?? `task ${node.id}`,
-      status: text(metadata.status),
-      executor: text(metadata.executor),
-      subDispatchId: text(metadata.sub_dispatch_id),
-      assets: parseAssets(node.assets),
-    });
-  }
-  const latticeMetadata = isJson(lattice.metadata) ? lattice.metadata : {};
-  return {
-    dispatchId: text(body.metadata.dispatch_id) ?? dispatchId,
-    status: text(body.metadata.status),
-    name: text(latticeMetadata.name),
-    executor: text(latticeMetadata.executor),
-    workflowExecutor: text(latticeMetadata.workflow_executor),
-    assets: parseAssets(body.assets),
-    latticeAssets: parseAssets(lattice.assets),
-    nodes,
-  };
+  const shown = bytes.subarray(0, limit);
+  return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, bytes.byteLength);
 }

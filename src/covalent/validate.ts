@@ -51,6 +51,20 @@ export function array<T>(item: Validator<T>): Validator<T[]> {
   };
 }
 
+/** An object used as a map: any keys, every value checked by `item`. */
+export function record<T>(item: Validator<T>): Validator<Record<string, T>> {
+  return (value, path) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'an object', value);
+    const result: Record<string, T> = {};
+    for (const [key, entry] of Object.entries(value)) {
+      const checked = item(entry, path ? `${path}.${key}` : key);
+      if (!checked.ok) return checked;
+      result[key] = checked.value;
+    }
+    return ok(result);
+  };
+}
+
 type Shape = Record<string, Validator<unknown>>;
 type FromShape<S extends Shape> = { [K in keyof S]: S[K] extends Validator<infer T> ? T : never };
 

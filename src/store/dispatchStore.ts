@@ -82,6 +82,11 @@ export class DispatchStore {
     this.changes.fire({ kind: 'dispatch', dispatchId });
   }
 
+  /** `update` for each of many dispatches the server described. */
+  updateAll(fromServer: readonly DispatchState[]): void {
+    for (const { dispatchId, ...state } of fromServer) this.update(dispatchId, state);
+  }
+
   remove(dispatchId: string): void {
     if (!this.dispatches.delete(dispatchId)) return;
     this.graphs.delete(dispatchId);

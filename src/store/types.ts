@@ -93,6 +93,7 @@ export interface TaskEdge {
   readonly label?: string;
 }
 
+/** A dispatch's tasks and the links between them, as the tree, the editor and the panel read them. */
 export interface DispatchGraph {
   readonly dispatchId: string;
   readonly tasks: readonly TaskState[];

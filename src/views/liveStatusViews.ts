@@ -6,11 +6,6 @@ import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
 import { CovalentStatusBar } from './statusBar';
 
-/** SecretStorage key of a server's token: one per address, never in settings or logs. */
-export function tokenKey(address: string): string {
-  return `covalent.serverToken:${address}`;
-}
-
 /**
  * The live-status parts (poller, tree, status bar, editor status), created once
  * at activation. Integration tests reach them through `services.live`.
@@ -20,8 +15,6 @@ export class LiveStatusViews implements vscode.Disposable {
   readonly tree: DispatchesTree;
   readonly statusBar: CovalentStatusBar;
   readonly editor: EditorStatus;
-  private token: string | undefined;
-  private tokenLoaded: Promise<void>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -29,7 +22,6 @@ export class LiveStatusViews implements vscode.Disposable {
     locator: SourceLocator,
   ) {
     const store = core.store;
-    this.tokenLoaded = this.loadToken();
     this.live = new LiveStatus(store, this.options());
     this.tree = new DispatchesTree(store, this.live);
     this.statusBar = new CovalentStatusBar(store, () => this.address);
@@ -42,16 +34,13 @@ export class LiveStatusViews implements vscode.Disposable {
       }),
       core.settings.onDidChange((change) => {
         if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) {
-          this.tokenLoaded = this.loadToken();
           this.live.reconfigure(this.options());
           this.statusBar.render();
         }
       }),
-      core.extension.secrets.onDidChange((event) => {
-        if (event.key === tokenKey(this.address)) {
-          this.tokenLoaded = this.loadToken();
-          this.live.reconfigure(this.options());
-        }
+      // The socket.io channel sends the token when it connects: connect again with the new one.
+      core.servers.onDidChangeToken((address) => {
+        if (address === this.address) this.live.reconfigure(this.options());
       }),
     );
     this.live.start();
@@ -61,17 +50,8 @@ export class LiveStatusViews implements vscode.Disposable {
     return this.core.settings.current.dispatcherAddress;
   }
 
-  async setToken(token: string | undefined): Promise<void> {
-    if (token) await this.core.extension.secrets.store(tokenKey(this.address), token);
-    else await this.core.extension.secrets.delete(tokenKey(this.address));
-  }
-
-  private async loadToken(): Promise<void> {
-    try {
-      this.token = await this.core.extension.secrets.get(tokenKey(this.address));
-    } catch {
-      this.token = undefined;
-    }
+  setToken(token: string | undefined): Promise<void> {
+    return this.core.servers.setToken(this.address, token);
   }
 
   private options(): LiveStatusOptions {
@@ -80,10 +60,7 @@ export class LiveStatusViews implements vscode.Disposable {
       address: config.dispatcherAddress,
       requestTimeoutMs: config.requestTimeoutMs,
       pollIntervalMs: config.pollIntervalMs,
-      token: async () => {
-        await this.tokenLoaded;
-        return this.token;
-      },
+      connections: this.core.servers,
       log: (level, message) => this.core.output[level](message),
     };
   }

@@ -8,6 +8,8 @@
  * No `vscode` and no DOM here: both bundles import it.
  */
 
+import { TASK_FIELDS as DETAIL_FIELDS, type TaskField as DetailField, type ValueText as ValueView, type WorkflowField } from '../covalent/values';
+
 /** The panel's view of a dispatch status (the server's names). */
 export type StatusName = string;
 
@@ -63,17 +65,9 @@ export interface TaskLive {
   readonly executor?: string;
 }
 
-/** A value as the server prints it, cut when large. */
-export interface ValueView {
-  readonly text: string;
-  readonly truncated: boolean;
-  readonly totalBytes?: number;
-  /** Set when the value could not be read; says why. */
-  readonly unavailable?: string;
-}
-
-export const DETAIL_FIELDS = ['inputs', 'result', 'stdout', 'stderr', 'error', 'source'] as const;
-export type DetailField = (typeof DETAIL_FIELDS)[number];
+/** The panel shows values and fields exactly as the details reader returns them. */
+export { TASK_FIELDS as DETAIL_FIELDS, WORKFLOW_FIELDS } from '../covalent/values';
+export type { TaskField as DetailField, ValueText as ValueView, WorkflowField } from '../covalent/values';
 
 export interface TaskDetailsView {
   readonly nodeId: number;
@@ -82,8 +76,6 @@ export interface TaskDetailsView {
   readonly fields: Readonly<Record<DetailField, ValueView>>;
 }
 
-export const WORKFLOW_FIELDS = ['inputs', 'result', 'error'] as const;
-export type WorkflowField = (typeof WORKFLOW_FIELDS)[number];
 
 export interface WorkflowDetailsView {
   readonly name?: string;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ResultDetailsReader } from '../covalent/resultDetails';
+import type { ResultDetailsReader } from '../covalent/resultDetails';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
 import type { DispatchGraph } from '../store/types';
@@ -12,19 +12,17 @@ import { ResultPanel } from './resultPanel';
 export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
 
 /** What a panel reads and uses, beside its registry. */
-export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store'> {
+export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store' | 'servers'> {
   readonly live: Pick<LiveStatusViews, 'live'>;
   readonly locator: SourceLocator;
 }
 
 /**
  * The result panels, one per dispatch: opening, focusing, restoring after a
- * window reload, and what panels share (the layout worker, cached layouts, the
- * details readers per server).
+ * window reload, and what panels share (the layout worker, cached layouts).
  */
 export class ResultPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ResultPanel>();
-  private readonly readers = new Map<string, ResultDetailsReader>();
   /** Layouts of recently shown graph shapes: re-opening a panel skips ELK. */
   private readonly layoutCache = new Map<string, GraphLayout>();
   readonly layouts: LayoutService;
@@ -93,13 +91,9 @@ export class ResultPanels implements vscode.Disposable {
     return layout;
   }
 
+  /** Task and workflow details, through the server's one client (and so its token). */
   reader(serverAddress: string): ResultDetailsReader {
-    let reader = this.readers.get(serverAddress);
-    if (!reader) {
-      reader = new ResultDetailsReader({ serverAddress, timeoutMs: this.services.settings.current.requestTimeoutMs });
-      this.readers.set(serverAddress, reader);
-    }
-    return reader;
+    return this.services.servers.client(serverAddress).details;
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number): ResultPanel {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { BridgePool } from '../../src/bridge/bridgePool';
 import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
-import { ResultDetailsReader } from '../../src/covalent/resultDetails';
+import { CovalentClient } from '../../src/covalent/client';
 import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
 import { dispatchCount, dispatchSuite, extensionApi, graphNodes, reused, sleep, waitFor } from './support/dispatching';
 
@@ -144,7 +144,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
       const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(copy).toString(), lattice: 'workflow', args: '1, 2' });
       await waitForTerminalStatus(env.serverAddress, dispatchId);
       fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace('return a / b', 'return a * b'));
-      const stored = await new ResultDetailsReader({ serverAddress: env.serverAddress, timeoutMs: 10000 }).taskSources(dispatchId);
+      const stored = await new CovalentClient({ baseUrl: env.serverAddress, timeoutMs: 10000 }).details.taskSources(dispatchId);
       assert.deepStrictEqual([...stored.keys()].sort(), ['task_0', 'task_1', 'task_2']);
       const { electrons } = await pool.request(env.python, 'electrons', { file: copy });
       assert.deepStrictEqual(changedElectrons(electrons, stored), ['task_2']);

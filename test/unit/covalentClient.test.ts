@@ -70,6 +70,21 @@ describe('CovalentClient', () => {
     }
   });
 
+  it('never sends its token to another server, even at an address a response names', async () => {
+    const own = await fakeServer(() => json({ dispatches: [], metadata: { count: 0 } }));
+    const other = await fakeServer(() => ({ type: 'text/plain', body: 'log' }));
+    try {
+      const client = new CovalentClient({ baseUrl: own.address, timeoutMs: 2000, token: () => 's3cret' });
+      await client.http.text(`${own.address}/api/v0/files/a/stdout.log`);
+      await client.http.text(`${other.address}/api/v0/files/a/stdout.log`);
+      assert.strictEqual(own.requests[0]?.headers.authorization, 'Bearer s3cret');
+      assert.strictEqual(other.requests[0]?.headers.authorization, undefined);
+    } finally {
+      await own.close();
+      await other.close();
+    }
+  });
+
   it('rejects HTML with an InvalidResponseError that says what came back', async () => {
     const server = await fakeServer(() => ({ type: 'text/html', body: '<html><body>It works!</body></html>' }));
     try {

@@ -1,8 +1,13 @@
 import * as assert from 'assert';
-import { ResultDetailsReader } from '../../src/covalent/resultDetails';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { performance } from 'perf_hooks';
+import { CovalentClient } from '../../src/covalent/client';
+import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, UnknownDispatchError } from '../../src/covalent/errors';
+import type { ResultDetailsReader } from '../../src/covalent/resultDetails';
+import type { LruBounds } from '../../src/util/lruCache';
 import { tobjArchive } from '../support/tobj';
 
-const SERVER = 'http://covalent.test:48008';
 const ID = '11111111-2222-4333-8444-555555555555';
 const PARENT = '99999999-2222-4333-8444-555555555555';
 
@@ -39,41 +44,90 @@ function manifest(files: Record<string, Uint8Array>) {
 }
 
 interface Served {
-  readonly requests: { url: string; range?: string }[];
-  readonly fetch: typeof fetch;
+  readonly address: string;
+  readonly requests: { url: string; range?: string; authorization?: string }[];
+  /** The details reader of a client of this server (the way the extension gets one). */
+  reader(options?: { previewBytes?: number; timeoutMs?: number; token?: string; manifestCache?: LruBounds; manifestFreshMs?: number }): ResultDetailsReader;
 }
 
-/** A fake of the server's file API: honours Range like Starlette's FileResponse unless told not to. */
-function server(files: Record<string, Uint8Array>, options: { honourRange?: boolean; manifestBody?: string; manifestStatus?: number } = {}): Served {
-  const requests: { url: string; range?: string }[] = [];
-  const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    await Promise.resolve();
-    const url = input instanceof Request ? input.url : input.toString();
-    const range = (init?.headers as Record<string, string> | undefined)?.range;
-    requests.push({ url, range });
-    const path = new URL(url).pathname;
+const servers: http.Server[] = [];
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+function readerOf(address: string, options: Parameters<Served['reader']>[0] = {}): ResultDetailsReader {
+  const { previewBytes, manifestCache, manifestFreshMs, token } = options;
+  return new CovalentClient({ baseUrl: address, timeoutMs: options.timeoutMs ?? 1000, token: token ? () => token : undefined, details: { previewBytes, manifestCache, manifestFreshMs } }).details;
+}
+
+/** A fake of the server's file API on a local port: honours Range like Starlette's FileResponse unless told not to. */
+async function server(
+  files: Record<string, Uint8Array>,
+  options: { honourRange?: boolean; manifestBody?: (dispatchId: string) => string | undefined; manifestStatus?: number; hang?: boolean } = {},
+): Promise<Served> {
+  const requests: Served['requests'] = [];
+  const answer = (url: URL, range: string | undefined): { status: number; body?: string | Uint8Array; headers?: Record<string, string> } => {
+    const path = url.pathname;
     if (path === '/api/v2/dispatches') {
-      const asked = new URL(url).searchParams.get('dispatch_id');
-      return new Response(JSON.stringify({ dispatches: asked === ID ? [{ dispatch_id: ID, status: 'COMPLETED' }] : [] }), { status: 200 });
+      const asked = url.searchParams.get('dispatch_id');
+      const dispatches = asked === ID ? [{ dispatch_id: ID, status: 'COMPLETED' }] : [];
+      return { status: 200, body: JSON.stringify({ dispatches, metadata: { count: dispatches.length } }) };
     }
-    if (path === `/api/v2/dispatches/${ID}`) {
-      return new Response(options.manifestBody ?? JSON.stringify(manifest(files)), { status: options.manifestStatus ?? 200 });
+    const manifestOf = /^\/api\/v2\/dispatches\/([^/]+)$/.exec(path)?.[1];
+    if (manifestOf !== undefined) {
+      const body = options.manifestBody?.(manifestOf) ?? (manifestOf === ID ? JSON.stringify(manifest(files)) : undefined);
+      if (body === undefined) return { status: 404, body: '{"detail":"not found"}' };
+      return { status: options.manifestStatus ?? 200, body };
     }
     const inputs = /^\/api\/v1\/dispatches\/[^/]+\/electron\/(\d+)\/details\/inputs$/.exec(path);
-    if (inputs) return new Response(JSON.stringify({ data: `{'args': (${inputs[1]},), 'kwargs': {}}` }), { status: 200 });
-    const file = path.replace('/api/v0/files/', '');
-    const body = files[file];
-    if (!body) return new Response('Internal Server Error', { status: 500 });
+    if (inputs) return { status: 200, body: JSON.stringify({ data: `{'args': (${inputs[1]},), 'kwargs': {}}` }) };
+    const file = files[path.replace('/api/v0/files/', '')];
+    if (!file) return { status: 500, body: 'Internal Server Error' };
     const match = range ? /bytes=(\d+)-(\d+)/.exec(range) : null;
     if (match && options.honourRange !== false) {
       const start = Number(match[1]);
-      const end = Math.min(Number(match[2]), body.byteLength - 1);
-      if (start >= body.byteLength) return new Response(null, { status: 416 });
-      return new Response(Buffer.from(body.slice(start, end + 1)), { status: 206, headers: { 'content-range': `bytes ${start}-${end}/${body.byteLength}` } });
+      const end = Math.min(Number(match[2]), file.byteLength - 1);
+      if (start >= file.byteLength) return { status: 416 };
+      return { status: 206, body: file.slice(start, end + 1), headers: { 'content-range': `bytes ${start}-${end}/${file.byteLength}` } };
     }
-    return new Response(Buffer.from(body), { status: 200 });
+    return { status: 200, body: file };
   };
-  return { requests, fetch: fake };
+  const httpServer = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
+    requests.push({ url: url.toString(), range: request.headers.range, authorization: request.headers.authorization });
+    if (options.hang) return;
+    const { status, body, headers } = answer(url, request.headers.range);
+    response.writeHead(status, headers);
+    response.end(body);
+  });
+  servers.push(httpServer);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const address = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  return { address, requests, reader: (readerOptions) => readerOf(address, readerOptions) };
+}
+
+/** A server that answers every request with a page of HTML (a proxy's login page, say). */
+async function htmlServer(): Promise<string> {
+  const httpServer = http.createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end('<html></html>');
+  });
+  servers.push(httpServer);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+}
+
+/** An address where nothing listens: a port that was just free. */
+async function closedPort(): Promise<string> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return `http://127.0.0.1:${port}`;
 }
 
 const text = (value: string) => new TextEncoder().encode(value);
@@ -91,8 +145,8 @@ describe('ResultDetailsReader', () => {
   };
 
   it('reads a task’s result, source and inputs from the manifest’s files at the configured address', async () => {
-    const fake = server(files);
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: fake.fetch });
+    const fake = await server(files);
+    const reader = fake.reader();
     const details = await reader.task(ID, 0);
     assert.strictEqual(details.name, 'task_0');
     assert.strictEqual(details.executor, 'dask');
@@ -100,13 +154,13 @@ describe('ResultDetailsReader', () => {
     assert.match(details.fields.source.text, /def task_0/);
     assert.strictEqual(details.fields.inputs.text, "{'args': (0,), 'kwargs': {}}");
     assert.deepStrictEqual(details.fields.stdout, { text: '', truncated: false }, 'size 0: not asked for');
-    assert.ok(fake.requests.every((request) => request.url.startsWith(SERVER)), 'every request goes to the configured address');
+    assert.ok(fake.requests.every((request) => request.url.startsWith(fake.address)), 'every request goes to the configured address');
     assert.ok(!fake.requests.some((request) => request.url.endsWith('stdout.log')), 'empty files are not fetched (the server answers 500 for them)');
   });
 
   it('cuts a large value, says how large it is, and reads all of it on request', async () => {
-    const fake = server(files);
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, previewBytes: 1000, fetch: fake.fetch });
+    const fake = await server(files);
+    const reader = fake.reader({ previewBytes: 1000 });
     const details = await reader.task(ID, 1);
     assert.strictEqual(details.fields.result.text, 'x'.repeat(1000));
     assert.strictEqual(details.fields.result.truncated, true);
@@ -122,7 +176,7 @@ describe('ResultDetailsReader', () => {
   });
 
   it('cuts values the same way when the server ignores Range', async () => {
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, previewBytes: 100, fetch: server(files, { honourRange: false }).fetch });
+    const reader = (await server(files, { honourRange: false })).reader({ previewBytes: 100 });
     const details = await reader.task(ID, 1);
     assert.strictEqual(details.fields.result.text.length, 100);
     assert.strictEqual(details.fields.result.truncated, true);
@@ -130,14 +184,14 @@ describe('ResultDetailsReader', () => {
   });
 
   it('shows why a field is missing without losing the others', async () => {
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files).fetch });
+    const reader = (await server(files)).reader();
     const details = await reader.task(ID, 2);
     assert.match(details.fields.stderr.text, /ZeroDivisionError/);
     assert.strictEqual(details.fields.result.text, '1.5');
     // function_string.txt has a size but the server answers 500 for it.
     const brokenFiles = { ...files };
     delete brokenFiles[`${PARENT}/node_0/function_string.txt`];
-    const broken = await new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(brokenFiles).fetch }).task(ID, 0);
+    const broken = await (await server(brokenFiles)).reader().task(ID, 0);
     assert.strictEqual(broken.fields.result.text, '1');
     assert.strictEqual(broken.fields.source.text, '');
     assert.strictEqual(broken.fields.source.unavailable, undefined, 'size 0 in this manifest: nothing to fetch');
@@ -145,8 +199,7 @@ describe('ResultDetailsReader', () => {
 
   it('reports a broken file as unavailable with the server’s answer', async () => {
     const withSize: Record<string, Uint8Array | undefined> = { ...files, [`${ID}/node_2/error.log`]: text('boom') };
-    const fake = server(withSize as Record<string, Uint8Array>);
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: fake.fetch });
+    const reader = (await server(withSize as Record<string, Uint8Array>)).reader();
     await reader.manifest(ID);
     // The file disappears after the manifest was read.
     delete withSize[`${ID}/node_2/error.log`];
@@ -156,7 +209,7 @@ describe('ResultDetailsReader', () => {
   });
 
   it('reads the workflow’s inputs and result and finds the parent of a redispatch', async () => {
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files).fetch });
+    const reader = (await server(files)).reader();
     const workflow = await reader.workflow(ID);
     assert.strictEqual(workflow.name, 'workflow');
     assert.strictEqual(workflow.fields.inputs.text, "{'args': (1, 2), 'kwargs': {}}");
@@ -168,31 +221,95 @@ describe('ResultDetailsReader', () => {
   });
 
   it('says clearly when the server does not know the dispatch or is not a Covalent server', async () => {
-    const unknown = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files, { manifestStatus: 404, manifestBody: '{"detail":"not found"}' }).fetch });
+    const unknown = (await server(files, { manifestStatus: 404, manifestBody: () => '{"detail":"not found"}' })).reader();
     await assert.rejects(() => unknown.task(ID, 0), /does not know dispatch/);
-    const html = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files, { manifestBody: '<html>proxy login</html>' }).fetch });
+    const html = (await server(files, { manifestBody: () => '<html>proxy login</html>' })).reader();
     await assert.rejects(() => html.task(ID, 0), /not JSON/);
-    const odd = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files, { manifestBody: '{"hello": 1}' }).fetch });
+    const odd = (await server(files, { manifestBody: () => '{"hello": 1}' })).reader();
     await assert.rejects(() => odd.workflow(ID), /not what a Covalent 0.240 server sends/);
-    const missingTask = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: server(files).fetch });
+    const missingTask = (await server(files)).reader();
     await assert.rejects(() => missingTask.task(ID, 42), /has no task 42/);
   });
 
   it('tells a known dispatch from an unknown one with one small request', async () => {
-    const fake = server(files);
-    const reader = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: fake.fetch });
+    const fake = await server(files);
+    const reader = fake.reader();
     assert.strictEqual(await reader.exists(ID), true);
     assert.strictEqual(await reader.exists(PARENT), false);
     assert.ok(fake.requests.every((request) => !request.url.includes(`/dispatches/${ID}`)), 'the manifest was not read');
-    const html = new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: () => Promise.resolve(new Response('<html></html>', { status: 200 })) });
+    const html = readerOf(await htmlServer());
     await assert.rejects(() => html.exists(ID), /not JSON/);
   });
 
   it('says when the server is unreachable or too slow', async () => {
-    const refused = (() => Promise.reject(new TypeError('fetch failed'))) as typeof fetch;
-    await assert.rejects(() => new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 1000, fetch: refused }).task(ID, 0), /cannot be reached/);
-    const slow = ((_url: string, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))))) as typeof fetch;
-    await assert.rejects(() => new ResultDetailsReader({ serverAddress: SERVER, timeoutMs: 50, fetch: slow }).task(ID, 0), /did not answer within 50 ms/);
+    const refused = readerOf(await closedPort());
+    await assert.rejects(() => refused.task(ID, 0), /cannot be reached/);
+    const slow = await server(files, { hang: true });
+    await assert.rejects(() => slow.reader({ timeoutMs: 50 }).task(ID, 0), /did not answer within 50 ms/);
+  });
+
+  it('sends the server’s token with the manifest, the inputs, every asset and Range read, and the task error read, and leaves no resource timings', async () => {
+    performance.clearResourceTimings(); // Room in the timeline, whatever other tests sent.
+    const fake = await server(files);
+    const reader = fake.reader({ previewBytes: 1000, token: 's3cret' });
+    await reader.task(ID, 1);
+    await reader.workflow(ID);
+    assert.match((await reader.taskError(ID, 2)) ?? '', /ZeroDivisionError/);
+    assert.strictEqual(await reader.exists(ID), true);
+    const kinds = new Set(fake.requests.map((request) => new URL(request.url).pathname.split('/').slice(0, 4).join('/')));
+    assert.deepStrictEqual([...kinds].sort(), ['/api/v0/files', '/api/v1/dispatches', '/api/v2/dispatches'], 'files, inputs, manifest and status were all read');
+    assert.ok(fake.requests.some((request) => request.range), 'some reads were Range reads');
+    const without = fake.requests.filter((request) => request.authorization !== 'Bearer s3cret');
+    assert.deepStrictEqual(without, [], 'every request carries the token');
+    assert.ok(fake.requests.every((request) => !request.url.includes('s3cret')), 'never in the URL');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const kept = performance.getEntriesByType('resource').filter((entry) => entry.name.startsWith(fake.address));
+    assert.strictEqual(kept.length, 0, `${kept.length} timeline entries of the reader's requests are kept`);
+  });
+
+  it('throws the client’s typed errors, with the messages people read', async () => {
+    const reject = async (promise: Promise<unknown>) => promise.then(() => assert.fail('resolved'), (error: unknown) => error);
+    const unknown = await reject((await server(files)).reader().task(PARENT, 0));
+    assert.ok(unknown instanceof UnknownDispatchError && unknown instanceof HttpStatusError && unknown.status === 404, String(unknown));
+    assert.match(unknown.message, new RegExp(`does not know dispatch ${PARENT}`));
+    const failing = await reject((await server(files, { manifestStatus: 500, manifestBody: () => '{"detail":"database is locked"}' })).reader().manifest(ID));
+    assert.ok(failing instanceof HttpStatusError && failing.status === 500, String(failing));
+    assert.match(failing.message, /answered 500: database is locked/);
+    const html = await reject((await server(files, { manifestBody: () => '<html>proxy login</html>' })).reader().manifest(ID));
+    assert.ok(html instanceof InvalidResponseError, String(html));
+    assert.match(html.message, /not JSON.*got HTML: <html>proxy login/);
+    const odd = await reject((await server(files, { manifestBody: () => '{"metadata": {}, "lattice": {"transport_graph": {"nodes": [{"id": "zero"}]}}}' })).reader().manifest(ID));
+    assert.ok(odd instanceof InvalidResponseError, String(odd));
+    assert.match(odd.message, /lattice\.transport_graph\.nodes\[0\]\.id should be a number/);
+    assert.ok((await reject(readerOf(await closedPort()).manifest(ID))) instanceof ServerUnreachableError);
+    assert.ok((await reject((await server(files, { hang: true })).reader({ timeoutMs: 50 }).manifest(ID))) instanceof ServerTimeoutError);
+  });
+
+  it('keeps finished manifests, reads running ones again after their freshness window, and holds no more than its bounds', async () => {
+    const ids = Array.from({ length: 5 }, (_, index) => `${index}0000000-2222-4333-8444-555555555555`);
+    const [first, , , , running] = ids as [string, string, string, string, string];
+    const body = (dispatchId: string) => JSON.stringify({ ...manifest(files), metadata: { dispatch_id: dispatchId, status: dispatchId === running ? 'RUNNING' : 'COMPLETED' } });
+    const fake = await server(files, { manifestBody: (dispatchId) => (ids.includes(dispatchId) ? body(dispatchId) : undefined) });
+    const manifestReads = (dispatchId: string) => fake.requests.filter((request) => new URL(request.url).pathname === `/api/v2/dispatches/${dispatchId}`).length;
+    const oneManifest = Buffer.byteLength(body(first));
+
+    const reader = fake.reader({ manifestCache: { maxEntries: 3, maxWeight: 100 * oneManifest }, manifestFreshMs: 100 });
+    await Promise.all([reader.manifest(first), reader.manifest(first)]);
+    await reader.manifest(first);
+    assert.strictEqual(manifestReads(first), 1, 'a finished manifest is read once, also when asked twice at once');
+    await reader.manifest(running);
+    await reader.manifest(running);
+    assert.strictEqual(manifestReads(running), 1, 'a running one is kept within its freshness window');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await reader.manifest(running);
+    assert.strictEqual(manifestReads(running), 2, 'and read again after it');
+    for (const id of ids.slice(1, 4)) await reader.manifest(id);
+    assert.deepStrictEqual(reader.cached, { manifests: 3, bytes: 3 * oneManifest });
+    await reader.manifest(first);
+    assert.strictEqual(manifestReads(first), 2, 'the least recently used manifest went first');
+
+    const small = fake.reader({ manifestCache: { maxEntries: 100, maxWeight: 2.5 * oneManifest } });
+    for (const id of ids.slice(0, 4)) await small.manifest(id);
+    assert.deepStrictEqual(small.cached, { manifests: 2, bytes: 2 * oneManifest }, 'the byte bound holds');
   });
 });

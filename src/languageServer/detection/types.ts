@@ -62,6 +62,7 @@ export interface CovalentDiagnostic {
   readonly fix?: TextReplacement;
 }
 
+/** What one analysis of a Python document found: the server's answers are read from it. */
 export interface DocumentAnalysis {
   /** Covalent is imported somewhere in the file (any form). */
   readonly importsCovalent: boolean;
