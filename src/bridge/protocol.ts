@@ -1,5 +1,5 @@
 /**
- * The requests the Python bridge (python/covalent_bridge.py) answers, and the
+ * The requests the Python bridge (the python/covalent_bridge package) answers, and the
  * errors it gives. Plain types: no `vscode`, so the bridge tests in plain Node.
  */
 

@@ -139,7 +139,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     // The file as a user edits it after dispatching: task_2 now multiplies.
     const copy = scratchFile('redispatch_edited.py');
     fs.writeFileSync(copy, fs.readFileSync(howto.fsPath, 'utf8'));
-    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
       const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(copy).toString(), lattice: 'workflow', args: '1, 2' });
       await waitForTerminalStatus(env.serverAddress, dispatchId);
@@ -183,7 +183,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: uri.toString(), lattice: 'long_running', args: 'seconds=4, steps=3' });
     await waitFor('the long-running dispatch to run', async () => (await dispatchStatus(env.serverAddress, dispatchId)) === 'RUNNING');
     // Dispatch and wait's cancellable progress: cancelling stops the waiting in the bridge, not the dispatch.
-    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
       const source = new vscode.CancellationTokenSource();
       const waiting = pool.request(env.python, 'waitForResult', { dispatchId, dispatcherAddress: env.serverAddress, pollIntervalMs: 200 }, source.token);

@@ -9,7 +9,7 @@ import { BridgeError, isBridgeError } from '../../src/bridge/protocol';
 import { harness } from '../support/harness';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const script = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge.py');
+const script = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge');
 
 function venvPython(): string {
   return harness('pythonEnv').ensurePythonEnv();
