@@ -56,9 +56,10 @@ def _prepare(params):
     text = params.get("args") or ""
     if text.strip():
         inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
-    module = workspace.load_module(params["file"], params.get("source"))
+    module = workspace.load_from_params(params)
     lattice = workspace.find_lattice(module, params["lattice"])
     args, kwargs = inputs.evaluate(text, module)
+    inputs.check_binding(lattice, params["lattice"], args, kwargs)
     return lattice, args, kwargs
 
 
@@ -68,11 +69,20 @@ def handle_dispatch(params, request_id):
     address = _address(params)
     disable_run = bool(params.get("disableRun"))
     _direct_triggers(lattice, params.get("triggersServerAddress") or address)
-    dispatch_id = sdk_call(
-        "Dispatch",
-        lambda: runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs),
-    )
+    try:
+        dispatch_id = sdk_call(
+            "Dispatch",
+            lambda: runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs),
+        )
+    except BridgeError as error:
+        raise _explain_pickling(error)
     return {"dispatchId": dispatch_id}
+
+
+def _explain_pickling(error):
+    if error.kind != "sdkError":
+        return error
+    return workspace.pickling_problem(str(error), error.data.get("traceback")) or error
 
 
 def _direct_triggers(lattice, address):
@@ -132,28 +142,72 @@ def handle_redispatch(params, request_id):
         # is_pending=True starts the saved (disable_run) dispatch itself.
         return handle_start_saved(params, request_id)
     address = _address(params)
+    dispatch_id = params["dispatchId"]
     replace = params.get("replaceElectrons") or {}
-    text = params.get("args")
-    has_new_inputs = text is not None and text.strip() != ""
-    if has_new_inputs:
-        inputs.check_syntax(text.strip())
+    text = (params.get("args") or "").strip()
+    if text:
+        inputs.check_syntax(text)
+    if replace and not params.get("file"):
+        raise BridgeError("fileRequired", "Replacing electrons needs the workflow's file (uri): the new electrons are read from it.")
+    _require_dispatch(dispatch_id, address)
     module = None
-    if replace or has_new_inputs:
-        if not params.get("file"):
-            raise BridgeError(
-                "fileRequired",
-                "Replacing electrons or evaluating new inputs needs the workflow's file (uri).",
-            )
-        module = workspace.load_module(params["file"], params.get("source"))
+    if params.get("file") and (replace or text):
+        module = workspace.load_from_params(params)
+    else:
+        # The earlier dispatch's code may name the project's modules: importable as a dispatch from there would have them.
+        workspace.enter_workspace(params.get("workspaceFolders"))
     replace_electrons = {task: workspace.electron_function(module, electron) for task, electron in replace.items()}
-    args, kwargs = inputs.evaluate(text if has_new_inputs else "", module) if module else ((), {})
+    if text:
+        args, kwargs = inputs.evaluate(text, module)
+    elif replace_electrons:
+        # Covalent 0.240 rebuilds the graph with the previous positional inputs only
+        # (it drops the keywords): give it every previous input explicitly.
+        args, kwargs = _previous_inputs(dispatch_id, address)
+    else:
+        args, kwargs = (), {}  # nothing changes: the SDK resubmits the stored graph as it was
     options = {
         "dispatcher_addr": address,
         "replace_electrons": replace_electrons,
         "reuse_previous_results": bool(params.get("reusePreviousResults")),
     }
-    new_id = sdk_call("Redispatch", lambda: runtime.covalent.redispatch(params["dispatchId"], **options)(*args, **kwargs))
+    new_id = sdk_call("Redispatch", lambda: runtime.covalent.redispatch(dispatch_id, **options)(*args, **kwargs))
     return {"dispatchId": new_id}
+
+
+def _server(address):
+    from covalent._shared_files.utils import format_server_url
+
+    return address or format_server_url()
+
+
+def _require_dispatch(dispatch_id, address):
+    """An unknown id is named as such, not as the SDK's bare MissingLatticeRecordError."""
+    from covalent._api.apiclient import CovalentAPIClient
+    from covalent._results_manager.results_manager import _query_dispatch_status
+    from covalent._shared_files.exceptions import MissingLatticeRecordError
+
+    server = _server(address)
+    try:
+        sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, CovalentAPIClient(server, auto_raise=False)))
+    except BridgeError as error:
+        if "MissingLatticeRecordError" in str(error) or error.data.get("status") == 404:
+            raise BridgeError("dispatchNotFound", "There is no dispatch %s on %s." % (dispatch_id, server), dispatchId=dispatch_id)
+        raise
+
+
+def _previous_inputs(dispatch_id, address):
+    """The inputs the server stored for the dispatch: positional and keyword."""
+    from covalent._results_manager.results_manager import get_result_manager
+
+    def read():
+        manager = get_result_manager(dispatch_id, dispatcher_addr=_server(address), wait=False)
+        manager.download_lattice_asset("inputs")
+        manager.load_lattice_asset("inputs")
+        stored = manager.result_object.inputs
+        return stored.get_deserialized() if stored is not None else None
+
+    stored = sdk_call("Reading the previous inputs", read) or {}
+    return tuple(stored.get("args") or ()), dict(stored.get("kwargs") or {})
 
 
 @handler("startSaved")
