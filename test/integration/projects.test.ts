@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, dispatchWithPython, expectRejection, extensionApi, graphNodes, GraphNode, reused, runPython, lastLine, sleep } from './support/dispatching';
+import { dispatchCount, dispatchSuite, dispatchWithPython, expectRejection, extensionApi, graphNodes, GraphNode, lastLine, replaceInEditor, reused, runPython, sleep, withUnsavedEditor } from './support/dispatching';
 
 /**
  * Workflows shaped like real projects, through the public commands, in the real
@@ -92,26 +92,12 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
   });
 
   it('a sublattice dispatched from the editor’s unsaved text of a package module completes with that text', async () => {
-    const files = vscode.workspace.getConfiguration('files');
-    const settings = vscode.workspace.getConfiguration('covalent');
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    await settings.update('unsavedFiles', 'dispatchBuffer', vscode.ConfigurationTarget.Global);
-    const document = await vscode.workspace.openTextDocument(flowFile());
-    const editor = await vscode.window.showTextDocument(document);
-    try {
-      const offset = document.getText().indexOf('return [shift(value, by) for value in values]');
-      assert.ok(offset > 0);
-      await editor.edit((edit) => edit.insert(document.positionAt(offset + 'return [shift(value, by) for value in values'.length), ' + values'));
-      assert.ok(document.isDirty);
+    await withUnsavedEditor(flowFile(), async (editor) => {
+      await replaceInEditor(editor, 'return [shift(value, by) for value in values]', 'return [shift(value, by) for value in values] + values');
       const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: flowFile().toString(), lattice: 'summary', args: 'values=[1, 2], by=0' });
       // The buffer's sublattice returns [2, 4] + [1, 2]: total 9 (the file's would give 6).
       assert.strictEqual(await completedResult(dispatchId), "'2 values, total 9'");
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await settings.update('unsavedFiles', undefined, vscode.ConfigurationTarget.Global);
-      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 
   it('a flat file outside every workspace folder is its own project: its sibling helper is shipped and its sublattice completes', async () => {

@@ -165,11 +165,19 @@ def _install_finder(project):
 def _forget_user_modules():
     """Drops every module the user's code imported before (not the bridge's, not
     installed libraries) so the next import reads the files as they are now."""
+    forgotten = set()
+    fileless = []
     for name, module in list(sys.modules.items()):
         if name in _BASE_MODULES or module is None:
             continue
         file = _module_file(module)
-        if file is None or not is_library_file(file):
+        if file is None:
+            fileless.append(name)  # made at run time: forgotten with its package only
+        elif not is_library_file(file):
+            sys.modules.pop(name, None)
+            forgotten.add(name.partition(".")[0])
+    for name in fileless:
+        if name.partition(".")[0] in forgotten:
             sys.modules.pop(name, None)
 
 
