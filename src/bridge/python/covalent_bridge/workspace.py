@@ -104,7 +104,9 @@ class Project:
         # A file outside every workspace folder is its own project: its package root
         # (or its folder) stands in for the workspace folder.
         self.root = max(containing, key=len) if containing else self.import_root
-        self.outside_workspace = not containing
+        if _under(self.root, self.import_root):
+            # The workspace folder is inside the package tree: the whole tree is the project.
+            self.root = self.import_root
         # Every workspace folder is importable (a multi-root workspace's other roots too).
         self.search_path = [self.import_root] + [root for root in [self.root] + folders if root != self.import_root]
 
@@ -131,8 +133,8 @@ class _ProjectLoader(importlib.machinery.SourceFileLoader):
 
 
 class _ProjectFinder:
-    """Finds modules as Python would; the project's own source files get the
-    loader above. Installed first on `sys.meta_path`, it claims nothing else."""
+    """Finds modules as Python's path finder would; the project's own source
+    files get the loader above. First on `sys.meta_path`, it claims nothing else."""
 
     project = None
 
@@ -144,9 +146,9 @@ class _ProjectFinder:
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
         origin = getattr(spec, "origin", None)
         if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader) or not origin:
-            return spec
+            return None  # the finders after this one decide, as without it
         if not project.owns(os.path.realpath(origin)):
-            return spec
+            return None
         return importlib.util.spec_from_file_location(
             name, origin, loader=_ProjectLoader(name, origin), submodule_search_locations=spec.submodule_search_locations
         )
