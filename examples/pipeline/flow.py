@@ -4,7 +4,7 @@ in a worker."""
 
 import covalent as ct
 
-from .steps import report, shift, total
+from .steps import count, report, shift, total
 
 
 @ct.electron
@@ -16,4 +16,4 @@ def shifted(values, by):
 @ct.lattice
 def summary(values, by=0):
     moved = shifted(values, by)
-    return report(total(moved), len(values))
+    return report(total(moved), count(values))

@@ -13,5 +13,10 @@ def total(values):
 
 
 @ct.electron
-def report(amount, count):
-    return describe(amount, count)
+def count(values):
+    return len(values)
+
+
+@ct.electron
+def report(amount, size):
+    return describe(amount, size)

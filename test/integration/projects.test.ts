@@ -65,7 +65,7 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
 
   it('redispatch with the previous keyword inputs, a replaced electron from a project module and reuse: reused tasks have equal start and end times', async () => {
     const original = fs.readFileSync(stepsFile(), 'utf8');
-    fs.writeFileSync(stepsFile(), original.replace('return describe(amount, count)', 'return describe(amount, count).upper()'));
+    fs.writeFileSync(stepsFile(), original.replace('return describe(amount, size)', 'return describe(amount, size).upper()'));
     try {
       const redispatchId = await vscode.commands.executeCommand<string>('covalent.redispatch', {
         dispatchId: firstDispatch,
@@ -75,7 +75,7 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
       });
       assert.strictEqual(await completedResult(redispatchId), '3 VALUES, TOTAL 15', 'the previous keywords values=[1, 2, 3], by=1 and the edited report');
       const nodes = await graphNodes(env.serverAddress, redispatchId);
-      assert.ok(reused(nodes, node(nodes, 'total').node_id), 'total reused');
+      assert.ok(reused(nodes, node(nodes, 'count').node_id), 'count reused (its input did not change)');
       assert.ok(!reused(nodes, node(nodes, 'report').node_id), 'report (replaced) ran again');
     } finally {
       fs.writeFileSync(stepsFile(), original);
