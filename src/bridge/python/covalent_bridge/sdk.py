@@ -149,7 +149,8 @@ def handle_redispatch(params, request_id):
         inputs.check_syntax(text)
     if replace and not params.get("file"):
         raise BridgeError("fileRequired", "Replacing electrons needs the workflow's file (uri): the new electrons are read from it.")
-    _require_dispatch(dispatch_id, address)
+    if not replace or text:
+        _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
     module = None
     if params.get("file") and (replace or text):
         module = workspace.load_from_params(params)
@@ -186,13 +187,16 @@ def _require_dispatch(dispatch_id, address):
     from covalent._results_manager.results_manager import _query_dispatch_status
     from covalent._shared_files.exceptions import MissingLatticeRecordError
 
-    server = _server(address)
     try:
-        sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, CovalentAPIClient(server, auto_raise=False)))
+        sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, CovalentAPIClient(_server(address), auto_raise=False)))
     except BridgeError as error:
-        if "MissingLatticeRecordError" in str(error) or error.data.get("status") == 404:
-            raise BridgeError("dispatchNotFound", "There is no dispatch %s on %s." % (dispatch_id, server), dispatchId=dispatch_id)
-        raise
+        raise _not_found(error, dispatch_id, address)
+
+
+def _not_found(error, dispatch_id, address):
+    if "MissingLatticeRecordError" in str(error) or error.data.get("status") == 404:
+        return BridgeError("dispatchNotFound", "There is no dispatch %s on %s." % (dispatch_id, _server(address)), dispatchId=dispatch_id)
+    return error
 
 
 def _previous_inputs(dispatch_id, address):
@@ -206,7 +210,10 @@ def _previous_inputs(dispatch_id, address):
         stored = manager.result_object.inputs
         return stored.get_deserialized() if stored is not None else None
 
-    stored = sdk_call("Reading the previous inputs", read) or {}
+    try:
+        stored = sdk_call("Reading the previous inputs", read) or {}
+    except BridgeError as error:
+        raise _not_found(error, dispatch_id, address)
     return tuple(stored.get("args") or ()), dict(stored.get("kwargs") or {})
 
 
