@@ -11,9 +11,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { BridgePool } from '../src/bridge/bridgePool';
 import { CovalentClient } from '../src/covalent/client';
-import { ResultDetailsReader } from '../src/covalent/resultDetails';
 import { changedElectrons } from '../src/dispatch/electronChanges';
-import { benchmarkWithServer, percentile, python, repoRoot, sleep } from './statusSupport';
+import { median } from './stats';
+import { benchmarkWithServer, python, repoRoot, sleep } from './statusSupport';
 
 const ROUNDS = 5;
 const TASKS = 20;
@@ -48,7 +48,6 @@ function workflowSource(lastIncrement: number): string {
   ].join('\n');
 }
 
-const median = (values: readonly number[]) => percentile(values, 50);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 benchmarkWithServer('loop', async (server) => {
@@ -56,7 +55,6 @@ benchmarkWithServer('loop', async (server) => {
   const file = path.join(workspace, 'chain.py');
   const pool = new BridgePool(path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge'), { info: () => undefined, warn: console.warn, error: console.error }, server.env);
   const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 10000 });
-  const details = new ResultDetailsReader({ serverAddress: server.address, timeoutMs: 10000 });
   const source = { file, workspaceFolders: [workspace] };
 
   async function completed(dispatchId: string): Promise<void> {
@@ -91,7 +89,7 @@ benchmarkWithServer('loop', async (server) => {
 
       // What Redispatch… does: compare the file's electrons with the stored sources, pre-select the changed ones.
       const started = performance.now();
-      const [{ electrons }, stored] = await Promise.all([pool.request(python, 'electrons', source), details.taskSources(parent)]);
+      const [{ electrons }, stored] = await Promise.all([pool.request(python, 'electrons', source), client.details.taskSources(parent)]);
       const changed = changedElectrons(electrons, stored);
       if (changed.join() !== 'last_step') throw new Error(`expected last_step to be pre-selected, got ${changed.join(', ')}`);
       const preselected = performance.now();

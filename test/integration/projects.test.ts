@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, dispatchWithPython, expectRejection, extensionApi, graphNodes, GraphNode, lastLine, replaceInEditor, reused, runPython, sleep, withUnsavedEditor } from './support/dispatching';
+import { dispatchCount, dispatchSuite, dispatchWithPython, expectRejection, extensionApi, graphNodes, type GraphNode, lastLine, replaceInEditor, reused, runPython, sleep, waitForDespiteErrors, withUnsavedEditor } from './support/dispatching';
 
 /**
  * Workflows shaped like real projects, through the public commands, in the real
@@ -38,20 +38,32 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
     assert.strictEqual(await dispatchCount(env.serverAddress), before, 'the server holds no new dispatch');
   }
 
-  it('Dispatch on a lattice with required parameters and no remembered inputs asks for them, prefilled from the signature', async () => {
+  it('Dispatch on a lattice with required parameters and no remembered inputs: the API call is told which, the lens asks for them prefilled from the signature', async () => {
+    await nothingDispatched(() =>
+      expectRejection(
+        vscode.commands.executeCommand('covalent.dispatch', { uri: flowFile().toString(), lattice: 'summary' }),
+        /summary needs a value for values \(its parameters: values=, by=0\).*nothing was dispatched/,
+      ),
+    );
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(flowFile()));
+    const lens = await waitForDespiteErrors('the Dispatch lens of summary', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', flowFile())) ?? [];
+      return lenses.find((candidate) => candidate.command?.command === 'covalent.dispatch' && (candidate.command.arguments?.[0] as { lattice?: string } | undefined)?.lattice === 'summary')?.command;
+    });
     const window = vscode.window as { showInputBox: typeof vscode.window.showInputBox };
     const original = window.showInputBox;
     const asked: (vscode.InputBoxOptions | undefined)[] = [];
     // The person types the values into the box the command shows.
-    window.showInputBox = async (options) => {
+    window.showInputBox = (options) => {
       asked.push(options);
-      return 'values=[1, 2, 3], by=1';
+      return Promise.resolve('values=[1, 2, 3], by=1');
     };
     let dispatchId: string;
     try {
-      dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: flowFile().toString(), lattice: 'summary' });
+      dispatchId = await vscode.commands.executeCommand<string>(lens.command, ...((lens.arguments ?? []) as unknown[]));
     } finally {
       window.showInputBox = original;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
     assert.strictEqual(asked.length, 1, 'asked once');
     assert.strictEqual(asked[0]?.value, 'values=, by=0');
@@ -59,7 +71,7 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
     // The example package: relative imports, the helpers module inside electrons, a sublattice built by the server.
     assert.strictEqual(await completedResult(dispatchId), '3 values, total 15');
     const api = await extensionApi();
-    assert.strictEqual(api.context.store.get(dispatchId)?.origin?.inputs, 'values=[1, 2, 3], by=1');
+    assert.strictEqual(api.services.store.get(dispatchId)?.origin?.inputs, 'values=[1, 2, 3], by=1');
     firstDispatch = dispatchId;
   });
 
@@ -133,7 +145,7 @@ describe('Projects: packages, helper modules, sublattices and redispatch', funct
     const scriptDispatch = await dispatchWithPython(env, 'redispatch_howto', 'workflow', 'a=1, b=2');
     assert.strictEqual(await completedResult(scriptDispatch), '1.5');
     const api = await extensionApi();
-    assert.strictEqual(api.context.store.get(scriptDispatch)?.origin?.fileUri, undefined, 'the editor knows no file for it');
+    assert.strictEqual(api.services.store.get(scriptDispatch)?.origin?.fileUri, undefined, 'the editor knows no file for it');
     const redispatchId = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: scriptDispatch, args: '1, 4' });
     assert.strictEqual(await completedResult(redispatchId), '1.25');
     // Previous keyword inputs, with a replaced electron, for a dispatch made elsewhere.
