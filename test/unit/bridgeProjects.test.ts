@@ -156,5 +156,10 @@ describe('Python bridge: workflows in projects (real interpreter, no server)', f
     });
     const error = await rejection(dispatch(path.join(folder, 'flow.py'), 'VALUE if VALUE == 7 else 1/0', [folder]));
     assert.strictEqual(error.kind, 'serverUnreachable', error.message);
+    // Nor is the folder that holds the bridge package on the user's sys.path.
+    const probe = await rejection(
+      dispatch(path.join(folder, 'flow.py'), 'not any(__import__("os").path.isdir(__import__("os").path.join(entry, "covalent_bridge")) for entry in __import__("sys").path) or 1/0', [folder]),
+    );
+    assert.strictEqual(probe.kind, 'serverUnreachable', probe.message);
   });
 });
