@@ -96,12 +96,6 @@ def _direct_triggers(lattice, address):
             trigger["triggers_server_addr"] = host
 
 
-@handler("dispatchSync")
-def handle_dispatch_sync(params, request_id):
-    dispatch_id = handle_dispatch(params, request_id)["dispatchId"]
-    return dict(_wait_for_result(dispatch_id, _address(params), request_id, params.get("pollIntervalMs")), dispatchId=dispatch_id)
-
-
 @handler("waitForResult")
 def handle_wait(params, request_id):
     runtime.require_covalent()
@@ -217,7 +211,6 @@ def _previous_inputs(dispatch_id, address):
     return tuple(stored.get("args") or ()), dict(stored.get("kwargs") or {})
 
 
-@handler("startSaved")
 def handle_start_saved(params, request_id):
     """Starts a dispatch saved with disable_run: `redispatch(..., is_pending=True)`
     where the SDK has it, else the same request the SDK's own `start` makes."""
