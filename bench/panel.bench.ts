@@ -14,7 +14,10 @@
  * Screenshots go to .cache/panel-*.png.
  *
  * PANEL_BENCH_TASKS=1000,5000 (sizes), PANEL_BENCH_SCREENSHOT_ONLY=1 (seed and a redispatch
- * only), PANEL_BENCH_REGISTER_ONLY=1 (register every size, run none: quicker).
+ * only), PANEL_BENCH_REGISTER_ONLY=1 (register every size, run none: quicker),
+ * PANEL_BENCH_HOME=<folder> (the server keeps its files there and the generated
+ * dispatches are made once: later runs start a server on the same files and measure
+ * the same dispatches again).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -78,6 +81,64 @@ async function waitForStatus(server: string, dispatchId: string, wanted: (status
   throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
 }
 
+interface FrameTimes {
+  readonly frames: number;
+  readonly meanMs: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+}
+
+/**
+ * Runs inside the Covalent UI's page: drags its React Flow pane (or turns the wheel
+ * over it) with the events d3-zoom listens to, one step per animation frame — the
+ * steps the panel's own measurement takes — and returns the time between frames.
+ */
+function uiGestureFrames(options: { frames: number; gesture: 'pan' | 'zoom' }): Promise<number[]> {
+  const pane = document.querySelector<HTMLElement>('.react-flow__pane, .react-flow__zoompane, .react-flow__renderer, .react-flow');
+  if (!pane) return Promise.reject(new Error('no React Flow pane on the page'));
+  const box = pane.getBoundingClientRect();
+  let x = box.left + box.width / 2;
+  let y = box.top + box.height / 2;
+  const mouse = (type: string, target: EventTarget) => target.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, clientX: x, clientY: y, button: 0, buttons: 1, view: window }));
+  if (options.gesture === 'pan') mouse('mousedown', pane);
+  return new Promise((resolve) => {
+    const gaps: number[] = [];
+    let last = 0;
+    let count = 0;
+    const step = (now: number) => {
+      if (last) gaps.push(now - last);
+      last = now;
+      if (options.gesture === 'pan') {
+        x += count % 120 < 60 ? 8 : -8;
+        y += count % 60 < 30 ? 4 : -4;
+        mouse('mousemove', window);
+      } else {
+        pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: x, clientY: y, deltaY: count % 120 < 60 ? -20 : 20, view: window }));
+      }
+      if (++count < options.frames) requestAnimationFrame(step);
+      else {
+        if (options.gesture === 'pan') mouse('mouseup', window);
+        resolve(gaps.slice(1));
+      }
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+function frameTimes(gaps: readonly number[]): FrameTimes {
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return {
+    frames: sorted.length,
+    meanMs: sorted.reduce((sum, gap) => sum + gap, 0) / Math.max(1, sorted.length),
+    p95Ms: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+    maxMs: sorted[sorted.length - 1] ?? 0,
+  };
+}
+
+function describeFrames(what: string, times: FrameTimes | undefined): string {
+  return times ? `  ${what}: ${times.frames} frames, mean ${times.meanMs.toFixed(1)} ms, p95 ${times.p95Ms.toFixed(1)} ms, max ${times.maxMs.toFixed(1)} ms per frame\n` : '';
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -98,9 +159,11 @@ async function main(): Promise<void> {
   // PANEL_BENCH_SERVER + PANEL_BENCH_DISPATCHES=1000:<id>,5000:<id> measure again against a
   // server that already holds the generated dispatches (submitting 5,000 tasks takes minutes).
   const reuse = process.env.PANEL_BENCH_SERVER;
+  const keptHome = process.env.PANEL_BENCH_HOME ? path.resolve(process.env.PANEL_BENCH_HOME) : undefined;
+  const keptDispatches = keptHome ? path.join(keptHome, 'bench-dispatches.json') : undefined;
   const server: { address: string; env: NodeJS.ProcessEnv; stop(): Promise<void>; killProcessGroup(): void } = reuse
     ? { address: reuse, env: process.env, stop: async () => undefined, killProcessGroup: () => undefined }
-    : await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+    : await CovalentServer.create({ python, home: keptHome ?? path.join(runDir, 'covalent') });
   const cleanup = () => server.killProcessGroup();
   process.once('exit', cleanup);
   if (!reuse) await (server as unknown as { start(): Promise<void> }).start();
@@ -125,10 +188,10 @@ async function main(): Promise<void> {
   log(`Covalent server at ${server.address}; files in ${runDir}`);
   const seedId = await dispatch('redispatch_howto', 'workflow', '1, 2');
   const bigIds = new Map<number, string>();
-  for (const entry of (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean)) {
-    const [size, id] = entry.split(':');
-    bigIds.set(Number(size), id);
-  }
+  const kept = keptDispatches && fs.existsSync(keptDispatches) ? (JSON.parse(fs.readFileSync(keptDispatches, 'utf8')) as Record<string, string>) : {};
+  const listed = (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean).map((entry) => entry.split(':'));
+  for (const [size, id] of [...Object.entries(kept), ...listed]) bigIds.set(Number(size), id);
+  if (bigIds.size > 0) log(`measuring dispatches made before: ${[...bigIds].map(([size, id]) => `${size} → ${id}`).join(', ')}`);
   if (!screenshotOnly && bigIds.size === 0) {
     const started = Date.now();
     const submissions = sizes.map(async (size) => {
@@ -145,6 +208,7 @@ async function main(): Promise<void> {
       }
     });
     await Promise.all(submissions);
+    if (keptDispatches) fs.writeFileSync(keptDispatches, JSON.stringify(Object.fromEntries(bigIds)));
   }
   await waitForStatus(server.address, seedId, (status) => status === 'COMPLETED', 120000);
 
@@ -230,6 +294,7 @@ async function main(): Promise<void> {
       if (!id || !panel) continue;
       const expected = uiExpected.get(size) ?? 0;
       const uiTimes: number[] = [];
+      const uiFrames: { pan?: FrameTimes; zoom?: FrameTimes } = {};
       const attempts = size >= 5000 ? 1 : 3;
       for (let attempt = 0; attempt < attempts; attempt++) {
         const started = Date.now();
@@ -252,6 +317,15 @@ async function main(): Promise<void> {
         }
         if (attempt === 0) await uiPage.screenshot({ path: path.join(cacheDir, `covalent-ui-${size}.png`) });
       }
+      if (uiTimes.length > 0) {
+        const frames = size >= 5000 ? 180 : 120;
+        try {
+          uiFrames.pan = frameTimes(await uiPage.evaluate(uiGestureFrames, { frames, gesture: 'pan' as const }));
+          uiFrames.zoom = frameTimes(await uiPage.evaluate(uiGestureFrames, { frames, gesture: 'zoom' as const }));
+        } catch (error) {
+          log(`Covalent UI, ${size} tasks: measuring frames failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
       if (panel.error) rows.push(`${size} tasks: the panel failed: ${panel.error}`);
       const panelCold = panel.openToDrawnMs[0];
       const panelWarm = median(panel.openToDrawnMs.slice(1));
@@ -262,7 +336,9 @@ async function main(): Promise<void> {
           `  panel open → graph drawn: first ${panelCold} ms, re-open ${panelWarm} ms (runs ${panel.openToDrawnMs.join(', ')} ms)\n` +
           `  Covalent UI /<id> → graph drawn (anchor): ${uiTimes.length ? `first ${uiCold} ms, reload ${uiWarm ?? '—'} ms (runs ${uiTimes.join(', ')} ms)` : 'did not finish'}\n` +
           (uiCold ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
-          (panel.pan ? `  panning the panel's graph: ${panel.pan.frames} frames, mean ${panel.pan.meanMs.toFixed(1)} ms, p95 ${panel.pan.p95Ms.toFixed(1)} ms, max ${panel.pan.maxMs.toFixed(1)} ms per frame\n` : ''),
+          describeFrames("panning the panel's graph", panel.pan) +
+          describeFrames("panning the Covalent UI's graph (anchor)", uiFrames.pan) +
+          describeFrames("zooming the Covalent UI's graph (anchor)", uiFrames.zoom),
       );
     }
     console.log('\n' + rows.join('\n'));
