@@ -337,6 +337,7 @@ async function main(): Promise<void> {
           `  Covalent UI /<id> → graph drawn (anchor): ${uiTimes.length ? `first ${uiCold} ms, reload ${uiWarm ?? '—'} ms (runs ${uiTimes.join(', ')} ms)` : 'did not finish'}\n` +
           (uiCold ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
           describeFrames("panning the panel's graph", panel.pan) +
+          describeFrames("zooming the panel's graph", panel.zoom) +
           describeFrames("panning the Covalent UI's graph (anchor)", uiFrames.pan) +
           describeFrames("zooming the Covalent UI's graph (anchor)", uiFrames.zoom),
       );

@@ -25,6 +25,7 @@ export interface HostResult {
   readonly label: string;
   readonly openToDrawnMs: number[];
   readonly pan?: PanMeasurement;
+  readonly zoom?: PanMeasurement;
   readonly error?: string;
 }
 
@@ -38,6 +39,7 @@ export async function run(): Promise<void> {
   for (const item of plan) {
     const times: number[] = [];
     let pan: PanMeasurement | undefined;
+    let zoom: PanMeasurement | undefined;
     let error: string | undefined;
     try {
       for (let attempt = 0; attempt < item.repeats; attempt++) {
@@ -56,7 +58,10 @@ export async function run(): Promise<void> {
         });
         times.push(drawnAt - started);
         const last = attempt === item.repeats - 1;
-        if (last && item.panFrames) pan = await panel.measurePan(item.panFrames);
+        if (last && item.panFrames) {
+          pan = await panel.measurePan(item.panFrames);
+          zoom = await panel.measurePan(item.panFrames, 60000, 'zoom');
+        }
         if (last && item.keepOpenSelecting !== undefined) {
           panel.select(item.keepOpenSelecting);
           await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -70,7 +75,7 @@ export async function run(): Promise<void> {
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    results.push({ label: item.label, openToDrawnMs: times, pan, error });
+    results.push({ label: item.label, openToDrawnMs: times, pan, zoom, error });
     if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   }
 }

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { CovalentContext } from '../context';
 import { DetailsError, ResultDetailsReader, TaskDetails } from '../covalent/resultDetails';
 import { DispatchGraph } from '../store/types';
+import { GraphChannel } from './graphChannel';
+import { GraphLayoutOptions, GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { LayoutService } from './layoutService';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
 import {
@@ -54,7 +56,7 @@ export class ResultPanels implements vscode.Disposable {
       panel.dispose();
       return undefined;
     }
-    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId);
+    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId, restored.view);
   }
 
   /** Opens the panel of a dispatch, or focuses it when it is open. */
@@ -83,13 +85,16 @@ export class ResultPanels implements vscode.Disposable {
   /** Layouts of recently shown graph shapes: re-opening a panel skips ELK. */
   private readonly layoutCache = new Map<string, GraphLayout>();
 
-  async layoutFor(key: string, graph: DispatchGraph): Promise<GraphLayout> {
+  async layoutFor(key: string, graph: DispatchGraph, options: GraphLayoutOptions): Promise<GraphLayout> {
     const cached = this.layoutCache.get(key);
     if (cached) return cached;
-    const layout = await this.layouts.layout({
-      tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
-      edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
-    });
+    const layout = await this.layouts.layout(
+      {
+        tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
+        edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
+      },
+      options,
+    );
     this.layoutCache.set(key, layout);
     // A few shapes are enough: big layouts hold megabytes.
     while (this.layoutCache.size > 8) this.layoutCache.delete(this.layoutCache.keys().next().value as string);
@@ -110,9 +115,9 @@ export class ResultPanels implements vscode.Disposable {
     return [vscode.Uri.joinPath(root, 'dist', 'webview'), vscode.Uri.joinPath(root, 'media')];
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number): ResultPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState): ResultPanel {
     webviewPanel.webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
-    const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId);
+    const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId, view);
     this.panels.set(dispatchId, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(dispatchId) === panel) this.panels.delete(dispatchId);
@@ -168,13 +173,26 @@ export class ResultPanel {
   private graphArrivedAt: number | undefined;
   private laidOutAt: number | undefined;
   private drawLogged = false;
+  /** The graph's controls, layout choices and pictures (tests press the controls through it). */
+  readonly graphControls: GraphChannel;
 
   constructor(
     private readonly owner: ResultPanels,
     readonly webviewPanel: vscode.WebviewPanel,
     readonly dispatchId: string,
     private selectedNodeId?: number,
+    restoredView?: GraphViewState,
   ) {
+    this.graphControls = new GraphChannel(
+      {
+        post: (message) => this.post(message),
+        relayout: () => this.graphChanged(true),
+        pictureName: () => `${this.owner.context.store.get(this.dispatchId)?.name ?? 'graph'}-${this.dispatchId.slice(0, 8)}`,
+        log: (message) => this.owner.context.output.info(message),
+      },
+      restoredView,
+    );
+    this.disposables.push(this.graphControls);
     const store = owner.context.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
     // heard of is recorded so its status is polled too.
@@ -225,10 +243,10 @@ export class ResultPanel {
     return this.roundTrip(this.probes, requestId, { type: 'probe', requestId }, timeoutMs, 'report what it drew');
   }
 
-  /** Benchmark hook: frame times while the webview pans the graph. */
-  measurePan(frames: number, timeoutMs = 60000): Promise<PanMeasurement> {
+  /** Benchmark hook: frame times while the webview pans (or zooms) the graph. */
+  measurePan(frames: number, timeoutMs = 60000, gesture: 'pan' | 'zoom' = 'pan'): Promise<PanMeasurement> {
     const requestId = this.nextRequest++;
-    return this.roundTrip(this.panProbes, requestId, { type: 'measurePan', requestId, frames }, timeoutMs, 'measure panning');
+    return this.roundTrip(this.panProbes, requestId, { type: 'measurePan', requestId, frames, gesture }, timeoutMs, `measure ${gesture === 'pan' ? 'panning' : 'zooming'}`);
   }
 
   /** Test hook: select a task as a click would. */
@@ -336,6 +354,7 @@ export class ResultPanel {
         for (const queued of this.queue.splice(0)) {
           if (queued.type !== 'header' && queued.type !== 'graph' && queued.type !== 'tasks') void this.webviewPanel.webview.postMessage(queued);
         }
+        this.graphControls.ready();
         this.sendHeader();
         this.graphChanged(true);
         return;
@@ -388,6 +407,10 @@ export class ResultPanel {
       case 'state':
         this.selectedNodeId = message.selectedNodeId;
         return;
+      case 'graphView':
+      case 'exported':
+        this.graphControls.received(message);
+        return;
     }
   }
 
@@ -431,7 +454,8 @@ export class ResultPanel {
     }
     this.graphArrivedAt ??= Date.now();
     void this.resolveParentOfSmallGraph();
-    const key = topologyKey(graph);
+    // A layout fits a graph shape laid out with the same choices.
+    const key = `${topologyKey(graph)}|${layoutOptionsKey(this.graphControls.layoutOptions)}`;
     if (key === this.layoutKey && this.layout) {
       if (force) this.post({ type: 'graph', layout: this.layout, tasks: liveTasks(graph) });
       else this.post({ type: 'tasks', tasks: liveTasks(graph) });
@@ -446,13 +470,13 @@ export class ResultPanel {
   private async layOut(graph: DispatchGraph, key: string): Promise<void> {
     const run = ++this.layoutRun;
     try {
-      const layout = await this.owner.layoutFor(key, graph);
+      const layout = await this.owner.layoutFor(key, graph, this.graphControls.layoutOptions);
       if (run !== this.layoutRun || this.disposed) return;
       this.laidOutAt ??= Date.now();
       this.layout = layout;
       // The store may have moved on while ELK ran: send the newest statuses.
       const latest = this.owner.context.store.graph(this.dispatchId) ?? graph;
-      this.post({ type: 'graph', layout, tasks: liveTasks(topologyKey(latest) === key ? latest : graph) });
+      this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph) });
       this.scheduleHeader();
     } catch (error) {
       if (run !== this.layoutRun) return;
