@@ -23,6 +23,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
+import { FrameStats, frameStats, gestureFrames } from '../src/webview/app/gestureFrames';
 import type { HostResult } from './panelBenchHost';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -81,61 +82,7 @@ async function waitForStatus(server: string, dispatchId: string, wanted: (status
   throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
 }
 
-interface FrameTimes {
-  readonly frames: number;
-  readonly meanMs: number;
-  readonly p95Ms: number;
-  readonly maxMs: number;
-}
-
-/**
- * Runs inside the Covalent UI's page: drags its React Flow pane (or turns the wheel
- * over it) with the events d3-zoom listens to, one step per animation frame — the
- * steps the panel's own measurement takes — and returns the time between frames.
- */
-function uiGestureFrames(options: { frames: number; gesture: 'pan' | 'zoom' }): Promise<number[]> {
-  const pane = document.querySelector<HTMLElement>('.react-flow__pane, .react-flow__zoompane, .react-flow__renderer, .react-flow');
-  if (!pane) return Promise.reject(new Error('no React Flow pane on the page'));
-  const box = pane.getBoundingClientRect();
-  let x = box.left + box.width / 2;
-  let y = box.top + box.height / 2;
-  const mouse = (type: string, target: EventTarget) => target.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, clientX: x, clientY: y, button: 0, buttons: 1, view: window }));
-  if (options.gesture === 'pan') mouse('mousedown', pane);
-  return new Promise((resolve) => {
-    const gaps: number[] = [];
-    let last = 0;
-    let count = 0;
-    const step = (now: number) => {
-      if (last) gaps.push(now - last);
-      last = now;
-      if (options.gesture === 'pan') {
-        x += count % 120 < 60 ? 8 : -8;
-        y += count % 60 < 30 ? 4 : -4;
-        mouse('mousemove', window);
-      } else {
-        pane.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX: x, clientY: y, deltaY: count % 120 < 60 ? -20 : 20, view: window }));
-      }
-      if (++count < options.frames) requestAnimationFrame(step);
-      else {
-        if (options.gesture === 'pan') mouse('mouseup', window);
-        resolve(gaps.slice(1));
-      }
-    };
-    requestAnimationFrame(step);
-  });
-}
-
-function frameTimes(gaps: readonly number[]): FrameTimes {
-  const sorted = [...gaps].sort((a, b) => a - b);
-  return {
-    frames: sorted.length,
-    meanMs: sorted.reduce((sum, gap) => sum + gap, 0) / Math.max(1, sorted.length),
-    p95Ms: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
-    maxMs: sorted[sorted.length - 1] ?? 0,
-  };
-}
-
-function describeFrames(what: string, times: FrameTimes | undefined): string {
+function describeFrames(what: string, times: FrameStats | undefined): string {
   return times ? `  ${what}: ${times.frames} frames, mean ${times.meanMs.toFixed(1)} ms, p95 ${times.p95Ms.toFixed(1)} ms, max ${times.maxMs.toFixed(1)} ms per frame\n` : '';
 }
 
@@ -294,7 +241,7 @@ async function main(): Promise<void> {
       if (!id || !panel) continue;
       const expected = uiExpected.get(size) ?? 0;
       const uiTimes: number[] = [];
-      const uiFrames: { pan?: FrameTimes; zoom?: FrameTimes } = {};
+      const uiFrames: { pan?: FrameStats; zoom?: FrameStats } = {};
       const attempts = size >= 5000 ? 1 : 3;
       for (let attempt = 0; attempt < attempts; attempt++) {
         const started = Date.now();
@@ -320,8 +267,10 @@ async function main(): Promise<void> {
       if (uiTimes.length > 0) {
         const frames = size >= 5000 ? 180 : 120;
         try {
-          uiFrames.pan = frameTimes(await uiPage.evaluate(uiGestureFrames, { frames, gesture: 'pan' as const }));
-          uiFrames.zoom = frameTimes(await uiPage.evaluate(uiGestureFrames, { frames, gesture: 'zoom' as const }));
+          // React Flow's d3-zoom takes the gesture on its pane, as the panel's canvas does.
+          const selectors = ['.react-flow__pane', '.react-flow__zoompane', '.react-flow__renderer'];
+          uiFrames.pan = frameStats(await uiPage.evaluate(gestureFrames, { frames, gesture: 'pan' as const, selectors, events: 'mouse' as const }));
+          uiFrames.zoom = frameStats(await uiPage.evaluate(gestureFrames, { frames, gesture: 'zoom' as const, selectors, events: 'mouse' as const }));
         } catch (error) {
           log(`Covalent UI, ${size} tasks: measuring frames failed: ${(error as Error).message.split('\n')[0]}`);
         }

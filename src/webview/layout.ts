@@ -61,7 +61,9 @@ export function nodeSize(name: string, kind: string): { width: number; height: n
 let elk: InstanceType<typeof ELK> | undefined;
 
 export async function layoutGraph(input: LayoutInput, options: GraphLayoutOptions = DEFAULT_LAYOUT_OPTIONS): Promise<GraphLayout> {
-  const tasks = input.tasks.filter((task) => (options.showParameters || task.kind !== 'parameter') && (options.showPostprocessing || !isPostprocessing(task.name)));
+  const shown = (task: LayoutTask) => (options.showParameters || task.kind !== 'parameter') && (options.showPostprocessing || !isPostprocessing(task.name));
+  const tasks = input.tasks.filter(shown);
+  const hiddenNodes = input.tasks.filter((task) => !shown(task)).map(({ nodeId, name, kind }) => ({ nodeId, name, kind }));
   const known = new Set(tasks.map((task) => task.nodeId));
   // Edges to nodes the graph does not show would make ELK throw: drop them.
   const usable = input.edges.filter((edge) => known.has(edge.source) && known.has(edge.target) && edge.source !== edge.target);
@@ -91,7 +93,7 @@ export async function layoutGraph(input: LayoutInput, options: GraphLayoutOption
     if (!isControlEdge(edge)) continue;
     laidOutEdges.push({ source: edge.source, target: edge.target, label: edge.label, points: straightEdge(byId.get(edge.source)!, byId.get(edge.target)!, options.direction) });
   }
-  return { width: placed.width, height: placed.height, nodes, edges: laidOutEdges, options: { ...options, algorithm }, engine: own ? 'layered (own)' : `elk ${algorithm}` };
+  return { width: placed.width, height: placed.height, nodes, edges: laidOutEdges, hiddenNodes, options: { ...options, algorithm }, engine: own ? 'layered (own)' : `elk ${algorithm}` };
 }
 
 interface Placement {

@@ -62,6 +62,8 @@ export interface GraphLayout {
   readonly height: number;
   readonly nodes: readonly LaidOutNode[];
   readonly edges: readonly LaidOutEdge[];
+  /** Nodes the choices hide (parameters, post-processing): named for the other views of the page. */
+  readonly hiddenNodes?: readonly { readonly nodeId: number; readonly name: string; readonly kind: string }[];
   /** The choices it was laid out with, and by what. */
   readonly options?: GraphLayoutOptions;
   readonly engine?: string;

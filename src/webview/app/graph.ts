@@ -2,6 +2,7 @@ import { DEFAULT_VIEW_STATE, GraphControl, GraphDrawReport, GraphExportData, Gra
 import type { GraphLayout, PanMeasurement, TaskLive } from '../protocol';
 import { canvasColour, CanvasView, Transform } from './canvasView';
 import { element } from './dom';
+import { frameStats, gestureFrames } from './gestureFrames';
 import { GraphToolbar } from './graphToolbar';
 import { Minimap } from './minimap';
 import { Painter, readTheme } from './painter';
@@ -205,7 +206,7 @@ export class GraphView {
   nodeInfo(nodeId: number): { name: string; kind: string } | undefined {
     const node = this.scene?.node(nodeId);
     if (node) return node;
-    return this.layout?.nodes.find((entry) => entry.nodeId === nodeId);
+    return this.layout?.hiddenNodes?.find((entry) => entry.nodeId === nodeId) ?? this.layout?.nodes.find((entry) => entry.nodeId === nodeId);
   }
 
   /** What the canvas draws (the test hook reports this): the scene it paints from. */
@@ -501,44 +502,15 @@ export class GraphView {
     pointer('pointerup', 1);
   }
 
-  /**
-   * Benchmark hook: drags the view (or turns the wheel) with the events a mouse
-   * sends, one step per animation frame, and measures the time between frames.
-   */
-  measureGesture(frames: number, gesture: 'pan' | 'zoom'): Promise<PanMeasurement> {
-    const canvas = this.canvasView?.canvas;
-    const box = this.viewport.getBoundingClientRect();
-    let clientX = box.left + box.width / 2;
-    let clientY = box.top + box.height / 2;
-    const pointer = (type: string) => canvas?.dispatchEvent(new PointerEvent(type, { bubbles: true, cancelable: true, pointerId: 9, isPrimary: true, button: 0, buttons: 1, clientX, clientY }));
+  /** Benchmark hook: frame times while the view is dragged (or the wheel turned) one step per frame. */
+  async measureGesture(frames: number, gesture: 'pan' | 'zoom'): Promise<PanMeasurement> {
     const draggable = this.view.draggable;
     this.view = { ...this.view, draggable: false };
-    if (gesture === 'pan') pointer('pointerdown');
-    return new Promise((resolve) => {
-      const gaps: number[] = [];
-      let last = 0;
-      let count = 0;
-      const step = (now: number) => {
-        if (last) gaps.push(now - last);
-        last = now;
-        if (gesture === 'pan') {
-          clientX += count % 120 < 60 ? 8 : -8;
-          clientY += count % 60 < 30 ? 4 : -4;
-          pointer('pointermove');
-        } else {
-          canvas?.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, clientX, clientY, deltaY: count % 120 < 60 ? -20 : 20 }));
-        }
-        if (++count < frames) requestAnimationFrame(step);
-        else {
-          if (gesture === 'pan') pointer('pointerup');
-          this.view = { ...this.view, draggable };
-          const measured = gaps.slice(1).sort((a, b) => a - b);
-          const mean = measured.reduce((sum, gap) => sum + gap, 0) / Math.max(1, measured.length);
-          resolve({ frames: measured.length, meanMs: mean, p95Ms: measured[Math.floor(measured.length * 0.95)] ?? 0, maxMs: measured[measured.length - 1] ?? 0 });
-        }
-      };
-      requestAnimationFrame(step);
-    });
+    try {
+      return frameStats(await gestureFrames({ frames, gesture, selectors: ['.graph-canvas'], events: 'pointer' }));
+    } finally {
+      this.view = { ...this.view, draggable };
+    }
   }
 }
 
