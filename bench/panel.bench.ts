@@ -169,11 +169,12 @@ async function main(): Promise<void> {
     const graph = await graphOf(id);
     // The Covalent UI hides parameters and post-processing by default: it draws the rest.
     uiExpected.set(size, graph.graph.nodes.filter((node) => node.type !== 'parameter' && !node.name.startsWith(':postprocess:')).length);
-    plan.push({ label: `${size} tasks`, dispatchId: id, nodes: graph.graph.nodes.length, repeats: 3, panFrames: size >= 5000 ? 180 : 120 });
+    const screenshots = size >= 5000 ? [{ name: `panel-${size}-fit.png`, press: ['fit', 'minimap'] }, { name: `panel-${size}-closer.png`, press: ['zoomIn', 'zoomIn', 'zoomIn', 'zoomIn', 'zoomIn'] }, { name: `panel-${size}-close.png`, press: ['zoomIn', 'zoomIn', 'zoomIn', 'zoomIn'] }] : [];
+    plan.push({ label: `${size} tasks`, dispatchId: id, nodes: graph.graph.nodes.length, repeats: 3, panFrames: size >= 5000 ? 180 : 120, screenshots });
     log(`${size}: the server's graph has ${graph.graph.nodes.length} nodes and ${graph.graph.links.length} links`);
   }
   const task1 = seedGraph.graph.nodes.find((node) => node.name === 'task_1')?.node_id ?? 0;
-  plan.push({ label: 'seed workflow', dispatchId: seedId, nodes: seedGraph.graph.nodes.length, repeats: 1, keepOpenSelecting: task1 });
+  plan.push({ label: 'seed workflow', dispatchId: seedId, nodes: seedGraph.graph.nodes.length, repeats: 1, keepOpenSelecting: task1, pressBeforeScreenshot: ['minimap'] });
   let screenshotName = 'panel-seed.png';
   if (screenshotOnly) {
     // A redispatch reusing task_0 and task_1, shown last: reused marks and the comparison.
@@ -226,7 +227,24 @@ async function main(): Promise<void> {
         ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'panelBenchHost.js'))],
       ]),
     );
+    // The host asks for screenshots of the window through a file beside its results.
+    let shooting = false;
+    const shots = setInterval(() => {
+      const request = `${resultsFile}.screenshot`;
+      if (shooting || !fs.existsSync(request)) return;
+      shooting = true;
+      const name = fs.readFileSync(request, 'utf8').trim();
+      void page
+        .screenshot({ path: path.join(cacheDir, path.basename(name)) })
+        .then(() => log(`screenshot: ${path.join(cacheDir, path.basename(name))}`))
+        .catch((error: unknown) => log(`screenshot ${name} failed: ${(error as Error).message}`))
+        .finally(() => {
+          fs.rmSync(request, { force: true });
+          shooting = false;
+        });
+    }, 250);
     const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30 * 60 * 1000))]);
+    clearInterval(shots);
     fs.mkdirSync(cacheDir, { recursive: true });
     await page.screenshot({ path: path.join(cacheDir, screenshotName) });
     log(`screenshot of the panel: ${path.join(cacheDir, screenshotName)}`);
