@@ -119,7 +119,8 @@ export class GraphToolbar {
       const choice = GRAPH_ALGORITHM_CHOICES.find((entry) => entry.value === option.value)!;
       const fits = algorithmFits(choice.value, nodes);
       option.disabled = !fits;
-      option.textContent = fits ? choice.label : `${choice.label} (too slow for ${nodes} nodes)`;
+      option.textContent = fits ? choice.label : `${choice.label} (too slow here)`;
+      option.title = fits ? '' : `Too slow for ${nodes} nodes (up to ${choice.maxNodes})`;
     }
     this.layoutSelect.value = view.algorithm;
   }
