@@ -132,10 +132,12 @@ describe('Result panel: the graph’s controls change what the canvas draws', fu
     panel.graphControls.pressControl('draggable');
     const fitted = await probeUntil(panel, (report) => report.graph?.view.draggable === true && report.transform.x === before.transform.x, 'movable nodes');
     panel.graphControls.dragNode(task.nodeId, 60, 30);
-    const dragged = await probeUntil(panel, (report) => report.nodes.find((node) => node.nodeId === task.nodeId)!.x !== task.x, 'the node moved');
-    const after = dragged.nodes.find((node) => node.nodeId === task.nodeId)!;
     const scale = fitted.transform.scale;
-    assert.ok(Math.abs(after.x! - task.x! - 60 / scale) < 1 && Math.abs(after.y! - task.y! - 30 / scale) < 1, `moved by the drag: ${JSON.stringify([task, after])}`);
+    const movedBy = (report: RenderReport) => {
+      const now = report.nodes.find((node) => node.nodeId === task.nodeId)!;
+      return Math.abs(now.x! - task.x! - 60 / scale) < 1 && Math.abs(now.y! - task.y! - 30 / scale) < 1;
+    };
+    const dragged = await probeUntil(panel, movedBy, 'the node moved with the pointer');
     assert.deepStrictEqual(dragged.transform, fitted.transform, 'the view stayed');
     panel.graphControls.pressControl('draggable');
   });
@@ -147,7 +149,7 @@ describe('Result panel: the graph’s controls change what the canvas draws', fu
     const node = found.nodes.find((entry) => entry.name === 'task_2')!;
     const centre = onScreen(found, node);
     const viewport = found.graph!.viewport;
-    assert.ok(Math.abs(centre.x - viewport.width / 2) < 2 && Math.abs(centre.y - viewport.height / 2) < 2, `centred: ${JSON.stringify(centre)} in ${JSON.stringify(viewport)}`);
+    assert.ok(Math.abs(centre.x - viewport.width / 2) < 6 && Math.abs(centre.y - viewport.height / 2) < 6, `centred: ${JSON.stringify(centre)} in ${JSON.stringify(viewport)}`);
     assert.strictEqual(found.graph?.findResult, '1/1');
     assert.match(found.detailsText, /task_2/);
   });

@@ -22,6 +22,7 @@ interface Cache {
   /** The graph area it holds, and at which zoom. */
   readonly area: Rect;
   readonly scale: number;
+  readonly ratio: number;
   readonly detail: Detail;
   readonly labels: boolean;
   /** What it holds, counted while painting. */
@@ -88,7 +89,8 @@ export class CanvasView {
     this.canvas.height = Math.max(1, Math.round(height * ratio));
     this.canvas.style.width = `${width}px`;
     this.canvas.style.height = `${height}px`;
-    this.cache = undefined;
+    // The cache still serves while it covers the view (a panel resized a little); a new pixel ratio needs a new one.
+    if (this.cache && this.cache.ratio !== ratio) this.cache = undefined;
     this.requestFrame();
   }
 
@@ -216,7 +218,7 @@ export class CanvasView {
     canvas.height = Math.ceil(area.height * scale * this.ratio);
     const context = canvas.getContext('2d', { alpha: false })!;
     const detail = detailFor(scale);
-    const cache: Cache = { canvas, context, area, scale, detail, labels: this.labels, nodes: 0, labelsPainted: 0 };
+    const cache: Cache = { canvas, context, area, scale, ratio: this.ratio, detail, labels: this.labels, nodes: 0, labelsPainted: 0 };
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.fillStyle = this.painter.theme.background;
     context.fillRect(0, 0, canvas.width, canvas.height);
