@@ -497,7 +497,8 @@ export class GraphView {
     pointer('pointerdown', 0);
     for (let step = 1; step <= 5; step++) {
       pointer('pointermove', step / 5);
-      await new Promise((resolve) => requestAnimationFrame(resolve));
+      // A timer, not a frame: a webview in the background gets no animation frames.
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
     pointer('pointerup', 1);
   }
