@@ -125,7 +125,9 @@ export class Painter {
     const pixel = 1 / scale;
     context.strokeStyle = color;
     context.fillStyle = color;
-    for (const control of [false, true]) {
+    // Waiting edges (every task → post-processing) only order execution: thousands of
+    // long lines that veil the graph from afar. They appear when labels do.
+    for (const control of detail === 'full' ? [false, true] : [false]) {
       context.beginPath();
       let any = false;
       for (const edge of edges) {
@@ -136,7 +138,7 @@ export class Painter {
         for (let index = 2; index < points.length; index += 2) context.lineTo(points[index], points[index + 1]);
       }
       if (!any) continue;
-      context.globalAlpha = control ? 0.45 : 1;
+      context.globalAlpha = control ? 0.3 : 1;
       context.lineWidth = detail === 'full' ? Math.max(1.2, pixel) : pixel;
       // Dashes cost a lot per segment in software rendering: only where they can be seen.
       context.setLineDash(control && detail === 'full' ? [4, 3] : []);
@@ -147,6 +149,7 @@ export class Painter {
     if (detail !== 'full') return;
     context.beginPath();
     for (const edge of edges) {
+      if (edge.control) continue;
       const points = edge.points;
       const last = points.length - 2;
       arrowHead(context, points[last - 2], points[last - 1], points[last], points[last + 1]);
