@@ -129,19 +129,20 @@ export class Painter {
     // long lines that veil the graph from afar. They appear when labels do.
     for (const control of detail === 'full' ? [false, true] : [false]) {
       context.beginPath();
-      let any = false;
+      let count = 0;
       for (const edge of edges) {
         if (edge.control !== control) continue;
-        any = true;
+        count++;
         const points = edge.points;
         context.moveTo(points[0], points[1]);
         for (let index = 2; index < points.length; index += 2) context.lineTo(points[index], points[index + 1]);
       }
-      if (!any) continue;
+      if (count === 0) continue;
       context.globalAlpha = control ? 0.3 : 1;
       context.lineWidth = detail === 'full' ? Math.max(1.2, pixel) : pixel;
-      // Dashes cost a lot per segment in software rendering: only where they can be seen.
-      context.setLineDash(control && detail === 'full' ? [4, 3] : []);
+      // Dashes cost a lot per segment in software rendering (and long waiting edges have
+      // many): dashed only where a few can be seen.
+      context.setLineDash(control && count <= 100 ? [4, 3] : []);
       context.stroke();
     }
     context.setLineDash([]);
