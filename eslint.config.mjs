@@ -9,7 +9,8 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // Each file is checked with the program it belongs to: the extension, the page, or the tests.
+      parserOptions: { project: ['./tsconfig.json', './src/webview/app/tsconfig.json', './test/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -14,12 +14,16 @@
  * Screenshots go to .cache/panel-*.png.
  *
  * PANEL_BENCH_TASKS=1000,5000 (sizes), PANEL_BENCH_SCREENSHOT_ONLY=1 (seed and a redispatch
- * only), PANEL_BENCH_REGISTER_ONLY=1 (register every size, run none: quicker).
+ * only), PANEL_BENCH_REGISTER_ONLY=1 (register every size, run none: quicker),
+ * PANEL_BENCH_HOME=<folder> (the server keeps its files there and the generated
+ * dispatches are made once: later runs start a server on the same files and measure
+ * the same dispatches again).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFile } from 'child_process';
+import { type FrameStats, frameStats, gestureFrames } from '../src/webview/app/gestureFrames';
 import type { HostResult } from './panelBenchHost';
 import { harness } from '../test/support/harness';
 import { median } from './stats';
@@ -79,6 +83,10 @@ async function waitForStatus(server: string, dispatchId: string, wanted: (status
   throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
 }
 
+function describeFrames(what: string, times: FrameStats | undefined): string {
+  return times ? `  ${what}: ${times.frames} frames, mean ${times.meanMs.toFixed(1)} ms, p95 ${times.p95Ms.toFixed(1)} ms, max ${times.maxMs.toFixed(1)} ms per frame\n` : '';
+}
+
 
 async function main(): Promise<void> {
   const python: string = harness('pythonEnv').ensurePythonEnv();
@@ -94,9 +102,11 @@ async function main(): Promise<void> {
   // PANEL_BENCH_SERVER + PANEL_BENCH_DISPATCHES=1000:<id>,5000:<id> measure again against a
   // server that already holds the generated dispatches (submitting 5,000 tasks takes minutes).
   const reuse = process.env.PANEL_BENCH_SERVER;
+  const keptHome = process.env.PANEL_BENCH_HOME ? path.resolve(process.env.PANEL_BENCH_HOME) : undefined;
+  const keptDispatches = keptHome ? path.join(keptHome, 'bench-dispatches.json') : undefined;
   const server: { address: string; env: NodeJS.ProcessEnv; stop(): Promise<void>; killProcessGroup(): void } = reuse
     ? { address: reuse, env: process.env, stop: () => Promise.resolve(), killProcessGroup: () => undefined }
-    : await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+    : await CovalentServer.create({ python, home: keptHome ?? path.join(runDir, 'covalent') });
   const cleanup = () => server.killProcessGroup();
   process.once('exit', cleanup);
   if (!reuse) await (server as unknown as { start(): Promise<void> }).start();
@@ -121,10 +131,10 @@ async function main(): Promise<void> {
   log(`Covalent server at ${server.address}; files in ${runDir}`);
   const seedId = await dispatch('redispatch_howto', 'workflow', '1, 2');
   const bigIds = new Map<number, string>();
-  for (const entry of (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean)) {
-    const [size, id] = entry.split(':');
-    if (id) bigIds.set(Number(size), id);
-  }
+  const kept = keptDispatches && fs.existsSync(keptDispatches) ? (JSON.parse(fs.readFileSync(keptDispatches, 'utf8')) as Record<string, string>) : {};
+  const listed = (process.env.PANEL_BENCH_DISPATCHES ?? '').split(',').filter(Boolean).map((entry) => entry.split(':'));
+  for (const [size, id] of [...Object.entries(kept), ...listed]) if (id) bigIds.set(Number(size), id);
+  if (bigIds.size > 0) log(`measuring dispatches made before: ${[...bigIds].map(([size, id]) => `${size} → ${id}`).join(', ')}`);
   if (!screenshotOnly && bigIds.size === 0) {
     const started = Date.now();
     const submissions = sizes.map(async (size) => {
@@ -141,6 +151,7 @@ async function main(): Promise<void> {
       }
     });
     await Promise.all(submissions);
+    if (keptDispatches) fs.writeFileSync(keptDispatches, JSON.stringify(Object.fromEntries(bigIds)));
   }
   await waitForStatus(server.address, seedId, (status) => status === 'COMPLETED', 120000);
 
@@ -154,11 +165,12 @@ async function main(): Promise<void> {
     const graph = await graphOf(id);
     // The Covalent UI hides parameters and post-processing by default: it draws the rest.
     uiExpected.set(size, graph.graph.nodes.filter((node) => node.type !== 'parameter' && !node.name.startsWith(':postprocess:')).length);
-    plan.push({ label: `${size} tasks`, dispatchId: id, nodes: graph.graph.nodes.length, repeats: 3, panFrames: size >= 5000 ? 180 : 120 });
+    const screenshots = size >= 5000 ? [{ name: `panel-${size}-fit.png`, press: ['fit', 'minimap'] }, { name: `panel-${size}-closer.png`, press: ['zoomIn', 'zoomIn', 'zoomIn', 'zoomIn', 'zoomIn'] }, { name: `panel-${size}-close.png`, press: ['zoomIn', 'zoomIn', 'zoomIn', 'zoomIn'] }] : [];
+    plan.push({ label: `${size} tasks`, dispatchId: id, nodes: graph.graph.nodes.length, repeats: 3, panFrames: size >= 5000 ? 180 : 120, screenshots });
     log(`${size}: the server's graph has ${graph.graph.nodes.length} nodes and ${graph.graph.links.length} links`);
   }
   const task1 = seedGraph.graph.nodes.find((node) => node.name === 'task_1')?.node_id ?? 0;
-  plan.push({ label: 'seed workflow', dispatchId: seedId, nodes: seedGraph.graph.nodes.length, repeats: 1, keepOpenSelecting: task1 });
+  plan.push({ label: 'seed workflow', dispatchId: seedId, nodes: seedGraph.graph.nodes.length, repeats: 1, keepOpenSelecting: task1, pressBeforeScreenshot: ['minimap'] });
   let screenshotName = 'panel-seed.png';
   if (screenshotOnly) {
     // A redispatch reusing task_0 and task_1, shown last: reused marks and the comparison.
@@ -211,7 +223,24 @@ async function main(): Promise<void> {
         ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'panelBenchHost.js'))],
       ]),
     );
+    // The host asks for screenshots of the window through a file beside its results.
+    let shooting = false;
+    const shots = setInterval(() => {
+      const request = `${resultsFile}.screenshot`;
+      if (shooting || !fs.existsSync(request)) return;
+      shooting = true;
+      const name = fs.readFileSync(request, 'utf8').trim();
+      void page
+        .screenshot({ path: path.join(cacheDir, path.basename(name)) })
+        .then(() => log(`screenshot: ${path.join(cacheDir, path.basename(name))}`))
+        .catch((error: unknown) => log(`screenshot ${name} failed: ${(error as Error).message}`))
+        .finally(() => {
+          fs.rmSync(request, { force: true });
+          shooting = false;
+        });
+    }, 250);
     const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30 * 60 * 1000))]);
+    clearInterval(shots);
     fs.mkdirSync(cacheDir, { recursive: true });
     await page.screenshot({ path: path.join(cacheDir, screenshotName) });
     log(`screenshot of the panel: ${path.join(cacheDir, screenshotName)}`);
@@ -226,6 +255,7 @@ async function main(): Promise<void> {
       if (!id || !panel) continue;
       const expected = uiExpected.get(size) ?? 0;
       const uiTimes: number[] = [];
+      const uiFrames: { pan?: FrameStats; zoom?: FrameStats } = {};
       const attempts = size >= 5000 ? 1 : 3;
       for (let attempt = 0; attempt < attempts; attempt++) {
         const started = Date.now();
@@ -233,12 +263,10 @@ async function main(): Promise<void> {
         try {
           await uiPage.waitForFunction(
             (count: number) => {
-              // Runs in the page: the bench itself compiles without the DOM's types.
-              const page = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<object> }; getComputedStyle(node: object): { visibility: string } };
-              const nodes = page.document.querySelectorAll('.react-flow__node');
+              const nodes = document.querySelectorAll('.react-flow__node');
               if (nodes.length < count) return false;
               // React Flow keeps a node hidden until it has measured it.
-              return Array.from(nodes).every((node) => page.getComputedStyle(node).visibility !== 'hidden');
+              return Array.from(nodes).every((node) => getComputedStyle(node).visibility !== 'hidden');
             },
             expected,
             { polling: 100, timeout: 600000 },
@@ -250,6 +278,17 @@ async function main(): Promise<void> {
         }
         if (attempt === 0) await uiPage.screenshot({ path: path.join(cacheDir, `covalent-ui-${size}.png`) });
       }
+      if (uiTimes.length > 0) {
+        const frames = size >= 5000 ? 180 : 120;
+        try {
+          // React Flow's d3-zoom takes the gesture on its pane, as the panel's canvas does.
+          const selectors = ['.react-flow__pane', '.react-flow__zoompane', '.react-flow__renderer'];
+          uiFrames.pan = frameStats(await uiPage.evaluate(gestureFrames, { frames, gesture: 'pan' as const, selectors, events: 'mouse' as const }));
+          uiFrames.zoom = frameStats(await uiPage.evaluate(gestureFrames, { frames, gesture: 'zoom' as const, selectors, events: 'mouse' as const }));
+        } catch (error) {
+          log(`Covalent UI, ${size} tasks: measuring frames failed: ${(error as Error).message.split('\n')[0]}`);
+        }
+      }
       if (panel.error) rows.push(`${size} tasks: the panel failed: ${panel.error}`);
       const panelCold = panel.openToDrawnMs[0];
       const panelWarm = Math.round(median(panel.openToDrawnMs.slice(1)));
@@ -260,7 +299,10 @@ async function main(): Promise<void> {
           `  panel open → graph drawn: first ${panelCold} ms, re-open ${panelWarm} ms (runs ${panel.openToDrawnMs.join(', ')} ms)\n` +
           `  Covalent UI /<id> → graph drawn (anchor): ${uiTimes.length ? `first ${uiCold} ms, reload ${uiWarm ?? '—'} ms (runs ${uiTimes.join(', ')} ms)` : 'did not finish'}\n` +
           (uiCold && panelCold !== undefined ? `  ratio panel/UI: first ${(panelCold / uiCold).toFixed(2)}×${uiWarm ? `, repeat ${(panelWarm / uiWarm).toFixed(2)}×` : ''} (goal ≤ 0.5×)\n` : '') +
-          (panel.pan ? `  panning the panel's graph: ${panel.pan.frames} frames, mean ${panel.pan.meanMs.toFixed(1)} ms, p95 ${panel.pan.p95Ms.toFixed(1)} ms, max ${panel.pan.maxMs.toFixed(1)} ms per frame\n` : ''),
+          describeFrames("panning the panel's graph", panel.pan) +
+          describeFrames("zooming the panel's graph", panel.zoom) +
+          describeFrames("panning the Covalent UI's graph (anchor)", uiFrames.pan) +
+          describeFrames("zooming the Covalent UI's graph (anchor)", uiFrames.zoom),
       );
     }
     console.log('\n' + rows.join('\n'));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../src/extension';
+import type { GraphControl } from '../src/webview/graphProtocol';
 import type { PanMeasurement } from '../src/webview/protocol';
 
 /**
@@ -19,13 +20,29 @@ interface PlanItem {
   readonly keepOpenSelecting?: number;
   /** …and with this tab of the side pane shown. */
   readonly keepOpenTab?: 'task' | 'workflow' | 'timeline' | 'compare';
+  /** Graph controls to press before the last screenshot (e.g. the minimap). */
+  readonly pressBeforeScreenshot?: readonly GraphControl[];
+  /** Screenshots of the graph while it is open, after measuring: each a list of controls pressed first. */
+  readonly screenshots?: readonly { readonly name: string; readonly press: readonly GraphControl[] }[];
 }
 
 export interface HostResult {
   readonly label: string;
   readonly openToDrawnMs: number[];
   readonly pan?: PanMeasurement;
+  readonly zoom?: PanMeasurement;
   readonly error?: string;
+}
+
+/** Asks the benchmark (outside VS Code) for a screenshot of the window and waits until it is taken. */
+async function screenshot(name: string): Promise<void> {
+  const resultsFile = process.env.PANEL_BENCH_RESULTS;
+  if (!resultsFile) return;
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const request = `${resultsFile}.screenshot`;
+  fs.writeFileSync(request, name);
+  const deadline = Date.now() + 30000;
+  while (fs.existsSync(request) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 export async function run(): Promise<void> {
@@ -38,6 +55,7 @@ export async function run(): Promise<void> {
   for (const item of plan) {
     const times: number[] = [];
     let pan: PanMeasurement | undefined;
+    let zoom: PanMeasurement | undefined;
     let error: string | undefined;
     try {
       for (let attempt = 0; attempt < item.repeats; attempt++) {
@@ -56,9 +74,19 @@ export async function run(): Promise<void> {
         });
         times.push(drawnAt - started);
         const last = attempt === item.repeats - 1;
-        if (last && item.panFrames) pan = await panel.measurePan(item.panFrames);
+        if (last && item.panFrames) {
+          pan = await panel.measurePan(item.panFrames);
+          zoom = await panel.measurePan(item.panFrames, 60000, 'zoom');
+        }
+        if (last) {
+          for (const shot of item.screenshots ?? []) {
+            for (const control of shot.press) panel.graphControls.pressControl(control);
+            await screenshot(shot.name);
+          }
+        }
         if (last && item.keepOpenSelecting !== undefined) {
           panel.select(item.keepOpenSelecting);
+          for (const control of item.pressBeforeScreenshot ?? []) panel.graphControls.pressControl(control);
           await new Promise((resolve) => setTimeout(resolve, 2000));
           if (item.keepOpenTab) panel.showTab(item.keepOpenTab);
           await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -70,7 +98,7 @@ export async function run(): Promise<void> {
     } catch (failure) {
       error = failure instanceof Error ? failure.message : String(failure);
     }
-    results.push({ label: item.label, openToDrawnMs: times, pan, error });
+    results.push({ label: item.label, openToDrawnMs: times, pan, zoom, error });
     if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   }
 }

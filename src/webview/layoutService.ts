@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import type { GraphLayoutOptions } from './graphProtocol';
 import type { LayoutInput } from './layout';
 import type { GraphLayout } from './protocol';
 
@@ -17,12 +18,12 @@ export class LayoutService {
 
   constructor(private readonly distFolder: string) {}
 
-  layout(input: LayoutInput): Promise<GraphLayout> {
+  layout(input: LayoutInput, options?: GraphLayoutOptions): Promise<GraphLayout> {
     const worker = this.ensureWorker();
     const requestId = this.nextRequest++;
     return new Promise<GraphLayout>((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject });
-      worker.postMessage({ requestId, input });
+      worker.postMessage({ requestId, input, options });
     });
   }
 

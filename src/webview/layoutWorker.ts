@@ -1,4 +1,5 @@
 import { parentPort } from 'worker_threads';
+import type { GraphLayoutOptions } from './graphProtocol';
 import { layoutGraph, type LayoutInput } from './layout';
 
 /**
@@ -9,10 +10,11 @@ import { layoutGraph, type LayoutInput } from './layout';
 interface LayoutRequest {
   readonly requestId: number;
   readonly input: LayoutInput;
+  readonly options?: GraphLayoutOptions;
 }
 
 parentPort?.on('message', (request: LayoutRequest) => {
-  layoutGraph(request.input).then(
+  layoutGraph(request.input, request.options).then(
     (layout) => parentPort?.postMessage({ requestId: request.requestId, layout }),
     (error: unknown) => parentPort?.postMessage({ requestId: request.requestId, error: error instanceof Error ? error.message : String(error) }),
   );

@@ -62,10 +62,10 @@ export class PanelChannel {
     return this.roundTrip(this.probes, requestId, { type: 'probe', requestId }, timeoutMs, 'report what it drew');
   }
 
-  /** Frame times while the page pans the graph (benchmark). */
-  measurePan(frames: number, timeoutMs: number): Promise<PanMeasurement> {
+  /** Frame times while the page pans or zooms the graph (benchmark). */
+  measurePan(frames: number, timeoutMs: number, gesture: 'pan' | 'zoom'): Promise<PanMeasurement> {
     const requestId = this.nextRequest++;
-    return this.roundTrip(this.panProbes, requestId, { type: 'measurePan', requestId, frames }, timeoutMs, 'measure panning');
+    return this.roundTrip(this.panProbes, requestId, { type: 'measurePan', requestId, frames, gesture }, timeoutMs, `measure ${gesture === 'pan' ? 'panning' : 'zooming'}`);
   }
 
   close(): void {

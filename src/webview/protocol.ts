@@ -7,6 +7,17 @@
  *
  * No `vscode` and no DOM here: both bundles import it.
  */
+import {
+  GRAPH_HOST_TYPES,
+  type GraphDrawReport,
+  type GraphHostMessage,
+  type GraphLayoutOptions,
+  type GraphViewState,
+  type GraphWebviewMessage,
+  parseGraphHostMessage,
+  parseGraphViewState,
+  parseGraphWebviewMessage,
+} from './graphProtocol';
 
 import { TASK_FIELDS as DETAIL_FIELDS, type TaskField as DetailField, type ValueText as ValueView, type WorkflowField } from '../covalent/values';
 
@@ -53,6 +64,11 @@ export interface GraphLayout {
   readonly height: number;
   readonly nodes: readonly LaidOutNode[];
   readonly edges: readonly LaidOutEdge[];
+  /** Nodes the choices hide (parameters, post-processing): named for the other views of the page. */
+  readonly hiddenNodes?: readonly { readonly nodeId: number; readonly name: string; readonly kind: string }[];
+  /** The choices it was laid out with, and by what. */
+  readonly options?: GraphLayoutOptions;
+  readonly engine?: string;
 }
 
 /** The live part of a task: sent on every change, applied without redrawing. */
@@ -108,7 +124,7 @@ export interface CompareView {
 
 /** What the webview says it drew: the test hook reads this, not the extension's model. */
 export interface RenderReport {
-  readonly nodes: readonly { nodeId: number; name: string; kind: string; status: string; reused: boolean }[];
+  readonly nodes: readonly { nodeId: number; name: string; kind: string; status: string; reused: boolean; x?: number; y?: number; width?: number; height?: number }[];
   readonly edges: readonly { source: number; target: number }[];
   readonly selectedNodeId?: number;
   /** Text of the details pane as displayed. */
@@ -131,6 +147,8 @@ export interface RenderReport {
   /** How many full graph renders happened since the page loaded (live updates must not add any). */
   readonly graphRenders: number;
   readonly transform: { x: number; y: number; scale: number };
+  /** What the graph's canvas holds and how it is shown. */
+  readonly graph?: GraphDrawReport;
 }
 
 export type HostMessage =
@@ -148,8 +166,9 @@ export type HostMessage =
   | { readonly type: 'probe'; readonly requestId: number }
   /** Test hook: press the "show all" button of a field of the selected task, as a click would. */
   | { readonly type: 'pressShowAll'; readonly field: DetailField }
-  /** Benchmark hook: pan the graph for this many frames and report frame times. */
-  | { readonly type: 'measurePan'; readonly requestId: number; readonly frames: number };
+  /** Benchmark hook: pan (or zoom) the graph for this many frames and report frame times. */
+  | { readonly type: 'measurePan'; readonly requestId: number; readonly frames: number; readonly gesture?: 'pan' | 'zoom' }
+  | GraphHostMessage;
 
 export interface PanMeasurement {
   readonly frames: number;
@@ -176,7 +195,8 @@ export type WebviewMessage =
   | { readonly type: 'drawn'; readonly nodes: number; readonly elapsedMs: number }
   | { readonly type: 'rendered'; readonly requestId: number; readonly report: RenderReport }
   | { readonly type: 'panMeasured'; readonly requestId: number; readonly measurement: PanMeasurement }
-  | { readonly type: 'state'; readonly selectedNodeId?: number; readonly tab?: string };
+  | { readonly type: 'state'; readonly selectedNodeId?: number; readonly tab?: string }
+  | GraphWebviewMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -228,7 +248,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         tab: typeof value.tab === 'string' && value.tab.length < 40 ? value.tab : undefined,
       };
     default:
-      return undefined;
+      return parseGraphWebviewMessage(value);
   }
 }
 
@@ -244,7 +264,7 @@ function isRenderReport(value: unknown): value is RenderReport {
   );
 }
 
-const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll'] as const;
+const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll', ...GRAPH_HOST_TYPES] as const;
 
 /**
  * The webview's check of what the extension sent: the shape of the envelope and
@@ -277,6 +297,12 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     case 'probe':
     case 'measurePan':
       return typeof value.requestId === 'number' ? (value as unknown as HostMessage) : undefined;
+    case 'graphView':
+    case 'exportGraph':
+    case 'pressControl':
+    case 'findTask':
+    case 'dragNode':
+      return parseGraphHostMessage(value);
     default:
       return value as unknown as HostMessage;
   }
@@ -287,6 +313,7 @@ export interface PersistedPanelState {
   readonly dispatchId: string;
   readonly selectedNodeId?: number;
   readonly tab?: string;
+  readonly view?: GraphViewState;
 }
 
 export function parsePersistedState(value: unknown): PersistedPanelState | undefined {
@@ -295,5 +322,6 @@ export function parsePersistedState(value: unknown): PersistedPanelState | undef
     dispatchId: value.dispatchId,
     selectedNodeId: isNodeId(value.selectedNodeId) ? value.selectedNodeId : undefined,
     tab: typeof value.tab === 'string' ? value.tab : undefined,
+    ...(value.view !== undefined ? { view: parseGraphViewState(value.view) } : {}),
   };
 }

@@ -3,6 +3,8 @@ import { fromPerson } from '../commands/invocation';
 import type { TaskDetails } from '../covalent/resultDetails';
 import type { DispatchGraph } from '../store/types';
 import { messageOf } from '../util/errors';
+import { GraphChannel } from './graphChannel';
+import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
 import { PanelChannel } from './panelChannel';
 import { panelHtml } from './panelHtml';
@@ -40,14 +42,27 @@ export class ResultPanel {
   private graphArrivedAt: number | undefined;
   private laidOutAt: number | undefined;
   private drawLogged = false;
+  /** The graph's controls, layout choices and pictures (tests press the controls through it). */
+  readonly graphControls: GraphChannel;
 
   constructor(
     private readonly owner: ResultPanels,
     readonly webviewPanel: vscode.WebviewPanel,
     readonly dispatchId: string,
     private selectedNodeId?: number,
+    restoredView?: GraphViewState,
   ) {
     const services = owner.services;
+    this.graphControls = new GraphChannel(
+      {
+        post: (message) => this.post(message),
+        relayout: () => this.graphChanged(true),
+        pictureName: () => `${services.store.get(this.dispatchId)?.name ?? 'graph'}-${this.dispatchId.slice(0, 8)}`,
+        log: (message) => services.output.info(message),
+      },
+      restoredView,
+    );
+    this.disposables.push(this.graphControls);
     const store = services.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
     // heard of is recorded so its status is polled too.
@@ -102,9 +117,9 @@ export class ResultPanel {
     return this.channel.probe(timeoutMs);
   }
 
-  /** Benchmark hook: frame times while the webview pans the graph. */
-  measurePan(frames: number, timeoutMs = 60000): Promise<PanMeasurement> {
-    return this.channel.measurePan(frames, timeoutMs);
+  /** Benchmark hook: frame times while the webview pans (or zooms) the graph. */
+  measurePan(frames: number, timeoutMs = 60000, gesture: 'pan' | 'zoom' = 'pan'): Promise<PanMeasurement> {
+    return this.channel.measurePan(frames, timeoutMs, gesture);
   }
 
   /** Test hook: select a task as a click would. */
@@ -146,6 +161,7 @@ export class ResultPanel {
       case 'ready':
         // Header and graph are sent fresh below; queued copies would only draw twice.
         this.channel.markReady();
+        this.graphControls.ready();
         this.sendHeader();
         this.graphChanged(true);
         return;
@@ -193,6 +209,10 @@ export class ResultPanel {
       case 'state':
         this.selectedNodeId = message.selectedNodeId;
         return;
+      case 'graphView':
+      case 'exported':
+        this.graphControls.received(message);
+        return;
     }
   }
 
@@ -236,7 +256,8 @@ export class ResultPanel {
     }
     this.graphArrivedAt ??= Date.now();
     void this.resolveParentOfSmallGraph();
-    const key = topologyKey(graph);
+    // A layout fits a graph shape laid out with the same choices.
+    const key = `${topologyKey(graph)}|${layoutOptionsKey(this.graphControls.layoutOptions)}`;
     if (key === this.layoutKey && this.layout) {
       if (force) this.post({ type: 'graph', layout: this.layout, tasks: liveTasks(graph) });
       else this.post({ type: 'tasks', tasks: liveTasks(graph) });
@@ -251,13 +272,13 @@ export class ResultPanel {
   private async layOut(graph: DispatchGraph, key: string): Promise<void> {
     const run = ++this.layoutRun;
     try {
-      const layout = await this.owner.layoutFor(key, graph);
+      const layout = await this.owner.layoutFor(key, graph, this.graphControls.layoutOptions);
       if (run !== this.layoutRun || this.disposed) return;
       this.laidOutAt ??= Date.now();
       this.layout = layout;
       // The store may have moved on while ELK ran: send the newest statuses.
       const latest = this.owner.services.store.graph(this.dispatchId) ?? graph;
-      this.post({ type: 'graph', layout, tasks: liveTasks(topologyKey(latest) === key ? latest : graph) });
+      this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph) });
       this.scheduleHeader();
     } catch (error) {
       if (run !== this.layoutRun) return;

@@ -4,6 +4,7 @@ import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
 import type { DispatchGraph } from '../store/types';
 import type { LiveStatusViews } from '../views/liveStatusViews';
+import type { GraphLayoutOptions, GraphViewState } from './graphProtocol';
 import { LayoutService } from './layoutService';
 import { panelResourceRoots } from './panelHtml';
 import { parsePersistedState, type GraphLayout } from './protocol';
@@ -49,7 +50,7 @@ export class ResultPanels implements vscode.Disposable {
       panel.dispose();
       return undefined;
     }
-    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId);
+    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId, restored.view);
   }
 
   /** Opens the panel of a dispatch, or focuses it when it is open. */
@@ -75,13 +76,16 @@ export class ResultPanels implements vscode.Disposable {
     return [...this.panels.values()];
   }
 
-  async layoutFor(key: string, graph: DispatchGraph): Promise<GraphLayout> {
+  async layoutFor(key: string, graph: DispatchGraph, options: GraphLayoutOptions): Promise<GraphLayout> {
     const cached = this.layoutCache.get(key);
     if (cached) return cached;
-    const layout = await this.layouts.layout({
-      tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
-      edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
-    });
+    const layout = await this.layouts.layout(
+      {
+        tasks: graph.tasks.map(({ nodeId, name, kind, subDispatchId }) => ({ nodeId, name, kind, subDispatchId })),
+        edges: graph.edges.map(({ source, target, label }) => ({ source, target, label })),
+      },
+      options,
+    );
     this.layoutCache.set(key, layout);
     // A few shapes are enough: big layouts hold megabytes.
     for (const oldest of this.layoutCache.keys()) {
@@ -96,9 +100,9 @@ export class ResultPanels implements vscode.Disposable {
     return this.services.servers.client(serverAddress).details;
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number): ResultPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState): ResultPanel {
     webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri) };
-    const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId);
+    const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId, view);
     this.panels.set(dispatchId, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(dispatchId) === panel) this.panels.delete(dispatchId);

@@ -4,18 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
-import type { RenderReport } from '../../src/webview/protocol';
 import type { ResultPanel } from '../../src/webview/resultPanel';
 import { testEnvironment } from './support/env';
 import { getJson, waitForTerminalStatus } from './support/covalentRest';
-import { extensionApi, lastLine, runPython, waitForDespiteErrors } from './support/dispatching';
-
-interface ServerGraph {
-  graph: {
-    nodes: { id: number; node_id: number; name: string; status: string; type: string; started_at: string | null; completed_at: string | null }[];
-    links: { source: number; target: number; edge_name: string }[];
-  };
-}
+import { extensionApi, lastLine, runPython } from './support/dispatching';
+import { probeUntil, serverGraph } from './support/panels';
 
 /** Workflows these tests write live outside the workspace, so other tests' views of it do not change. */
 const scratchFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-panel-test-'));
@@ -29,30 +22,6 @@ async function python(env: ReturnType<typeof testEnvironment>, lines: string[]):
 /** Dispatches `module.lattice(args)` that way; returns what it printed last (the dispatch id). */
 function dispatchByValue(env: ReturnType<typeof testEnvironment>, module: string, lattice: string, args: string): Promise<string> {
   return python(env, [`import ${module}`, `cloudpickle.register_pickle_by_value(${module})`, `print(ct.dispatch(${module}.${lattice}, dispatcher_addr=sys.argv[1])(${args}))`]);
-}
-
-/** The server's own graph, read directly: what the panel must show. */
-async function serverGraph(server: string, dispatchId: string) {
-  const body = await getJson<ServerGraph>(`${server}/api/v1/dispatches/${dispatchId}/graph`);
-  const nodeIdOf = new Map(body.graph.nodes.map((node) => [node.id, node.node_id]));
-  return {
-    nodes: body.graph.nodes.map((node) => ({ nodeId: node.node_id, name: node.name, status: node.status, kind: node.type, reusedOnServer: node.type !== 'parameter' && node.started_at !== null && node.started_at === node.completed_at })),
-    edges: body.graph.links.map((link) => `${nodeIdOf.get(link.source)}>${nodeIdOf.get(link.target)}`).sort(),
-  };
-}
-
-/** Asks the webview what it drew until `accept` holds (the poller and the webview run on their own). */
-async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
-  let last: RenderReport | undefined;
-  const drawn = async () => {
-    last = await panel.probe(5000);
-    return accept(last) ? last : undefined;
-  };
-  try {
-    return await waitForDespiteErrors(what, drawn, timeoutMs, 300);
-  } catch (timeout) {
-    throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${(timeout as Error).message}`, { cause: timeout });
-  }
 }
 
 describe('Result panel: the webview draws a real dispatch', function () {
@@ -198,6 +167,10 @@ describe('Result panel: the webview draws a real dispatch', function () {
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, runningId), 'COMPLETED');
     const after = await probeUntil(panel, (drawn) => drawn.nodes.every((node) => node.status === 'COMPLETED'), 'every task COMPLETED');
     assert.strictEqual(after.graphRenders, before.graphRenders, 'status changes did not redraw the graph');
+    assert.strictEqual(after.graph?.fullRepaints, before.graph?.fullRepaints, 'status changes did not repaint the whole canvas');
+    const changed = before.nodes.filter((node) => after.nodes.find((later) => later.nodeId === node.nodeId)?.status !== node.status).length;
+    assert.ok((after.graph?.nodeRepaints ?? 0) - (before.graph?.nodeRepaints ?? 0) >= changed, `the ${changed} nodes whose status changed were repainted`);
+    assert.ok(after.graph?.pixels.length && after.graph.pixels.every((pixel) => pixel.actual === pixel.expected), `the canvas shows each task's status colour: ${JSON.stringify(after.graph?.pixels)}`);
     assert.strictEqual(after.selectedNodeId, selected.nodeId, 'the selection stayed');
     assert.deepStrictEqual(after.transform, before.transform, 'the zoom and position stayed');
   });

@@ -23,14 +23,6 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: 
   return node;
 }
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-export function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string | number>> = {}): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
-  return node;
-}
-
 export function icon(name: string, extraClass = ''): HTMLElement {
   return element('span', { className: `codicon codicon-${name}${extraClass ? ' ' + extraClass : ''}`, attributes: { 'aria-hidden': 'true' } });
 }

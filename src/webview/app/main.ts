@@ -13,8 +13,9 @@ import {
   type WebviewMessage,
   type WorkflowDetailsView,
 } from '../protocol';
+import { DEFAULT_VIEW_STATE, displayName, type GraphViewState, parseGraphViewState } from '../graphProtocol';
 import { button, clear, element, formatBytes, formatDuration, formatTime, icon, statusChip } from './dom';
-import { displayName, GraphView } from './graph';
+import { GraphView } from './graph';
 
 /**
  * The result panel's page. It draws only what the extension sends and asks for
@@ -32,7 +33,9 @@ const dispatchId = document.body.getAttribute('data-dispatch-id') ?? '';
 const TABS = PANEL_TABS;
 type Tab = PanelTab;
 
-const saved = (vscode.getState() ?? {}) as { selectedNodeId?: unknown; tab?: unknown };
+const saved = (vscode.getState() ?? {}) as { selectedNodeId?: unknown; tab?: unknown; view?: unknown };
+/** The graph view this panel showed before (kept in the webview state): the extension lays out for it. */
+const savedView = parseGraphViewState(saved.view);
 const initialSelected = document.body.getAttribute('data-selected');
 let selectedNodeId: number | undefined =
   typeof saved.selectedNodeId === 'number' ? saved.selectedNodeId : initialSelected ? Number(initialSelected) : undefined;
@@ -50,17 +53,27 @@ function post(message: WebviewMessage): void {
 }
 
 function persist(): void {
-  vscode.setState({ dispatchId, selectedNodeId, tab: activeTab });
+  vscode.setState({ dispatchId, selectedNodeId, tab: activeTab, view: graph.viewState });
   post({ type: 'state', selectedNodeId, tab: activeTab });
+}
+
+function viewChanged(view: GraphViewState): void {
+  persist();
+  post({ type: 'graphView', view });
 }
 
 // ---------------------------------------------------------------- layout of the page
 const headerRoot = element('header', { className: 'header' });
-const graph = new GraphView({
-  select: (nodeId) => selectTask(nodeId),
-  openSublattice: (nodeId) => post({ type: 'openSublattice', nodeId }),
-  transformChanged: () => undefined,
-});
+const graph = new GraphView(
+  {
+    select: (nodeId) => selectTask(nodeId),
+    openSublattice: (nodeId) => post({ type: 'openSublattice', nodeId }),
+    transformChanged: () => undefined,
+    viewChanged,
+    exported: (picture) => post({ type: 'exported', ...picture }),
+  },
+  savedView ?? DEFAULT_VIEW_STATE,
+);
 const tabBar = element('nav', { className: 'tabs', attributes: { role: 'tablist' } });
 const tabBodies: Record<Tab, HTMLElement> = {
   task: element('div', { className: 'tab-body', attributes: { role: 'tabpanel', id: 'tab-task' } }),
@@ -462,7 +475,23 @@ function handle(message: HostMessage): void {
       post({ type: 'rendered', requestId: message.requestId, report: renderReport() });
       return;
     case 'measurePan':
-      void graph.measurePan(message.frames).then((measurement) => post({ type: 'panMeasured', requestId: message.requestId, measurement }));
+      void graph.measureGesture(message.frames, message.gesture ?? 'pan').then((measurement) => post({ type: 'panMeasured', requestId: message.requestId, measurement }));
+      return;
+    case 'graphView':
+      graph.applyView(message.view);
+      persist();
+      return;
+    case 'exportGraph':
+      void graph.exportPicture(message.format).then((picture) => picture && post({ type: 'exported', requestId: message.requestId, ...picture }));
+      return;
+    case 'pressControl':
+      graph.press(message.control, message.value);
+      return;
+    case 'findTask':
+      graph.findAsTyped(message.query);
+      return;
+    case 'dragNode':
+      void graph.dragNode(message.nodeId, message.dx, message.dy);
       return;
   }
 }
@@ -488,11 +517,14 @@ function renderReport(): RenderReport {
     compareRows: tabBodies.compare.querySelectorAll('tbody tr').length,
     graphRenders: graph.renders,
     transform: { ...graph.transform },
+    graph: graph.report(),
   };
 }
 
 window.addEventListener('message', (event: MessageEvent) => received(event.data));
 showTab(activeTab);
+// Before `ready`: the extension lays the graph out for the view this panel showed before.
+if (savedView) post({ type: 'graphView', view: savedView });
 post({ type: 'ready' });
 
 // The runtime of a running dispatch counts up between updates.
