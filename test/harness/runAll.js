@@ -59,7 +59,8 @@ function followLog(file) {
 
 async function runIntegrationTests() {
   const { ensurePythonEnv } = require('./pythonEnv');
-  const { CovalentServer } = require('./covalentServer');
+  const { CovalentServer, killLeftoverServers } = require('./covalentServer');
+  const { startAuthProxy } = require('./authProxy');
   const { copyExamples, writeUserSettings } = require('./workspace');
   const host = process.env.COVALENT_TEST_HOST || 'code-server';
 
@@ -67,7 +68,12 @@ async function runIntegrationTests() {
   const python = ensurePythonEnv();
   if (host === 'code-server') require('./setupCodeServer').ensureCodeServer();
   const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
-  const cleanup = () => server.killProcessGroup();
+  // Servers a test starts (a second one, briefly) live under runDir too: none outlives the run.
+  const cleanup = () => {
+    server.killProcessGroup();
+    killLeftoverServers(runDir);
+  };
+  let proxy;
   process.once('exit', cleanup);
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
@@ -91,6 +97,7 @@ async function runIntegrationTests() {
     const env = {
       ...server.env,
       ...server.describe(),
+      ...proxy.describe(),
       COVALENT_TEST_REPO_ROOT: repoRoot,
       COVALENT_TEST_LOG: logFile,
       COVALENT_TEST_RESULTS: resultsFile,
@@ -132,6 +139,8 @@ async function runIntegrationTests() {
 
   try {
     await server.start();
+    // The authenticating proxy in front of it: tests of tokens go through it.
+    proxy = await startAuthProxy(server.address);
     log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
     const passes = [{ profile: 'trusted', suffix: '' }];
     // Second pass: the same editor with workspace trust on, so the folder opens in
@@ -149,7 +158,9 @@ async function runIntegrationTests() {
   } catch (error) {
     return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
   } finally {
+    await proxy?.stop();
     await server.stop().catch((error) => log(`stopping the Covalent server: ${error.message}`));
+    killLeftoverServers(runDir);
     if (!process.env.COVALENT_TEST_KEEP) {
       for (const folder of ['workspace', 'workspace-untrusted']) fs.rmSync(path.join(runDir, folder), { recursive: true, force: true });
     }

@@ -4,11 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
-import type { RenderReport } from '../../src/webview/protocol';
 import type { ResultPanel } from '../../src/webview/resultPanel';
 import { testEnvironment } from './support/env';
 import { getJson, waitForTerminalStatus } from './support/covalentRest';
-import { extensionApi, lastLine, runPython, waitForDespiteErrors } from './support/dispatching';
+import { extensionApi, lastLine, runPython } from './support/dispatching';
+import { probeUntil } from './support/panels';
 
 interface ServerGraph {
   graph: {
@@ -41,19 +41,6 @@ async function serverGraph(server: string, dispatchId: string) {
   };
 }
 
-/** Asks the webview what it drew until `accept` holds (the poller and the webview run on their own). */
-async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
-  let last: RenderReport | undefined;
-  const drawn = async () => {
-    last = await panel.probe(5000);
-    return accept(last) ? last : undefined;
-  };
-  try {
-    return await waitForDespiteErrors(what, drawn, timeoutMs, 300);
-  } catch (timeout) {
-    throw new Error(`the panel never showed ${what}; last report: ${JSON.stringify(last)?.slice(0, 1500)} ${(timeout as Error).message}`, { cause: timeout });
-  }
-}
 
 describe('Result panel: the webview draws a real dispatch', function () {
   this.timeout(180000);
