@@ -31,8 +31,8 @@ export class CovalentStatusBar implements vscode.Disposable {
     const { address, label } = this.server();
     const running = this.store.all().filter((dispatch) => isRunning(dispatch.status) && sameAddress(this.store.serverOf(dispatch.dispatchId) ?? address, address)).length;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendText(`Covalent server ${label} (${address})`);
-    tooltip.appendMarkdown('\n\n');
+    tooltip.appendText(`Covalent server ${label}`);
+    tooltip.appendMarkdown(` · \`${address.replace(/`/g, '')}\`\n\n`);
     if (connection === 'offline' || connection === 'unauthorized') {
       this.item.text = connection === 'offline' ? `$(debug-disconnect) Covalent: ${label} offline` : `$(lock) Covalent: ${label} wants a token`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
