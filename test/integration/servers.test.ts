@@ -71,7 +71,7 @@ describe('Servers: a token on every request, through an authenticating proxy in 
     // New inputs: the SDK downloads the stored workflow and uploads the new one (asset transfers).
     const redispatched = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: throughProxy, args: '3, 4' });
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatched), 'COMPLETED');
-    assert.strictEqual(await dispatchResultString(env.serverAddress, redispatched), '3.5');
+    assert.strictEqual(await dispatchResultString(env.serverAddress, redispatched), '1.75');
 
     const row = await waitFor('the redispatch in the tree', () => live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === redispatched), 15000);
     await waitFor('its row completed', () => (live.tree.getTreeItem(row).iconPath as vscode.ThemeIcon | undefined)?.id === 'pass', 15000);
