@@ -1,9 +1,9 @@
 """Each server's token on every request a bridge call makes to that server.
 
 Covalent's SDK adds the headers of the environment variable COVALENT_EXTRA_HEADERS
-to the requests of its API client only: its asset uploads and downloads
-(covalent/_file_transfer/strategies/http_strategy.py) and trigger registration are
-plain `requests` calls without them, and one process-wide variable cannot hold a
+to the requests of its API client only: its asset uploads and downloads (the HTTP
+file-transfer strategy) and trigger registration are plain `requests` calls
+without them, and one process-wide variable cannot hold a
 token per server when one bridge serves several. So every `requests` call goes
 through one wrapper of `requests.Session.request`, which adds the token of the
 server a URL belongs to, for the bridge call the current thread serves (each call
