@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
+import { type NamedServer, normalizeAddress, parseServers, triggersAddressFor } from './covalent/servers';
 
 /** Every `covalent.*` setting, typed, read in one place. */
 export interface CovalentConfig {
+  /** The active server: every command that names no dispatch uses it. */
   readonly dispatcherAddress: string;
-  /** Empty in settings means "the dispatcher's address"; resolved here. */
+  /** Where Stop Triggers goes while the active server is active; resolved here (see `triggersAddressFor`). */
   readonly triggersServerAddress: string;
+  /** The named servers a person switches between (`covalent.servers`). */
+  readonly servers: readonly NamedServer[];
+  /** Entries of `covalent.servers` that were skipped, in words. */
+  readonly serverProblems: readonly string[];
   readonly pythonPath: string;
   readonly reusePreviousResults: boolean;
   readonly unsavedFiles: 'ask' | 'save' | 'dispatchBuffer';
@@ -17,21 +23,18 @@ export const DEFAULT_DISPATCHER_ADDRESS = 'http://localhost:48008';
 export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
   const section = vscode.workspace.getConfiguration('covalent', scope);
   const dispatcherAddress = normalizeAddress(section.get<string>('dispatcherAddress') || DEFAULT_DISPATCHER_ADDRESS);
-  const triggers = section.get<string>('triggersServerAddress') ?? '';
+  const { servers, problems } = parseServers(section.get<unknown>('servers'));
   return {
     dispatcherAddress,
-    triggersServerAddress: triggers ? normalizeAddress(triggers) : dispatcherAddress,
+    triggersServerAddress: triggersAddressFor(servers, dispatcherAddress, section.get<string>('triggersServerAddress') ?? ''),
+    servers,
+    serverProblems: problems,
     pythonPath: (section.get<string>('pythonPath') ?? '').trim(),
     reusePreviousResults: section.get<boolean>('reusePreviousResults') ?? false,
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),
     requestTimeoutMs: Math.max(500, section.get<number>('requestTimeoutMs') ?? 10000),
   };
-}
-
-/** Trailing slashes would double up when endpoint paths are appended. */
-export function normalizeAddress(address: string): string {
-  return address.trim().replace(/\/+$/, '');
 }
 
 /** What changed in one settings edit: listeners compare the two instead of asking VS Code again. */
@@ -58,7 +61,8 @@ export class Settings implements vscode.Disposable {
       if (!event.affectsConfiguration('covalent')) return;
       const previous = this.value;
       const current = (this.value = readConfig());
-      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => previous[key] !== current[key]);
+      // Lists (the servers) are new objects at each read: compare what they hold.
+      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => JSON.stringify(previous[key]) !== JSON.stringify(current[key]));
       if ((Object.keys(current) as (keyof CovalentConfig)[]).some((key) => changed(key))) this.emitter.fire({ previous, current, changed });
     });
   }

@@ -8,6 +8,7 @@ import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
 import type { Core, Services } from './services';
 import { DispatchStore } from './store/dispatchStore';
+import { GettingStarted } from './views/gettingStarted';
 import { LiveStatusViews } from './views/liveStatusViews';
 import { WorkflowsTree } from './views/workflowsTree';
 import { ResultPanels } from './webview/resultPanels';
@@ -67,8 +68,11 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   // 5. Result panels (one per dispatch; restored after a window reload).
   const panels = parts.add(new ResultPanels({ ...core, live, locator }));
 
-  // 6. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels };
+  // 6. The walkthrough's progress, from what dispatching and the views do.
+  const gettingStarted = parts.add(new GettingStarted(core, dispatch, live));
+
+  // 7. Commands: every command, one error funnel, one trust check.
+  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);

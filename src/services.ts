@@ -6,6 +6,7 @@ import type { DispatchService } from './dispatch/dispatchService';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
 import type { DispatchStore } from './store/dispatchStore';
+import type { GettingStarted } from './views/gettingStarted';
 import type { LiveStatusViews } from './views/liveStatusViews';
 import type { WorkflowsTree } from './views/workflowsTree';
 import type { ResultPanels } from './webview/resultPanels';
@@ -39,4 +40,6 @@ export interface Services extends Core {
   readonly workflows: WorkflowsTree;
   /** The result panels, one per dispatch. */
   readonly panels: ResultPanels;
+  /** The walkthrough's progress: its steps complete on the context keys this sets. */
+  readonly gettingStarted: GettingStarted;
 }

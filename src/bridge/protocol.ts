@@ -21,6 +21,15 @@ export interface WorkflowSource extends WorkspaceFolders {
   readonly source?: string;
 }
 
+/**
+ * Bearer tokens of the servers a call talks to (server address → token). The
+ * bridge adds each to that server's requests only, for this call only: one bridge
+ * serves several servers, so nothing process-wide (no environment variable) holds them.
+ */
+export interface ServerTokens {
+  readonly tokens?: Readonly<Record<string, string>>;
+}
+
 export interface WorkspaceFolders {
   /**
    * The editor's workspace folders (paths), the file's own first: importable, and
@@ -31,7 +40,7 @@ export interface WorkspaceFolders {
   readonly workspaceFolders?: readonly string[];
 }
 
-export interface DispatchParams extends WorkflowSource {
+export interface DispatchParams extends WorkflowSource, ServerTokens {
   readonly lattice: string;
   /** Inputs in Python call syntax: `1, 2` or `a=1, b=[1, 2]`. */
   readonly args?: string;
@@ -45,7 +54,7 @@ export interface DispatchResult {
   readonly dispatchId: string;
 }
 
-export interface WaitParams {
+export interface WaitParams extends ServerTokens {
   readonly dispatchId: string;
   readonly dispatcherAddress: string;
   readonly pollIntervalMs?: number;
@@ -59,7 +68,7 @@ export interface SyncResult {
   readonly error: string | null;
 }
 
-export interface RedispatchParams extends Partial<WorkflowSource>, WorkspaceFolders {
+export interface RedispatchParams extends Partial<WorkflowSource>, WorkspaceFolders, ServerTokens {
   readonly dispatchId: string;
   readonly dispatcherAddress: string;
   /** Task name in the earlier dispatch → name of the electron in `file` that replaces it. */
@@ -70,13 +79,13 @@ export interface RedispatchParams extends Partial<WorkflowSource>, WorkspaceFold
   readonly isPending?: boolean;
 }
 
-export interface CancelParams {
+export interface CancelParams extends ServerTokens {
   readonly dispatchId: string;
   readonly dispatcherAddress: string;
   readonly taskIds?: readonly number[];
 }
 
-export interface StopTriggersParams {
+export interface StopTriggersParams extends ServerTokens {
   readonly dispatchIds: readonly string[];
   readonly triggersServerAddress: string;
 }

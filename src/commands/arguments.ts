@@ -1,5 +1,6 @@
 import { array, boolean, literal, optional, string, unknownValue, type Validator } from '../covalent/validate';
 import { parseReplaceElectrons } from '../dispatch/electronChanges';
+import type { ServerChoice } from '../covalent/servers';
 import { DISPATCH_STATUSES, type DispatchStatus } from '../store/types';
 
 /**
@@ -176,6 +177,21 @@ export function readAddress(argument: unknown): string {
   return readObject(argument, { address: field(nonEmpty, 'Expected `address`: the server address, e.g. http://localhost:48008.') }, '{ address }').address;
 }
 
+/** `covalent.useServer`: `{ name }` (from covalent.servers) or `{ address }`. */
+export function readServerChoice(argument: unknown): ServerChoice {
+  const { name, address } = readObject(
+    argument,
+    {
+      name: field(optional(nonEmpty), '`name` must be the name of a server in the covalent.servers setting.'),
+      address: field(optional(nonEmpty), '`address` must be a server address, e.g. https://covalent.example.org.'),
+    },
+    '{ name } or { address }',
+  );
+  if (name !== undefined && address === undefined) return { name };
+  if (address !== undefined && name === undefined) return { address };
+  throw new ArgumentError('covalent.useServer needs either { name } (a server of the covalent.servers setting) or { address }, not both.');
+}
+
 /** `covalent.setServerToken`: `{ address?, token }`; an empty token removes it. */
 export function readToken(argument: unknown): { address?: string; token?: string } {
   const { address, token } = readObject(
@@ -187,15 +203,4 @@ export function readToken(argument: unknown): { address?: string; token?: string
     '{ address?, token }',
   );
   return { address, token: token?.trim() || undefined };
-}
-
-/** A problem with a server address typed by a person or given by the API, or undefined when it is fine. */
-export function addressProblem(value: string): string | undefined {
-  try {
-    const url = new URL(value.trim());
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'The address must start with http:// or https://.';
-    return undefined;
-  } catch {
-    return 'Not an address: type something like http://localhost:48008.';
-  }
 }

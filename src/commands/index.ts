@@ -1,5 +1,7 @@
 import { dispatchCommands } from './dispatch';
+import { gettingStartedCommands } from './gettingStarted';
 import { resultCommands } from './results';
+import { serverCommands } from './servers';
 import type { CommandTable } from './types';
 import { viewCommands } from './views';
 
@@ -10,4 +12,6 @@ export const commandTable: CommandTable = {
   ...dispatchCommands,
   ...viewCommands,
   ...resultCommands,
+  ...serverCommands,
+  ...gettingStartedCommands,
 };

@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { type DispatchState, isTerminal } from '../store/types';
 import { UserCancelled } from '../util/errors';
 import { dispatchLabel, humanStatus } from '../views/format';
+import { serverLabel } from '../covalent/servers';
 import { isDispatchId } from './arguments';
 
 /**
@@ -136,11 +137,22 @@ interface DispatchItem extends vscode.QuickPickItem {
   readonly dispatchId?: string;
 }
 
-function dispatchItems(states: readonly DispatchState[]): DispatchItem[] {
+function dispatchItems(services: Services, states: readonly DispatchState[]): DispatchItem[] {
+  // With dispatches of several servers at hand, each says which one it lives on.
+  const serverOf = (state: DispatchState) => services.store.serverOf(state.dispatchId);
+  const several = new Set(states.map(serverOf)).size > 1;
+  const { servers, dispatcherAddress } = services.settings.current;
   return states.map((state) => ({
     label: dispatchLabel(state),
     description: `${humanStatus(state.status)} · ${state.dispatchId}`,
-    detail: [state.origin?.inputs ? `inputs: ${state.origin.inputs}` : undefined, state.createdAt ? new Date(state.createdAt).toLocaleString() : undefined].filter(Boolean).join(' · ') || undefined,
+    detail:
+      [
+        several ? `on ${serverLabel(servers, serverOf(state) ?? dispatcherAddress)}` : undefined,
+        state.origin?.inputs ? `inputs: ${state.origin.inputs}` : undefined,
+        state.createdAt ? new Date(state.createdAt).toLocaleString() : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ') || undefined,
     dispatchId: state.dispatchId,
   }));
 }
@@ -158,7 +170,7 @@ export async function pickDispatch(services: Services, options: PickOptions): Pr
   const candidates = services.store.all().filter(options.filter ?? (() => true));
   const typeId: DispatchItem = { label: '$(edit) Enter a dispatch id…' };
   if (!candidates.length && !options.allowTyping) throw new Error(`${options.title.replace(/\?$/, '')}: there is none to choose from yet in this window.`);
-  const items = [...dispatchItems(candidates), ...(options.allowTyping ? [typeId] : [])];
+  const items = [...dispatchItems(services, candidates), ...(options.allowTyping ? [typeId] : [])];
   const picked = items.length > 1 || !options.allowTyping ? await vscode.window.showQuickPick(items, { title: options.title, matchOnDescription: true, matchOnDetail: true }) : typeId;
   if (!picked) throw new UserCancelled();
   if (picked.dispatchId) return picked.dispatchId;

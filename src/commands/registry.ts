@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
+import { TokenWantedError } from '../covalent/errors';
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { installCovalent, startLocalServer } from '../localServer/serverCommands';
 import type { Services } from '../services';
 import { messageOf, UntrustedWorkspaceError, UserCancelled } from '../util/errors';
-import { type Invocation, invocationOf } from './invocation';
+import { fromPerson, type Invocation, invocationOf } from './invocation';
 import type { Command, CommandTable } from './types';
 
 /**
@@ -36,10 +37,11 @@ async function invoke(services: Services, id: string, command: Command, invocati
   }
 }
 
-type Fix = 'Manage Workspace Trust' | 'Install Covalent' | 'Start Local Server';
+type Fix = 'Manage Workspace Trust' | 'Install Covalent' | 'Start Local Server' | 'Set Server Token…';
 
 function fixesFor(services: Services, error: unknown): Fix[] {
   if (error instanceof UntrustedWorkspaceError) return ['Manage Workspace Trust'];
+  if (error instanceof TokenWantedError) return ['Set Server Token…'];
   if (isBridgeError(error, 'covalentMissing')) return ['Install Covalent'];
   if (isBridgeError(error, 'serverUnreachable') && isDefaultLocalAddress(services.settings.current.dispatcherAddress)) return ['Start Local Server'];
   return [];
@@ -74,6 +76,11 @@ async function applyFix(services: Services, choice: Fix | 'Show Output', error: 
     case 'Start Local Server':
       await startLocalServer(services);
       return true;
+    case 'Set Server Token…': {
+      // The token of the server that refused, whichever is active; a token set means "try again".
+      const address = error instanceof TokenWantedError ? error.serverAddress : services.settings.current.dispatcherAddress;
+      return (await vscode.commands.executeCommand<boolean | undefined>('covalent.setServerToken', fromPerson('notification', { address }))) === true;
+    }
     case 'Show Output':
       services.output.show(true);
       return false;

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import { normalizeAddress } from '../config';
 import { LIST_STATUS_FILTERS } from '../covalent/client';
 import type { Services } from '../services';
 import type { DispatchStatus } from '../store/types';
 import { dispatchLabel, humanStatus } from '../views/format';
 import { LOAD_MORE_COMMAND } from '../views/dispatchesTree';
-import { addressProblem, readAddress, readDispatchId, readFilter, readToken } from './arguments';
+import { readDispatchId, readFilter } from './arguments';
 import type { Invocation } from './invocation';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable } from './types';
@@ -31,7 +30,7 @@ export const viewCommands: CommandTable = {
   }),
   'covalent.openInCovalentUI': command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Open which dispatch in the Covalent UI?');
-    const url = services.live.live.client.uiUrl(dispatchId);
+    const url = services.servers.client(services.dispatch.serverOf(dispatchId)).uiUrl(dispatchId);
     await vscode.env.openExternal(vscode.Uri.parse(url));
     return url;
   }),
@@ -81,39 +80,6 @@ export const viewCommands: CommandTable = {
     if (search === undefined) return undefined;
     await live.setFilter({ search: search.trim() || undefined, status: statusPick.status });
     return services.store.listing.filter;
-  }),
-  'covalent.configureServer': command(async (services, invocation) => {
-    const address = invocation.interactive
-      ? await vscode.window.showInputBox({
-          title: 'Covalent server address',
-          prompt: 'The dispatcher address every command uses, e.g. http://localhost:48008',
-          value: services.settings.current.dispatcherAddress,
-          validateInput: (value) => addressProblem(value),
-        })
-      : readAddress(invocation.argument);
-    if (address === undefined) return undefined;
-    const problem = addressProblem(address);
-    if (problem) throw new Error(problem);
-    const normalized = normalizeAddress(address);
-    await vscode.workspace.getConfiguration('covalent').update('dispatcherAddress', normalized, vscode.ConfigurationTarget.Global);
-    return normalized;
-  }),
-  'covalent.setServerToken': command(async (services, invocation) => {
-    let token: string | undefined;
-    if (!invocation.interactive) token = readToken(invocation.argument).token;
-    else {
-      const typed = await vscode.window.showInputBox({
-        title: `Token for ${services.settings.current.dispatcherAddress}`,
-        prompt: 'Sent as "Authorization: Bearer …" to this server only. Kept in VS Code\'s secret storage. Empty removes it.',
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (typed === undefined) return undefined;
-      token = typed.trim() || undefined;
-    }
-    await services.live.setToken(token);
-    if (invocation.interactive) void vscode.window.showInformationMessage(token ? 'Covalent: server token saved.' : 'Covalent: server token removed.');
-    return token !== undefined;
   }),
 };
 

@@ -145,7 +145,7 @@ export class CovalentClient {
     const found: DispatchState[] = [];
     for (const chunk of chunks(dispatchIds, BULK_CHUNK)) {
       const body = await this.http.json('/api/v2/dispatches', summarySchema, { query: { dispatch_id: chunk, count: chunk.length } });
-      found.push(...body.dispatches.map(summaryToState));
+      found.push(...body.dispatches.map((entry) => summaryToState(entry, this.address)));
     }
     return found;
   }
@@ -165,7 +165,7 @@ export class CovalentClient {
       hasMore: body.dispatches.length >= count,
       scanned: body.dispatches.length,
       // Sublattices run as dispatches of their own; the tree shows them under their parent's tasks.
-      dispatches: body.dispatches.filter((entry) => !entry.root_dispatch_id || entry.root_dispatch_id === entry.dispatch_id).map(summaryToState),
+      dispatches: body.dispatches.filter((entry) => !entry.root_dispatch_id || entry.root_dispatch_id === entry.dispatch_id).map((entry) => summaryToState(entry, this.address)),
     };
   }
 
@@ -186,6 +186,7 @@ export class CovalentClient {
       scanned: body.items.length,
       dispatches: body.items.map((item) => ({
         dispatchId: item.dispatch_id,
+        serverAddress: this.address,
         name: item.lattice_name,
         status: item.status,
         totalTasks: item.total_electrons,
@@ -243,9 +244,10 @@ export class CovalentClient {
 
 type Summary = Infer<typeof summarySchema>['dispatches'][number];
 
-function summaryToState(entry: Summary): DispatchState {
+function summaryToState(entry: Summary, serverAddress: string): DispatchState {
   return {
     dispatchId: entry.dispatch_id,
+    serverAddress,
     rootDispatchId: entry.root_dispatch_id,
     name: entry.name,
     status: entry.status,

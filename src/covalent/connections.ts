@@ -1,5 +1,6 @@
 import { type Disposable, Emitter } from '../util/events';
 import { type ClientOptions, CovalentClient } from './client';
+import { normalizeAddress, tokenTravelsInClear } from './servers';
 
 /**
  * One `CovalentClient` per server address, each carrying that server's token: the
@@ -29,17 +30,25 @@ const TOKEN_KEY_PREFIX = 'covalent.serverToken:';
 
 /** The secret-store key of a server's token: one per address, never in settings or logs. */
 export function tokenKey(address: string): string {
-  return `${TOKEN_KEY_PREFIX}${withoutTrailingSlash(address)}`;
+  return `${TOKEN_KEY_PREFIX}${normalizeAddress(address)}`;
 }
 
 export class ServerConnections implements Disposable {
   private readonly clients = new Map<string, CovalentClient>();
   private readonly tokens = new Map<string, Promise<string | undefined>>();
   private readonly tokenChanges = new Emitter<string>();
+  private readonly clearTextWarnings = new Emitter<string>();
+  /** Addresses already warned about: the warning comes once per address. */
+  private readonly warnedInClear = new Set<string>();
   private readonly secretsSubscription: Disposable | undefined;
 
   /** Fires with a server's address when its token was set or removed. */
   readonly onDidChangeToken = this.tokenChanges.event;
+  /**
+   * Fires once per address, the first time a token is about to go to it over plain
+   * http to another machine (anyone on the way can read it).
+   */
+  readonly onTokenInClear = this.clearTextWarnings.event;
 
   constructor(private readonly options: ServerConnectionsOptions) {
     this.secretsSubscription = options.secrets?.onDidChange(({ key }) => {
@@ -52,11 +61,11 @@ export class ServerConnections implements Disposable {
 
   /** The client of `address` (trailing slashes ignored); a new one when the timeout setting changed. */
   client(address: string): CovalentClient {
-    const baseUrl = withoutTrailingSlash(address);
+    const baseUrl = normalizeAddress(address);
     const timeoutMs = this.options.timeoutMs();
     let client = this.clients.get(baseUrl);
     if (!client || client.http.options.timeoutMs !== timeoutMs) {
-      client = new CovalentClient({ baseUrl, timeoutMs, token: () => this.token(baseUrl), details: this.options.details });
+      client = new CovalentClient({ baseUrl, timeoutMs, token: () => this.tokenOf(baseUrl), details: this.options.details });
       this.clients.set(baseUrl, client);
     }
     return client;
@@ -70,7 +79,26 @@ export class ServerConnections implements Disposable {
     else await secrets.delete(tokenKey(address));
   }
 
-  private token(baseUrl: string): Promise<string | undefined> {
+  /**
+   * The token of `address`, for every request that goes there: the REST client's,
+   * the socket.io channel's and the Python bridge's.
+   */
+  async tokenOf(address: string): Promise<string | undefined> {
+    const baseUrl = normalizeAddress(address);
+    const token = await this.storedToken(baseUrl);
+    if (token && !this.warnedInClear.has(baseUrl) && tokenTravelsInClear(baseUrl)) {
+      this.warnedInClear.add(baseUrl);
+      this.clearTextWarnings.fire(baseUrl);
+    }
+    return token;
+  }
+
+  /** Is a token kept for `address`? */
+  async hasToken(address: string): Promise<boolean> {
+    return Boolean(await this.storedToken(normalizeAddress(address)));
+  }
+
+  private storedToken(baseUrl: string): Promise<string | undefined> {
     const secrets = this.options.secrets;
     if (!secrets) return Promise.resolve(undefined);
     let token = this.tokens.get(baseUrl);
@@ -88,10 +116,7 @@ export class ServerConnections implements Disposable {
   dispose(): void {
     this.secretsSubscription?.dispose();
     this.tokenChanges.dispose();
+    this.clearTextWarnings.dispose();
     this.clients.clear();
   }
-}
-
-function withoutTrailingSlash(address: string): string {
-  return address.trim().replace(/\/+$/, '');
 }

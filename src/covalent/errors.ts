@@ -39,6 +39,35 @@ export class HttpStatusError extends CovalentError {
   }
 }
 
+/**
+ * The server (or the proxy in front of it) answered 401 or 403: it wants a token,
+ * or refused the one it got. `serverAddress` is the address whose token to set.
+ */
+export class TokenWantedError extends HttpStatusError {
+  constructor(
+    url: string,
+    status: number,
+    detail: string,
+    readonly serverAddress: string,
+    readonly tokenSent: boolean,
+  ) {
+    super(url, status, detail);
+    this.message = tokenWantedMessage(serverAddress, status, tokenSent);
+  }
+}
+
+/** The one wording of "the server wants a token", for the REST client and the bridge alike. */
+export function tokenWantedMessage(serverAddress: string, status: number, tokenSent: boolean): string {
+  return tokenSent
+    ? `The Covalent server at ${serverAddress} refused the token it was sent (it answered ${status}). Set the right one with "Covalent: Set Server Token…".`
+    : `The Covalent server at ${serverAddress} wants a token (it answered ${status}). Set one with "Covalent: Set Server Token…".`;
+}
+
+/** 401 and 403: the answers of a server (or its proxy) that wants a token. */
+export function meansTokenWanted(status: number | undefined): boolean {
+  return status === 401 || status === 403;
+}
+
 /** The server does not know the dispatch asked for (its 404 for a dispatch's own endpoint). */
 export class UnknownDispatchError extends HttpStatusError {
   constructor(url: string, readonly dispatchId: string, detail: string) {

@@ -1,5 +1,5 @@
 import { performance } from 'perf_hooks';
-import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError } from './errors';
+import { HttpStatusError, InvalidResponseError, meansTokenWanted, ServerTimeoutError, ServerUnreachableError, TokenWantedError } from './errors';
 import type { Validator } from './validate';
 
 /**
@@ -138,6 +138,7 @@ export class CovalentHttp {
         throw new ServerUnreachableError(url, networkReason(error));
       }
       const text = binary && response.ok ? '' : new TextDecoder().decode(bytes);
+      if (meansTokenWanted(response.status)) throw new TokenWantedError(url, response.status, errorDetail(text), this.options.baseUrl, Boolean(token));
       if (!response.ok) throw new HttpStatusError(url, response.status, errorDetail(text));
       return { url, response, text, bytes };
     } finally {

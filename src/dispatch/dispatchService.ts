@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BridgeProcess } from '../bridge/bridgeProcess';
-import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
+import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
+import { meansTokenWanted, TokenWantedError } from '../covalent/errors';
 import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
@@ -55,6 +56,11 @@ export class DispatchService {
     return this.core.settings.current.dispatcherAddress;
   }
 
+  /** The server a dispatch lives on (where it was sent, or the server that listed it); else the active one. */
+  serverOf(dispatchId: string): string {
+    return this.core.store.serverOf(dispatchId) ?? this.dispatcherAddress;
+  }
+
   /** A started bridge whose interpreter has Covalent. */
   async bridgeFor(resource: vscode.Uri | undefined): Promise<{ bridge: BridgeProcess; interpreter: InterpreterChoice }> {
     const interpreter = await chooseInterpreter(resource, this.core.output);
@@ -78,11 +84,23 @@ export class DispatchService {
     token?: vscode.CancellationToken,
   ): Promise<BridgeMethods[M][1]> {
     const { bridge } = await this.bridgeFor(resource);
+    const servers = serversOf(params);
+    const tokens = await this.tokensFor(servers);
     try {
-      return await bridge.request(method, params, token);
+      return await bridge.request(method, Object.keys(tokens).length ? { ...params, tokens } : params, token);
     } catch (error) {
-      throw this.explain(error);
+      throw this.explain(error, { method, server: servers[0], tokenSent: servers[0] !== undefined && servers[0] in tokens });
     }
+  }
+
+  /** The tokens of the servers a bridge call talks to: the SDK's requests carry them, each to its own server. */
+  private async tokensFor(servers: readonly string[]): Promise<Record<string, string>> {
+    const tokens: Record<string, string> = {};
+    for (const server of servers) {
+      const token = await this.core.servers.tokenOf(server);
+      if (token) tokens[server] = token;
+    }
+    return tokens;
   }
 
   /**
@@ -169,7 +187,7 @@ export class DispatchService {
     const result = await this.request(
       origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined,
       'waitForResult',
-      { dispatchId, dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress, pollIntervalMs: this.core.settings.current.pollIntervalMs },
+      { dispatchId, dispatcherAddress: this.serverOf(dispatchId), pollIntervalMs: this.core.settings.current.pollIntervalMs },
       token,
     );
     if (isDispatchStatus(result.status)) this.core.store.update(dispatchId, { status: result.status });
@@ -186,7 +204,7 @@ export class DispatchService {
     }
     // New literal inputs need no file: the bridge evaluates them without one and names any other name.
     const source: Partial<WorkflowSource> = uri && (replacing || args !== '') ? await this.workflowSource(uri) : workspaceFoldersFor(uri);
-    const serverAddress = parent?.serverAddress ?? this.dispatcherAddress;
+    const serverAddress = this.serverOf(options.dispatchId);
     const submittedAt = Date.now();
     const { dispatchId } = await this.request(
       uri,
@@ -234,7 +252,7 @@ export class DispatchService {
     const { message } = await this.request(origin?.fileUri ? vscode.Uri.parse(origin.fileUri) : undefined, 'cancel', {
       dispatchId,
       taskIds: taskIds && taskIds.length ? taskIds : undefined,
-      dispatcherAddress: origin?.serverAddress ?? this.dispatcherAddress,
+      dispatcherAddress: this.serverOf(dispatchId),
     });
     this.core.output.info(`Cancel ${dispatchId}${taskIds?.length ? ` tasks ${taskIds.join(', ')}` : ''}: ${message}`);
     return message;
@@ -250,16 +268,22 @@ export class DispatchService {
   }
 
   /** Adds what to do next to the bridge's own description of a failure. */
-  explain(error: unknown): unknown {
+  explain(error: unknown, call?: BridgeCall): unknown {
     if (!isBridgeError(error) || explained.has(error)) return error;
-    const result = this.describe(error);
+    const result = this.describe(error, call);
     explained.add(result);
     return result;
   }
 
-  private describe(error: BridgeError): BridgeError {
+  private describe(error: BridgeError, call: BridgeCall | undefined): Error {
     if (error.data.traceback) this.core.output.error(`${error.message}\n${error.data.traceback}`);
-    const address = this.dispatcherAddress;
+    const address = call?.server ?? this.dispatcherAddress;
+    if (error.kind === 'serverError' && meansTokenWanted(error.data.status)) {
+      const status = error.data.status ?? 401;
+      const wanted = new TokenWantedError(address, status, error.message, address, call?.tokenSent ?? false);
+      if (call?.method === 'dispatch' || call?.method === 'redispatch') wanted.message += ' Nothing was dispatched.';
+      return wanted;
+    }
     switch (error.kind) {
       case 'serverUnreachable':
         return new BridgeError(
@@ -290,6 +314,19 @@ export class DispatchService {
         return error;
     }
   }
+}
+
+/** What a failed bridge call was doing, for its message: which server, and whether it had a token. */
+interface BridgeCall {
+  readonly method: BridgeMethod;
+  readonly server?: string;
+  readonly tokenSent: boolean;
+}
+
+/** The servers a bridge call talks to, the main one first. */
+function serversOf(params: object): string[] {
+  const { dispatcherAddress, triggersServerAddress } = params as { dispatcherAddress?: unknown; triggersServerAddress?: unknown } & ServerTokens;
+  return [dispatcherAddress, triggersServerAddress].filter((address, index, all): address is string => typeof address === 'string' && all.indexOf(address) === index);
 }
 
 /** The workspace folders for the bridge, the one holding `uri` first. */

@@ -68,11 +68,12 @@ export async function stopLocalServer(context: ServerParts): Promise<boolean> {
 }
 
 /** `pip install covalent` for that interpreter, in a terminal the user sees. */
-export async function installCovalent(context: ServerParts, python?: string): Promise<void> {
+export async function installCovalent(context: ServerParts, python?: string): Promise<vscode.Terminal> {
   const interpreter = python ?? (await chooseInterpreter(interpreterResource(), context.output)).path;
   const terminal = vscode.window.createTerminal({ name: 'Install Covalent' });
   terminal.show();
   terminal.sendText(`${shellQuote(interpreter)} -m pip install covalent`);
+  return terminal;
 }
 
 function shellQuote(value: string): string {

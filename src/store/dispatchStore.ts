@@ -106,6 +106,12 @@ export class DispatchStore {
     return this.dispatches.get(dispatchId);
   }
 
+  /** The server a dispatch lives on: where the editor sent it, else the server that described it. */
+  serverOf(dispatchId: string): string | undefined {
+    const state = this.dispatches.get(dispatchId);
+    return state?.origin?.serverAddress ?? state?.serverAddress;
+  }
+
   /** Newest first. */
   all(): DispatchState[] {
     return [...this.dispatches.values()].sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0));

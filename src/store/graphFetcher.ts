@@ -24,11 +24,11 @@ export interface GraphFetchSettings {
 /** What the fetcher needs from the poller that drives it. */
 export interface GraphFetcherHost {
   readonly store: DispatchStore;
-  /** The poller's client now: a graph that comes back from an earlier one (another server) is dropped. */
-  client(): CovalentClient;
+  /** The client of the dispatch's server now: a graph that comes back from an earlier one (the timeout changed) is dropped. */
+  client(dispatchId: string): CovalentClient;
   settings(): GraphFetchSettings;
-  /** The whole server is gone: the connection says so, not each graph. */
-  unreachable(error: ServerUnreachableError): void;
+  /** The dispatch's whole server is gone: the connection says so, not each graph. */
+  unreachable(dispatchId: string, error: ServerUnreachableError): void;
   /** A graph request ended: the next tick may be due sooner (a change) or later (a retry). */
   settled(): void;
 }
@@ -147,7 +147,7 @@ export class GraphFetcher {
     const firstTerminal = isTerminal(this.store.get(dispatchId)?.status) && graphFetch.signature !== `${signature}|first`;
     const timeoutMs = this.timeoutMs(dispatchId);
     const tasks = this.store.get(dispatchId)?.totalTasks;
-    const client = this.host.client();
+    const client = this.host.client(dispatchId);
     const started = Date.now();
     graphFetch.inFlight = true;
     // Past the usual request timeout the views say why the graph is not there yet.
@@ -157,7 +157,7 @@ export class GraphFetcher {
     );
     try {
       const graph = await client.graph(dispatchId, { timeoutMs });
-      if (this.disposed || client !== this.host.client()) return;
+      if (this.disposed || client !== this.host.client(dispatchId)) return;
       const took = Date.now() - started;
       Object.assign(graphFetch, { signature: firstTerminal ? `${signature}|first` : signature, failures: 0, timeouts: 0 });
       // A graph that was slow to send is not asked for again sooner than it took: the server stays usable.
@@ -165,7 +165,7 @@ export class GraphFetcher {
       this.store.setGraph(graph);
       await this.fetchErrors(dispatchId);
     } catch (error) {
-      if (this.disposed || client !== this.host.client()) return;
+      if (this.disposed || client !== this.host.client(dispatchId)) return;
       graphFetch.failures++;
       const settings = this.host.settings();
       const retryMs = Math.min(GRAPH_RETRY_CAP_MS, (settings.graphRetryMs ?? 2000) * 2 ** (graphFetch.failures - 1));
@@ -173,7 +173,7 @@ export class GraphFetcher {
       settings.log?.('warn', `tasks of ${dispatchId}: ${messageOf(error)}`);
       if (error instanceof ServerUnreachableError) {
         this.store.setGraphProblem(dispatchId, undefined);
-        this.host.unreachable(error);
+        this.host.unreachable(dispatchId, error);
         return;
       }
       let problem: GraphProblem;
@@ -201,7 +201,7 @@ export class GraphFetcher {
       if (this.errorsFetched.has(key)) continue;
       this.errorsFetched.add(key);
       try {
-        const text = await this.host.client().details.taskError(dispatchId, task.nodeId);
+        const text = await this.host.client(dispatchId).details.taskError(dispatchId, task.nodeId);
         this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? `${task.name} failed (the server kept no error text).` });
       } catch (error) {
         this.errorsFetched.delete(key);

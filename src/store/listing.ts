@@ -75,7 +75,10 @@ export class DispatchListingPager {
     const listing = this.store.listing;
     const count = Math.min(99, this.pageSize * this.pages);
     this.wanted = false;
-    const page = await this.host.client().list({ offset: 0, count, ...serverFilter(listing.filter) });
+    const client = this.host.client();
+    const page = await client.list({ offset: 0, count, ...serverFilter(listing.filter) });
+    // Another server became active meanwhile: this page is not its list.
+    if (client.address !== this.host.client().address) return;
     this.store.updateAll(page.dispatches);
     // New dispatches push older ones down: the next page starts after what we hold.
     const held = new Set(listing.dispatchIds);
@@ -106,7 +109,9 @@ export class DispatchListingPager {
     const listing = this.store.listing;
     const pageSize = this.pageSize;
     try {
-      const page = await this.host.client().list({ offset: Math.max(this.offset, listing.dispatchIds.length), count: pageSize, ...serverFilter(listing.filter) });
+      const client = this.host.client();
+      const page = await client.list({ offset: Math.max(this.offset, listing.dispatchIds.length), count: pageSize, ...serverFilter(listing.filter) });
+      if (client.address !== this.host.client().address) return;
       this.host.answered();
       this.offset = Math.max(this.offset, listing.dispatchIds.length) + page.scanned;
       this.store.updateAll(page.dispatches);

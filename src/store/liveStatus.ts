@@ -1,6 +1,7 @@
 import type { CovalentClient } from '../covalent/client';
 import { ServerConnections } from '../covalent/connections';
-import { meansOffline } from '../covalent/errors';
+import { meansOffline, TokenWantedError } from '../covalent/errors';
+import { sameAddress } from '../covalent/servers';
 import { messageOf } from '../util/errors';
 import { CovalentSocket, type SocketState } from '../covalent/socket';
 import type { Disposable } from '../util/events';
@@ -31,6 +32,8 @@ export interface LiveStatusOptions extends GraphFetchSettings, ListingSettings {
   readonly backgroundIntervalMs?: number;
   /** Probe interval while the server is offline (the socket usually notices sooner). */
   readonly offlineProbeMs?: number;
+  /** Probe interval while the server wants a token it does not have (setting one reconnects at once). */
+  readonly unauthorizedProbeMs?: number;
   /** Connect the socket.io channel (off in some benchmarks to count only polling). */
   readonly useSocket?: boolean;
 }
@@ -51,6 +54,8 @@ export class LiveStatus implements Disposable {
   /** Ids the server did not know long after they were made (deleted, or another server's): not polled again. */
   private readonly unknownToServer = new Set<string>();
   private readonly demand = new Set<string>();
+  /** The last problem polling each other server had (said once in the log). */
+  private readonly otherServerProblems = new Map<string, string>();
   private readonly graphs: GraphFetcher;
   private readonly listing: DispatchListingPager;
   private readonly subscriptions: Disposable[] = [];
@@ -65,9 +70,11 @@ export class LiveStatus implements Disposable {
     this.client = this.createClient();
     this.graphs = new GraphFetcher({
       store,
-      client: () => this.client,
+      client: (dispatchId) => this.clientOf(dispatchId),
       settings: () => this.options,
-      unreachable: (error) => this.failed(error),
+      unreachable: (dispatchId, error) => {
+        if (this.isActiveServer(this.serverOf(dispatchId))) this.failed(error);
+      },
       settled: () => {
         const next = this.nextDelay();
         if (next !== undefined) this.schedule(next);
@@ -149,10 +156,14 @@ export class LiveStatus implements Disposable {
     return this.listing.loadMore();
   }
 
-  /** Deletes dispatches on the server, then forgets them. */
+  /** Deletes dispatches on their servers, then forgets them. */
   async delete(dispatchIds: readonly string[]): Promise<void> {
-    await this.client.deleteDispatches(dispatchIds);
-    for (const id of dispatchIds) this.store.remove(id);
+    const byServer = new Map<string, string[]>();
+    for (const id of dispatchIds) byServer.set(this.serverOf(id), [...(byServer.get(this.serverOf(id)) ?? []), id]);
+    for (const [server, ids] of byServer) {
+      await this.connections.client(server).deleteDispatches(ids);
+      for (const id of ids) this.store.remove(id);
+    }
   }
 
   /** Runs a tick now (or right after the one in flight) and resolves when it is done. */
@@ -168,14 +179,50 @@ export class LiveStatus implements Disposable {
     await this.runTick();
   }
 
-  /** Dispatches that need polling: this server's, not finished, and started (or made by the editor). */
+  /** Dispatches that need polling: the active server's, not finished, and started (or made by the editor). */
   watchedDispatches(): DispatchState[] {
-    const address = this.options.address.replace(/\/+$/, '');
+    return this.unfinished().filter((dispatch) => this.isActiveServer(this.serverOf(dispatch.dispatchId)));
+  }
+
+  /**
+   * Running dispatches of other servers that still matter here (the editor made
+   * them, or a panel shows them), by server: each server gets its own bulk request.
+   */
+  otherServersWatched(): Map<string, string[]> {
+    const graphs = new Set(this.store.watchedGraphs());
+    const byServer = new Map<string, string[]>();
+    for (const dispatch of this.unfinished()) {
+      const server = this.serverOf(dispatch.dispatchId);
+      if (this.isActiveServer(server) || (!dispatch.origin && !graphs.has(dispatch.dispatchId))) continue;
+      byServer.set(server, [...(byServer.get(server) ?? []), dispatch.dispatchId]);
+    }
+    return byServer;
+  }
+
+  private unfinished(): DispatchState[] {
     return this.store
       .all()
       .filter((dispatch) => !isTerminal(dispatch.status) && (dispatch.status !== 'NEW_OBJECT' || dispatch.origin !== undefined))
-      .filter((dispatch) => !dispatch.origin || dispatch.origin.serverAddress.replace(/\/+$/, '') === address)
       .filter((dispatch) => !this.unknownToServer.has(dispatch.dispatchId));
+  }
+
+  /** The server of a dispatch; one nobody said anything about is taken to be the active one's. */
+  private serverOf(dispatchId: string): string {
+    return this.store.serverOf(dispatchId) ?? this.options.address;
+  }
+
+  private isActiveServer(address: string): boolean {
+    return sameAddress(address, this.options.address);
+  }
+
+  /** The client of the server a dispatch lives on (graphs and errors are read there). */
+  private clientOf(dispatchId: string): CovalentClient {
+    const server = this.serverOf(dispatchId);
+    return this.isActiveServer(server) ? this.client : this.connections.client(server);
+  }
+
+  private get connections(): ServerConnections {
+    return this.options.connections ?? this.ownConnections;
   }
 
   /** Time a graph request of this dispatch gets now (it grows with its tasks and its timeouts). */
@@ -184,7 +231,7 @@ export class LiveStatus implements Disposable {
   }
 
   private createClient(): CovalentClient {
-    return (this.options.connections ?? this.ownConnections).client(this.options.address);
+    return this.connections.client(this.options.address);
   }
 
   private connectSocket(): void {
@@ -253,7 +300,8 @@ export class LiveStatus implements Disposable {
   /** Quick while something runs and is shown; slow when nobody looks; stopped when nothing needs it. */
   private nextDelay(): number | undefined {
     if (this.store.connection === 'offline') return this.options.offlineProbeMs ?? 1000;
-    const watched = this.watchedDispatches();
+    if (this.store.connection === 'unauthorized') return this.options.unauthorizedProbeMs ?? 5000;
+    const watched = [...this.watchedDispatches(), ...[...this.otherServersWatched().values()].flat()];
     const shown = this.demand.size > 0;
     if (this.detailsNeeded.size > 0 || this.graphs.due().length > 0) return this.options.pollIntervalMs;
     const retry = this.graphs.nextRetry();
@@ -278,8 +326,25 @@ export class LiveStatus implements Disposable {
     this.graphs.startDue();
   }
 
-  /** One bulk request: statuses only, or full summaries when something changed. */
+  /** One bulk request for the active server (statuses only, or full summaries when something changed), one per other server. */
   private async pollStatuses(): Promise<void> {
+    await this.pollActiveServer();
+    for (const [server, ids] of this.otherServersWatched()) {
+      try {
+        const summaries = await this.connections.client(server).summaries(ids);
+        this.forgetUnknown(ids, new Set(summaries.map((summary) => summary.dispatchId)));
+        this.store.updateAll(summaries);
+        this.otherServerProblems.delete(server);
+      } catch (error) {
+        // Another server's trouble is not the active one's: said once in the log, tried again next tick.
+        const message = messageOf(error);
+        if (this.otherServerProblems.get(server) !== message) this.options.log?.('warn', `dispatches on ${server}: ${message}`);
+        this.otherServerProblems.set(server, message);
+      }
+    }
+  }
+
+  private async pollActiveServer(): Promise<void> {
     const watched = this.watchedDispatches().map((dispatch) => dispatch.dispatchId);
     const running = new Set(watched);
     const graphWatched = this.store.watchedGraphs().some((id) => running.has(id));
@@ -334,7 +399,9 @@ export class LiveStatus implements Disposable {
 
   private online(): void {
     if (this.store.connection !== 'online' || this.store.connectionError) {
-      const wasOffline = this.store.connection === 'offline';
+      const wasOffline = this.store.connection === 'offline' || this.store.connection === 'unauthorized';
+      // A refused channel was closed: a server that lets us in again gets it back.
+      if (this.store.connection === 'unauthorized' && !this.socket) this.connectSocket();
       // The list's error was the server being away: it goes with the same answer that says it is back.
       if (wasOffline && this.store.listing.error) this.store.setListing({ ...this.store.listing, error: undefined });
       this.store.setConnection('online');
@@ -349,8 +416,14 @@ export class LiveStatus implements Disposable {
 
   private failed(error: unknown): void {
     const message = messageOf(error);
-    if (this.store.connection !== 'offline' || this.store.connectionError !== message) {
+    if (this.store.connection === 'online' || this.store.connection === 'unknown' || this.store.connectionError !== message) {
       this.options.log?.(meansOffline(error) ? 'warn' : 'error', message);
+    }
+    if (error instanceof TokenWantedError) {
+      // It answers, but not to us: no point knocking on the socket.io channel until a token comes.
+      this.disconnectSocket();
+      this.store.setConnection('unauthorized', message);
+      return;
     }
     // Unreachable, slow, or answering things that are not Covalent: either way not usable.
     this.store.setConnection('offline', message);

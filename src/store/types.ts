@@ -57,6 +57,8 @@ export interface DispatchOrigin {
 /** One dispatch as the store holds it. Timestamps are milliseconds since the epoch. */
 export interface DispatchState {
   readonly dispatchId: string;
+  /** The server that described it (dispatch ids are unique, but each lives on one server). */
+  readonly serverAddress?: string;
   readonly rootDispatchId?: string;
   readonly name?: string;
   readonly status: DispatchStatus;
@@ -115,7 +117,8 @@ export interface GraphProblem {
   readonly retryAt?: number;
 }
 
-export type ServerConnection = 'unknown' | 'online' | 'offline';
+/** 'unauthorized': the server (or its proxy) answers 401/403 — it wants a token, or another one. */
+export type ServerConnection = 'unknown' | 'online' | 'offline' | 'unauthorized';
 
 /** Filter of the Dispatches tree (the server's list does the filtering). */
 export interface ListFilter {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { fromPerson } from '../commands/invocation';
 import type { DispatchStore } from '../store/dispatchStore';
+import { sameAddress } from '../covalent/servers';
 import type { LiveStatus } from '../store/liveStatus';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import {
@@ -43,6 +44,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
   constructor(
     private readonly store: DispatchStore,
     live: LiveStatus,
+    private readonly server: () => { readonly address: string; readonly label: string },
   ) {
     this.view = vscode.window.createTreeView('covalent.dispatches', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -61,7 +63,13 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
       }),
     );
     live.setDemand('tree', this.view.visible);
-    this.updateMessage();
+    this.serverChanged();
+  }
+
+  /** The active server changed (or its name): the title says which, the rows are its own. */
+  serverChanged(): void {
+    this.view.description = this.server().label;
+    this.scheduleRefresh();
   }
 
   /** Many store changes arrive per tick: redraw once. */
@@ -78,7 +86,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
   private updateMessage(): void {
     const listing = this.store.listing;
     const filter = [listing.filter.search && `"${listing.filter.search}"`, listing.filter.status && humanStatus(listing.filter.status)].filter(Boolean).join(', ');
-    const problem = this.store.connection === 'offline' ? this.store.connectionError : listing.error;
+    const problem = this.store.connection === 'offline' || this.store.connection === 'unauthorized' ? this.store.connectionError : listing.error;
     const parts: string[] = [];
     if (problem) parts.push(`⚠ ${problem}`);
     if (filter) parts.push(`Filtered by ${filter}.`);
@@ -122,14 +130,15 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     return node.kind === 'task' ? this.node({ kind: 'dispatch', dispatchId: node.dispatchId }) : undefined;
   }
 
-  /** The rows at the top: dispatches the editor made that the server's list lacks, then the list. */
+  /** The rows at the top: dispatches the editor made on the active server that its list lacks, then the list. */
   rootNodes(): DispatchTreeNode[] {
     const listing = this.store.listing;
     const listed = new Set(listing.dispatchIds);
     const search = listing.filter.search?.toLowerCase();
+    const active = this.server().address;
     const ownUnlisted = this.store
       .all()
-      .filter((dispatch) => dispatch.origin !== undefined && !listed.has(dispatch.dispatchId))
+      .filter((dispatch) => dispatch.origin !== undefined && !listed.has(dispatch.dispatchId) && sameAddress(dispatch.origin.serverAddress, active))
       .filter((dispatch) => !listing.filter.status || dispatch.status === listing.filter.status)
       .filter((dispatch) => !search || dispatchLabel(dispatch).toLowerCase().includes(search) || dispatch.dispatchId.includes(search))
       // The list is fresh: an own dispatch missing from it is older than its first page or deleted.

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sameAddress, serverLabel } from '../covalent/servers';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
 import { LiveStatus, type LiveStatusOptions } from '../store/liveStatus';
@@ -23,24 +24,34 @@ export class LiveStatusViews implements vscode.Disposable {
   ) {
     const store = core.store;
     this.live = new LiveStatus(store, this.options());
-    this.tree = new DispatchesTree(store, this.live);
-    this.statusBar = new CovalentStatusBar(store, () => this.address);
+    this.tree = new DispatchesTree(store, this.live, () => this.server);
+    this.statusBar = new CovalentStatusBar(store, () => this.server);
     this.editor = new EditorStatus(store, this.live, locator);
     this.disposables.push(
       store.onDidChange((change) => {
         if (change.kind !== 'connection') return;
         // The welcome view of the tree reads this key.
-        if (change.connection !== 'unknown') void vscode.commands.executeCommand('setContext', 'covalent.serverReachable', change.connection === 'online');
+        if (change.connection === 'unknown') return;
+        void vscode.commands.executeCommand('setContext', 'covalent.serverReachable', change.connection === 'online');
+        void vscode.commands.executeCommand('setContext', 'covalent.serverWantsToken', change.connection === 'unauthorized');
       }),
       core.settings.onDidChange((change) => {
-        if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) {
-          this.live.reconfigure(this.options());
+        if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) this.live.reconfigure(this.options());
+        if (change.changed('dispatcherAddress', 'servers')) {
           this.statusBar.render();
+          this.tree.serverChanged();
         }
       }),
       // The socket.io channel sends the token when it connects: connect again with the new one.
+      // Once per address: the person may have a good reason (a trusted network), but should know.
+      core.servers.onTokenInClear((address) => {
+        core.output.warn(`The token for ${address} travels over plain http: anyone between here and that server can read it.`);
+        void vscode.window.showWarningMessage(
+          `Covalent: the token for ${address} is sent over plain http to another machine, unencrypted: anyone on the way can read and reuse it. Use an https:// address for that server if it has one.`,
+        );
+      }),
       core.servers.onDidChangeToken((address) => {
-        if (address === this.address) this.live.reconfigure(this.options());
+        if (sameAddress(address, this.address)) this.live.reconfigure(this.options());
       }),
     );
     this.live.start();
@@ -50,8 +61,10 @@ export class LiveStatusViews implements vscode.Disposable {
     return this.core.settings.current.dispatcherAddress;
   }
 
-  setToken(token: string | undefined): Promise<void> {
-    return this.core.servers.setToken(this.address, token);
+  /** The active server, as views name it. */
+  get server(): { readonly address: string; readonly label: string } {
+    const { dispatcherAddress, servers } = this.core.settings.current;
+    return { address: dispatcherAddress, label: serverLabel(servers, dispatcherAddress) };
   }
 
   private options(): LiveStatusOptions {

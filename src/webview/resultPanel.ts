@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { sameAddress } from '../covalent/servers';
 import { fromPerson } from '../commands/invocation';
 import type { TaskDetails } from '../covalent/resultDetails';
 import type { DispatchGraph } from '../store/types';
@@ -101,7 +102,7 @@ export class ResultPanel {
   }
 
   get serverAddress(): string {
-    return this.owner.services.store.get(this.dispatchId)?.origin?.serverAddress ?? this.owner.services.settings.current.dispatcherAddress;
+    return this.owner.services.store.serverOf(this.dispatchId) ?? this.owner.services.settings.current.dispatcherAddress;
   }
 
   reveal(): void {
@@ -231,10 +232,13 @@ export class ResultPanel {
 
   private sendHeader(): void {
     const store = this.owner.services.store;
-    const problem = store.connection === 'offline' ? (store.connectionError ?? 'The Covalent server does not answer.') : (this.problem ?? store.graphProblem(this.dispatchId)?.message);
+    // The connection is the active server's: it speaks for this panel only when its dispatch lives there.
+    const activeServer = sameAddress(this.serverAddress, this.owner.services.settings.current.dispatcherAddress);
+    const serverProblem = activeServer && (store.connection === 'offline' || store.connection === 'unauthorized') ? (store.connectionError ?? 'The Covalent server does not answer.') : undefined;
+    const problem = serverProblem ?? this.problem ?? store.graphProblem(this.dispatchId)?.message;
     this.post({
       type: 'header',
-      header: panelHeader(this.dispatchId, store.get(this.dispatchId), store.graph(this.dispatchId), this.owner.services.settings.current.dispatcherAddress, this.parentDispatchId, problem),
+      header: panelHeader(this.dispatchId, store.get(this.dispatchId), store.graph(this.dispatchId), this.serverAddress, this.parentDispatchId, problem),
     });
     this.updateTitle();
   }

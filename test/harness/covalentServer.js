@@ -99,6 +99,8 @@ class CovalentServer {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.processGroup = child.pid;
+    // Written down so the harness can stop a server a test started if that test's process dies.
+    fs.writeFileSync(this.pgidFile(), String(child.pid));
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
@@ -126,6 +128,11 @@ class CovalentServer {
       // Already gone.
     }
     this.processGroup = undefined;
+    fs.rmSync(this.pgidFile(), { force: true });
+  }
+
+  pgidFile() {
+    return path.join(this.home, 'server.pgid');
   }
 
   logTail(lines = 30) {
@@ -145,4 +152,19 @@ class CovalentServer {
   }
 }
 
-module.exports = { CovalentServer, freePort, isolatedEnv, waitUntil };
+/** Kills the process group of every server started with its home in a folder of `dir` and not stopped. */
+function killLeftoverServers(dir) {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name, 'server.pgid');
+    if (!entry.isDirectory() || !fs.existsSync(file)) continue;
+    try {
+      process.kill(-Number(fs.readFileSync(file, 'utf8')), 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    fs.rmSync(file, { force: true });
+  }
+}
+
+module.exports = { CovalentServer, freePort, isolatedEnv, killLeftoverServers, waitUntil };

@@ -88,7 +88,8 @@ function addUp(summaries) {
 /** The passes that need the Covalent server: resolves with `{ integration, ui }` summaries. */
 async function runServerTests() {
   const { ensurePythonEnv } = require('./pythonEnv');
-  const { CovalentServer } = require('./covalentServer');
+  const { CovalentServer, killLeftoverServers } = require('./covalentServer');
+  const { startAuthProxy } = require('./authProxy');
   const { copyExamples, writeUserSettings } = require('./workspace');
   const host = process.env.COVALENT_TEST_HOST || 'code-server';
 
@@ -96,7 +97,12 @@ async function runServerTests() {
   const python = ensurePythonEnv();
   if (host === 'code-server') require('./setupCodeServer').ensureCodeServer();
   const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
-  const cleanup = () => server.killProcessGroup();
+  // Servers a test starts (a second one, briefly) live under runDir too: none outlives the run.
+  const cleanup = () => {
+    server.killProcessGroup();
+    killLeftoverServers(runDir);
+  };
+  let proxy;
   process.once('exit', cleanup);
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
@@ -120,6 +126,7 @@ async function runServerTests() {
     const env = {
       ...server.env,
       ...server.describe(),
+      ...proxy.describe(),
       COVALENT_TEST_REPO_ROOT: repoRoot,
       COVALENT_TEST_LOG: logFile,
       COVALENT_TEST_RESULTS: resultsFile,
@@ -162,6 +169,8 @@ async function runServerTests() {
   const results = { integration: NO_TESTS, ui: NO_TESTS };
   try {
     await server.start();
+    // The authenticating proxy in front of it: tests of tokens go through it.
+    proxy = await startAuthProxy(server.address);
     log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
     const passes = [{ profile: 'trusted', suffix: '' }];
     // Second pass: the same editor with workspace trust on, so the folder opens in
@@ -180,7 +189,9 @@ async function runServerTests() {
     const failure = { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
     results.integration = addUp([results.integration, failure]);
   } finally {
+    await proxy?.stop();
     await server.stop().catch((error) => log(`stopping the Covalent server: ${error.message}`));
+    killLeftoverServers(runDir);
     if (!process.env.COVALENT_TEST_KEEP) {
       for (const folder of ['workspace', 'workspace-untrusted', 'workspace-ui']) fs.rmSync(path.join(runDir, folder), { recursive: true, force: true });
     }

@@ -25,6 +25,8 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     'covalent.stopTriggers',
     'covalent.startServer',
     'covalent.stopServer',
+    'covalent.checkInterpreter',
+    'covalent.installCovalent',
   ];
 
   it('opens the workspace untrusted', () => {

@@ -1,6 +1,5 @@
 import * as assert from 'assert';
 import {
-  addressProblem,
   ArgumentError,
   isDispatchId,
   readCancelRequest,
@@ -9,10 +8,12 @@ import {
   readDispatchRequest,
   readFilter,
   readRedispatchRequest,
+  readServerChoice,
   readTarget,
   readToken,
 } from '../../src/commands/arguments';
 import { fromPerson, invocationOf } from '../../src/commands/invocation';
+import { addressProblem } from '../../src/covalent/servers';
 
 const ID = '4ec8b431-d437-4bf6-b364-f37a4ef5c082';
 
@@ -92,5 +93,10 @@ describe('Commands: the public API arguments', () => {
     assert.deepStrictEqual(readTarget({ uri: 'file:///w/a.py', lattice: 'wf' }), { uri: 'file:///w/a.py', lattice: 'wf', dispatchId: undefined });
     assert.strictEqual(addressProblem('ftp://x'), 'The address must start with http:// or https://.');
     assert.strictEqual(addressProblem('http://localhost:48008'), undefined);
+    assert.deepStrictEqual(readServerChoice({ name: ' team ' }), { name: 'team' });
+    assert.deepStrictEqual(readServerChoice({ address: 'https://c.example.org/' }), { address: 'https://c.example.org/' });
+    rejects(() => readServerChoice({}), /either \{ name \}.*or \{ address \}/);
+    rejects(() => readServerChoice({ name: 'a', address: 'http://b' }), /not both/);
+    rejects(() => readServerChoice({ name: 3 }), /`name` must be the name of a server/);
   });
 });

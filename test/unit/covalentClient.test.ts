@@ -214,7 +214,7 @@ describe('CovalentClient', () => {
       assert.strictEqual(page.scanned, 3, 'the next page starts after the skipped sublattice too');
       assert.strictEqual(server.requests[0]?.url.searchParams.get('latest'), 'true');
       const found = await client.list({ offset: 0, count: 50, search: 'wf', status: 'COMPLETED' });
-      assert.deepStrictEqual(found, { total: 1, hasMore: false, scanned: 1, dispatches: [{ dispatchId: 'old', name: 'wf', status: 'COMPLETED', totalTasks: undefined, completedTasks: undefined, startedAt: undefined, completedAt: undefined, updatedAt: undefined }] });
+      assert.deepStrictEqual(found, { total: 1, hasMore: false, scanned: 1, dispatches: [{ dispatchId: 'old', serverAddress: server.address, name: 'wf', status: 'COMPLETED', totalTasks: undefined, completedTasks: undefined, startedAt: undefined, completedAt: undefined, updatedAt: undefined }] });
       assert.strictEqual(server.requests[1]?.url.pathname, '/api/v1/dispatches/list');
       assert.strictEqual(server.requests[1]?.url.searchParams.get('status_filter'), 'COMPLETED');
     } finally {

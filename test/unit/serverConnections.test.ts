@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { type SecretStore, ServerConnections, tokenKey } from '../../src/covalent/connections';
+import { TokenWantedError } from '../../src/covalent/errors';
 import { DispatchStore } from '../../src/store/dispatchStore';
 import { LiveStatus } from '../../src/store/liveStatus';
 import { Emitter } from '../../src/util/events';
@@ -111,6 +112,107 @@ describe('ServerConnections (one client per server, with its token)', () => {
     } finally {
       live.dispose();
       await server.close();
+    }
+  });
+
+  it('says a server that answers 401 or 403 wants a token (or refused the one it got), names the address, and the poller stops knocking on its socket', async () => {
+    const token = 'right';
+    const requests: string[] = [];
+    const guarded = http.createServer((request, response) => {
+      requests.push(`${request.headers.authorization ?? '-'} ${request.url ?? ''}`);
+      const sent = request.headers.authorization;
+      if (sent !== `Bearer ${token}`) {
+        response.writeHead(sent ? 403 : 401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ detail: 'no' }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ dispatches: [], metadata: { count: 0 } }));
+    });
+    await new Promise<void>((resolve) => guarded.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(guarded.address() as AddressInfo).port}`;
+    const secrets = new MemorySecrets();
+    const connections = new ServerConnections({ timeoutMs: () => 2000, secrets });
+    const store = new DispatchStore();
+    const live = new LiveStatus(store, { address, requestTimeoutMs: 2000, pollIntervalMs: 100, unauthorizedProbeMs: 60000, useSocket: false, connections });
+    try {
+      const missing = await connections.client(address).ping().then(() => undefined, (error: unknown) => error);
+      assert.ok(missing instanceof TokenWantedError);
+      assert.strictEqual(missing.serverAddress, address);
+      assert.strictEqual(missing.status, 401);
+      assert.strictEqual(missing.message, `The Covalent server at ${address} wants a token (it answered 401). Set one with "Covalent: Set Server Token…".`);
+      await live.tickNow();
+      assert.strictEqual(store.connection, 'unauthorized');
+      assert.strictEqual(store.connectionError, missing.message);
+
+      await connections.setToken(address, 'wrong');
+      const refused = await connections.client(address).ping().then(() => undefined, (error: unknown) => error);
+      assert.ok(refused instanceof TokenWantedError && refused.tokenSent && refused.status === 403);
+      assert.match(refused.message, /refused the token it was sent \(it answered 403\)/);
+
+      await connections.setToken(address, token);
+      await live.tickNow();
+      assert.strictEqual(store.connection, 'online');
+      assert.strictEqual(requests.at(-1)?.split(' ')[0], 'Bearer');
+    } finally {
+      live.dispose();
+      connections.dispose();
+      guarded.closeAllConnections();
+      guarded.close();
+    }
+  });
+
+  it('warns once per address when a token would go over plain http to another machine, never for https or this machine', async () => {
+    const secrets = new MemorySecrets();
+    const connections = new ServerConnections({ timeoutMs: () => 500, secrets });
+    const warned: string[] = [];
+    connections.onTokenInClear((address) => warned.push(address));
+    for (const address of ['http://192.0.2.1:48008', 'https://192.0.2.2', 'http://127.0.0.1:1', 'http://192.0.2.3:48008']) await connections.setToken(address, 'secret');
+    assert.strictEqual(await connections.tokenOf('http://192.0.2.1:48008/'), 'secret');
+    assert.strictEqual(await connections.tokenOf('http://192.0.2.1:48008'), 'secret');
+    await connections.tokenOf('https://192.0.2.2');
+    await connections.tokenOf('http://127.0.0.1:1');
+    await connections.tokenOf('http://192.0.2.4:48008');
+    assert.deepStrictEqual(warned, ['http://192.0.2.1:48008'], 'once, and only where a token goes in clear text');
+    assert.ok(await connections.hasToken('http://192.0.2.3:48008'));
+    assert.ok(!(await connections.hasToken('http://192.0.2.4:48008')));
+    connections.dispose();
+  });
+
+  it('polls a running dispatch of another server on that server, not the active one', async () => {
+    const asked = new Map<string, string[]>();
+    const servers = await Promise.all(
+      ['active', 'other'].map(async (name) => {
+        const server = http.createServer((request, response) => {
+          asked.set(name, [...(asked.get(name) ?? []), request.url ?? '']);
+          const ids = new URL(request.url ?? '/', 'http://x').searchParams.getAll('dispatch_id');
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ dispatches: ids.map((id) => ({ dispatch_id: id, status: 'RUNNING' })), metadata: { count: ids.length } }));
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        return { server, address: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+      }),
+    );
+    const [active, other] = servers;
+    assert.ok(active && other);
+    const store = new DispatchStore();
+    const live = new LiveStatus(store, { address: active.address, requestTimeoutMs: 2000, pollIntervalMs: 100, useSocket: false });
+    try {
+      store.track('on-other', { serverAddress: other.address, submittedAt: Date.now() });
+      store.track('on-active', { serverAddress: active.address, submittedAt: Date.now() });
+      await live.tickNow();
+      const idsAsked = (name: string) => (asked.get(name) ?? []).flatMap((url) => new URL(url, 'http://x').searchParams.getAll('dispatch_id'));
+      assert.deepStrictEqual([...new Set(idsAsked('active'))], ['on-active']);
+      assert.deepStrictEqual([...new Set(idsAsked('other'))], ['on-other']);
+      assert.strictEqual(store.get('on-other')?.status, 'RUNNING');
+      assert.strictEqual(store.get('on-other')?.serverAddress, other.address);
+      assert.deepStrictEqual(live.watchedDispatches().map((dispatch) => dispatch.dispatchId), ['on-active']);
+    } finally {
+      live.dispose();
+      for (const { server } of servers) {
+        server.closeAllConnections();
+        server.close();
+      }
     }
   });
 });

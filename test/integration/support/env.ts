@@ -13,6 +13,11 @@ export interface TestEnvironment {
   readonly workspaceFolder: string;
   /** Root of the extension's sources, for the harness's helpers. */
   readonly repoRoot: string;
+  /** The harness's folder for this run: servers a test starts keep their files there (and are stopped with it). */
+  readonly runDir: string;
+  /** The authenticating proxy in front of the server, and the token it wants. */
+  readonly proxyAddress: string;
+  readonly proxyToken: string;
 }
 
 function required(name: string): string {
@@ -31,5 +36,8 @@ export function testEnvironment(): TestEnvironment {
     python: required('COVALENT_TEST_PYTHON'),
     workspaceFolder: folder.uri.fsPath,
     repoRoot: required('COVALENT_TEST_REPO_ROOT'),
+    runDir: required('COVALENT_TEST_RUN_DIR'),
+    proxyAddress: required('COVALENT_TEST_PROXY'),
+    proxyToken: required('COVALENT_TEST_PROXY_TOKEN'),
   };
 }

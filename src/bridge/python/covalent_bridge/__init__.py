@@ -7,7 +7,8 @@ nothing else: the user's `print` calls (at import time or in the SDK) are sent
 to stderr, which the editor shows in its "Covalent" output channel.
 
 Modules: `protocol` (framing, the serve loop, the handler table), `errors`,
-`runtime` (what this interpreter has: covalent, cloudpickle), `workspace`
+`runtime` (what this interpreter has: covalent, cloudpickle), `auth` (each call's
+server tokens on every request the SDK makes), `workspace`
 (importing the user's code), `inputs` (the typed call arguments), `sdk`
 (dispatch, redispatch, cancel, triggers, waiting). A module adds requests with
 `@protocol.handler("name")`; `__main__` imports the modules that do.

@@ -10,6 +10,7 @@ import sys
 import threading
 import traceback
 
+from . import auth
 from .errors import BridgeError, Cancelled, log
 
 # JSON-RPC error codes: the application's own range, and LSP's "request cancelled".
@@ -92,7 +93,9 @@ def _serve(message):
     try:
         if function is None:
             raise BridgeError("unknownMethod", "The bridge has no method %r." % method)
-        result = function(message.get("params") or {}, request_id)
+        params = message.get("params") or {}
+        with auth.server_tokens(params):
+            result = function(params, request_id)
         response = {"jsonrpc": "2.0", "id": request_id, "result": result}
     except Cancelled:
         response = {"jsonrpc": "2.0", "id": request_id, "error": {"code": REQUEST_CANCELLED, "message": "cancelled"}}

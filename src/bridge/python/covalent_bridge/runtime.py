@@ -20,6 +20,9 @@ try:
         import cloudpickle
     except ImportError:  # Covalent depends on it; be tolerant all the same.
         cloudpickle = None
+    from . import auth
+
+    auth.install()  # each call's tokens on every request the SDK makes
 except Exception:  # noqa: BLE001 - any failure means "covalent is not usable here"
     covalent = None
     covalent_import_error = traceback.format_exc()
