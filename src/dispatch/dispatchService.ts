@@ -6,6 +6,8 @@ import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interp
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';
 import { InputsMemory } from './inputsMemory';
+import { workflowFileOf } from '../notebook/notebookCells';
+import { isNotebookTarget, notebookWorkflowSource } from '../notebook/notebookSource';
 import { UserCancelled } from '../util/errors';
 
 /** Errors that already carry their advice (explain() may see one twice). */
@@ -52,7 +54,7 @@ export class DispatchService {
 
   /** A started bridge whose interpreter has Covalent. */
   async bridgeFor(resource: vscode.Uri | undefined): Promise<{ bridge: BridgeProcess; interpreter: InterpreterChoice }> {
-    const interpreter = await chooseInterpreter(resource, this.core.output);
+    const interpreter = await chooseInterpreter(resource && workflowFileOf(resource), this.core.output);
     const bridge = this.core.bridges.get(interpreter.path);
     const info = await bridge.ready;
     if (!info.covalentVersion) {
@@ -83,9 +85,11 @@ export class DispatchService {
   /**
    * The file as the bridge should import it. Unsaved edits are never dispatched
    * silently: the `covalent.unsavedFiles` setting says whether to save, to send
-   * the editor's text, or (default) to ask.
+   * the editor's text, or (default) to ask. A notebook's cells go as the notebook
+   * editor shows them, as a kernel would run them.
    */
   async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
+    if (isNotebookTarget(uri)) return notebookWorkflowSource(uri);
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     if (!document?.isDirty) return { file: uri.fsPath };
@@ -110,7 +114,8 @@ export class DispatchService {
   }
 
   async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
-    const fileUri = options.uri.toString();
+    // Dispatches and inputs are kept per file: a notebook's, whichever cell dispatched.
+    const fileUri = workflowFileOf(options.uri).toString();
     const args = (options.args ?? this.inputs.get(fileUri, options.lattice) ?? '').trim();
     const source = await this.workflowSource(options.uri);
     const serverAddress = this.dispatcherAddress;
@@ -184,7 +189,7 @@ export class DispatchService {
     }
     const origin: DispatchOrigin = {
       serverAddress,
-      fileUri: uri?.toString() ?? parent?.fileUri,
+      fileUri: uri ? workflowFileOf(uri).toString() : parent?.fileUri,
       latticeName: parent?.latticeName,
       inputs: args || parent?.inputs,
       parentDispatchId: options.dispatchId,
@@ -254,6 +259,7 @@ export class DispatchService {
       case 'inputEvaluation':
       case 'latticeNotFound':
       case 'notALattice':
+      case 'notebookCell':
         return new BridgeError(`${error.message} Nothing was dispatched.`, error.data);
       default:
         return error;

@@ -1,8 +1,10 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
-import { extensionApi, waitForDespiteErrors } from './support/dispatching';
+import { waitForTerminalStatus } from './support/covalentRest';
+import { dispatchSuite, extensionApi, lastLine, runPython, waitFor, waitForDespiteErrors } from './support/dispatching';
 import { testEnvironment } from './support/env';
 
 /**
@@ -80,7 +82,7 @@ describe('Notebooks: lattices in Jupyter notebooks, in the notebook editor', fun
     );
     const importCell = editor.notebook.cellAt(1);
     revealCell(editor, 1);
-    assert.deepStrictEqual(await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', importCell.document.uri), []);
+    assert.deepStrictEqual((await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', importCell.document.uri)) ?? [], []);
   });
 
   it('explains on hover a lattice used in a later cell (the notebook is one program)', async () => {
@@ -137,5 +139,78 @@ describe('Notebooks: lattices in Jupyter notebooks, in the notebook editor', fun
     const cellEditor = await waitForDespiteErrors('the lattice cell focused', () => (vscode.window.activeTextEditor?.document.uri.toString() === notebookEditor.notebook.cellAt(LATTICE_CELL).document.uri.toString() ? vscode.window.activeTextEditor : undefined));
     assert.strictEqual(cellEditor.document.getText(cellEditor.selection), 'workflow');
     editor = notebookEditor;
+  });
+});
+
+/** An `.ipynb` file with these code cells (a markdown cell first, as notebooks have). */
+function writeNotebook(file: string, cells: readonly string[]): vscode.Uri {
+  const lines = (text: string) => text.split('\n').map((line, index, all) => (index < all.length - 1 ? `${line}\n` : line));
+  const notebook = {
+    cells: [
+      { cell_type: 'markdown', metadata: {}, source: lines('# A notebook of the tests') },
+      ...cells.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(source) })),
+    ],
+    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.writeFileSync(file, JSON.stringify(notebook, null, 1));
+  return vscode.Uri.file(file);
+}
+
+describe('Notebooks: status where the user is, in the cells', function () {
+  this.timeout(180000);
+  const { env, scratchFile } = dispatchSuite();
+  const cells = [
+    'import covalent as ct',
+    '@ct.electron\ndef prepare(values):\n    return list(values)',
+    '%time x = 1\n@ct.electron\ndef divide(values, by):\n    if by == 0:\n        raise ZeroDivisionError(f"cannot divide {len(values)} values by zero")\n    return [value / by for value in values]',
+    '@ct.electron\ndef total(values):\n    return sum(values)\n\n\n@ct.lattice\ndef failing_workflow(values, by=0):\n    return total(divide(prepare(values), by))',
+  ];
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows a failed dispatch of a notebook lattice in its cells: the error at the electron\'s cell, statuses after each def, the last status on the lattice, Go to source at the cell', async () => {
+    const api = await readyApi();
+    const notebookUri = writeNotebook(scratchFile('failing.ipynb'), cells);
+    const editor = await showNotebook(await vscode.workspace.openNotebookDocument(notebookUri));
+    // Dispatched as a kernel would (the cells' code in __main__), and recorded as the Dispatch command records it.
+    const script = [...cells.map((cell) => cell.replace(/^%.*$/m, '')), 'import sys', 'print(ct.dispatch(failing_workflow, dispatcher_addr=sys.argv[1])([1, 2, 3]))'].join('\n');
+    const dispatchId = lastLine(await runPython(env, script));
+    api.services.store.track(dispatchId, { fileUri: notebookUri.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, inputs: '[1, 2, 3]', submittedAt: Date.now() });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'FAILED');
+
+    const divideCell = editor.notebook.cellAt(3).document;
+    const diagnostic = await waitFor('the task error in the divide cell', () => vscode.languages.getDiagnostics(divideCell.uri).find((candidate) => candidate.source === 'Covalent'));
+    assert.strictEqual(divideCell.getText(diagnostic.range), 'divide');
+    assert.match(diagnostic.message, /^divide failed in dispatch [0-9a-f-]{36}: ZeroDivisionError: cannot divide 3 values by zero/);
+    for (const index of [1, 2, 4]) assert.deepStrictEqual(vscode.languages.getDiagnostics(editor.notebook.cellAt(index).document.uri).filter((candidate) => candidate.source === 'Covalent'), [], `none in cell ${index + 1}`);
+
+    const latticeCell = revealCell(editor, 4).document;
+    const status = await waitForDespiteErrors('the last status on the lattice', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', latticeCell.uri)) ?? [];
+      return lenses.find((lens) => lens.command?.title.includes('last dispatch failed'));
+    });
+    assert.deepStrictEqual(status.command?.arguments, [{ dispatchId }]);
+    assert.strictEqual(latticeCell.lineAt(status.range.start.line).text, '@ct.lattice');
+
+    const inline = (index: number) => api.services.live.editor.inlineStatus.get(editor.notebook.cellAt(index).document.uri.toString()) ?? [];
+    await waitFor('the electrons\' statuses in their cells', () => [2, 3, 4].every((index) => inline(index).length > 0));
+    assert.match(inline(2)[0]?.text ?? '', /^✓ completed/);
+    assert.deepStrictEqual([inline(3)[0]?.line, inline(3)[0]?.text.startsWith('✗ failed')], [2, true], 'after `def divide`, below the magic line');
+    assert.match(inline(4)[0]?.text ?? '', /^○ not run$/);
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const graph = await waitFor('the graph', () => api.services.store.graph(dispatchId));
+    const divide = graph.tasks.find((task) => task.name === 'divide');
+    assert.ok(divide);
+    await vscode.commands.executeCommand('covalent.goToSource', { dispatchId, nodeId: divide.nodeId });
+    const shown = await waitFor('the notebook at the divide cell', () => vscode.window.activeNotebookEditor);
+    assert.strictEqual(shown.notebook.uri.fsPath, notebookUri.fsPath);
+    assert.strictEqual(shown.selection.start, 3);
+    const cellEditor = await waitFor('the divide cell focused', () => (vscode.window.activeTextEditor?.document.uri.toString() === divideCell.uri.toString() ? vscode.window.activeTextEditor : undefined));
+    assert.strictEqual(cellEditor.document.getText(cellEditor.selection), 'divide');
   });
 });
