@@ -60,24 +60,32 @@ async function startCodeServer({ userDataDir, extensionsDir, workspace, env, log
     ],
     { env, stdio: ['ignore', out, out], detached: true },
   );
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await Promise.race([
-    waitUntil(() => healthy(port), 60000, `code-server on port ${port}`),
-    exited.then((code) => {
-      throw new Error(`code-server exited with ${code}; see ${logFile}`);
-    }),
-  ]);
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    stop() {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    },
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
   };
+  // However this process ends (a failed run, Ctrl+C), code-server and its extension host go with it.
+  process.once('exit', killGroup);
+  const stop = () => {
+    process.removeListener('exit', killGroup);
+    killGroup();
+  };
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await Promise.race([
+      waitUntil(() => healthy(port), 60000, `code-server on port ${port}`),
+      exited.then((code) => {
+        throw new Error(`code-server exited with ${code}; see ${logFile}`);
+      }),
+    ]);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { port, url: `http://127.0.0.1:${port}`, stop };
 }
 
 function workbenchUrl(server, workspace, payload) {

@@ -1,11 +1,15 @@
 // `npm test`: unit tests in plain Node, then the integration suite inside a real
-// VS Code against a real Covalent server. Ends with "N passed, N failed".
+// VS Code against a real Covalent server, then the UI smoke test against the same
+// server. Ends with "N passed, N failed".
 //
 // COVALENT_TEST_HOST=code-server (default) | electron   which VS Code runs the suite
 // COVALENT_TEST_GREP=pattern                             run only matching tests
 // COVALENT_TEST_SKIP_INTEGRATION=1                       unit tests only
+// COVALENT_TEST_SKIP_UI=1                                no UI smoke test
 // A second integration pass opens the workspace untrusted (Restricted Mode) and
 // runs test/integration/untrusted*.test.ts (COVALENT_TEST_PROFILE=untrusted).
+// A third pass (code-server only) runs test/ui/ in this process: Playwright drives
+// the editor as a person would; its screenshots and logs go to .cache/ui-smoke/.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -13,13 +17,15 @@ const path = require('path');
 const { repoRoot, cacheDir, log } = require('./paths');
 
 const outDir = path.join(repoRoot, 'out');
+const NO_TESTS = { passed: 0, failed: 0, pending: 0, failures: [] };
 
-async function runUnitTests() {
+/** Runs compiled mocha tests in this process; resolves with their summary. */
+async function runMocha(dir, timeout) {
   const Mocha = require('mocha');
   const { lineReporter } = require(path.join(outDir, 'test', 'support', 'reporter.js'));
-  const files = listTests(path.join(outDir, 'test', 'unit'));
-  let summary = { passed: 0, failed: 0, pending: 0, failures: [] };
-  const mocha = new Mocha({ timeout: 20000, color: false });
+  const files = listTests(dir);
+  let summary = NO_TESTS;
+  const mocha = new Mocha({ timeout, color: false });
   if (process.env.COVALENT_TEST_GREP) mocha.grep(process.env.COVALENT_TEST_GREP);
   mocha.reporter(lineReporter((line) => console.log(line), (result) => (summary = result)));
   files.forEach((file) => mocha.addFile(file));
@@ -57,7 +63,30 @@ function followLog(file) {
   };
 }
 
-async function runIntegrationTests() {
+/**
+ * The UI smoke test: a person's path through code-server, against the harness's
+ * server. It starts (and stops) its own editor; it learns about the server from
+ * the same variables the integration suite gets.
+ */
+function runUiTests(server, runDir) {
+  Object.assign(process.env, server.describe(), { COVALENT_TEST_RUN_DIR: runDir });
+  return runMocha(path.join(outDir, 'test', 'ui'), 60000);
+}
+
+function addUp(summaries) {
+  return summaries.reduce(
+    (total, summary) => ({
+      passed: total.passed + summary.passed,
+      failed: total.failed + summary.failed,
+      pending: total.pending + summary.pending,
+      failures: [...total.failures, ...summary.failures],
+    }),
+    NO_TESTS,
+  );
+}
+
+/** The passes that need the Covalent server: resolves with `{ integration, ui }` summaries. */
+async function runServerTests() {
   const { ensurePythonEnv } = require('./pythonEnv');
   const { CovalentServer } = require('./covalentServer');
   const { copyExamples, writeUserSettings } = require('./workspace');
@@ -130,6 +159,7 @@ async function runIntegrationTests() {
     return summary;
   }
 
+  const results = { integration: NO_TESTS, ui: NO_TESTS };
   try {
     await server.start();
     log(`integration suite in ${host === 'electron' ? 'desktop VS Code (@vscode/test-electron)' : 'code-server + headless Chromium'}; files in ${runDir}`);
@@ -140,41 +170,41 @@ async function runIntegrationTests() {
     if (host === 'code-server' && (!grep || /untrusted|restricted/i.test(grep))) passes.push({ profile: 'untrusted', suffix: '-untrusted' });
     const summaries = [];
     for (const pass of passes) summaries.push(await runPass(pass));
-    return summaries.reduce((total, summary) => ({
-      passed: total.passed + summary.passed,
-      failed: total.failed + summary.failed,
-      pending: total.pending + summary.pending,
-      failures: [...total.failures, ...summary.failures],
-    }));
+    results.integration = addUp(summaries);
+    // The UI drives code-server's web workbench, which the desktop path does not have.
+    if (host === 'code-server' && !process.env.COVALENT_TEST_SKIP_UI) {
+      console.log('\nUI smoke test (code-server in headless Chromium, driven as a person would)');
+      results.ui = await runUiTests(server, runDir);
+    }
   } catch (error) {
-    return { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
+    const failure = { passed: 0, failed: 1, pending: 0, failures: [{ title: 'integration harness', error: error.stack || String(error) }] };
+    results.integration = addUp([results.integration, failure]);
   } finally {
     await server.stop().catch((error) => log(`stopping the Covalent server: ${error.message}`));
     if (!process.env.COVALENT_TEST_KEEP) {
-      for (const folder of ['workspace', 'workspace-untrusted']) fs.rmSync(path.join(runDir, folder), { recursive: true, force: true });
+      for (const folder of ['workspace', 'workspace-untrusted', 'workspace-ui']) fs.rmSync(path.join(runDir, folder), { recursive: true, force: true });
     }
   }
+  return results;
 }
 
 async function main() {
   const started = Date.now();
   fs.mkdirSync(cacheDir, { recursive: true });
   console.log('Unit tests (plain Node)');
-  const unit = await runUnitTests();
-  let integration = { passed: 0, failed: 0, pending: 0, failures: [] };
+  const unit = await runMocha(path.join(outDir, 'test', 'unit'), 20000);
+  let serverTests = { integration: NO_TESTS, ui: NO_TESTS };
   if (!process.env.COVALENT_TEST_SKIP_INTEGRATION) {
     console.log('\nIntegration tests (real VS Code, real Covalent server)');
-    integration = await runIntegrationTests();
+    serverTests = await runServerTests();
   }
-  const failures = [...unit.failures, ...integration.failures];
+  const { integration, ui } = serverTests;
+  const { passed, failed, pending: skipped, failures } = addUp([unit, integration, ui]);
   if (failures.length) {
     console.log('\nFailures:');
     failures.forEach((failure, index) => console.log(`${index + 1}) ${failure.title}\n${failure.error}\n`));
   }
-  const passed = unit.passed + integration.passed;
-  const failed = unit.failed + integration.failed;
-  const skipped = unit.pending + integration.pending;
-  console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed; integration: ${integration.passed} passed, ${integration.failed} failed`);
+  console.log(`\nunit: ${unit.passed} passed, ${unit.failed} failed; integration: ${integration.passed} passed, ${integration.failed} failed; ui: ${ui.passed} passed, ${ui.failed} failed`);
   console.log(`time: ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ''));
   process.exit(failed > 0 || passed === 0 ? 1 : 0);

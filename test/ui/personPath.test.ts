@@ -1,0 +1,130 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import type { Locator } from 'playwright-core';
+import { waitFor } from '../support/wait';
+import { artifactsDir, EditorSession, harnessServerFromEnv } from './editorSession';
+import { Steps } from './steps';
+import { Workbench } from './workbench';
+
+/**
+ * What only rendering shows: the seed workflow dispatched the way a person does
+ * it — CodeLens, input box, sidebar, result panel — in code-server, with the
+ * extension from the working tree and the harness's Covalent server.
+ */
+
+const SEED_FILE = 'redispatch_howto.py';
+const USER_TASKS = ['task_0', 'task_1', 'task_2'];
+const DISPATCH_ID = /Dispatched workflow — ([0-9a-f-]{36})/;
+
+describe('UI: a person in the editor (code-server, headless Chromium)', function () {
+  // A bound for the whole path; every wait in it has its own, shorter bound and message.
+  this.timeout(420000);
+  let session: EditorSession | undefined;
+  const artifacts = artifactsDir();
+
+  before(async function () {
+    this.timeout(120000);
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    fs.mkdirSync(artifacts, { recursive: true });
+    session = await EditorSession.open(harnessServerFromEnv(), artifacts);
+  });
+
+  after(async () => {
+    await session?.close();
+  });
+
+  it('dispatches the seed workflow with inputs 1, 2 from its CodeLens, sees 7/7 tasks in Dispatches and the graph in the result panel', async () => {
+    assert.ok(session, 'the editor did not open');
+    const { page } = session;
+    const workbench = new Workbench(page);
+    const steps = new Steps(page, artifacts);
+
+    await steps.run('workbench ready', () => workbench.waitUntilReady(60000));
+
+    await steps.run(`open ${SEED_FILE}`, async () => {
+      await workbench.explorerItem(SEED_FILE).click({ timeout: 20000 });
+      // The language server starts with the first Python file: its lenses come a little later.
+      await workbench
+        .codeLens('Dispatch with inputs…')
+        .waitFor({ state: 'visible', timeout: 60000 })
+        .catch(async () => {
+          throw new Error(`no "Dispatch with inputs…" CodeLens after 60 s; lenses shown: ${JSON.stringify(await workbench.codeLensTitles())}`);
+        });
+    });
+
+    await steps.run('click Dispatch with inputs', async () => {
+      await workbench.codeLens('Dispatch with inputs…').click({ timeout: 10000 });
+      await workbench.quickInputBox().waitFor({ state: 'visible', timeout: 20000 });
+    });
+
+    await steps.run('type 1, 2', async () => {
+      const box = workbench.quickInputBox();
+      await box.press('ControlOrMeta+a');
+      await box.pressSequentially('1, 2');
+    });
+
+    const dispatchId = await steps.run('press Enter and see it dispatched', async () => {
+      await workbench.quickInputBox().press('Enter');
+      let statusBar = '';
+      try {
+        // The bridge checks the inputs, imports the file and submits it; the status bar then names the dispatch.
+        return await waitFor('the status bar to say the workflow was dispatched', async () => DISPATCH_ID.exec((statusBar = await workbench.statusBarText()))?.[1], 90000);
+      } catch (error) {
+        const shown = await visibleTexts(page.locator('.quick-input-widget .quick-input-message, .notifications-toasts .notification-list-item-message'));
+        throw new Error(`${(error as Error).message}; status bar: ${JSON.stringify(statusBar)}; messages shown: ${JSON.stringify(shown)}`);
+      }
+    });
+
+    const dispatches = workbench.viewPane('Dispatches');
+    await steps.run('open the Covalent sidebar', async () => {
+      // Clicking the container that is already shown would close it.
+      if (!(await dispatches.isVisible())) await workbench.activityBarItem('Covalent').click({ timeout: 10000 });
+      await dispatches.waitFor({ state: 'visible', timeout: 20000 });
+    });
+
+    // The newest dispatch is the top row (this window's own dispatches first, then the server's list, newest first).
+    const row = workbench.treeRows(dispatches).first();
+    await steps.run('Dispatches row reaches 7 of 7', async () => {
+      let seen = { label: '', description: '' };
+      await waitFor('the row to reach 7/7 tasks', async () => {
+        seen = await workbench.treeRowText(row);
+        return seen.label === 'workflow' && seen.description.includes('7/7 tasks');
+      }, 60000).catch(async () => {
+        const view = (await dispatches.innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+        throw new Error(`after 60 s the top row of Dispatches reads ${JSON.stringify(seen)}, not "workflow" with "7/7 tasks" (the view shows ${JSON.stringify(view.slice(0, 300))})`);
+      });
+    });
+
+    const panel = workbench.visibleWebview();
+    await steps.run('open the result panel from the row', async () => {
+      await row.hover();
+      await row.getByRole('button', { name: 'Open Result', exact: true }).click({ timeout: 10000 });
+      const shown = await waitFor('the result panel', () => panel.locator('body[data-dispatch-id]').getAttribute('data-dispatch-id', { timeout: 1000 }).catch(() => undefined), 30000);
+      assert.strictEqual(shown, dispatchId, 'the panel opened from the top row shows another dispatch');
+    });
+
+    await steps.run('see the graph', async () => {
+      const nodes = panel.locator('svg.graph g.node');
+      const node = (name: string) => panel.locator(`svg.graph g.node[data-name="${name}"]`);
+      for (const name of USER_TASKS) {
+        await node(name).waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+          throw new Error(`the graph in the result panel draws no ${name} node within 30 s`);
+        });
+      }
+      // Coloured by live status: the finished dispatch's tasks are all completed.
+      await waitFor('every task drawn as completed', async () => {
+        const statuses = await Promise.all(USER_TASKS.map((name) => node(name).getAttribute('data-status')));
+        return statuses.every((status) => status === 'COMPLETED');
+      }, 20000);
+      assert.strictEqual(await nodes.count(), 7, 'the graph has the 7 nodes of the 7 tasks (electrons, parameters, postprocessing)');
+    });
+  });
+});
+
+async function visibleTexts(locator: Locator): Promise<string[]> {
+  const texts: string[] = [];
+  for (const item of await locator.all()) {
+    if (await item.isVisible()) texts.push((await item.innerText()).trim());
+  }
+  return texts;
+}
