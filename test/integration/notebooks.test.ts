@@ -3,8 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
-import { waitForTerminalStatus } from './support/covalentRest';
-import { dispatchSuite, extensionApi, lastLine, runPython, waitFor, waitForDespiteErrors } from './support/dispatching';
+import { isBridgeError } from '../../src/bridge/protocol';
+import { changedElectrons } from '../../src/dispatch/electronChanges';
+import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
+import { dispatchCount, dispatchSuite, expectRejection, extensionApi, graphNodes, lastLine, reused, runPython, sleep, waitFor, waitForDespiteErrors } from './support/dispatching';
 import { testEnvironment } from './support/env';
 
 /**
@@ -212,5 +214,114 @@ describe('Notebooks: status where the user is, in the cells', function () {
     assert.strictEqual(shown.selection.start, 3);
     const cellEditor = await waitFor('the divide cell focused', () => (vscode.window.activeTextEditor?.document.uri.toString() === divideCell.uri.toString() ? vscode.window.activeTextEditor : undefined));
     assert.strictEqual(cellEditor.document.getText(cellEditor.selection), 'divide');
+  });
+});
+
+describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to through the public commands)', function () {
+  this.timeout(240000);
+  const { env, scratchFile } = dispatchSuite();
+  const howto = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.ipynb'));
+  let firstDispatch: string;
+
+  /** Runs `command` and checks the server holds exactly `expected` more dispatches afterwards (the notebook's own dispatch cells never run). */
+  async function counted<T>(expected: number, command: () => Thenable<T>): Promise<T> {
+    const before = await dispatchCount(env.serverAddress);
+    const outcome = await command();
+    await sleep(300);
+    assert.strictEqual(await dispatchCount(env.serverAddress), before + expected, `the server holds ${expected} new dispatch(es)`);
+    return outcome;
+  }
+
+  async function completedResult(dispatchId: string): Promise<string> {
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
+    return dispatchResultString(env.serverAddress, dispatchId);
+  }
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('dispatches workflow(1, 2) from the lattice cell → 1.5, and redispatches it by the notebook: task_2 replaced → 6, with reuse → 6 (nodes 0 and 2 reused), new inputs 1, 4 → 20', async () => {
+    const api = await readyApi();
+    const notebook = await vscode.workspace.openNotebookDocument(howto);
+    const latticeCell = notebook.cellAt(LATTICE_CELL).document.uri.toString();
+    const outcome = await counted(1, () => vscode.commands.executeCommand<{ dispatchId: string; status: string; result: string }>('covalent.dispatchSync', { uri: latticeCell, lattice: 'workflow', args: '1, 2' }));
+    assert.deepStrictEqual([outcome.status, outcome.result], ['COMPLETED', '1.5']);
+    firstDispatch = outcome.dispatchId;
+    assert.deepStrictEqual(api.services.store.forLattice(howto.toString(), 'workflow').map((state) => state.dispatchId), [firstDispatch], 'kept under the notebook, whichever cell dispatched');
+
+    const replaced = await counted(1, () => vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: firstDispatch, uri: howto.toString(), replaceElectrons: ['task_2=task_2_redefined'], reusePreviousResults: false }));
+    assert.strictEqual(await completedResult(replaced), '6');
+    assert.ok(!reused(await graphNodes(env.serverAddress, replaced), 0), 'without reuse, task_0 runs again');
+
+    const withReuse = await counted(1, () => vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: firstDispatch, uri: howto.toString(), replaceElectrons: { task_2: 'task_2_redefined' }, reusePreviousResults: true }));
+    assert.strictEqual(await completedResult(withReuse), '6');
+    const reusedNodes = await graphNodes(env.serverAddress, withReuse);
+    assert.ok(reused(reusedNodes, 0) && reused(reusedNodes, 2), 'task_0 and task_1 reused');
+
+    const newInputs = await counted(1, () =>
+      vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: firstDispatch, uri: latticeCell, replaceElectrons: ['task_2=task_2_redefined'], reusePreviousResults: true, args: '1, 4' }),
+    );
+    assert.strictEqual(await completedResult(newInputs), '20');
+    const newNodes = await graphNodes(env.serverAddress, newInputs);
+    assert.ok(reused(newNodes, 0) && !reused(newNodes, 2), 'task_0 reused, task_1 recomputed (b changed)');
+  });
+
+  it('saves without running and dispatches from the notebook file, one dispatch each', async () => {
+    const saved = await counted(1, () => vscode.commands.executeCommand<string>('covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '2, 2' }));
+    const dispatched = await counted(1, () => vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '2, 2' }));
+    assert.strictEqual(await completedResult(dispatched), '2.0');
+    assert.notStrictEqual(saved, dispatched);
+  });
+
+  it('pre-selects an edited electron cell for replacement (unsaved), and Redispatch… from the tree runs the edit', async () => {
+    const api = await readyApi();
+    const editor = await showNotebook(await vscode.workspace.openNotebookDocument(howto));
+    const cell = editor.notebook.cellAt(LATTICE_CELL).document;
+    const edit = new vscode.WorkspaceEdit();
+    const at = cell.getText().indexOf('return a / b');
+    edit.replace(cell.uri, new vscode.Range(cell.positionAt(at), cell.positionAt(at + 'return a / b'.length)), 'return a - b');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      assert.ok(editor.notebook.isDirty, 'the edit is not saved');
+      const stored = await api.services.servers.client(env.serverAddress).details.taskSources(firstDispatch);
+      const { electrons } = await api.services.dispatch.request(howto, 'electrons', await api.services.dispatch.workflowSource(howto));
+      assert.deepStrictEqual(changedElectrons(electrons, stored), ['task_2']);
+      // The Dispatches row's Redispatch… asks: accept each question as offered.
+      const row = await waitFor('the first dispatch in the tree', () => api.services.live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === firstDispatch));
+      const redispatched = counted(1, () => vscode.commands.executeCommand<string>('covalent.redispatch', row));
+      let settled = false;
+      void redispatched.finally(() => (settled = true));
+      const deadline = Date.now() + 60000;
+      while (!settled && Date.now() < deadline) {
+        await sleep(400);
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      // (1 + 2) - 2 with the edited task_2 and the previous inputs; without the pre-selection it would be 1.5.
+      assert.strictEqual(await completedResult(await redispatched), '1.0');
+    } finally {
+      const undo = new vscode.WorkspaceEdit();
+      undo.replace(cell.uri, new vscode.Range(cell.positionAt(at), cell.positionAt(at + 'return a - b'.length)), 'return a / b');
+      await vscode.workspace.applyEdit(undo);
+      await editor.notebook.save();
+    }
+  });
+
+  it('bad notebooks get a clear message and nothing is dispatched', async () => {
+    const broken = scratchFile('broken.ipynb');
+    fs.writeFileSync(broken, '{"cells": [');
+    const syntax = writeNotebook(scratchFile('syntax.ipynb'), ['import covalent as ct', 'def broken(:\n    pass', '@ct.lattice\ndef flow():\n    return 1']);
+    const raising = writeNotebook(scratchFile('raising.ipynb'), ['import covalent as ct', 'values = [1, 2]\nratio = values[0] / 0', '@ct.lattice\ndef flow():\n    return 1']);
+    const late = await vscode.workspace.openNotebookDocument(writeNotebook(scratchFile('late.ipynb'), ['import covalent as ct', 'print("before")', '@ct.lattice\ndef flow():\n    return 1']));
+    const untitled = await vscode.workspace.openNotebookDocument('jupyter-notebook', new vscode.NotebookData([new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'import covalent as ct\n@ct.lattice\ndef flow():\n    return 1', 'python')]));
+    const dispatch = (uri: vscode.Uri) => vscode.commands.executeCommand('covalent.dispatch', { uri: uri.toString(), lattice: 'flow' });
+    await counted(0, async () => {
+      await expectRejection(dispatch(vscode.Uri.file(broken)), /broken\.ipynb cannot be read as a Jupyter notebook/);
+      await expectRejection(dispatch(syntax), /Cell 3, line 1: invalid syntax/);
+      const raised = await expectRejection(dispatch(raising), /cell 3 raised ZeroDivisionError: division by zero/);
+      assert.ok(isBridgeError(raised) && /raising\.ipynb, cell 3", line 2/.test(raised.data.traceback ?? ''), 'the traceback names the cell');
+      await expectRejection(dispatch(late.cellAt(2).document.uri), /flow is defined in cell 4, after cell 3 it is dispatched from/);
+      await expectRejection(dispatch(untitled.cellAt(0).document.uri), /is not saved yet: save the notebook/);
+    });
   });
 });
