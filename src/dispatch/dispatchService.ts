@@ -48,6 +48,11 @@ export class DispatchService {
     this.inputs = new InputsMemory(core.extension.workspaceState);
   }
 
+  /** The inputs last used for a lattice (a cell's are its notebook's). */
+  rememberedInputs(uri: vscode.Uri, lattice: string): string | undefined {
+    return this.inputs.get(workflowFileOf(uri).toString(), lattice);
+  }
+
   get dispatcherAddress(): string {
     return this.core.settings.current.dispatcherAddress;
   }
