@@ -26,6 +26,7 @@ export interface CodeServer {
 
 /** Module functions are properties (not methods): they are destructured from the module. */
 interface HarnessModules {
+  paths: { cacheDir: string; repoRoot: string };
   pythonEnv: { ensurePythonEnv: () => string; venvDir: string };
   setupCodeServer: { ensureCodeServer: () => string };
   covalentServer: {
@@ -34,6 +35,7 @@ interface HarnessModules {
       create: (options: { python: string; home: string; port?: number }) => Promise<HarnessServer>;
     };
     freePort: () => Promise<number>;
+    isolatedEnv: (home: string, port: number) => NodeJS.ProcessEnv;
   };
   codeServerHost: {
     startCodeServer: (options: { userDataDir: string; extensionsDir: string; workspace: string; env?: NodeJS.ProcessEnv; logFile: string; port?: number; workspaceTrust?: boolean }) => Promise<CodeServer>;

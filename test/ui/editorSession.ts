@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { type CodeServer, harness, repoRoot } from '../support/harness';
 
 /**
  * The README's editor as `npm start` opens it — code-server with the extension
@@ -8,33 +9,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  * pointed at the Covalent server the harness started for this run.
  */
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-
-// The harness is plain Node (it runs before anything is compiled); these are the parts used here.
-interface RunningCodeServer {
-  readonly port: number;
-  readonly url: string;
-  stop(): void;
-}
-interface CodeServerHost {
-  startCodeServer(options: { userDataDir: string; extensionsDir: string; workspace: string; env: NodeJS.ProcessEnv; logFile: string }): Promise<RunningCodeServer>;
-  workbenchUrl(server: RunningCodeServer, workspace: string, payload: [string, string][]): string;
-  chromiumPath(): string;
-  CHROMIUM_ARGS: string[];
-}
-interface WorkspaceHelpers {
-  copyExamples(target: string): string;
-  writeUserSettings(userDataDir: string, options: { python: string; serverAddress: string; extra?: Record<string, unknown> }): void;
-}
-interface ServerHelpers {
-  isolatedEnv(home: string, port: number): NodeJS.ProcessEnv;
-}
-interface HarnessPaths {
-  cacheDir: string;
-}
-function harness<T>(name: string): T {
-  return require(path.join(repoRoot, 'test', 'harness', name)) as T;
-}
 
 /** What the harness tells the UI pass about its Covalent server (see CovalentServer.describe). */
 export interface HarnessServer {
@@ -55,7 +29,7 @@ export function harnessServerFromEnv(env: NodeJS.ProcessEnv = process.env): Harn
 
 /** Where screenshots and logs of the UI pass are kept (emptied at the start of each run). */
 export function artifactsDir(): string {
-  return path.join(harness<HarnessPaths>('paths').cacheDir, 'ui-smoke');
+  return path.join(harness('paths').cacheDir, 'ui-smoke');
 }
 
 export class EditorSession {
@@ -65,14 +39,14 @@ export class EditorSession {
     readonly page: Page,
     readonly artifacts: string,
     private readonly browser: Browser,
-    private readonly codeServer: RunningCodeServer,
+    private readonly codeServer: CodeServer,
     private readonly userDataDir: string,
   ) {}
 
   static async open(server: HarnessServer, artifacts: string): Promise<EditorSession> {
-    const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness<CodeServerHost>('codeServerHost');
-    const { copyExamples, writeUserSettings } = harness<WorkspaceHelpers>('workspace');
-    const { isolatedEnv } = harness<ServerHelpers>('covalentServer');
+    const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
+    const { copyExamples, writeUserSettings } = harness('workspace');
+    const { isolatedEnv } = harness('covalentServer');
 
     const workspace = copyExamples(path.join(server.runDir, 'workspace-ui'));
     const userDataDir = path.join(server.runDir, 'user-data-ui');

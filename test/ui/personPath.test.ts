@@ -71,7 +71,7 @@ describe('UI: a person in the editor (code-server, headless Chromium)', function
         return await waitFor('the status bar to say the workflow was dispatched', async () => DISPATCH_ID.exec((statusBar = await workbench.statusBarText()))?.[1], 90000);
       } catch (error) {
         const shown = await visibleTexts(page.locator('.quick-input-widget .quick-input-message, .notifications-toasts .notification-list-item-message'));
-        throw new Error(`${(error as Error).message}; status bar: ${JSON.stringify(statusBar)}; messages shown: ${JSON.stringify(shown)}`);
+        throw new Error(`${(error as Error).message}; status bar: ${JSON.stringify(statusBar)}; messages shown: ${JSON.stringify(shown)}`, { cause: error });
       }
     });
 

@@ -22,7 +22,7 @@ export class Steps {
     } catch (error) {
       await this.photograph(`${file}-FAILED`);
       const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`step "${name}" failed: ${message}\nscreenshots of every step up to this one: ${this.folder}`);
+      throw new Error(`step "${name}" failed: ${message}\nscreenshots of every step up to this one: ${this.folder}`, { cause: error });
     }
     await this.photograph(file);
     return result;
