@@ -317,7 +317,7 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
     const dispatch = (uri: vscode.Uri) => vscode.commands.executeCommand('covalent.dispatch', { uri: uri.toString(), lattice: 'flow' });
     await counted(0, async () => {
       await expectRejection(dispatch(vscode.Uri.file(broken)), /broken\.ipynb cannot be read as a Jupyter notebook/);
-      await expectRejection(dispatch(syntax), /Cell 3, line 1: invalid syntax/);
+      await expectRejection(dispatch(syntax), /syntax\.ipynb: cell 3, line 1 is not Python: invalid syntax \(def broken\(:\)/);
       const raised = await expectRejection(dispatch(raising), /cell 3 raised ZeroDivisionError: division by zero/);
       assert.ok(isBridgeError(raised) && /raising\.ipynb, cell 3", line 2/.test(raised.data.traceback ?? ''), 'the traceback names the cell');
       await expectRejection(dispatch(late.cellAt(2).document.uri), /flow is defined in cell 4, after cell 3 it is dispatched from/);

@@ -75,6 +75,8 @@ class CodeCell:
         self.index = index
         self.source = source
         self.python, self.whole_cell_magic = python_of_cell(source)
+        self.tree = None
+        self.syntax_error = None
 
 
 class Statement:
@@ -189,8 +191,9 @@ def _find_close(line, start, quote):
 
 
 def parse_cells(cells):
-    """`cells`: (index, source) pairs of the code cells, in order. Raises
-    CellSyntaxError for the first cell that is not Python."""
+    """`cells`: (index, source) pairs of the code cells, in order. A cell that
+    is not Python gets its `syntax_error` (a CellSyntaxError) and no statements:
+    it matters only if it is among the cells to run (see check_syntax)."""
     parsed = []
     for index, source in cells:
         cell = CodeCell(index, source)
@@ -199,9 +202,17 @@ def parse_cells(cells):
         except SyntaxError as error:
             lines = source.split("\n")
             line = error.lineno or 1
-            raise CellSyntaxError(index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
+            cell.tree = ast.Module(body=[], type_ignores=[])
+            cell.syntax_error = CellSyntaxError(index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
         parsed.append(cell)
     return parsed
+
+
+def check_syntax(cells, stop_index):
+    """Raises the CellSyntaxError of the first cell up to `stop_index` that is not Python."""
+    for cell in cells:
+        if cell.index <= stop_index and cell.syntax_error is not None:
+            raise cell.syntax_error
 
 
 def plan(cells):
