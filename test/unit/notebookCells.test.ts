@@ -48,14 +48,14 @@ describe('Notebook cells the bridge runs (notebook_cells.py)', function () {
     assert.deepStrictEqual(plan.slice(-2), ['12:3 uses result', '12:4 uses result'], 'print(result.get_node_result(...)) after a skipped get_result');
   });
 
-  it('skips IPython lines and non-Python cell magics, runs %%time bodies, and keeps positions', () => {
+  it('skips IPython lines and non-Python cell magics, runs %%time bodies and blocks around a shell line, and keeps positions', () => {
     const plan = planOf([
       [0, '%pip install covalent\nimport covalent as ct\nfiles = !ls | grep "(\nx, y = %sx echo 1 2\nn = 1'],
       [1, '%%bash\necho (\n'],
       [2, '%%time\ntotal = n + 1\ncount = len(files)\nboth = x + y'],
-      [3, 'if n:\n    !echo inside\n    m = 2\nct.lattice?'],
+      [3, 'if n:\n    !echo inside\n    m = 2\nct.lattice?\n%time timed = n * 2\nprint(timed)'],
     ]);
-    assert.deepStrictEqual(plan, ['0:1 ipython', '0:2 runs', '0:3 ipython', '0:4 ipython', '0:5 runs', '2:2 runs', '2:3 uses files', '2:4 uses x', '3:1 runs', '3:4 ipython'], 'a shell line inside a block does nothing; the block runs');
+    assert.deepStrictEqual(plan, ['0:1 ipython', '0:2 runs', '0:3 ipython', '0:4 ipython', '0:5 runs', '2:2 runs', '2:3 uses files', '2:4 uses x', '3:1 runs', '3:4 ipython', '3:5 ipython', '3:6 uses timed']);
   });
 
   it('skips calls of notebook functions that dispatch, names imported from covalent, and keeps what a later statement binds again', () => {

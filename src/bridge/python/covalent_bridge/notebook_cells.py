@@ -53,6 +53,8 @@ _ESCAPES = ("%", "!", "?", "/", ";", ",")
 _ASSIGNED_ESCAPE = re.compile(r"^(?P<targets>[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*,?)\s*=\s*[%!]")
 _HELP_SUFFIX = re.compile(r"^[A-Za-z_][\w.]*\?\??\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
+# Line magics that run the Python code after them.
+_CODE_MAGIC = re.compile(r"^%(time|timeit|prun|capture)\s+(?P<code>.+)$")
 
 
 class CellSyntaxError(Exception):
@@ -128,9 +130,17 @@ def _is_ipython_line(line):
 
 def _escape_statement(line):
     indent = line[: len(line) - len(line.lstrip())]
-    assigned = _ASSIGNED_ESCAPE.match(line.lstrip())
+    code = line.lstrip()
+    assigned = _ASSIGNED_ESCAPE.match(code)
     # `a, b = !cmd` binds each name (to nothing useful: the statement is skipped).
     names = [name.strip() for name in assigned.group("targets").split(",") if name.strip()] if assigned else []
+    timed = _CODE_MAGIC.match(code)
+    if timed:
+        # `%time result = f()` binds `result` in a kernel: here a skipped statement does.
+        try:
+            names = sorted(set().union(*(bound_names(node) for node in ast.parse(timed.group("code")).body)))
+        except SyntaxError:
+            names = []
     return indent + "".join(name + " = " for name in names) + ESCAPE_CALL + "()"
 
 
