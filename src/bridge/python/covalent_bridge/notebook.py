@@ -38,11 +38,10 @@ def load_notebook(params, names):
     project = workspace.Project(path, params.get("workspaceFolders"))
     with workspace.entered(project):
         try:
-            module = notebook_cells.run_cells(statements, stop, path)
+            # `__vsc_ipynb_file__`: what the kernels of VS Code's Jupyter support call the notebook.
+            module = notebook_cells.run_cells(statements, stop, path, {"__vsc_ipynb_file__": path})
         except notebook_cells.CellFailed as error:
             log("Running %s failed:\n%s" % (path, error.text))
             raise BridgeError("importFailed", "%s: %s" % (title, error), traceback=error.text)
-        # What the kernel of VS Code's Jupyter support calls the notebook.
-        module.__dict__["__vsc_ipynb_file__"] = path
         workspace.register_project_modules(project)
     return module

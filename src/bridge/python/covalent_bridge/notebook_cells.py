@@ -442,10 +442,11 @@ def stop_cell(statements, names, stop_index=None):
     return max((statement.cell.index for statement in statements), default=-1)
 
 
-def run_cells(statements, stop_index, notebook_path):
+def run_cells(statements, stop_index, notebook_path, names=None):
     """Runs the statements that run, cell by cell up to `stop_index`, in a fresh
-    `__main__` module; returns it. Raises CellFailed."""
+    `__main__` module (holding `names` first); returns it. Raises CellFailed."""
     module = types.ModuleType("__main__")
+    module.__dict__.update(names or {})
     module.__dict__["__builtins__"] = builtins
     # An IPython line inside a block does nothing.
     module.__dict__[ESCAPE_CALL] = lambda *args, **kwargs: None
