@@ -63,11 +63,16 @@ export class SourceLocator implements vscode.Disposable {
     return symbols.find((symbol) => kinds.includes(symbol.kind) && symbol.name === name)?.selectionRange ?? definitionRange(document, name);
   }
 
-  /** Where `name` is defined: in the `preferred` files first, else in any Python file or notebook of the workspace. */
+  /**
+   * Where `name` is defined: in the `preferred` files first, else in any Python
+   * file of the workspace, else in any notebook (opening one costs more).
+   */
   async locate(name: string, options: { preferred?: readonly vscode.Uri[]; kinds?: readonly WorkflowSymbolKind[] } = {}): Promise<vscode.Location | undefined> {
     const preferred = options.preferred ?? [];
     const seen = new Set(preferred.map((uri) => uri.toString()));
-    const rest = (await vscode.workspace.findFiles('**/*.{py,ipynb}', NOT_USER_CODE, 500)).filter((uri) => !seen.has(uri.toString()));
+    const files = await vscode.workspace.findFiles('**/*.py', NOT_USER_CODE, 500);
+    const notebooks = await vscode.workspace.findFiles('**/*.ipynb', NOT_USER_CODE, 500);
+    const rest = [...files, ...notebooks].filter((uri) => !seen.has(uri.toString()));
     for (const uri of [...preferred, ...rest]) {
       const location = await this.locateIn(uri, name, options.kinds);
       if (location) return location;
