@@ -3,7 +3,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
-import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
 import { dispatchCount, dispatchSuite, expectRejection, extensionApi, graphNodes, lastLine, reused, runPython, sleep, waitFor, waitForDespiteErrors } from './support/dispatching';
@@ -298,7 +297,7 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
         await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       }
       // (1 + 2) - 2 with the edited task_2 and the previous inputs; without the pre-selection it would be 1.5.
-      assert.strictEqual(await completedResult(await redispatched), '1.0');
+      assert.strictEqual(await completedResult(await redispatched), '1');
     } finally {
       const undo = new vscode.WorkspaceEdit();
       undo.replace(cell.uri, new vscode.Range(cell.positionAt(at), cell.positionAt(at + 'return a - b'.length)), 'return a / b');
@@ -319,7 +318,8 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
       await expectRejection(dispatch(vscode.Uri.file(broken)), /broken\.ipynb cannot be read as a Jupyter notebook/);
       await expectRejection(dispatch(syntax), /syntax\.ipynb: cell 3, line 1 is not Python: invalid syntax \(def broken\(:\)/);
       const raised = await expectRejection(dispatch(raising), /cell 3 raised ZeroDivisionError: division by zero/);
-      assert.ok(isBridgeError(raised) && /raising\.ipynb, cell 3", line 2/.test(raised.data.traceback ?? ''), 'the traceback names the cell');
+      // The bundled extension's error class is not the tests' own: read its data by shape.
+      assert.match((raised as { data?: { traceback?: string } }).data?.traceback ?? '', /raising\.ipynb, cell 3", line 2, in <module>/, 'the traceback names the cell');
       await expectRejection(dispatch(late.cellAt(2).document.uri), /flow is defined in cell 4, after cell 3 it is dispatched from/);
       await expectRejection(dispatch(untitled.cellAt(0).document.uri), /is not saved yet: save the notebook/);
     });
