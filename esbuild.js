@@ -15,8 +15,8 @@ const assets = [
   ['node_modules/tree-sitter-python/tree-sitter-python.wasm', 'tree-sitter-python.wasm'],
   ['node_modules/@vscode/codicons/dist/codicon.css', 'webview/codicon.css'],
   ['node_modules/@vscode/codicons/dist/codicon.ttf', 'webview/codicon.ttf'],
-  // The Python bridge runs from the extension's dist folder in the user's interpreter.
-  ['src/bridge/python/covalent_bridge.py', 'bridge/covalent_bridge.py'],
+  // The Python bridge package runs from the extension's dist folder in the user's interpreter.
+  ['src/bridge/python/covalent_bridge', 'bridge/covalent_bridge'],
 ];
 
 function copyAssets() {
@@ -24,6 +24,12 @@ function copyAssets() {
     const source = path.join(__dirname, from);
     if (!fs.existsSync(source)) continue;
     const target = path.join(outdir, to);
+    if (fs.statSync(source).isDirectory()) {
+      // A folder is copied afresh, so modules removed from the source do not linger.
+      fs.rmSync(target, { recursive: true, force: true });
+      fs.cpSync(source, target, { recursive: true, filter: (file) => !/__pycache__|\.pyc$/.test(file) });
+      continue;
+    }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(source, target);
   }

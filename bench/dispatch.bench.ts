@@ -6,7 +6,7 @@
  *
  * Same run, same real Covalent server (started here with the test harness's
  * venv), median of 10 each. The bridge side is driven from Node through the
- * bridge layer the extension uses (BridgePool → covalent_bridge.py over
+ * bridge layer the extension uses (BridgePool → the bridge package over
  * JSON-RPC); the VS Code command adds only an in-process call on top.
  */
 import * as fs from 'fs';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
   process.once('exit', () => server.killProcessGroup());
   await server.start();
-  const pool = new BridgePool(path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge.py'), { info: () => undefined, warn: console.warn, error: console.error }, server.env);
+  const pool = new BridgePool(path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge'), { info: () => undefined, warn: console.warn, error: console.error }, server.env);
   try {
     const file = path.join(workspace, 'redispatch_howto.py');
     const dispatchThroughBridge = async () => {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     }
     const speedup = median(terminal) / median(bridge);
     console.log(`server: real Covalent ${server.address}; interpreter: ${python}`);
-    console.log('warm bridge driven from Node through the extension\'s bridge layer (BridgePool → covalent_bridge.py, JSON-RPC over stdio)');
+    console.log('warm bridge driven from Node through the extension\'s bridge layer (BridgePool → the bridge package, JSON-RPC over stdio)');
     console.log(`dispatch → id, warm bridge:             ${format(bridge)}`);
     console.log(`anchor: python -c "…ct.dispatch(workflow)(1, 2)" from a terminal: ${format(terminal)}`);
     console.log(`first dispatch of a session (bridge start + import covalent + dispatch): ${cold.toFixed(0)} ms`);

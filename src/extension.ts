@@ -49,7 +49,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const output = parts.add(vscode.window.createOutputChannel('Covalent', { log: true }));
   const settings = parts.add(new Settings());
   const store = parts.add(new DispatchStore());
-  const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge.py'), output));
+  const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge'), output));
   const servers = parts.add(new ServerConnections({ secrets: extension.secrets, timeoutMs: () => settings.current.requestTimeoutMs }));
   const core: Core = { extension, output, settings, store, bridges, servers };
   const dispatch = new DispatchService(core);

@@ -20,7 +20,7 @@ export interface BridgeLogger {
 export interface BridgeOptions {
   /** The interpreter that runs the bridge (and so the user's workflows). */
   readonly python: string;
-  /** Path of covalent_bridge.py. */
+  /** Path of the bridge's Python package folder (covalent_bridge): Python runs its `__main__.py`. */
   readonly script: string;
   readonly logger: BridgeLogger;
   /** Extra environment for the process (merged over this process's). */

@@ -1,5 +1,5 @@
 /**
- * The requests the Python bridge (python/covalent_bridge.py) answers, and the
+ * The requests the Python bridge (the python/covalent_bridge package) answers, and the
  * errors it gives. Plain types: no `vscode`, so the bridge tests in plain Node.
  */
 
@@ -14,7 +14,7 @@ export interface InitializeResult {
 }
 
 /** Where the workflow comes from: a file on disk, the editor's unsaved buffer of it, or a notebook's cells. */
-export interface WorkflowSource {
+export interface WorkflowSource extends WorkspaceFolders {
   /** Absolute file system path of the Python file (or of the notebook). */
   readonly file: string;
   /** The editor's text, when dispatching an unsaved buffer. */
@@ -37,6 +37,16 @@ export interface NotebookCells {
    * replacing electrons; every cell for `electrons`).
    */
   readonly stopCell?: number;
+}
+
+export interface WorkspaceFolders {
+  /**
+   * The editor's workspace folders (paths), the file's own first: importable, and
+   * the file's one is the working directory and the project whose modules are
+   * shipped with the workflow. A file outside all of them is its own project
+   * (its package root, or its folder).
+   */
+  readonly workspaceFolders?: readonly string[];
 }
 
 export interface DispatchParams extends WorkflowSource {
@@ -67,7 +77,7 @@ export interface SyncResult {
   readonly error: string | null;
 }
 
-export interface RedispatchParams extends Partial<WorkflowSource> {
+export interface RedispatchParams extends Partial<WorkflowSource>, WorkspaceFolders {
   readonly dispatchId: string;
   readonly dispatcherAddress: string;
   /** Task name in the earlier dispatch → name of the electron in `file` that replaces it. */
@@ -125,6 +135,12 @@ export type BridgeErrorKind =
   | 'fileRequired'
   /** A notebook cell that is not Python (its number and line are in the message), or a lattice defined after the cell it is dispatched from. */
   | 'notebookCell'
+  /** The lattice has required parameters the inputs leave without a value. */
+  | 'inputsMissing'
+  | 'inputsMismatch'
+  | 'dispatchNotFound'
+  /** A module-level value of the project cannot be pickled, so its code cannot be shipped. */
+  | 'notPicklable'
   | 'inputSyntax'
   | 'inputEvaluation'
   | 'serverUnreachable'
@@ -148,6 +164,9 @@ export interface BridgeErrorData {
   readonly available?: string[];
   readonly executable?: string;
   readonly status?: number;
+  /** For `inputsMissing`: the parameters without a value, and all of them as inputs to fill in (`values=, by=0`). */
+  readonly missing?: string[];
+  readonly template?: string;
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

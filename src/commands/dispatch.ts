@@ -17,8 +17,10 @@ import { type CommandTable, runsUserCode } from './types';
  */
 export const dispatchCommands: CommandTable = {
   'covalent.dispatch': runsUserCode('Dispatching', async (services, invocation) => {
-    const { target, args, disableRun } = await dispatchInputs(services, invocation, { askWhenNoneRemembered: invocation.source === 'palette' });
-    return dispatchAnnounced(services.dispatch, target, args, disableRun);
+    // Nothing given or remembered: the bridge says whether the lattice needs inputs; a person is then asked for them.
+    const { target, args, disableRun } = await dispatchInputs(services, invocation, {});
+    const ask = invocation.interactive ? (template: string) => askForInputs(services, target.uri, target.lattice, template) : undefined;
+    return dispatchAnnounced(services.dispatch, target, args, disableRun, ask);
   }),
 
   'covalent.dispatchWithInputs': runsUserCode('Dispatching', async (services, invocation) => {
@@ -184,8 +186,14 @@ function withDispatchProgress<T>(title: string, task: () => Promise<T>): Promise
 }
 
 /** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
-async function dispatchAnnounced(service: DispatchService, target: { uri: vscode.Uri; lattice: string }, args: string | undefined, disableRun: boolean | undefined): Promise<string> {
-  const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () => service.dispatch({ ...target, args, disableRun }));
+async function dispatchAnnounced(
+  service: DispatchService,
+  target: { uri: vscode.Uri; lattice: string },
+  args: string | undefined,
+  disableRun: boolean | undefined,
+  askForMissingInputs?: (template: string) => Promise<string>,
+): Promise<string> {
+  const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () => service.dispatch({ ...target, args, disableRun, askForInputs: askForMissingInputs }));
   announce(`Dispatched ${target.lattice}`, dispatchId);
   return dispatchId;
 }

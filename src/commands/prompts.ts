@@ -28,10 +28,13 @@ export async function askForTarget(services: Services): Promise<{ uri: vscode.Ur
 }
 
 export async function askForInputs(services: Services, uri: vscode.Uri, lattice: string, value: string): Promise<string> {
+  // A template from the signature (`values=, by=0`): the cursor goes where the first value is missing.
+  const firstGap = value.search(/=(?=,|$)/);
   const inputs = await vscode.window.showInputBox({
     title: `Inputs for ${lattice}`,
     prompt: 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)',
     value,
+    valueSelection: firstGap >= 0 ? [firstGap + 1, firstGap + 1] : undefined,
     ignoreFocusOut: true,
     validateInput: (text) => validateInputs(services, uri, text),
   });

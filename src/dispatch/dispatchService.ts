@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BridgeProcess } from '../bridge/bridgeProcess';
-import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type SyncResult, type WorkflowSource } from '../bridge/protocol';
+import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
 import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
@@ -22,6 +22,11 @@ export interface DispatchOptions extends DispatchTarget {
   /** Python call syntax; `undefined`: the inputs last used for this lattice (or none). */
   readonly args?: string;
   readonly disableRun?: boolean;
+  /**
+   * Asked when `args` is undefined, none are remembered, and the lattice has
+   * required parameters: gets the parameters as inputs to fill in (`values=, by=0`).
+   */
+  readonly askForInputs?: (template: string) => Promise<string>;
 }
 
 export interface RedispatchOptions {
@@ -94,10 +99,17 @@ export class DispatchService {
    * editor shows them, as a kernel would run them.
    */
   async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
-    if (isNotebookTarget(uri)) return notebookWorkflowSource(uri);
+    if (isNotebookTarget(uri)) return { ...(await notebookWorkflowSource(uri)), ...workspaceFoldersFor(workflowFileOf(uri)) };
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
+    const { workspaceFolders } = workspaceFoldersFor(uri);
+    if (!vscode.workspace.getWorkspaceFolder(uri)) {
+      this.core.output.info(
+        `${uri.fsPath} is outside every workspace folder: its own folder (or the root of its package) is taken as its project, the working directory and the code shipped with it.`,
+      );
+    }
+    const withFolders = (source: Omit<WorkflowSource, 'workspaceFolders'>): WorkflowSource => ({ ...source, workspaceFolders });
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
-    if (!document?.isDirty) return { file: uri.fsPath };
+    if (!document?.isDirty) return withFolders({ file: uri.fsPath });
     let choice = this.core.settings.current.unsavedFiles;
     if (choice === 'ask') {
       const save = 'Save and Dispatch';
@@ -113,31 +125,43 @@ export class DispatchService {
     }
     if (choice === 'save') {
       if (!(await document.save())) throw new Error(`${vscode.workspace.asRelativePath(uri)} could not be saved; nothing was dispatched.`);
-      return { file: uri.fsPath };
+      return withFolders({ file: uri.fsPath });
     }
-    return { file: uri.fsPath, source: document.getText() };
+    return withFolders({ file: uri.fsPath, source: document.getText() });
   }
 
   async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
     // Dispatches and inputs are kept per file: a notebook's, whichever cell dispatched.
     const fileUri = workflowFileOf(options.uri).toString();
-    const args = (options.args ?? this.inputs.get(fileUri, options.lattice) ?? '').trim();
+    const remembered = options.args ?? this.inputs.get(fileUri, options.lattice);
+    let args = (remembered ?? '').trim();
     const source = await this.workflowSource(options.uri);
     const serverAddress = this.dispatcherAddress;
-    const submittedAt = Date.now();
-    const { dispatchId } = await this.request(
-      options.uri,
-      'dispatch',
-      {
-        ...source,
-        lattice: options.lattice,
-        args,
-        dispatcherAddress: serverAddress,
-        disableRun: options.disableRun,
-        triggersServerAddress: this.core.settings.current.triggersServerAddress,
-      },
-      token,
-    );
+    let submittedAt = Date.now();
+    const send = () =>
+      this.request(
+        options.uri,
+        'dispatch',
+        {
+          ...source,
+          lattice: options.lattice,
+          args,
+          dispatcherAddress: serverAddress,
+          disableRun: options.disableRun,
+          triggersServerAddress: this.core.settings.current.triggersServerAddress,
+        },
+        token,
+      );
+    let dispatchId: string;
+    try {
+      ({ dispatchId } = await send());
+    } catch (error) {
+      // Nothing given, nothing remembered, and the lattice needs inputs: ask rather than fail.
+      if (!(isBridgeError(error, 'inputsMissing') && remembered === undefined && options.askForInputs)) throw error;
+      args = (await options.askForInputs(error.data.template ?? '')).trim();
+      submittedAt = Date.now();
+      ({ dispatchId } = await send());
+    }
     this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
     await this.inputs.remember(fileUri, options.lattice, args);
     this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
@@ -166,11 +190,12 @@ export class DispatchService {
     const parent = this.core.store.get(options.dispatchId)?.origin;
     const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
     const args = options.args?.trim() ?? '';
-    const needsFile = Object.keys(options.replaceElectrons).length > 0 || args !== '';
-    if (needsFile && !uri) {
-      throw new Error('Replacing electrons or giving new inputs needs the workflow file: pass `uri` (the dispatch was not made from this editor).');
+    const replacing = Object.keys(options.replaceElectrons).length > 0;
+    if (replacing && !uri) {
+      throw new Error('Replacing electrons needs the workflow file they come from: pass `uri` (the dispatch was not made from this editor).');
     }
-    const source = needsFile && uri ? await this.workflowSource(uri) : {};
+    // New literal inputs need no file: the bridge evaluates them without one and names any other name.
+    const source: Partial<WorkflowSource> = uri && (replacing || args !== '') ? await this.workflowSource(uri) : workspaceFoldersFor(uri);
     const serverAddress = parent?.serverAddress ?? this.dispatcherAddress;
     const submittedAt = Date.now();
     const { dispatchId } = await this.request(
@@ -260,16 +285,30 @@ export class DispatchService {
         return error;
       case 'importFailed':
         return new BridgeError(`${error.message} (the traceback is in the Covalent output); nothing was dispatched.`, error.data);
+      case 'inputsMissing':
+      case 'inputsMismatch':
+        return new BridgeError(`${error.message} Give its inputs (Covalent: Dispatch with Inputs…, or \`args\`); nothing was dispatched.`, error.data);
       case 'inputSyntax':
       case 'inputEvaluation':
       case 'latticeNotFound':
       case 'notALattice':
       case 'notebookCell':
+      case 'fileRequired':
+      case 'dispatchNotFound':
+      case 'notPicklable':
         return new BridgeError(`${error.message} Nothing was dispatched.`, error.data);
       default:
         return error;
     }
   }
+}
+
+/** The workspace folders for the bridge, the one holding `uri` first. */
+function workspaceFoldersFor(uri: vscode.Uri | undefined): Required<WorkspaceFolders> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+  const own = uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+  const ordered = own ? [own, ...folders.filter((folder) => folder !== own)] : folders;
+  return { workspaceFolders: ordered.map((folder) => folder.uri.fsPath) };
 }
 
 function describeSource(choice: InterpreterChoice): string {

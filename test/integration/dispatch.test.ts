@@ -7,7 +7,7 @@ import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
 import { CovalentClient } from '../../src/covalent/client';
 import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, extensionApi, graphNodes, reused, sleep, waitFor } from './support/dispatching';
+import { dispatchCount, dispatchSuite, extensionApi, graphNodes, replaceInEditor, reused, sleep, waitFor, withUnsavedEditor } from './support/dispatching';
 
 /**
  * The seed documents' parameters through the public commands, in the real VS
@@ -112,34 +112,20 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     // A copy of the seed file, so no other test sees the edit; auto-save (on by default in the web workbench) off.
     const copy = vscode.Uri.file(scratchFile('redispatch_unsaved.py'));
     fs.writeFileSync(copy.fsPath, fs.readFileSync(howto.fsPath, 'utf8'));
-    const files = vscode.workspace.getConfiguration('files');
-    const settings = vscode.workspace.getConfiguration('covalent');
-    await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
-    await settings.update('unsavedFiles', 'dispatchBuffer', vscode.ConfigurationTarget.Global);
-    const document = await vscode.workspace.openTextDocument(copy);
-    const editor = await vscode.window.showTextDocument(document);
-    try {
-      const offset = document.getText().indexOf('return a / b');
-      assert.ok(offset > 0);
-      await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + 'return a / b'.length)), 'return a - b'));
-      assert.ok(document.isDirty);
+    await withUnsavedEditor(copy, async (editor) => {
+      await replaceInEditor(editor, 'return a / b', 'return a - b');
       const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: copy.toString(), lattice: 'workflow', args: '1, 2' });
       assert.strictEqual(await completedResult(dispatchId), '1', '(1 + 2) - 2 from the buffer, not (1 + 2) / 2 from the file');
-      assert.ok(document.isDirty, 'the file was not saved behind the user’s back');
+      assert.ok(editor.document.isDirty, 'the file was not saved behind the user’s back');
       assert.match(fs.readFileSync(copy.fsPath, 'utf8'), /return a \/ b/);
-    } finally {
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await settings.update('unsavedFiles', undefined, vscode.ConfigurationTarget.Global);
-      await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
-    }
+    });
   });
 
   it('pre-selects for replace_electrons the electrons whose source changed since the dispatch', async () => {
     // The file as a user edits it after dispatching: task_2 now multiplies.
     const copy = scratchFile('redispatch_edited.py');
     fs.writeFileSync(copy, fs.readFileSync(howto.fsPath, 'utf8'));
-    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
       const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(copy).toString(), lattice: 'workflow', args: '1, 2' });
       await waitForTerminalStatus(env.serverAddress, dispatchId);
@@ -183,7 +169,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: uri.toString(), lattice: 'long_running', args: 'seconds=4, steps=3' });
     await waitFor('the long-running dispatch to run', async () => (await dispatchStatus(env.serverAddress, dispatchId)) === 'RUNNING');
     // Dispatch and wait's cancellable progress: cancelling stops the waiting in the bridge, not the dispatch.
-    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge.py'), { info: () => undefined, warn: () => undefined, error: () => undefined });
+    const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
       const source = new vscode.CancellationTokenSource();
       const waiting = pool.request(env.python, 'waitForResult', { dispatchId, dispatcherAddress: env.serverAddress, pollIntervalMs: 200 }, source.token);

@@ -3,47 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
-import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
 import { BridgePool } from '../../src/bridge/bridgePool';
-import { BridgeError, isBridgeError } from '../../src/bridge/protocol';
-import { harness } from '../support/harness';
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const script = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge.py');
-
-function venvPython(): string {
-  return harness('pythonEnv').ensurePythonEnv();
-}
-
-/** Collects what the bridge logs (its stderr among it). */
-class MemoryLogger implements BridgeLogger {
-  readonly lines: string[] = [];
-  info(message: string): void {
-    this.lines.push(message);
-  }
-  warn(message: string): void {
-    this.lines.push(message);
-  }
-  error(message: string): void {
-    this.lines.push(message);
-  }
-  text(): string {
-    return this.lines.join('\n');
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof BridgeError, `expected a BridgeError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the request to fail');
-}
-
-/** An address where nothing listens. */
-const NOBODY = 'http://127.0.0.1:9';
+import { isBridgeError } from '../../src/bridge/protocol';
+import { bridgePackage, MemoryLogger, NOBODY, rejection, venvPython } from './bridgeSupport';
 
 describe('Python bridge (real interpreter, no server)', function () {
   this.timeout(60000);
@@ -80,7 +42,7 @@ describe('Python bridge (real interpreter, no server)', function () {
 
   beforeEach(() => {
     logger = new MemoryLogger();
-    pool = new BridgePool(script, logger);
+    pool = new BridgePool(bridgePackage, logger);
   });
 
   afterEach(async () => {

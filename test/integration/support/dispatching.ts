@@ -110,3 +110,33 @@ export async function dispatchWithPython(env: TestEnvironment, module: string, l
   assert.match(dispatchId, /^[0-9a-f-]{36}$/, `a dispatch id, got: ${stdout}`);
   return dispatchId;
 }
+
+/**
+ * Opens `uri` in an editor with the settings that dispatch unsaved text as it is
+ * (`covalent.unsavedFiles` dispatchBuffer, auto-save off), runs `use`, then
+ * reverts the editor and restores the settings.
+ */
+export async function withUnsavedEditor<T>(uri: vscode.Uri, use: (editor: vscode.TextEditor) => Promise<T>): Promise<T> {
+  const files = vscode.workspace.getConfiguration('files');
+  const settings = vscode.workspace.getConfiguration('covalent');
+  await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
+  await settings.update('unsavedFiles', 'dispatchBuffer', vscode.ConfigurationTarget.Global);
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  try {
+    return await use(editor);
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await settings.update('unsavedFiles', undefined, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
+  }
+}
+
+/** Replaces the first `text` in the editor's document (unsaved). */
+export async function replaceInEditor(editor: vscode.TextEditor, text: string, replacement: string): Promise<void> {
+  const document = editor.document;
+  const offset = document.getText().indexOf(text);
+  assert.ok(offset >= 0, `${text} is in ${document.uri.fsPath}`);
+  await editor.edit((edit) => edit.replace(new vscode.Range(document.positionAt(offset), document.positionAt(offset + text.length)), replacement));
+  assert.ok(document.isDirty);
+}

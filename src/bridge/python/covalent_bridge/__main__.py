@@ -1,0 +1,30 @@
+"""Starts the bridge: `python path/to/covalent_bridge` (this folder) or
+`python -m covalent_bridge`."""
+
+import os
+import sys
+
+if __package__ in (None, ""):
+    # Run as a folder: Python put this folder itself first on sys.path, where its
+    # modules (`inputs`, `sdk`, ...) would shadow the user's. Import it as the
+    # package it is, from its parent folder, and keep neither on the path for
+    # the user's code (the package finds its own modules through its __path__).
+    _here = os.path.dirname(os.path.abspath(__file__))
+    _parent = os.path.dirname(_here)
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _here]
+    sys.path.insert(0, _parent)
+    import covalent_bridge  # noqa: E402
+
+    sys.path.remove(_parent)
+    from covalent_bridge import protocol  # noqa: E402
+
+    protocol.take_stdout()  # before anything the user or the SDK prints
+    # The handler modules register their requests with the protocol when imported.
+    from covalent_bridge import inputs, sdk, workspace  # noqa: E402,F401
+else:
+    from . import protocol
+
+    protocol.take_stdout()
+    from . import inputs, sdk, workspace  # noqa: F401
+
+protocol.main()

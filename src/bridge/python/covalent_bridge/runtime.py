@@ -1,0 +1,101 @@
+"""What this interpreter has: `covalent` (imported once, here) and cloudpickle."""
+
+import os
+import sys
+import traceback
+
+from .errors import BridgeError
+from .protocol import handler
+
+PROTOCOL_VERSION = 1
+
+covalent = None
+covalent_import_error = None
+try:
+    import covalent
+    from covalent._workflow.electron import Electron
+    from covalent._workflow.lattice import Lattice
+
+    try:
+        import cloudpickle
+    except ImportError:  # Covalent depends on it; be tolerant all the same.
+        cloudpickle = None
+except Exception:  # noqa: BLE001 - any failure means "covalent is not usable here"
+    covalent = None
+    covalent_import_error = traceback.format_exc()
+    cloudpickle = None
+    Electron = Lattice = None
+
+
+def covalent_version():
+    return getattr(covalent, "__version__", None) if covalent else None
+
+
+def require_covalent():
+    if covalent is None:
+        raise BridgeError(
+            "covalentMissing",
+            "Covalent cannot be imported by %s." % sys.executable,
+            traceback=covalent_import_error,
+            executable=sys.executable,
+        )
+
+
+def is_lattice(value):
+    return Lattice is not None and isinstance(value, Lattice)
+
+
+def is_electron_function(value):
+    # @ct.electron returns a functools.wraps wrapper whose closure holds the Electron.
+    if Electron is None:
+        return False
+    if isinstance(value, Electron):
+        return True
+    for cell in getattr(value, "__closure__", None) or ():
+        try:
+            if isinstance(cell.cell_contents, Electron):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def _upload_assets_concurrently():
+    """The SDK uploads a dispatch's assets (about 30 files for the seed workflow)
+    one HTTP request after another. The bridge keeps the SDK's own per-asset
+    upload and only sends those requests a few at a time in parallel."""
+    try:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from covalent._dispatcher_plugins import local as local_plugin
+
+        sequential = local_plugin.LocalDispatcher._upload
+        upload_one = local_plugin._upload_asset
+    except (ImportError, AttributeError):
+        return  # another SDK layout: keep its own upload
+    workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="covalent-upload")
+
+    def upload(assets):
+        pending = [asset for asset in assets if asset.remote_uri and asset.uri]
+        if len(pending) < 2:
+            return sequential(assets)
+        for future in [workers.submit(upload_one, asset.uri, asset.remote_uri) for asset in pending]:
+            future.result()  # re-raises the first failure, as the sequential upload would
+
+    local_plugin.LocalDispatcher._upload = staticmethod(upload)
+
+
+if covalent is not None:
+    _upload_assets_concurrently()
+
+
+@handler("initialize")
+def handle_initialize(params, request_id):
+    return {
+        "protocolVersion": PROTOCOL_VERSION,
+        "executable": sys.executable,
+        "pythonVersion": "%d.%d.%d" % sys.version_info[:3],
+        "covalentVersion": covalent_version(),
+        "covalentImportError": covalent_import_error,
+        "pid": os.getpid(),
+    }

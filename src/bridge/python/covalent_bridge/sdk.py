@@ -1,0 +1,245 @@
+"""The Covalent SDK calls: dispatch, redispatch, start a saved dispatch, cancel,
+stop triggers, wait for a result."""
+
+import inspect
+import time
+import traceback
+
+from . import inputs, runtime, workspace
+from .errors import BridgeError, log
+from .protocol import handler, raise_if_cancelled
+
+TERMINAL_STATUSES = {"COMPLETED", "FAILED", "CANCELLED", "POSTPROCESSING_FAILED"}
+
+
+def sdk_call(what, function):
+    """Runs an SDK call and names the common failures."""
+    try:
+        return function()
+    except BridgeError:
+        raise
+    except Exception as error:  # noqa: BLE001
+        text = traceback.format_exc()
+        log("%s failed:\n%s" % (what, text))
+        if _is_connection_error(error):
+            raise BridgeError("serverUnreachable", "%s: the Covalent server did not answer (%s)." % (what, error), traceback=text)
+        response = getattr(error, "response", None)
+        status = getattr(response, "status_code", None)
+        if status is not None:
+            body = ""
+            try:
+                body = response.text[:500]
+            except Exception:  # noqa: BLE001
+                pass
+            raise BridgeError("serverError", "%s: the server answered %s %s" % (what, status, body), status=status, traceback=text)
+        raise BridgeError("sdkError", "%s failed: %s: %s" % (what, type(error).__name__, error), traceback=text)
+
+
+def _is_connection_error(error):
+    try:
+        import requests
+
+        if isinstance(error, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+            return True
+    except ImportError:
+        pass
+    return isinstance(error, (ConnectionError, TimeoutError))
+
+
+def _address(params):
+    address = params.get("dispatcherAddress")
+    return address.rstrip("/") if address else None
+
+
+def _prepare(params):
+    runtime.require_covalent()
+    text = params.get("args") or ""
+    if text.strip():
+        inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
+    module = workspace.load_from_params(params)
+    lattice = workspace.find_lattice(module, params["lattice"])
+    args, kwargs = inputs.evaluate(text, module)
+    inputs.check_binding(lattice, params["lattice"], args, kwargs)
+    return lattice, args, kwargs
+
+
+@handler("dispatch")
+def handle_dispatch(params, request_id):
+    lattice, args, kwargs = _prepare(params)
+    address = _address(params)
+    disable_run = bool(params.get("disableRun"))
+    _direct_triggers(lattice, params.get("triggersServerAddress") or address)
+    try:
+        dispatch_id = sdk_call(
+            "Dispatch",
+            lambda: runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs),
+        )
+    except BridgeError as error:
+        raise _explain_pickling(error)
+    return {"dispatchId": dispatch_id}
+
+
+def _explain_pickling(error):
+    if error.kind != "sdkError":
+        return error
+    return workspace.pickling_problem(str(error), error.data.get("traceback")) or error
+
+
+def _direct_triggers(lattice, address):
+    """Triggers without their own server register with the configured one (the
+    SDK would use its config file's address, not the editor's setting)."""
+    if not address:
+        return
+    host = address.split("://", 1)[-1].rstrip("/")  # the SDK prefixes "http://" itself
+    for trigger in (getattr(lattice, "metadata", None) or {}).get("triggers") or []:
+        if isinstance(trigger, dict) and not trigger.get("triggers_server_addr"):
+            trigger["triggers_server_addr"] = host
+
+
+@handler("waitForResult")
+def handle_wait(params, request_id):
+    runtime.require_covalent()
+    return dict(_wait_for_result(params["dispatchId"], _address(params), request_id, params.get("pollIntervalMs")), dispatchId=params["dispatchId"])
+
+
+def _wait_for_result(dispatch_id, address, request_id, poll_ms):
+    from covalent._results_manager.results_manager import get_result
+
+    interval = max(float(poll_ms or 500) / 1000.0, 0.1)
+    while True:
+        raise_if_cancelled(request_id)
+        status = sdk_call("Reading the status", lambda: get_result(dispatch_id, dispatcher_addr=address, status_only=True))["status"]
+        if str(status) in TERMINAL_STATUSES:
+            break
+        time.sleep(interval)
+    result = sdk_call(
+        "Reading the result",
+        lambda: get_result(dispatch_id, dispatcher_addr=address, intermediate_outputs=False, sublattice_results=False),
+    )
+    encoded = getattr(result, "encoded_result", None)
+    text = None
+    if encoded is not None:
+        text = getattr(encoded, "object_string", None)
+        if text is None:
+            try:
+                text = repr(encoded.get_deserialized())
+            except Exception:  # noqa: BLE001
+                text = None
+    error = getattr(result, "error", None)
+    return {"status": str(status), "result": text, "error": str(error) if error else None}
+
+
+@handler("redispatch")
+def handle_redispatch(params, request_id):
+    runtime.require_covalent()
+    if params.get("isPending"):
+        # is_pending=True starts the saved (disable_run) dispatch itself.
+        return handle_start_saved(params, request_id)
+    address = _address(params)
+    dispatch_id = params["dispatchId"]
+    replace = params.get("replaceElectrons") or {}
+    text = (params.get("args") or "").strip()
+    if text:
+        inputs.check_syntax(text)
+    if replace and not params.get("file"):
+        raise BridgeError("fileRequired", "Replacing electrons needs the workflow's file (uri): the new electrons are read from it.")
+    if not replace or text:
+        _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
+    module = None
+    if params.get("file") and (replace or text):
+        module = workspace.load_from_params(params)
+    else:
+        # The earlier dispatch's code may name the project's modules: importable as a dispatch from there would have them.
+        workspace.enter_workspace(params.get("workspaceFolders"))
+    replace_electrons = {task: workspace.electron_function(module, electron) for task, electron in replace.items()}
+    if text:
+        args, kwargs = inputs.evaluate(text, module)
+    elif replace_electrons:
+        # Covalent 0.240 rebuilds the graph with the previous positional inputs only
+        # (it drops the keywords): give it every previous input explicitly.
+        args, kwargs = _previous_inputs(dispatch_id, address)
+    else:
+        args, kwargs = (), {}  # nothing changes: the SDK resubmits the stored graph as it was
+    options = {
+        "dispatcher_addr": address,
+        "replace_electrons": replace_electrons,
+        "reuse_previous_results": bool(params.get("reusePreviousResults")),
+    }
+    new_id = sdk_call("Redispatch", lambda: runtime.covalent.redispatch(dispatch_id, **options)(*args, **kwargs))
+    return {"dispatchId": new_id}
+
+
+def _server(address):
+    from covalent._shared_files.utils import format_server_url
+
+    return address or format_server_url()
+
+
+def _require_dispatch(dispatch_id, address):
+    """An unknown id is named as such, not as the SDK's bare MissingLatticeRecordError."""
+    from covalent._api.apiclient import CovalentAPIClient
+    from covalent._results_manager.results_manager import _query_dispatch_status
+    from covalent._shared_files.exceptions import MissingLatticeRecordError
+
+    try:
+        sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, CovalentAPIClient(_server(address), auto_raise=False)))
+    except BridgeError as error:
+        raise _not_found(error, dispatch_id, address)
+
+
+def _not_found(error, dispatch_id, address):
+    if "MissingLatticeRecordError" in str(error) or error.data.get("status") == 404:
+        return BridgeError("dispatchNotFound", "There is no dispatch %s on %s." % (dispatch_id, _server(address)), dispatchId=dispatch_id)
+    return error
+
+
+def _previous_inputs(dispatch_id, address):
+    """The inputs the server stored for the dispatch: positional and keyword."""
+    from covalent._results_manager.results_manager import get_result_manager
+
+    def read():
+        manager = get_result_manager(dispatch_id, dispatcher_addr=_server(address), wait=False)
+        manager.download_lattice_asset("inputs")
+        manager.load_lattice_asset("inputs")
+        stored = manager.result_object.inputs
+        return stored.get_deserialized() if stored is not None else None
+
+    try:
+        stored = sdk_call("Reading the previous inputs", read) or {}
+    except BridgeError as error:
+        raise _not_found(error, dispatch_id, address)
+    return tuple(stored.get("args") or ()), dict(stored.get("kwargs") or {})
+
+
+def handle_start_saved(params, request_id):
+    """Starts a dispatch saved with disable_run: `redispatch(..., is_pending=True)`
+    where the SDK has it, else the same request the SDK's own `start` makes."""
+    runtime.require_covalent()
+    address = _address(params)
+    dispatch_id = params["dispatchId"]
+    if "is_pending" in inspect.signature(runtime.covalent.redispatch).parameters:
+        started = sdk_call("Run saved dispatch", lambda: runtime.covalent.redispatch(dispatch_id, dispatcher_addr=address, is_pending=True)())
+    else:
+        from covalent._dispatcher_plugins.local import LocalDispatcher
+
+        started = sdk_call("Run saved dispatch", lambda: LocalDispatcher.start(dispatch_id, address))
+    return {"dispatchId": started or dispatch_id}
+
+
+@handler("cancel")
+def handle_cancel(params, request_id):
+    runtime.require_covalent()
+    task_ids = [int(task) for task in (params.get("taskIds") or [])]
+    answer = sdk_call(
+        "Cancel", lambda: runtime.covalent.cancel(params["dispatchId"], task_ids=task_ids or None, dispatcher_addr=_address(params))
+    )
+    return {"message": answer}
+
+
+@handler("stopTriggers")
+def handle_stop_triggers(params, request_id):
+    runtime.require_covalent()
+    ids = list(params["dispatchIds"])
+    address = (params.get("triggersServerAddress") or "").rstrip("/") or None
+    sdk_call("Stop triggers", lambda: runtime.covalent.stop_triggers(ids, triggers_server_addr=address))
+    return {"stopped": ids}

@@ -1,0 +1,43 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
+import { BridgeError } from '../../src/bridge/protocol';
+import { harness, repoRoot } from '../support/harness';
+
+/** What the bridge unit tests share: the bridge package, the harness's interpreter, a logger, rejections. */
+
+export const bridgePackage = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge');
+
+/** An address where nothing listens. */
+export const NOBODY = 'http://127.0.0.1:9';
+
+export function venvPython(): string {
+  return harness('pythonEnv').ensurePythonEnv();
+}
+
+/** Collects what the bridge logs (its stderr among it). */
+export class MemoryLogger implements BridgeLogger {
+  readonly lines: string[] = [];
+  info(message: string): void {
+    this.lines.push(message);
+  }
+  warn(message: string): void {
+    this.lines.push(message);
+  }
+  error(message: string): void {
+    this.lines.push(message);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof BridgeError, `expected a BridgeError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the request to fail');
+}
