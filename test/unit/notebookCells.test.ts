@@ -3,15 +3,16 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ipynbCodeCells } from '../../src/languageServer/notebookFile';
-import { harness } from '../support/harness';
+import { repoRoot } from '../support/harness';
+import { bridgePackage, venvPython } from './bridgeSupport';
 
 /**
  * Which statements of a notebook run when the extension dispatches from it
  * (the bridge's notebook_cells module, in the harness's real interpreter).
  */
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const moduleFolder = path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge');
+/** notebook_cells has no package imports: it runs with the package folder itself on the path. */
+const moduleFolder = bridgePackage;
 
 /** `[cell index, line, why skipped or "runs"]` for each top-level statement, or the syntax error's message. */
 function planOf(cells: readonly (readonly [number, string])[]): string[] | string {
@@ -28,7 +29,7 @@ function planOf(cells: readonly (readonly [number, string])[]): string[] | strin
     'except nc.CellSyntaxError as error:',
     '    print(json.dumps(str(error)))',
   ].join('\n');
-  const python = harness('pythonEnv').ensurePythonEnv();
+  const python = venvPython();
   return JSON.parse(execFileSync(python, ['-c', script, moduleFolder], { input: JSON.stringify(cells), encoding: 'utf8' })) as string[] | string;
 }
 
@@ -88,7 +89,7 @@ describe('Notebook cells the bridge runs (notebook_cells.py)', function () {
       '        out.append(str(error))',
       'print(json.dumps(out))',
     ].join('\n');
-    const python = harness('pythonEnv').ensurePythonEnv();
+    const python = venvPython();
     assert.deepStrictEqual(JSON.parse(execFileSync(python, ['-c', script, moduleFolder], { encoding: 'utf8' })), [
       6,
       '__main__',
