@@ -273,6 +273,18 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
     assert.notStrictEqual(saved, dispatched);
   });
 
+  it('ships the notebook\'s code as a kernel\'s __main__: a sublattice built on the server completes', async () => {
+    const notebook = writeNotebook(scratchFile('sublattice.ipynb'), [
+      'import covalent as ct',
+      '@ct.electron\ndef double(x):\n    return 2 * x',
+      '@ct.electron\n@ct.lattice\ndef inner(x):\n    return double(x)',
+      '@ct.lattice\ndef outer(x):\n    return inner(x)',
+      'dispatch_id = ct.dispatch(outer)(1)\nprint(ct.get_result(dispatch_id, wait=True).result)',
+    ]);
+    const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: notebook.toString(), lattice: 'outer', args: '21' });
+    assert.strictEqual(await completedResult(dispatchId), '42');
+  });
+
   it('pre-selects an edited electron cell for replacement (unsaved), and Redispatch… from the tree runs the edit', async () => {
     const api = await readyApi();
     const editor = await showNotebook(await vscode.workspace.openNotebookDocument(howto));
