@@ -13,12 +13,30 @@ export interface InitializeResult {
   readonly pid: number;
 }
 
-/** Where the workflow comes from: a file on disk, or the editor's unsaved buffer of it. */
+/** Where the workflow comes from: a file on disk, the editor's unsaved buffer of it, or a notebook's cells. */
 export interface WorkflowSource extends WorkspaceFolders {
-  /** Absolute file system path of the Python file. */
+  /** Absolute file system path of the Python file (or of the notebook). */
   readonly file: string;
   /** The editor's text, when dispatching an unsaved buffer. */
   readonly source?: string;
+  /** A notebook's code cells, run in the notebook's own `__main__` as a kernel would (see NotebookCells). */
+  readonly notebook?: NotebookCells;
+}
+
+/**
+ * A notebook's code cells as the editor shows them (unsaved edits too). The
+ * bridge runs them in order as a kernel's `__main__` without their IPython lines,
+ * their own dispatch and result statements, and what uses those.
+ */
+export interface NotebookCells {
+  /** Code cells in order: the index of each among all the notebook's cells, and its text. */
+  readonly cells: readonly { readonly index: number; readonly source: string }[];
+  /**
+   * Run the cells up to this index (the cell a lens or a cell URI names). Absent:
+   * up to the last cell that defines what the request needs (the lattice, the
+   * replacing electrons; every cell for `electrons`).
+   */
+  readonly stopCell?: number;
 }
 
 /**
@@ -124,6 +142,8 @@ export type BridgeErrorKind =
   | 'notALattice'
   | 'electronNotFound'
   | 'fileRequired'
+  /** A notebook cell that is not Python (its number and line are in the message), or a lattice defined after the cell it is dispatched from. */
+  | 'notebookCell'
   /** The lattice has required parameters the inputs leave without a value. */
   | 'inputsMissing'
   | 'inputsMismatch'

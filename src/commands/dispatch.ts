@@ -5,6 +5,7 @@ import { startLocalServer, stopLocalServer } from '../localServer/serverCommands
 import type { Services } from '../services';
 import { isTerminal } from '../store/types';
 import { readCancelRequest, readDispatchId, readDispatchIds, readDispatchRequest, readRedispatchRequest, readTarget } from './arguments';
+import { workflowFileOf } from '../notebook/notebookCells';
 import { fromPerson, type Invocation } from './invocation';
 import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, askForTarget, askForTasks, pickDispatch } from './prompts';
 import { type CommandTable, runsUserCode } from './types';
@@ -126,7 +127,7 @@ async function dispatchInputs(services: Services, invocation: Invocation, ask: {
   }
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : undefined;
   const target = given?.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
-  const remembered = services.dispatch.inputs.get(target.uri.toString(), target.lattice);
+  const remembered = services.dispatch.rememberedInputs(target.uri, target.lattice);
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {
     return { target, args: await askForInputs(services, target.uri, target.lattice, remembered ?? '') };
   }
@@ -158,7 +159,8 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
   if (!dispatchId) {
     // A lens gives { uri, lattice }: choose among this lattice's earlier dispatches.
     const lattice = given.lattice;
-    const file = uri?.toString() ?? vscode.window.activeTextEditor?.document.uri.toString();
+    const editing = uri ?? vscode.window.activeTextEditor?.document.uri;
+    const file = editing && workflowFileOf(editing).toString();
     dispatchId = await pickDispatch(services, {
       title: lattice ? `Redispatch which earlier dispatch of ${lattice}?` : 'Redispatch which dispatch?',
       filter: (state) => (lattice && file ? state.origin?.fileUri === file && state.origin?.latticeName === lattice : state.origin !== undefined),

@@ -13,11 +13,12 @@ import { isDispatchId } from './arguments';
  * throws `UserCancelled` when dismissed: the command then ends quietly.
  */
 
-/** The lattice to dispatch from the active Python editor (asks which when it has several). */
+/** The lattice to dispatch from the active Python editor or notebook (asks which when it has several). */
 export async function askForTarget(services: Services): Promise<{ uri: vscode.Uri; lattice: string }> {
   const editor = vscode.window.activeTextEditor;
-  if (!editor || editor.document.languageId !== 'python') throw new Error('Open the Python file with the workflow, then run the command again.');
-  const uri = editor.document.uri;
+  // In a notebook, the focused code cell (dispatched up to it), else the whole notebook.
+  const uri = editor?.document.languageId === 'python' ? editor.document.uri : vscode.window.activeNotebookEditor?.notebook.uri;
+  if (!uri) throw new Error('Open the Python file or notebook with the workflow, then run the command again.');
   const { lattices } = await services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri));
   if (!lattices.length) throw new Error(`${vscode.workspace.asRelativePath(uri)} defines no Covalent lattice (a function decorated with @ct.lattice).`);
   const [only] = lattices;

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import type { DispatchStatus } from '../store/types';
 import { dispatchLabel, humanStatus } from '../views/format';
 import { LOAD_MORE_COMMAND } from '../views/dispatchesTree';
+import type { WorkflowLatticeElement } from '../views/workflowsTree';
 import { readDispatchId, readFilter } from './arguments';
 import type { Invocation } from './invocation';
 import { pickDispatch } from './prompts';
@@ -45,6 +46,9 @@ export const viewCommands: CommandTable = {
     return true;
   }),
   'covalent.goToSource': command(async (services, invocation) => {
+    // A Workflows row: the lattice it shows.
+    const row = invocation.argument as Partial<WorkflowLatticeElement> | undefined;
+    if (row?.type === 'lattice' && row.symbol) return services.locator.showLattice(row.symbol);
     const dispatchId = await dispatchIdOf(services, invocation, 'Go to the source of which dispatch?');
     const dispatch = services.store.get(dispatchId);
     const nodeId = (invocation.argument as { nodeId?: unknown } | undefined)?.nodeId;

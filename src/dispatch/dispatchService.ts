@@ -7,6 +7,8 @@ import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interp
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';
 import { InputsMemory } from './inputsMemory';
+import { workflowFileOf } from '../notebook/notebookCells';
+import { isNotebookTarget, notebookWorkflowSource } from '../notebook/notebookSource';
 import { UserCancelled } from '../util/errors';
 
 /** Errors that already carry their advice (explain() may see one twice). */
@@ -52,6 +54,11 @@ export class DispatchService {
     this.inputs = new InputsMemory(core.extension.workspaceState);
   }
 
+  /** The inputs last used for a lattice (a cell's are its notebook's). */
+  rememberedInputs(uri: vscode.Uri, lattice: string): string | undefined {
+    return this.inputs.get(workflowFileOf(uri).toString(), lattice);
+  }
+
   get dispatcherAddress(): string {
     return this.core.settings.current.dispatcherAddress;
   }
@@ -63,7 +70,7 @@ export class DispatchService {
 
   /** A started bridge whose interpreter has Covalent. */
   async bridgeFor(resource: vscode.Uri | undefined): Promise<{ bridge: BridgeProcess; interpreter: InterpreterChoice }> {
-    const interpreter = await chooseInterpreter(resource, this.core.output);
+    const interpreter = await chooseInterpreter(resource && workflowFileOf(resource), this.core.output);
     const bridge = this.core.bridges.get(interpreter.path);
     const info = await bridge.ready;
     if (!info.covalentVersion) {
@@ -106,9 +113,11 @@ export class DispatchService {
   /**
    * The file as the bridge should import it. Unsaved edits are never dispatched
    * silently: the `covalent.unsavedFiles` setting says whether to save, to send
-   * the editor's text, or (default) to ask.
+   * the editor's text, or (default) to ask. A notebook's cells go as the notebook
+   * editor shows them, as a kernel would run them.
    */
   async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
+    if (isNotebookTarget(uri)) return { ...(await notebookWorkflowSource(uri)), ...workspaceFoldersFor(workflowFileOf(uri)) };
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
     const { workspaceFolders } = workspaceFoldersFor(uri);
     if (!vscode.workspace.getWorkspaceFolder(uri)) {
@@ -140,7 +149,8 @@ export class DispatchService {
   }
 
   async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
-    const fileUri = options.uri.toString();
+    // Dispatches and inputs are kept per file: a notebook's, whichever cell dispatched.
+    const fileUri = workflowFileOf(options.uri).toString();
     const remembered = options.args ?? this.inputs.get(fileUri, options.lattice);
     let args = (remembered ?? '').trim();
     const source = await this.workflowSource(options.uri);
@@ -227,7 +237,7 @@ export class DispatchService {
     }
     const origin: DispatchOrigin = {
       serverAddress,
-      fileUri: uri?.toString() ?? parent?.fileUri,
+      fileUri: uri ? workflowFileOf(uri).toString() : parent?.fileUri,
       latticeName: parent?.latticeName,
       inputs: args || parent?.inputs,
       parentDispatchId: options.dispatchId,
@@ -306,6 +316,7 @@ export class DispatchService {
       case 'inputEvaluation':
       case 'latticeNotFound':
       case 'notALattice':
+      case 'notebookCell':
       case 'fileRequired':
       case 'dispatchNotFound':
       case 'notPicklable':

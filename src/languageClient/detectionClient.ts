@@ -2,12 +2,15 @@ import * as vscode from 'vscode';
 import { CodeLensRequest, LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind, WorkspaceSymbolRequest } from 'vscode-languageclient/node';
 import type { Core } from '../services';
 import { fromPerson } from '../commands/invocation';
+import { CELL_SCHEME, cellOf, workflowFileKey } from '../notebook/notebookCells';
 import type { LatticeContribution, WorkflowIndex, WorkspaceLattice } from './types';
-import { LatticeCommands, type LatticeTarget, type ServerOptions as CovalentServerOptions, WORKFLOWS_CHANGED_NOTIFICATION, type WorkflowSymbolData } from '../languageServer/protocol';
+import { LatticeCommands, type LatticeTarget, NOTEBOOK_SELECTOR, type ServerOptions as CovalentServerOptions, WORKFLOWS_CHANGED_NOTIFICATION, type WorkflowSymbolData } from '../languageServer/protocol';
 
 const PYTHON_DOCUMENTS = [
   { scheme: 'file', language: 'python' },
   { scheme: 'untitled', language: 'python' },
+  // A Jupyter notebook's Python cells: synced as one notebook (LSP notebook document sync).
+  { notebook: { notebookType: NOTEBOOK_SELECTOR.notebookType }, language: NOTEBOOK_SELECTOR.cellLanguage },
 ];
 
 /**
@@ -37,7 +40,7 @@ export class DetectionClient implements WorkflowIndex, vscode.Disposable {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
-    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,ipynb}');
     // Deleting a folder reports the folder, not the Python files in it.
     const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(watcher, deletions);
@@ -72,7 +75,7 @@ export class DetectionClient implements WorkflowIndex, vscode.Disposable {
     });
   }
 
-  /** Asks the server for every lattice of the workspace's Python files. */
+  /** Asks the server for every lattice of the workspace's Python files and notebooks. */
   async workspaceLattices(): Promise<WorkspaceLattice[]> {
     await this.ready;
     const symbols = (await this.client.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) ?? [];
@@ -80,10 +83,15 @@ export class DetectionClient implements WorkflowIndex, vscode.Disposable {
       const data = ('data' in symbol ? symbol.data : undefined) as WorkflowSymbolData | undefined;
       if (!data || !('range' in symbol.location)) return [];
       const converter = this.client.protocol2CodeConverter;
+      const location = vscode.Uri.parse(symbol.location.uri);
+      // In an open notebook the server names the cell's document; read from disk, the cell's index.
+      const cell = cellOf(location);
+      if (location.scheme === CELL_SCHEME && !cell) return [];
       return [
         {
           name: symbol.name,
-          uri: vscode.Uri.parse(symbol.location.uri),
+          uri: cell?.notebook.uri ?? location,
+          cell: cell?.index ?? data.cell,
           kind: data.detail,
           range: converter.asRange(symbol.location.range),
           selectionRange: converter.asRange(data.selectionRange),
@@ -111,19 +119,24 @@ export class DetectionClient implements WorkflowIndex, vscode.Disposable {
       provideHover: async (document, position, token, next) => {
         const hover = await next(document, position, token);
         if (!hover?.range) return hover;
-        const extra = this.contributedHover({ uri: document.uri.toString(), lattice: document.getText(hover.range) });
+        const extra = this.contributedHover({ uri: workflowFileKey(document.uri.toString()), lattice: document.getText(hover.range) });
         if (extra.length === 0) return hover;
         return new vscode.Hover([...hover.contents, ...extra], hover.range);
       },
     };
   }
 
-  /** The server gives one "Dispatch" lens per dispatchable lattice: contributions go next to it. */
+  /**
+   * The server gives one "Dispatch" lens per dispatchable lattice: contributions go
+   * next to it. They are told the lattice's file (a cell's notebook), where the
+   * extension keeps dispatches.
+   */
   private contributedLenses(lenses: readonly vscode.CodeLens[]): vscode.CodeLens[] {
     if (this.contributions.every((contribution) => !contribution.lenses)) return [];
     return lenses.flatMap((lens) => {
-      const target = lens.command?.command === LatticeCommands.dispatch ? asTarget(lens.command.arguments?.[0]) : undefined;
-      if (!target) return [];
+      const given = lens.command?.command === LatticeCommands.dispatch ? asTarget(lens.command.arguments?.[0]) : undefined;
+      if (!given) return [];
+      const target = { uri: workflowFileKey(given.uri), lattice: given.lattice };
       return this.contributions.flatMap((contribution) => safely(() => contribution.lenses?.(target, lens.range) ?? [], this.core.output, []).map((command) => new vscode.CodeLens(lens.range, asPersonCommand(command))));
     });
   }

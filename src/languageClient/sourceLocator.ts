@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { CELL_SCHEME, cellOf, codeCells, isNotebookFile, notebookOf, showCell } from '../notebook/notebookCells';
+import type { WorkspaceLattice } from './types';
 
 /** A lattice, electron or sublattice as the language server reports it in a document. */
 export interface WorkflowSymbol {
@@ -11,7 +13,7 @@ export interface WorkflowSymbol {
 export type WorkflowSymbolKind = 'lattice' | 'electron' | 'sublattice';
 
 const ALL_KINDS: readonly WorkflowSymbolKind[] = ['lattice', 'electron', 'sublattice'];
-const TASK_KINDS: readonly WorkflowSymbolKind[] = ['electron', 'sublattice'];
+export const TASK_KINDS: readonly WorkflowSymbolKind[] = ['electron', 'sublattice'];
 /** Folders whose Python files are never the user's workflows. */
 const NOT_USER_CODE = '**/{.venv,venv,node_modules,site-packages,.cache}/**';
 
@@ -20,6 +22,8 @@ const NOT_USER_CODE = '**/{.venv,venv,node_modules,site-packages,.cache}/**';
  * (editor status, the Dispatches tree's Go to Source, the result panel): the
  * language server's document symbols first, then `def name(` at the start of a
  * line (a file the server has not read yet, or a name it does not report).
+ * A notebook's code is in its code cells: a location there is the cell's
+ * document, and showing it opens the notebook at that cell.
  */
 export class SourceLocator implements vscode.Disposable {
   private readonly cache = new Map<string, { version: number; symbols: Promise<WorkflowSymbol[]> }>();
@@ -59,20 +63,51 @@ export class SourceLocator implements vscode.Disposable {
     return symbols.find((symbol) => kinds.includes(symbol.kind) && symbol.name === name)?.selectionRange ?? definitionRange(document, name);
   }
 
-  /** Where `name` is defined: in the `preferred` files first, else in any Python file of the workspace. */
+  /**
+   * Where `name` is defined: in the `preferred` files first, else in any Python
+   * file of the workspace, else in any notebook (opening one costs more).
+   */
   async locate(name: string, options: { preferred?: readonly vscode.Uri[]; kinds?: readonly WorkflowSymbolKind[] } = {}): Promise<vscode.Location | undefined> {
     const preferred = options.preferred ?? [];
     const seen = new Set(preferred.map((uri) => uri.toString()));
-    const rest = (await vscode.workspace.findFiles('**/*.py', NOT_USER_CODE, 500)).filter((uri) => !seen.has(uri.toString()));
+    const files = await vscode.workspace.findFiles('**/*.py', NOT_USER_CODE, 500);
+    const notebooks = await vscode.workspace.findFiles('**/*.ipynb', NOT_USER_CODE, 500);
+    const rest = [...files, ...notebooks].filter((uri) => !seen.has(uri.toString()));
     for (const uri of [...preferred, ...rest]) {
-      const document = await this.open(uri);
-      if (!document) continue;
-      // Files that do not mention the name are skipped without asking the language server.
+      const location = await this.locateIn(uri, name, options.kinds);
+      if (location) return location;
+    }
+    return undefined;
+  }
+
+  /** Where `name` is defined in one workflow file: a Python file, or a notebook (the last cell that defines it). */
+  async locateIn(uri: vscode.Uri, name: string, kinds: readonly WorkflowSymbolKind[] = ALL_KINDS): Promise<vscode.Location | undefined> {
+    for (const document of await this.documentsOf(uri)) {
+      // Documents that do not mention the name are skipped without asking the language server.
       if (!document.getText().includes(name)) continue;
-      const range = await this.rangeIn(document, name, options.kinds);
+      const range = await this.rangeIn(document, name, kinds);
       if (range) return new vscode.Location(document.uri, range);
     }
     return undefined;
+  }
+
+  /** The documents holding a workflow file's code: the file, or a notebook's code cells from the last to the first. */
+  async documentsOf(uri: vscode.Uri): Promise<vscode.TextDocument[]> {
+    if (uri.scheme === CELL_SCHEME) {
+      const cell = cellOf(uri);
+      return cell ? [cell.document] : [];
+    }
+    if (isNotebookFile(uri)) {
+      try {
+        return codeCells(await notebookOf(uri))
+          .reverse()
+          .map((cell) => cell.document);
+      } catch {
+        return [];
+      }
+    }
+    const document = await this.open(uri);
+    return document ? [document] : [];
   }
 
   /** The document of `uri`, opened if it is not (undefined when it cannot be read). */
@@ -90,8 +125,27 @@ export class SourceLocator implements vscode.Disposable {
   async reveal(name: string, options: { preferred?: readonly vscode.Uri[]; kinds?: readonly WorkflowSymbolKind[]; viewColumn?: vscode.ViewColumn } = {}): Promise<boolean> {
     const location = await this.locate(name, options);
     if (!location) return false;
+    await this.show(location, options.viewColumn);
+    return true;
+  }
+
+  /** Opens a location: a file's editor, or the notebook editor at a cell. */
+  async show(location: vscode.Location, viewColumn?: vscode.ViewColumn): Promise<void> {
+    const cell = cellOf(location.uri);
+    if (cell) return showCell(cell, location.range, { viewColumn });
     const document = await vscode.workspace.openTextDocument(location.uri);
-    await vscode.window.showTextDocument(document, { selection: location.range, viewColumn: options.viewColumn, preserveFocus: false });
+    await vscode.window.showTextDocument(document, { selection: location.range, viewColumn, preserveFocus: false });
+  }
+
+  /** Opens a lattice of the Workflows view: in a notebook, at its cell; false when that cell is gone. */
+  async showLattice(lattice: WorkspaceLattice): Promise<boolean> {
+    if (lattice.cell === undefined) {
+      await this.show(new vscode.Location(lattice.uri, lattice.selectionRange));
+      return true;
+    }
+    const notebook = await notebookOf(lattice.uri);
+    if (lattice.cell >= notebook.cellCount) return false;
+    await showCell(notebook.cellAt(lattice.cell), lattice.selectionRange);
     return true;
   }
 

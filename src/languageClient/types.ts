@@ -10,8 +10,9 @@ import type { LatticeTarget } from '../languageServer/protocol';
  * Something another part of the product shows per lattice, next to what the
  * language server gives: extra CodeLenses above each module-level lattice, and
  * extra hover text on a Covalent symbol's name (`target.lattice` is then the
- * hovered lattice's or electron's name). Called whenever lenses or a hover are
- * asked for: keep it cheap (read the store, do not fetch).
+ * hovered lattice's or electron's name). `target.uri` is the lattice's file (for
+ * a notebook cell, the notebook). Called whenever lenses or a hover are asked
+ * for: keep it cheap (read the store, do not fetch).
  */
 export interface LatticeContribution {
   lenses?(target: LatticeTarget, range: vscode.Range): vscode.Command[];
@@ -23,7 +24,10 @@ export interface LatticeContribution {
 /** A lattice somewhere in the workspace (the Workflows view's rows). */
 export interface WorkspaceLattice {
   readonly name: string;
+  /** Its Python file or notebook. */
   readonly uri: vscode.Uri;
+  /** In a notebook: the index of its cell (its ranges are in that cell). */
+  readonly cell?: number;
   readonly kind: 'lattice' | 'sublattice';
   readonly range: vscode.Range;
   readonly selectionRange: vscode.Range;

@@ -97,15 +97,17 @@ const KIND_DESCRIPTIONS: Record<CovalentSymbol['kind'], string> = {
  * symbol's name. The hover's range is the name, so a client can tell which
  * lattice it is about.
  */
-export function hover(analysis: DocumentAnalysis, tree: Tree, position: Position): Hover | null {
+export function hover(analysis: DocumentAnalysis, tree: Tree, position: Position, elsewhere?: (name: string) => { symbol: CovalentSymbol; tree: Tree } | undefined): Hover | null {
   const onDefinition = analysis.symbols.find((symbol) => contains(symbol.selectionRange, position) || inDecorators(symbol, position));
   if (onDefinition) return { contents: { kind: MarkupKind.Markdown, value: describe(onDefinition, tree) }, range: onDefinition.selectionRange };
   const node = tree.rootNode.descendantForPosition({ row: position.line, column: position.character });
   if (!node || node.type !== 'identifier' || !isNameUse(node)) return null;
-  const symbol = analysis.symbols.find((candidate) => candidate.moduleLevel && candidate.name === node.text);
-  if (!symbol) return null;
+  const local = analysis.symbols.find((candidate) => candidate.moduleLevel && candidate.name === node.text);
+  // A notebook cell uses names other cells define.
+  const defined = local ? { symbol: local, tree } : elsewhere?.(node.text);
+  if (!defined) return null;
   const range = { start: { line: node.startPosition.row, character: node.startPosition.column }, end: { line: node.endPosition.row, character: node.endPosition.column } };
-  return { contents: { kind: MarkupKind.Markdown, value: describe(symbol, tree) }, range };
+  return { contents: { kind: MarkupKind.Markdown, value: describe(defined.symbol, defined.tree) }, range };
 }
 
 export function describe(symbol: CovalentSymbol, tree: Tree): string {

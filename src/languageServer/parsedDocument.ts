@@ -1,7 +1,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
-import { DocumentAnalyzer } from './detection/analyze';
+import { DocumentAnalyzer, type LocatedFacts } from './detection/analyze';
 import type { DocumentAnalysis, TextPosition, TextRange } from './detection/types';
 
 /** An LSP content change: a range replaced by text, or (no range) the whole text. */
@@ -85,6 +85,11 @@ export class ParsedDocument {
   analysis(): DocumentAnalysis {
     this.analysisCache ??= this.analyzer.analyze(this.syntaxTree, this.document.getText());
     return this.analysisCache;
+  }
+
+  /** Each top-level statement's facts, for an analysis over several documents (a notebook's cells). */
+  statements(): LocatedFacts[] {
+    return this.analyzer.statements(this.syntaxTree, this.document.getText());
   }
 
   dispose(): void {

@@ -11,7 +11,10 @@ export const LatticeCommands = {
   redispatch: 'covalent.redispatch',
 } as const;
 
-/** The argument of every lattice command: a file URI string and a lattice name as written in it. */
+/**
+ * The argument of every lattice command: a file URI string and a lattice name as
+ * written in it. In a notebook, `uri` is the document of the lattice's cell.
+ */
 export interface LatticeTarget {
   readonly uri: string;
   readonly lattice: string;
@@ -27,7 +30,16 @@ export interface WorkflowSymbolData {
   readonly selectionRange: { start: { line: number; character: number }; end: { line: number; character: number } };
   /** Only module-level lattices can be dispatched. */
   readonly moduleLevel: boolean;
+  /**
+   * In a notebook read from disk: the index of the lattice's cell (the location's
+   * URI is the notebook, its range is in that cell). A lattice of a notebook open
+   * in the editor is located in its cell's document instead.
+   */
+  readonly cell?: number;
 }
+
+/** The notebooks the server reads as programs: Jupyter notebooks' Python cells. */
+export const NOTEBOOK_SELECTOR = { notebookType: 'jupyter-notebook', cellLanguage: 'python' } as const;
 
 /** Options the client passes in `initializationOptions`. */
 export interface ServerOptions {

@@ -4,19 +4,28 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import type { Parser } from 'web-tree-sitter';
 import { DocumentAnalyzer } from './detection/analyze';
 import type { CovalentSymbol } from './detection/types';
+import { ipynbCodeCells } from './notebookFile';
+import { type CellSymbol, NotebookProgram } from './notebookProgram';
 
 /** Folders that hold no user workflows but can hold very many Python files. */
 const SKIPPED_FOLDERS = new Set(['node_modules', '__pycache__', 'site-packages', 'dist-packages', 'venv']);
 const MAX_FILES = 20000;
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
-
-export type IndexedLattice = CovalentSymbol & { readonly uri: string };
+/** Notebooks keep their outputs (images too) in the file. */
+const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 
 /**
- * The lattices of every Python file in the workspace folders, for workspace
- * symbols and the Workflows view. Files open in the editor are indexed from the
- * editor's text (`setOpen`), the others from disk. Only the symbols are kept,
- * not the syntax trees.
+ * A lattice and where it is: `uri` is its file, or in an open notebook its
+ * cell's document; `cell` is the index of its cell in a notebook read from disk
+ * (whose cells have no documents yet).
+ */
+export type IndexedLattice = CovalentSymbol & { readonly uri: string; readonly cell?: number };
+
+/**
+ * The lattices of every Python file and Jupyter notebook in the workspace
+ * folders, for workspace symbols and the Workflows view. Files open in the
+ * editor are indexed from the editor's text (`setOpen`, `setOpenNotebook`), the
+ * others from disk. Only the symbols are kept, not the syntax trees.
  */
 export class WorkspaceIndex {
   private readonly fromDisk = new Map<string, readonly IndexedLattice[]>();
@@ -27,12 +36,12 @@ export class WorkspaceIndex {
     private readonly onChange: () => void,
   ) {}
 
-  /** Reads the folders' Python files (a file without the word "covalent" cannot define a lattice). */
+  /** Reads the folders' Python files and notebooks (a file without the word "covalent" cannot define a lattice). */
   async scan(folderUris: readonly string[]): Promise<void> {
     let budget = MAX_FILES;
     for (const folderUri of folderUris) {
       if (!folderUri.startsWith('file:')) continue;
-      for await (const file of pythonFiles(fileURLToPath(folderUri))) {
+      for await (const file of workflowFiles(fileURLToPath(folderUri))) {
         if (budget-- <= 0) return;
         await this.readFromDisk(pathToFileURL(file).toString(), false);
       }
@@ -69,6 +78,16 @@ export class WorkspaceIndex {
     if (!sameLattices(before, lattices)) this.onChange();
   }
 
+  /** A notebook open in the editor: its lattices, located in their cells' documents. */
+  setOpenNotebook(notebookUri: string, symbols: readonly CellSymbol[]): void {
+    if (!notebookUri.startsWith('file:')) return;
+    const uri = canonicalUri(notebookUri);
+    const lattices = symbols.filter(({ symbol }) => symbol.kind !== 'electron').map(({ cellUri, symbol }) => ({ ...symbol, uri: cellUri }));
+    const before = this.fromEditor.get(uri) ?? this.fromDisk.get(uri) ?? [];
+    this.fromEditor.set(uri, lattices);
+    if (!sameLattices(before, lattices)) this.onChange();
+  }
+
   /** The editor closed it: its file on disk counts again. */
   async setClosed(editorUri: string): Promise<void> {
     if (!editorUri.startsWith('file:')) return;
@@ -91,9 +110,10 @@ export class WorkspaceIndex {
     try {
       const file = fileURLToPath(uri);
       const stat = await fs.promises.stat(file);
-      if (stat.isFile() && stat.size <= MAX_FILE_BYTES) {
+      const notebook = isNotebook(file);
+      if (stat.isFile() && stat.size <= (notebook ? MAX_NOTEBOOK_BYTES : MAX_FILE_BYTES)) {
         const text = await fs.promises.readFile(file, 'utf8');
-        if (text.includes('covalent')) lattices = this.latticesIn(uri, text);
+        if (text.includes('covalent')) lattices = notebook ? this.notebookLattices(uri, text) : this.latticesIn(uri, text);
       }
     } catch {
       // Unreadable or gone: it has no lattices.
@@ -101,6 +121,22 @@ export class WorkspaceIndex {
     if (lattices.length > 0) this.fromDisk.set(uri, lattices);
     else this.fromDisk.delete(uri);
     return compare && !this.fromEditor.has(uri) && !sameLattices(before, lattices);
+  }
+
+  private notebookLattices(uri: string, text: string): IndexedLattice[] {
+    const cells = ipynbCodeCells(text);
+    if (!cells) return [];
+    // Cells read from disk have no documents: a key per cell, mapped back to its index.
+    const indexOf = new Map(cells.map((cell) => [`${uri}#cell${cell.index}`, cell.index]));
+    const program = new NotebookProgram(uri, cells.map((cell) => ({ uri: `${uri}#cell${cell.index}`, text: cell.source })), this.parser);
+    try {
+      return program
+        .symbols()
+        .filter(({ symbol }) => symbol.kind !== 'electron')
+        .map(({ cellUri, symbol }) => ({ ...symbol, uri, cell: indexOf.get(cellUri) }));
+    } finally {
+      program.dispose();
+    }
   }
 
   private latticesIn(uri: string, text: string): IndexedLattice[] {
@@ -135,6 +171,8 @@ function sameLattices(a: readonly IndexedLattice[], b: readonly IndexedLattice[]
     return (
       other !== undefined &&
       lattice.name === other.name &&
+      lattice.uri === other.uri &&
+      lattice.cell === other.cell &&
       lattice.kind === other.kind &&
       lattice.moduleLevel === other.moduleLevel &&
       lattice.selectionRange.start.line === other.selectionRange.start.line &&
@@ -143,7 +181,12 @@ function sameLattices(a: readonly IndexedLattice[], b: readonly IndexedLattice[]
   });
 }
 
-async function* pythonFiles(folder: string): AsyncGenerator<string> {
+function isNotebook(file: string): boolean {
+  return file.endsWith('.ipynb');
+}
+
+/** Python files and notebooks under `folder`, skipping hidden and library folders. */
+async function* workflowFiles(folder: string): AsyncGenerator<string> {
   let entries: fs.Dirent[];
   try {
     entries = await fs.promises.readdir(folder, { withFileTypes: true });
@@ -154,8 +197,8 @@ async function* pythonFiles(folder: string): AsyncGenerator<string> {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) {
       if (entry.name.startsWith('.') || SKIPPED_FOLDERS.has(entry.name)) continue;
-      yield* pythonFiles(full);
-    } else if (entry.isFile() && entry.name.endsWith('.py')) {
+      yield* workflowFiles(full);
+    } else if (entry.isFile() && (entry.name.endsWith('.py') || isNotebook(entry.name))) {
       yield full;
     }
   }

@@ -3,17 +3,20 @@ import type { DispatchStore } from '../store/dispatchStore';
 import type { LiveStatus } from '../store/liveStatus';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
-import type { SourceLocator, WorkflowSymbol } from '../languageClient/sourceLocator';
+import { type SourceLocator, TASK_KINDS, type WorkflowSymbol } from '../languageClient/sourceLocator';
 import type { LatticeContribution } from '../languageClient/types';
 import { LatticeCommands } from '../languageServer/protocol';
+import { workflowFileKey } from '../notebook/notebookCells';
 
 /**
- * Live status in the Python editor, for dispatches the editor made:
+ * Live status in the Python editor and in notebook cells, for dispatches the
+ * editor made:
  * - CodeLenses above each lattice: Redispatch… once it has dispatches, and its last
  *   dispatch's status and runtime;
  * - after each electron's `def`, its last status and duration (live while running);
  * - a failed task's error as a diagnostic at its electron, cleared when it succeeds.
- * Lattice and electron positions come from the source locator.
+ * Dispatches are kept per file (a cell's are its notebook's); lattice and
+ * electron positions come from the source locator, in the cell that defines them.
  */
 
 export class EditorStatus implements vscode.Disposable {
@@ -23,7 +26,7 @@ export class EditorStatus implements vscode.Disposable {
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
-  /** What each visible editor shows after its electrons, by file: read by tests and the hover. */
+  /** What each visible editor shows after its electrons, by document (a cell's own URI): read by tests and the hover. */
   readonly inlineStatus = new Map<string, { line: number; text: string }[]>();
   /** Graphs this view keeps fresh: the last dispatch of each lattice the editor dispatched. */
   private readonly watchers = new Map<string, { dispose(): void }>();
@@ -77,7 +80,7 @@ export class EditorStatus implements vscode.Disposable {
   }
 
   private hasDispatches(uri: vscode.Uri): boolean {
-    const key = uri.toString();
+    const key = workflowFileKey(uri.toString());
     return this.store.all().some((dispatch) => dispatch.origin?.fileUri === key);
   }
 
@@ -100,7 +103,7 @@ export class EditorStatus implements vscode.Disposable {
   private async render(): Promise<void> {
     const byFile = this.dispatchesByFile();
     this.updateWatchers(byFile);
-    const visibleFiles = new Set(vscode.window.visibleTextEditors.map((editor) => editor.document.uri.toString()));
+    const visibleFiles = new Set(vscode.window.visibleTextEditors.map((editor) => workflowFileKey(editor.document.uri.toString())));
     let runningInView = false;
     for (const [file, byLattice] of byFile) {
       if (!visibleFiles.has(file)) continue;
@@ -110,8 +113,8 @@ export class EditorStatus implements vscode.Disposable {
 
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.languageId !== 'python') continue;
-      const byLattice = byFile.get(editor.document.uri.toString());
       const file = editor.document.uri.toString();
+      const byLattice = byFile.get(workflowFileKey(file));
       if (!byLattice) {
         editor.setDecorations(this.decoration, []);
         this.inlineStatus.delete(file);
@@ -173,35 +176,33 @@ export class EditorStatus implements vscode.Disposable {
     return decorations;
   }
 
-  /** Failed tasks of each lattice's last finished dispatch, at their electrons. */
+  /** Failed tasks of each lattice's last finished dispatch, at their electrons (in a notebook, in the cell that defines them). */
   private async renderDiagnostics(byFile: Map<string, Map<string, DispatchState[]>>): Promise<void> {
-    const seen = new Set<string>();
+    const byDocument = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
     for (const [file, byLattice] of byFile) {
       const uri = vscode.Uri.parse(file);
-      const diagnostics: vscode.Diagnostic[] = [];
       for (const dispatches of byLattice.values()) {
         const finished = dispatches.find((dispatch) => isTerminal(dispatch.status));
         if (!finished) continue;
         const errors = this.store.taskErrors(finished.dispatchId);
         if (errors.length === 0) continue;
-        const document = await this.locator.open(uri);
-        if (!document) continue;
-        const symbols = await this.locator.symbols(document);
+        const lattice = finished.origin?.latticeName;
+        const latticeLocation = lattice ? await this.locator.locateIn(uri, lattice, ['lattice']) : undefined;
         for (const error of errors) {
-          const range = this.locator.taskRange(document, symbols, error.taskName) ?? symbols.find((symbol) => symbol.kind === 'lattice' && symbol.name === finished.origin?.latticeName)?.selectionRange;
-          const diagnostic = new vscode.Diagnostic(range ?? new vscode.Range(0, 0, 0, 0), diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
+          const location = (await this.locator.locateIn(uri, error.taskName, TASK_KINDS)) ?? latticeLocation ?? new vscode.Location(uri, new vscode.Range(0, 0, 0, 0));
+          const diagnostic = new vscode.Diagnostic(location.range, diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
           diagnostic.source = 'Covalent';
           diagnostic.code = finished.dispatchId;
-          diagnostics.push(diagnostic);
+          const key = location.uri.toString();
+          const entry = byDocument.get(key) ?? { uri: location.uri, diagnostics: [] };
+          entry.diagnostics.push(diagnostic);
+          byDocument.set(key, entry);
         }
       }
-      if (diagnostics.length) {
-        seen.add(file);
-        this.diagnostics.set(uri, diagnostics);
-      }
     }
+    for (const { uri, diagnostics } of byDocument.values()) this.diagnostics.set(uri, diagnostics);
     this.diagnostics.forEach((uri) => {
-      if (!seen.has(uri.toString())) this.diagnostics.delete(uri);
+      if (!byDocument.has(uri.toString())) this.diagnostics.delete(uri);
     });
   }
 

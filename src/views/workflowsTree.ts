@@ -4,10 +4,11 @@ import type { WorkflowIndex, WorkspaceLattice } from '../languageClient/types';
 import type { LatticeTarget } from '../languageServer/protocol';
 
 /**
- * The Workflows view: every lattice in the workspace's Python files, grouped by
- * file, from the language server's workspace symbols. A lattice row opens its
- * definition; module-level lattices have an inline Dispatch (its argument is
- * the row itself, which carries `{ uri, lattice }`).
+ * The Workflows view: every lattice in the workspace's Python files and
+ * notebooks, grouped by file, from the language server's workspace symbols. A
+ * lattice row opens its definition (a notebook at the lattice's cell);
+ * module-level lattices have an inline Dispatch (its argument is the row itself,
+ * which carries `{ uri, lattice }`).
  */
 export type WorkflowsTreeElement = WorkflowFileElement | WorkflowLatticeElement;
 
@@ -72,14 +73,14 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowsTreeEleme
     item.description = notes.join(', ') || undefined;
     item.iconPath = new vscode.ThemeIcon(symbol.kind === 'sublattice' ? 'type-hierarchy-sub' : 'symbol-module');
     item.contextValue = isDispatchable(symbol) ? WorkflowItemContexts.dispatchable : WorkflowItemContexts.notDispatchable;
-    item.tooltip = isDispatchable(symbol)
-      ? `Lattice ${symbol.name} — ${vscode.workspace.asRelativePath(symbol.uri)}:${symbol.selectionRange.start.line + 1}`
-      : `${symbol.name} cannot be dispatched on its own: only module-level lattices can.`;
-    item.command = {
-      title: 'Go to Definition',
-      command: 'vscode.open',
-      arguments: [symbol.uri, { selection: symbol.selectionRange } satisfies vscode.TextDocumentShowOptions],
-    };
+    const line = symbol.selectionRange.start.line + 1;
+    const where = symbol.cell === undefined ? `${vscode.workspace.asRelativePath(symbol.uri)}:${line}` : `${vscode.workspace.asRelativePath(symbol.uri)}, cell ${symbol.cell + 1}, line ${line}`;
+    item.tooltip = isDispatchable(symbol) ? `Lattice ${symbol.name} — ${where}` : `${symbol.name} cannot be dispatched on its own: only module-level lattices can.`;
+    // A notebook opens at the lattice's cell, which only Go to Source knows how to do.
+    item.command =
+      symbol.cell === undefined
+        ? { title: 'Go to Definition', command: 'vscode.open', arguments: [symbol.uri, { selection: symbol.selectionRange } satisfies vscode.TextDocumentShowOptions] }
+        : { title: 'Go to Definition', command: 'covalent.goToSource', arguments: [element] };
     return item;
   }
 

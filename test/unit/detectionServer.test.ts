@@ -9,13 +9,19 @@ import {
   type CodeLens,
   CodeLensRequest,
   DidChangeTextDocumentNotification,
+  DidChangeNotebookDocumentNotification,
   DidChangeWatchedFilesNotification,
+  DidCloseNotebookDocumentNotification,
+  DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
   type DocumentSymbol,
   DocumentSymbolRequest,
   FileChangeType,
+  type Hover,
+  HoverRequest,
   InitializedNotification,
   InitializeRequest,
+  NotebookCellKind,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
   type WorkspaceSymbol,
@@ -179,6 +185,67 @@ describe('Language server over stdio (dist/server.js --stdio)', function () {
       await workspace.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(folder).toString(), type: FileChangeType.Deleted }] });
       const afterDeletion = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as WorkspaceSymbol[];
       assert.deepStrictEqual(afterDeletion, []);
+    } finally {
+      workspace.stop();
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Language server: notebooks (LSP notebook document sync)', function () {
+  this.timeout(20000);
+  const notebookUri = 'file:///work/flows.ipynb';
+  const cell = (index: number) => `vscode-notebook-cell:/work/flows.ipynb#W${index}sZmlsZQ%3D%3D`;
+  const cells = ['import covalent as ct', '%pip install numpy\n@ct.electron\ndef add(a, b):\n    return a + b', '@ct.lattice\ndef flow(a):\n    return add(a, 1)', 'flow'];
+  let server: RunningServer;
+
+  before(async () => {
+    server = await startServer();
+    await server.connection.sendNotification(DidOpenNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebookUri, notebookType: 'jupyter-notebook', version: 1, cells: cells.map((_, index) => ({ kind: NotebookCellKind.Code, document: cell(index) })) },
+      cellTextDocuments: cells.map((text, index) => ({ uri: cell(index), languageId: 'python', version: 1, text })),
+    });
+  });
+  after(() => server?.stop());
+
+  it('answers lenses, symbols and hovers per cell, with cell positions, reading the cells as one program', async () => {
+    const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: cell(2) } })) as CodeLens[];
+    assert.deepStrictEqual(
+      lenses.map((lens) => [lens.command?.command, lens.command?.arguments, lens.range.start]),
+      ['covalent.dispatch', 'covalent.dispatchWithInputs', 'covalent.saveWithoutRunning'].map((command) => [command, [{ uri: cell(2), lattice: 'flow' }], { line: 0, character: 0 }]),
+    );
+    const symbols = (await server.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: cell(1) } })) as DocumentSymbol[];
+    assert.deepStrictEqual(symbols.map((symbol) => [symbol.name, symbol.detail, symbol.selectionRange.start]), [['add', 'electron', { line: 2, character: 4 }]]);
+    const hover = (await server.connection.sendRequest(HoverRequest.type, { textDocument: { uri: cell(3) }, position: { line: 0, character: 1 } })) as Hover;
+    assert.match(JSON.stringify(hover.contents), /Covalent lattice\*\* `flow\(a\)`/, 'a name used in one cell, defined in another');
+  });
+
+  it('publishes diagnostics on the cell that has them, follows cell edits, and clears them when the notebook closes', async () => {
+    await server.connection.sendNotification(DidChangeNotebookDocumentNotification.type, {
+      notebookDocument: { uri: notebookUri, version: 2 },
+      change: { cells: { textContent: [{ document: { uri: cell(2), version: 2 }, changes: [{ range: { start: { line: 0, character: 4 }, end: { line: 0, character: 11 } }, text: 'latice' }] }] } },
+    });
+    const published = await waitFor('the misspelt decorator on cell 2', () => server.diagnostics.get(cell(2))?.diagnostics.find((diagnostic) => diagnostic.code === 'misspelt-decorator'), 5000, 20);
+    assert.deepStrictEqual(published.range.start, { line: 0, character: 4 });
+    assert.deepStrictEqual(await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: cell(2) } }), []);
+    await server.connection.sendNotification(DidCloseNotebookDocumentNotification.type, { notebookDocument: { uri: notebookUri }, cellTextDocuments: cells.map((_, index) => ({ uri: cell(index) })) });
+    await waitFor('the cell diagnostics to clear', () => (server.diagnostics.get(cell(2))?.diagnostics.length === 0 ? true : undefined), 5000, 20);
+  });
+
+  it('indexes notebooks on disk for workspace symbols, with the index of the lattice\'s cell', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-notebooks-'));
+    fs.copyFileSync(path.join(repoRoot, 'examples', 'redispatch_howto.ipynb'), path.join(folder, 'howto.ipynb'));
+    const workspace = await startServer(folder);
+    try {
+      const symbols = await waitFor('workspace symbols', async () => {
+        const found = (await workspace.connection.sendRequest(WorkspaceSymbolRequest.type, { query: '' })) as WorkspaceSymbol[];
+        return found.length > 0 ? found : undefined;
+      }, 5000, 20);
+      assert.deepStrictEqual(
+        symbols.map((symbol) => [symbol.name, 'range' in symbol.location ? symbol.location.range.start : undefined, (symbol.data as { cell?: number }).cell]),
+        [['workflow', { line: 20, character: 0 }, 2]],
+      );
+      assert.strictEqual(symbols[0]?.location.uri, pathToFileURL(path.join(folder, 'howto.ipynb')).toString());
     } finally {
       workspace.stop();
       fs.rmSync(folder, { recursive: true, force: true });

@@ -12,7 +12,8 @@ const COVALENT_EXPORTS = new Set([
 const DECORATOR_NAMES = ['lattice', 'electron'] as const;
 type Role = (typeof DECORATOR_NAMES)[number];
 
-interface LocatedFacts {
+/** One top-level statement's facts and where it starts. */
+export interface LocatedFacts {
   readonly facts: StatementFacts;
   readonly base: Point;
 }
@@ -34,6 +35,11 @@ export class DocumentAnalyzer {
   }
 
   analyze(tree: Tree, source: string): DocumentAnalysis {
+    return resolve(this.statements(tree, source));
+  }
+
+  /** The facts of each top-level statement (walked again only where its text changed). */
+  statements(tree: Tree, source: string): LocatedFacts[] {
     const next = new Map<string, StatementFacts>();
     const statements: LocatedFacts[] = [];
     for (const statement of tree.rootNode.namedChildren) {
@@ -49,7 +55,7 @@ export class DocumentAnalyzer {
       statements.push({ facts, base: statement.startPosition });
     }
     this.factsByText = next;
-    return resolve(statements);
+    return statements;
   }
 }
 

@@ -56,7 +56,7 @@ def _prepare(params):
     text = params.get("args") or ""
     if text.strip():
         inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
-    module = workspace.load_from_params(params)
+    module = workspace.load_from_params(params, [params["lattice"]])
     lattice = workspace.find_lattice(module, params["lattice"])
     args, kwargs = inputs.evaluate(text, module)
     inputs.check_binding(lattice, params["lattice"], args, kwargs)
@@ -147,7 +147,7 @@ def handle_redispatch(params, request_id):
         _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
     module = None
     if params.get("file") and (replace or text):
-        module = workspace.load_from_params(params)
+        module = workspace.load_from_params(params, sorted(set(replace.values())))
     else:
         # The earlier dispatch's code may name the project's modules: importable as a dispatch from there would have them.
         workspace.enter_workspace(params.get("workspaceFolders"))

@@ -15,6 +15,7 @@ pickled again on this side) — so the server and its workers need none of the
 user's files.
 """
 
+import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
@@ -202,13 +203,7 @@ def load_module(path, source=None, workspace_folders=None):
     if not os.path.isfile(path) and source is None:
         raise BridgeError("fileNotFound", "%s does not exist." % path, path=path)
     project = Project(path, workspace_folders)
-    with _import_lock:
-        _forget_user_modules()
-        sys.path[:] = project.search_path + [entry for entry in _BASE_PATH if entry not in project.search_path]
-        os.chdir(project.root)
-        _install_finder(project)
-        linecache.checkcache()
-        importlib.invalidate_caches()
+    with entered(project):
         name = project.module_name or _flat_module_name(path)
         try:
             module = _import(project, name, source)
@@ -227,9 +222,29 @@ def load_module(path, source=None, workspace_folders=None):
                 % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
                 traceback=text,
             )
-        for loaded in _project_modules(project):
-            _register_by_value(loaded)  # also those imported some other way
+        register_project_modules(project)
         return module
+
+
+@contextlib.contextmanager
+def entered(project):
+    """The project as the user's code sees it while it runs (one at a time): its
+    folders first on `sys.path`, its root the working directory, its modules
+    read afresh, each registered to be pickled by value as it loads."""
+    with _import_lock:
+        _forget_user_modules()
+        sys.path[:] = project.search_path + [entry for entry in _BASE_PATH if entry not in project.search_path]
+        os.chdir(project.root)
+        _install_finder(project)
+        linecache.checkcache()
+        importlib.invalidate_caches()
+        yield
+
+
+def register_project_modules(project):
+    """Registers the project's loaded modules to be pickled by value (also those imported some other way)."""
+    for loaded in _project_modules(project):
+        _register_by_value(loaded)
 
 
 def _import(project, name, source):
@@ -299,6 +314,11 @@ def _shadowing_hint(project, error):
     )
 
 
+def _title(module):
+    """The file a module's code is from, for messages: a notebook's for a notebook's `__main__`."""
+    return os.path.basename(getattr(module, "__file__", None) or module.__dict__.get("__vsc_ipynb_file__") or module.__name__)
+
+
 def find_lattice(module, name):
     if not hasattr(module, name):
         lattices = sorted(key for key, value in vars(module).items() if runtime.is_lattice(value))
@@ -306,7 +326,7 @@ def find_lattice(module, name):
             "latticeNotFound",
             "%s has no lattice named %r%s."
             % (
-                os.path.basename(module.__file__),
+                _title(module),
                 name,
                 (" (lattices here: %s)" % ", ".join(lattices)) if lattices else " (it has no lattices)",
             ),
@@ -318,7 +338,7 @@ def find_lattice(module, name):
         raise BridgeError(
             "notALattice",
             "%r in %s is a %s, not a Covalent lattice (decorate it with @ct.lattice)."
-            % (name, os.path.basename(module.__file__), type(value).__name__),
+            % (name, _title(module), type(value).__name__),
             lattice=name,
         )
     return value
@@ -329,13 +349,19 @@ def electron_function(module, name):
     if value is None or not callable(value):
         raise BridgeError(
             "electronNotFound",
-            "%s has no electron named %r." % (os.path.basename(module.__file__), name),
+            "%s has no electron named %r." % (_title(module), name),
             electron=name,
         )
     return value
 
 
-def load_from_params(params):
+def load_from_params(params, names=()):
+    """The workflow's module: the file imported, or a notebook's cells run up to
+    the cell that defines `names` (see notebook)."""
+    if params.get("notebook"):
+        from . import notebook
+
+        return notebook.load_notebook(params, names)
     return load_module(params["file"], params.get("source"), params.get("workspaceFolders"))
 
 
