@@ -10,6 +10,8 @@ export interface CovalentConfig {
   readonly unsavedFiles: 'ask' | 'save' | 'dispatchBuffer';
   readonly pollIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** `covalent.executors` as written: profile name → `{ executor, ...constructor arguments }` (read with `readProfiles`). */
+  readonly executors: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_DISPATCHER_ADDRESS = 'http://localhost:48008';
@@ -26,12 +28,18 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),
     requestTimeoutMs: Math.max(500, section.get<number>('requestTimeoutMs') ?? 10000),
+    executors: { ...(section.get<Record<string, unknown>>('executors') ?? {}) },
   };
 }
 
 /** Trailing slashes would double up when endpoint paths are appended. */
 export function normalizeAddress(address: string): string {
   return address.trim().replace(/\/+$/, '');
+}
+
+/** Settings are plain JSON: objects (`executors`) are the same when they say the same. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** What changed in one settings edit: listeners compare the two instead of asking VS Code again. */
@@ -58,7 +66,7 @@ export class Settings implements vscode.Disposable {
       if (!event.affectsConfiguration('covalent')) return;
       const previous = this.value;
       const current = (this.value = readConfig());
-      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => previous[key] !== current[key]);
+      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => !sameValue(previous[key], current[key]));
       if ((Object.keys(current) as (keyof CovalentConfig)[]).some((key) => changed(key))) this.emitter.fire({ previous, current, changed });
     });
   }

@@ -1,4 +1,5 @@
 import { dispatchCommands } from './dispatch';
+import { executorCommands } from './executors';
 import { resultCommands } from './results';
 import type { CommandTable } from './types';
 import { viewCommands } from './views';
@@ -8,6 +9,7 @@ export { registerCommands } from './registry';
 /** Every command the extension contributes: one table, registered in one place. */
 export const commandTable: CommandTable = {
   ...dispatchCommands,
+  ...executorCommands,
   ...viewCommands,
   ...resultCommands,
 };

@@ -5,7 +5,8 @@ import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';
-import { InputsMemory } from './inputsMemory';
+import { InputsMemory, LatticeMemory } from './inputsMemory';
+import { choiceParams, describeChoice, type ExecutorChoice, normalizeChoice, readProfiles } from '../executors/choice';
 import { UserCancelled } from '../util/errors';
 
 /** Errors that already carry their advice (explain() may see one twice). */
@@ -20,6 +21,8 @@ export interface DispatchOptions extends DispatchTarget {
   /** Python call syntax; `undefined`: the inputs last used for this lattice (or none). */
   readonly args?: string;
   readonly disableRun?: boolean;
+  /** Where to run; undefined: the executors as written in the code. Remembered for the lattice when given. */
+  readonly executors?: ExecutorChoice;
   /**
    * Asked when `args` is undefined, none are remembered, and the lattice has
    * required parameters: gets the parameters as inputs to fill in (`values=, by=0`).
@@ -36,6 +39,8 @@ export interface RedispatchOptions {
   /** Absent or empty: the previous inputs. */
   readonly args?: string;
   readonly isPending?: boolean;
+  /** Where to run; undefined: as the SDK does (the stored graph's executors, or as written when the graph is built again). */
+  readonly executors?: ExecutorChoice;
 }
 
 /**
@@ -46,9 +51,12 @@ export interface RedispatchOptions {
  */
 export class DispatchService {
   readonly inputs: InputsMemory;
+  /** Where each lattice runs when a person dispatches it (the choice shown in its lens row). */
+  readonly executorChoices: LatticeMemory<ExecutorChoice>;
 
   constructor(private readonly core: Core) {
     this.inputs = new InputsMemory(core.extension.workspaceState);
+    this.executorChoices = new LatticeMemory<ExecutorChoice>(core.extension.workspaceState, 'covalent.executorsByLattice');
   }
 
   get dispatcherAddress(): string {
@@ -125,6 +133,8 @@ export class DispatchService {
     const fileUri = options.uri.toString();
     const remembered = options.args ?? this.inputs.get(fileUri, options.lattice);
     let args = (remembered ?? '').trim();
+    const executors = normalizeChoice(options.executors);
+    const executorParams = choiceParams(executors, readProfiles(this.core.settings.current.executors));
     const source = await this.workflowSource(options.uri);
     const serverAddress = this.dispatcherAddress;
     let submittedAt = Date.now();
@@ -139,6 +149,7 @@ export class DispatchService {
           dispatcherAddress: serverAddress,
           disableRun: options.disableRun,
           triggersServerAddress: this.core.settings.current.triggersServerAddress,
+          executors: executorParams,
         },
         token,
       );
@@ -152,9 +163,10 @@ export class DispatchService {
       submittedAt = Date.now();
       ({ dispatchId } = await send());
     }
-    this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
+    this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt, executors });
     await this.inputs.remember(fileUri, options.lattice, args);
-    this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
+    if (options.executors !== undefined) await this.executorChoices.remember(fileUri, options.lattice, executors);
+    this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}; ${describeChoice(executors)}) to ${serverAddress}: ${dispatchId}`);
     return dispatchId;
   }
 
@@ -181,6 +193,9 @@ export class DispatchService {
     const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
     const args = options.args?.trim() ?? '';
     const replacing = Object.keys(options.replaceElectrons).length > 0;
+    const executors = normalizeChoice(options.executors);
+    // Any choice, "as written" (`{}`) included, builds the graph again with it; none keeps the SDK's way.
+    const executorParams = options.executors && (choiceParams(executors, readProfiles(this.core.settings.current.executors)) ?? {});
     if (replacing && !uri) {
       throw new Error('Replacing electrons needs the workflow file they come from: pass `uri` (the dispatch was not made from this editor).');
     }
@@ -199,6 +214,7 @@ export class DispatchService {
         reusePreviousResults: options.reusePreviousResults,
         args,
         isPending: options.isPending,
+        executors: executorParams,
       },
       token,
     );
@@ -214,12 +230,14 @@ export class DispatchService {
       inputs: args || parent?.inputs,
       parentDispatchId: options.dispatchId,
       submittedAt,
+      // No choice: the stored graph runs as before, unless new inputs or electrons built it again as written.
+      executors: options.executors !== undefined ? executors : args || replacing ? undefined : parent?.executors,
     };
     this.core.store.track(dispatchId, origin);
     if (args && origin.fileUri && origin.latticeName) await this.inputs.remember(origin.fileUri, origin.latticeName, args);
     const replaced = Object.entries(options.replaceElectrons).map(([task, electron]) => (task === electron ? task : `${task}→${electron}`));
     this.core.output.info(
-      `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'})`,
+      `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'}; executors: ${options.executors === undefined ? 'as before' : describeChoice(executors)})`,
     );
     return dispatchId;
   }
@@ -257,6 +275,13 @@ export class DispatchService {
     return result;
   }
 
+  /** A name that is neither a profile nor a plugin: which profiles there are. */
+  private profilesHint(error: BridgeError): string {
+    if (error.data.profile) return '';
+    const names = [...readProfiles(this.core.settings.current.executors).profiles.keys()];
+    return names.length ? ` Profiles: ${names.join(', ')}.` : ' Add a profile to the covalent.executors setting, for example "cluster": { "executor": "dask", "scheduler_address": "tcp://10.0.0.5:8786" }.';
+  }
+
   private describe(error: BridgeError): BridgeError {
     if (error.data.traceback) this.core.output.error(`${error.message}\n${error.data.traceback}`);
     const address = this.dispatcherAddress;
@@ -285,7 +310,11 @@ export class DispatchService {
       case 'fileRequired':
       case 'dispatchNotFound':
       case 'notPicklable':
+      case 'executorArguments':
+      case 'electronNotInWorkflow':
         return new BridgeError(`${error.message} Nothing was dispatched.`, error.data);
+      case 'executorNotInstalled':
+        return new BridgeError(`${error.message}${this.profilesHint(error)} Nothing was dispatched.`, error.data);
       default:
         return error;
     }

@@ -189,7 +189,7 @@ export class EditorStatus implements vscode.Disposable {
         const symbols = await this.locator.symbols(document);
         for (const error of errors) {
           const range = this.locator.taskRange(document, symbols, error.taskName) ?? symbols.find((symbol) => symbol.kind === 'lattice' && symbol.name === finished.origin?.latticeName)?.selectionRange;
-          const diagnostic = new vscode.Diagnostic(range ?? new vscode.Range(0, 0, 0, 0), diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
+          const diagnostic = new vscode.Diagnostic(range ?? new vscode.Range(0, 0, 0, 0), diagnosticMessage(error.taskName, finished.dispatchId, error.text, error.executor), vscode.DiagnosticSeverity.Error);
           diagnostic.source = 'Covalent';
           diagnostic.code = finished.dispatchId;
           diagnostics.push(diagnostic);
@@ -244,10 +244,10 @@ export class EditorStatus implements vscode.Disposable {
   }
 }
 
-function diagnosticMessage(taskName: string, dispatchId: string, text: string): string {
+function diagnosticMessage(taskName: string, dispatchId: string, text: string, executor: string | undefined): string {
   const lines = text.trim().split('\n');
   const summary = lines[lines.length - 1] || `${taskName} failed`;
-  return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${text.trim()}`;
+  return `${taskName} failed in dispatch ${dispatchId}${executor ? ` (on ${executor})` : ''}: ${summary}\n\n${text.trim()}`;
 }
 
 function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean): string {

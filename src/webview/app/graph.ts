@@ -146,6 +146,11 @@ export class GraphView {
       const group = this.nodeElements.get(task.nodeId);
       if (!group) continue;
       if (group.getAttribute('data-status') !== task.status) group.setAttribute('data-status', task.status);
+      if (task.executor && group.getAttribute('data-executor') !== task.executor) {
+        group.setAttribute('data-executor', task.executor);
+        const title = group.querySelector('title');
+        if (title) title.textContent = `${group.getAttribute('data-name') ?? ''} (${group.getAttribute('data-kind') ?? ''}) · runs on ${task.executor}`;
+      }
       const reused = task.reused && task.status === 'COMPLETED';
       if (group.classList.contains('reused') !== reused) group.classList.toggle('reused', reused);
     }
@@ -162,13 +167,14 @@ export class GraphView {
   }
 
   /** What is drawn, read back from the SVG (the test hook reports this). */
-  drawnNodes(): { nodeId: number; name: string; kind: string; status: string; reused: boolean }[] {
+  drawnNodes(): { nodeId: number; name: string; kind: string; status: string; reused: boolean; executor?: string }[] {
     return Array.from(this.stage.querySelectorAll<SVGGElement>('g.node')).map((group) => ({
       nodeId: Number(group.getAttribute('data-node')),
       name: group.getAttribute('data-name') ?? '',
       kind: group.getAttribute('data-kind') ?? '',
       status: group.getAttribute('data-status') ?? '',
       reused: group.classList.contains('reused'),
+      executor: group.getAttribute('data-executor') ?? undefined,
     }));
   }
 
