@@ -20,7 +20,8 @@ export const dispatchCommands: CommandTable = {
   'covalent.dispatch': runsUserCode('Dispatching', async (services, invocation) => {
     // Nothing given or remembered: the bridge says whether the lattice needs inputs; a person is then asked for them.
     const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, {});
-    const ask = invocation.interactive ? (template: string) => askForInputs(services, target.uri, target.lattice, template, whereToRun(services, target)) : undefined;
+    // Where it runs is in the lens row next to this lens: the box asks only for the missing inputs.
+    const ask = invocation.interactive ? (template: string) => askForInputs(services, target.uri, target.lattice, template) : undefined;
     return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors, askForInputs: ask });
   }),
 
@@ -133,6 +134,7 @@ async function dispatchInputs(services: Services, invocation: Invocation, ask: {
   const remembered = services.dispatch.inputs.get(target.uri.toString(), target.lattice);
   let args: string | undefined;
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {
+    // Dispatch with Inputs… (and the palette's Save Without Running): the box can also change where it runs.
     args = await askForInputs(services, target.uri, target.lattice, remembered ?? '', whereToRun(services, target));
   }
   // Read after the inputs box: its button may have changed it.

@@ -97,8 +97,8 @@ function executorItems(services: Services, plugins: readonly ExecutorPlugin[], c
   for (const plugin of plugins) {
     items.push({
       label: `$(extensions) ${plugin.name}`,
-      description: `${mark(plugin.name)}${plugin.className} with the server's settings`,
-      detail: plugin.description || undefined,
+      description: `${mark(plugin.name)}with the server's settings`,
+      detail: `${plugin.className}${plugin.description ? `: ${plugin.description}` : ''}`,
       pick: { kind: 'executor', name: plugin.name },
     });
   }

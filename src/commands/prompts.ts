@@ -34,18 +34,36 @@ export interface WhereToRun {
   change(): Promise<void>;
 }
 
+const INPUTS_PROMPT = 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)';
+
+/**
+ * The lattice's inputs. With `where`, the box has a button to choose where the
+ * workflow runs (Dispatch with Inputs…); the text typed so far is kept.
+ */
 export async function askForInputs(services: Services, uri: vscode.Uri, lattice: string, value: string, where?: WhereToRun): Promise<string> {
   // A template from the signature (`values=, by=0`): the cursor goes where the first value is missing.
   const firstGap = value.search(/=(?=,|$)/);
-  let text = value;
   let selection: [number, number] | undefined = firstGap >= 0 ? [firstGap + 1, firstGap + 1] : undefined;
+  if (!where) {
+    const inputs = await vscode.window.showInputBox({
+      title: `Inputs for ${lattice}`,
+      prompt: INPUTS_PROMPT,
+      value,
+      valueSelection: selection,
+      ignoreFocusOut: true,
+      validateInput: (text) => validateInputs(services, uri, text),
+    });
+    if (inputs === undefined) throw new UserCancelled();
+    return inputs;
+  }
+  let text = value;
   for (;;) {
     const answer = await inputsBox(services, uri, lattice, text, selection, where);
     if (answer.kind === 'inputs') return answer.text;
     text = answer.text;
     selection = undefined;
     try {
-      await where?.change();
+      await where.change();
     } catch (error) {
       if (!(error instanceof UserCancelled)) throw error;
     }
@@ -53,15 +71,14 @@ export async function askForInputs(services: Services, uri: vscode.Uri, lattice:
 }
 
 /** The inputs box; its button (when `where` is given) leaves it to choose where to run, keeping the text. */
-function inputsBox(services: Services, uri: vscode.Uri, lattice: string, value: string, selection: [number, number] | undefined, where: WhereToRun | undefined): Promise<{ kind: 'inputs' | 'where'; text: string }> {
+function inputsBox(services: Services, uri: vscode.Uri, lattice: string, value: string, selection: [number, number] | undefined, where: WhereToRun): Promise<{ kind: 'inputs' | 'where'; text: string }> {
   const box = vscode.window.createInputBox();
-  box.title = where ? `Inputs for ${lattice} · runs ${where.describe()}` : `Inputs for ${lattice}`;
-  box.prompt = 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)';
+  box.title = `Inputs for ${lattice} · runs ${where.describe()}`;
+  box.prompt = INPUTS_PROMPT;
   box.value = value;
   if (selection) box.valueSelection = selection;
   box.ignoreFocusOut = true;
-  const whereButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('server-environment'), tooltip: 'Where to run…' };
-  if (where) box.buttons = [whereButton];
+  box.buttons = [{ iconPath: new vscode.ThemeIcon('server-environment'), tooltip: `Where to run (now ${where.describe()})…` }];
   let checked = 0;
   const check = async (text: string) => {
     const run = ++checked;

@@ -36,6 +36,14 @@ export class LatticeMemory<T> {
     this.changes.fire({ fileUri, lattice });
   }
 
+  /** Every lattice of one file that has a value, with it. */
+  forFile(fileUri: string): [lattice: string, value: T][] {
+    const prefix = `${fileUri}#`;
+    return Object.entries(this.entries())
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]);
+  }
+
   private entries(): Record<string, T> {
     return { ...(this.state.get<Record<string, T>>(this.key) ?? {}) };
   }

@@ -33,10 +33,17 @@ export class ExecutorLens implements LatticeContribution, vscode.Disposable {
     ];
   }
 
+  /** On a lattice: its choice. On another symbol: the choices of this file's lattices, which may move it. */
   hover(target: { uri: string; lattice: string }): string | undefined {
     const choice = this.choices.get(target.uri, target.lattice);
-    if (isAsWritten(choice)) return undefined;
-    return `Dispatched from this editor, it runs **${describeChoice(choice)}** instead of ${AS_WRITTEN} (the lens above it changes that).`;
+    if (!isAsWritten(choice)) return `Dispatched from this editor, it runs **${describeChoice(choice)}** instead of ${AS_WRITTEN} (the lens above it changes that).`;
+    const others = this.choices.forFile(target.uri).filter(([lattice, latticeChoice]) => lattice !== target.lattice && !isAsWritten(latticeChoice));
+    if (!others.length) return undefined;
+    const lines = others.map(([lattice, latticeChoice]) => {
+      const mine = latticeChoice.electrons?.[target.lattice];
+      return mine ? `\`${lattice}\` runs it on ${mine}` : `\`${lattice}\` runs ${describeChoice(latticeChoice)}`;
+    });
+    return `Dispatched from this editor: ${lines.join('; ')} (chosen in the lens row; the code is unchanged).`;
   }
 
   dispose(): void {

@@ -168,6 +168,42 @@ describe('Executors: choose where a workflow runs, on a real Dask cluster', func
     assert.ok([...redispatchedTasks.values()].every((executor) => executor.name === 'local'), 'the redispatch ran every task on local');
   });
 
+  it('a person’s Dispatch with Inputs… runs where the lattice’s lens row says: chosen once, remembered, no code edited', async () => {
+    const fanOut = vscode.Uri.file(path.join(env.workspaceFolder, 'cluster_fanout.py'));
+    await vscode.commands.executeCommand('covalent.chooseExecutor', { uri: fanOut.toString(), lattice: 'fan_out', executor: 'cluster' });
+    await vscode.window.showTextDocument(fanOut);
+    await waitForDespiteErrors('the lens row to say on cluster', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fanOut)) ?? [];
+      return lenses.some((lens) => lens.command?.title === '$(server-environment) on cluster') || undefined;
+    }, 30000, 200);
+    const document = await vscode.workspace.openTextDocument(fanOut);
+    const hoverAt = async (name: string) => {
+      const line = document.getText().split('\n').findIndex((text) => text.startsWith(`def ${name}(`));
+      const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', fanOut, new vscode.Position(line, 5))) ?? [];
+      return hovers.flatMap((hover) => hover.contents.map((part) => (typeof part === 'string' ? part : part.value))).join('\n');
+    };
+    assert.match(await hoverAt('fan_out'), /it runs \*\*on cluster\*\* instead of as written/);
+    const whereHover = await hoverAt('where');
+    assert.match(whereHover, /Runs on Covalent's default executor .*neither its decorator nor `fan_out`, which calls it, names an executor/, 'as written');
+    assert.match(whereHover, /Dispatched from this editor: `fan_out` runs on cluster/, 'and where the editor sends it');
+    // The Workflows row is what a person right-clicks; its inputs box is accepted as offered (empty: the defaults, 16 tasks).
+    const row = await waitFor('fan_out in the Workflows view', async () =>
+      (await api.services.workflows.fileElements()).find((file) => file.uri.fsPath === fanOut.fsPath)?.lattices.find((lattice) => lattice.lattice === 'fan_out'),
+    );
+    const dispatched = vscode.commands.executeCommand<string>('covalent.dispatchWithInputs', row);
+    let settled = false;
+    void Promise.resolve(dispatched).finally(() => (settled = true));
+    for (const deadline = Date.now() + 30000; !settled && Date.now() < deadline; ) {
+      await sleep(400);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    const dispatchId = await dispatched;
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
+    const workers = (await dispatchResultString(env.serverAddress, dispatchId)).match(/tcp:\/\/[\d.]+:\d+/g) ?? [];
+    assert.ok(workers.length > 0 && workers.every(onOurWorkers), `the fan-out ran on ${workers.join(', ')}`);
+    assert.deepStrictEqual(api.services.store.get(dispatchId)?.origin?.executors, { all: 'cluster' });
+  });
+
   it('bad choices: a plugin not installed, arguments the plugin refuses, an unknown name, an unfinished profile — nothing is dispatched', async () => {
     const dispatch = (executor: string) => vscode.commands.executeCommand('covalent.dispatch', { uri: probe.toString(), lattice: 'probe', args: '1', executor });
     const before = await dispatchCount(env.serverAddress);
