@@ -247,7 +247,7 @@ export class EditorStatus implements vscode.Disposable {
 function diagnosticMessage(taskName: string, dispatchId: string, text: string, executor: string | undefined): string {
   const lines = text.trim().split('\n');
   const summary = lines[lines.length - 1] || `${taskName} failed`;
-  return `${taskName} failed in dispatch ${dispatchId}${executor ? ` (on ${executor})` : ''}: ${summary}\n\n${text.trim()}`;
+  return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${executor ? `It ran on ${executor}.\n\n` : ''}${text.trim()}`;
 }
 
 function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean): string {

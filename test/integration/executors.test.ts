@@ -228,6 +228,11 @@ describe('Executors: choose where a workflow runs, on a real Dask cluster', func
       const error = await waitFor('the failed task’s error', () => api.services.store.taskErrors(dispatchId).find((candidate) => candidate.taskName === 'pinned'), 60000);
       assert.strictEqual(error.executor, `dask · scheduler tcp://127.0.0.1:${closedPort}`);
       assert.match(error.text, new RegExp(`pinned failed on the executor dask · scheduler tcp://127\\.0\\.0\\.1:${closedPort}.*could not reach that executor`));
+      // Problems says it too, at the electron.
+      const diagnostic = await waitFor('the failure in Problems', () =>
+        vscode.languages.getDiagnostics(probe).find((candidate) => candidate.source === 'Covalent' && candidate.message.startsWith(`pinned failed in dispatch ${dispatchId}`)),
+      );
+      assert.match(diagnostic.message, new RegExp(`It ran on dask · scheduler tcp://127\\.0\\.0\\.1:${closedPort}\\.`));
     } finally {
       watching.dispose();
     }
