@@ -79,7 +79,7 @@ describe('Python bridge: executors (real interpreter, no server)', function () {
       pool.request(python, 'dispatch', { file: path.join(folder, 'wf.py'), lattice: 'flow', args: '1, 2', dispatcherAddress: NOBODY, executors: { electrons: { ad: profile('cluster', 'dask') } } }),
     );
     assert.strictEqual(error.kind, 'electronNotInWorkflow');
-    assert.match(error.message, /flow has no task named ad \(its tasks: add\)/);
+    assert.match(error.message, /flow has no task named ad \(its tasks: add; an electron that runs inside a sublattice is chosen with its sublattice\)/);
     // With a task it has, the graph is built and only the (absent) server stops it.
     const unreachable = await rejection(
       pool.request(python, 'dispatch', { file: path.join(folder, 'wf.py'), lattice: 'flow', args: '1, 2', dispatcherAddress: NOBODY, executors: { electrons: { add: profile('cluster', 'dask') } } }),

@@ -193,7 +193,8 @@ class Choice:
             tasks = sorted({_task_name(name) for name in names if not name.startswith(":") or name.startswith(_SUBLATTICE)})
             raise BridgeError(
                 "electronNotInWorkflow",
-                "%s has no task named %s (its tasks: %s)." % (lattice.__name__, ", ".join(missing), ", ".join(tasks)),
+                "%s has no task named %s (its tasks: %s; an electron that runs inside a sublattice is chosen with its sublattice)."
+                % (lattice.__name__, ", ".join(missing), ", ".join(tasks)),
                 missing=missing,
                 tasks=tasks,
             )
