@@ -16,6 +16,8 @@ export interface CovalentConfig {
   readonly unsavedFiles: 'ask' | 'save' | 'dispatchBuffer';
   readonly pollIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** `covalent.executors` as written: profile name → `{ executor, ...constructor arguments }` (read with `readProfiles`). */
+  readonly executors: Readonly<Record<string, unknown>>;
 }
 
 export const DEFAULT_DISPATCHER_ADDRESS = 'http://localhost:48008';
@@ -34,7 +36,13 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),
     requestTimeoutMs: Math.max(500, section.get<number>('requestTimeoutMs') ?? 10000),
+    executors: { ...(section.get<Record<string, unknown>>('executors') ?? {}) },
   };
+}
+
+/** Settings are plain JSON: objects (`executors`) are the same when they say the same. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** What changed in one settings edit: listeners compare the two instead of asking VS Code again. */
@@ -61,8 +69,8 @@ export class Settings implements vscode.Disposable {
       if (!event.affectsConfiguration('covalent')) return;
       const previous = this.value;
       const current = (this.value = readConfig());
-      // Lists (the servers) are new objects at each read: compare what they hold.
-      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => JSON.stringify(previous[key]) !== JSON.stringify(current[key]));
+      // Lists and objects (servers, executors) are new at each read: compare what they hold.
+      const changed = (...keys: (keyof CovalentConfig)[]) => keys.some((key) => !sameValue(previous[key], current[key]));
       if ((Object.keys(current) as (keyof CovalentConfig)[]).some((key) => changed(key))) this.emitter.fire({ previous, current, changed });
     });
   }

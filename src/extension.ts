@@ -8,6 +8,7 @@ import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
 import type { Core, Services } from './services';
 import { DispatchStore } from './store/dispatchStore';
+import { ExecutorLens } from './views/executorLens';
 import { GettingStarted } from './views/gettingStarted';
 import { LiveStatusViews } from './views/liveStatusViews';
 import { WorkflowsTree } from './views/workflowsTree';
@@ -59,8 +60,10 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const locator = parts.add(new SourceLocator());
   const live = parts.add(new LiveStatusViews(core, locator));
 
-  // 3. The language client (lattice detection), with the lenses and hovers live status adds per lattice.
-  const detection = parts.add(new DetectionClient(core, [live.editor.latticeContribution()]));
+  // 3. The language client (lattice detection), with the lenses and hovers added per lattice:
+  //    where it runs (the executor choice) and live status.
+  const executorLens = parts.add(new ExecutorLens(dispatch.executorChoices));
+  const detection = parts.add(new DetectionClient(core, [executorLens, live.editor.latticeContribution()]));
 
   // 4. The Workflows view, from the language server's workspace symbols.
   const workflows = parts.add(new WorkflowsTree(detection));

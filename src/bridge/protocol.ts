@@ -58,6 +58,26 @@ export interface WorkspaceFolders {
   readonly workspaceFolders?: readonly string[];
 }
 
+/** One executor as the bridge builds it: a profile of `covalent.executors`, or a plugin named directly. */
+export interface ExecutorSpec {
+  /** The name the user chose (the profile's, or the plugin's), for messages. */
+  readonly label: string;
+  /** The executor plugin's short name (`dask`, `local`, `ssh`). */
+  readonly plugin: string;
+  /** Its constructor's arguments; none: the server builds it with its own settings. */
+  readonly args: Readonly<Record<string, unknown>>;
+  /** Named by a profile (else the user named a plugin directly). */
+  readonly profile: boolean;
+}
+
+/** Where to run, applied to the workflow at dispatch without editing its code; absent: as written. */
+export interface ExecutorChoiceParams {
+  /** Every electron and the workflow executor. */
+  readonly all?: ExecutorSpec;
+  /** Task name → its executor. */
+  readonly electrons?: Readonly<Record<string, ExecutorSpec>>;
+}
+
 export interface DispatchParams extends WorkflowSource, ServerTokens {
   readonly lattice: string;
   /** Inputs in Python call syntax: `1, 2` or `a=1, b=[1, 2]`. */
@@ -66,6 +86,7 @@ export interface DispatchParams extends WorkflowSource, ServerTokens {
   readonly disableRun?: boolean;
   /** Where the lattice's triggers register when they name no server (default: the dispatcher). */
   readonly triggersServerAddress?: string;
+  readonly executors?: ExecutorChoiceParams;
 }
 
 export interface DispatchResult {
@@ -95,6 +116,8 @@ export interface RedispatchParams extends Partial<WorkflowSource>, WorkspaceFold
   /** Absent or empty: the previous inputs. */
   readonly args?: string;
   readonly isPending?: boolean;
+  /** A new choice of executors: the graph is built again with it (the previous inputs when `args` is empty). */
+  readonly executors?: ExecutorChoiceParams;
 }
 
 export interface CancelParams extends ServerTokens {
@@ -112,6 +135,25 @@ export interface ElectronSource {
   readonly name: string;
   /** What Covalent stores as the electron's `function_string` (without its trailing blank lines). */
   readonly source: string | null;
+  /** The executor its decorator names (short name), when it names one. */
+  readonly executor?: string | null;
+  /** That executor's `executor_data` (`{}` for a bare name). */
+  readonly executorData?: unknown;
+}
+
+export interface ExecutorParameter {
+  readonly name: string;
+  /** The default as JSON (its `repr` when it has no JSON form); null also when there is none. */
+  readonly default: unknown;
+  readonly required: boolean;
+}
+
+export interface ExecutorPlugin {
+  /** Short name: what `executor="…"` and a profile's `executor` name. */
+  readonly name: string;
+  readonly className: string;
+  readonly description: string;
+  readonly parameters: readonly ExecutorParameter[];
 }
 
 export interface ElectronsResult {
@@ -129,6 +171,7 @@ export interface BridgeMethods {
   stopTriggers: [StopTriggersParams, { stopped: string[] }];
   electrons: [WorkflowSource, ElectronsResult];
   checkInputs: [{ args: string }, { ok: true }];
+  executorPlugins: [Record<string, never>, { plugins: ExecutorPlugin[] }];
 }
 
 export type BridgeMethod = keyof BridgeMethods;
@@ -150,6 +193,12 @@ export type BridgeErrorKind =
   | 'dispatchNotFound'
   /** A module-level value of the project cannot be pickled, so its code cannot be shipped. */
   | 'notPicklable'
+  /** An executor named by a profile or directly is not a plugin installed in the interpreter. */
+  | 'executorNotInstalled'
+  /** The executor plugin refused a profile's constructor arguments. */
+  | 'executorArguments'
+  /** A per-electron executor choice names a task the workflow does not have. */
+  | 'electronNotInWorkflow'
   | 'inputSyntax'
   | 'inputEvaluation'
   | 'serverUnreachable'
@@ -176,6 +225,15 @@ export interface BridgeErrorData {
   /** For `inputsMissing`: the parameters without a value, and all of them as inputs to fill in (`values=, by=0`). */
   readonly missing?: string[];
   readonly template?: string;
+  /** For the executor kinds: the name chosen, the plugin, the package that provides it, the plugins installed. */
+  readonly executor?: string;
+  readonly plugin?: string;
+  readonly package?: string;
+  readonly installed?: string[];
+  /** The name was a profile's (not a plugin named directly). */
+  readonly profile?: boolean;
+  /** For `electronNotInWorkflow`: the workflow's tasks. */
+  readonly tasks?: string[];
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

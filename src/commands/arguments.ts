@@ -1,6 +1,7 @@
 import { array, boolean, literal, optional, string, unknownValue, type Validator } from '../covalent/validate';
 import { parseReplaceElectrons } from '../dispatch/electronChanges';
 import type { ServerChoice } from '../covalent/servers';
+import { type ExecutorChoice, normalizeChoice } from '../executors/choice';
 import { DISPATCH_STATUSES, type DispatchStatus } from '../store/types';
 
 /**
@@ -58,7 +59,26 @@ const taskIds: Validator<number[]> = (value, path) => {
   return ids.every((id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0) ? { ok: true, value: ids } : { ok: false, problem: `${path} has a value that is not a task number` };
 };
 
+const executorsByElectron: Validator<Record<string, string>> = (value, path) => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: `${path} is not an object` };
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [electron, name] of entries) {
+    if (!electron.trim() || typeof name !== 'string' || !name.trim()) return { ok: false, problem: `${path}.${electron} is not an executor name` };
+  }
+  return { ok: true, value: Object.fromEntries(entries.map(([electron, name]) => [electron.trim(), (name as string).trim()])) };
+};
+
 const ARGS = field(optional(string), '`args` are the inputs in Python call syntax, as text (for example "1, 2").');
+const EXECUTOR = field(optional(nonEmpty), '`executor` must name a profile of the covalent.executors setting or an installed executor plugin ("local", "dask").');
+const EXECUTORS = field(
+  optional(executorsByElectron),
+  '`executors` must map electron names to executor names (profiles of covalent.executors or installed plugins), for example { "add": "cluster" }.',
+);
+
+/** `executor` and `executors` of an API call as one choice; undefined: the executors as written. */
+function choiceOf(executor: string | undefined, executors: Record<string, string> | undefined): ExecutorChoice | undefined {
+  return normalizeChoice({ all: executor, electrons: executors });
+}
 const URI = field(nonEmpty, 'Expected `uri`: the workflow file (or notebook) as a file URI string.');
 const DISPATCH_ID = field(nonEmpty, 'Expected `dispatchId`: a Covalent dispatch id.');
 
@@ -67,20 +87,25 @@ export interface DispatchRequest {
   readonly lattice: string;
   readonly args?: string;
   readonly disableRun?: boolean;
+  /** Where to run (`executor` and `executors` together); undefined: as written. */
+  readonly executors?: ExecutorChoice;
 }
 
-/** `covalent.dispatch`, `dispatchSync`, `saveWithoutRunning`: `{ uri, lattice, args?, disableRun? }`. */
+/** `covalent.dispatch`, `dispatchSync`, `saveWithoutRunning`: `{ uri, lattice, args?, disableRun?, executor?, executors? }`. */
 export function readDispatchRequest(argument: unknown): DispatchRequest {
-  return readObject(
+  const { executor, executors, ...request } = readObject(
     argument,
     {
       lattice: field(nonEmpty, 'Expected `lattice`: the name of a lattice in the file.'),
       uri: URI,
       args: ARGS,
       disableRun: field(optional(boolean), '`disableRun` must be true or false.'),
+      executor: EXECUTOR,
+      executors: EXECUTORS,
     },
-    '{ uri, lattice, args?, disableRun? }',
+    '{ uri, lattice, args?, disableRun?, executor?, executors? }',
   );
+  return { ...request, executors: choiceOf(executor, executors) };
 }
 
 export interface RedispatchRequest {
@@ -90,11 +115,12 @@ export interface RedispatchRequest {
   readonly reusePreviousResults?: boolean;
   readonly args?: string;
   readonly isPending?: boolean;
+  readonly executors?: ExecutorChoice;
 }
 
-/** `covalent.redispatch`: `{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending? }`. */
+/** `covalent.redispatch`: `{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending?, executor?, executors? }`. */
 export function readRedispatchRequest(argument: unknown): RedispatchRequest {
-  return readObject(
+  const { executor, executors, ...request } = readObject(
     argument,
     {
       replaceElectrons: field(replaceElectrons, '`replaceElectrons` must be a list of electron names (or "task=replacement").'),
@@ -103,9 +129,26 @@ export function readRedispatchRequest(argument: unknown): RedispatchRequest {
       reusePreviousResults: field(optional(boolean), '`reusePreviousResults` must be true or false.'),
       args: field(optional(string), '`args` are the new inputs in Python call syntax, as text.'),
       isPending: field(optional(boolean), '`isPending` must be true or false.'),
+      executor: EXECUTOR,
+      executors: EXECUTORS,
     },
-    '{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending? }',
+    '{ dispatchId, uri?, replaceElectrons?, reusePreviousResults?, args?, isPending?, executor?, executors? }',
   );
+  const choice = choiceOf(executor, executors);
+  if (choice && request.isPending) {
+    throw new ArgumentError('`executor` and `executors` cannot be given with `isPending`: a saved dispatch starts with the executors it was saved with.');
+  }
+  return { ...request, executors: choice };
+}
+
+/** `covalent.chooseExecutor` from the API: `{ uri, lattice, executor?, executors? }` (neither: as written). */
+export function readExecutorChoiceRequest(argument: unknown): { uri: string; lattice: string; executors?: ExecutorChoice } {
+  const { executor, executors, uri, lattice } = readObject(
+    argument,
+    { uri: URI, lattice: field(nonEmpty, 'Expected `lattice`: the name of a lattice in the file.'), executor: EXECUTOR, executors: EXECUTORS },
+    '{ uri, lattice, executor?, executors? }',
+  );
+  return { uri, lattice, executors: choiceOf(executor, executors) };
 }
 
 /** What a lens, row or panel names: a lattice (`uri`, `lattice`), a dispatch, or both. Missing parts are asked for. */

@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import { isBridgeError, type SyncResult } from '../bridge/protocol';
-import type { DispatchService } from '../dispatch/dispatchService';
+import type { DispatchOptions, DispatchService } from '../dispatch/dispatchService';
 import { startLocalServer, stopLocalServer } from '../localServer/serverCommands';
 import type { Services } from '../services';
 import { isTerminal } from '../store/types';
 import { readCancelRequest, readDispatchId, readDispatchIds, readDispatchRequest, readRedispatchRequest, readTarget } from './arguments';
 import { workflowFileOf } from '../notebook/notebookCells';
 import { fromPerson, type Invocation } from './invocation';
-import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, askForTarget, askForTasks, pickDispatch } from './prompts';
+import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, askForTarget, askForTasks, pickDispatch, type WhereToRun } from './prompts';
+import { askForExecutors } from './executorPrompts';
+import { describeChoice, type ExecutorChoice, isAsWritten } from '../executors/choice';
 import { type CommandTable, runsUserCode } from './types';
 
 /**
@@ -18,31 +20,32 @@ import { type CommandTable, runsUserCode } from './types';
 export const dispatchCommands: CommandTable = {
   'covalent.dispatch': runsUserCode('Dispatching', async (services, invocation) => {
     // Nothing given or remembered: the bridge says whether the lattice needs inputs; a person is then asked for them.
-    const { target, args, disableRun } = await dispatchInputs(services, invocation, {});
+    const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, {});
+    // Where it runs is in the lens row next to this lens: the box asks only for the missing inputs.
     const ask = invocation.interactive ? (template: string) => askForInputs(services, target.uri, target.lattice, template) : undefined;
-    return dispatchAnnounced(services.dispatch, target, args, disableRun, ask);
+    return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors, askForInputs: ask });
   }),
 
   'covalent.dispatchWithInputs': runsUserCode('Dispatching', async (services, invocation) => {
-    const { target, args, disableRun } = await dispatchInputs(services, invocation, { askAlways: true });
-    return dispatchAnnounced(services.dispatch, target, args, disableRun);
+    const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, { askAlways: true });
+    return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors });
   }),
 
   'covalent.saveWithoutRunning': runsUserCode('Saving a dispatch', async (services, invocation) => {
-    const { target, args } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
-    const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, () => services.dispatch.dispatch({ ...target, args, disableRun: true }));
+    const { target, args, executors } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
+    const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, () => services.dispatch.dispatch({ ...target, args, disableRun: true, executors }));
     announce(`Saved ${target.lattice} without running (Covalent: Run Saved Dispatch starts it)`, dispatchId);
     return dispatchId;
   }),
 
   'covalent.dispatchSync': runsUserCode('Dispatching', async (services, invocation): Promise<Omit<SyncResult, 'error'>> => {
-    const { target, args } = await dispatchInputs(services, invocation, { askWhenNoneRemembered: invocation.source === 'palette' });
+    const { target, args, executors } = await dispatchInputs(services, invocation, { askWhenNoneRemembered: invocation.source === 'palette' });
     const service = services.dispatch;
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Covalent: running ${target.lattice}`, cancellable: true },
       async (progress, token) => {
         progress.report({ message: 'dispatching…' });
-        const dispatchId = await service.dispatch({ ...target, args }, token);
+        const dispatchId = await service.dispatch({ ...target, args, executors }, token);
         progress.report({ message: `waiting for ${dispatchId}… (cancel stops waiting, not the dispatch)` });
         try {
           return await service.waitForResult(dispatchId, token);
@@ -113,6 +116,8 @@ interface DispatchInputs {
   readonly target: { uri: vscode.Uri; lattice: string };
   readonly args?: string;
   readonly disableRun?: boolean;
+  /** Where to run: the API's `executor`/`executors`; for a person, the lattice's remembered choice. */
+  readonly executors?: ExecutorChoice;
 }
 
 /**
@@ -123,15 +128,31 @@ interface DispatchInputs {
 async function dispatchInputs(services: Services, invocation: Invocation, ask: { askAlways?: boolean; askWhenNoneRemembered?: boolean }): Promise<DispatchInputs> {
   if (!invocation.interactive) {
     const request = readDispatchRequest(invocation.argument);
-    return { target: { uri: toUri(request.uri), lattice: request.lattice }, args: request.args, disableRun: request.disableRun };
+    return { target: { uri: toUri(request.uri), lattice: request.lattice }, args: request.args, disableRun: request.disableRun, executors: request.executors };
   }
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : undefined;
   const target = given?.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
   const remembered = services.dispatch.rememberedInputs(target.uri, target.lattice);
+  let args: string | undefined;
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {
-    return { target, args: await askForInputs(services, target.uri, target.lattice, remembered ?? '') };
+    // Dispatch with Inputs… (and the palette's Save Without Running): the box can also change where it runs.
+    args = await askForInputs(services, target.uri, target.lattice, remembered ?? '', whereToRun(services, target));
   }
-  return { target };
+  // Read after the inputs box: its button may have changed it.
+  return { target, args, executors: services.dispatch.rememberedExecutors(target.uri, target.lattice) ?? {} };
+}
+
+/** The inputs box's "where to run" button: the lattice's remembered choice, changed in place. */
+function whereToRun(services: Services, target: { uri: vscode.Uri; lattice: string }): WhereToRun {
+  const dispatch = services.dispatch;
+  return {
+    describe: () => describeChoice(dispatch.rememberedExecutors(target.uri, target.lattice)),
+    change: async () => {
+      const current = dispatch.rememberedExecutors(target.uri, target.lattice);
+      const choice = await askForExecutors(services, { title: `Where should ${target.lattice} run?`, uri: target.uri, current });
+      await dispatch.rememberExecutors(target.uri, target.lattice, choice);
+    },
+  };
 }
 
 /** `covalent.redispatch` from the API: everything is in the argument. */
@@ -147,6 +168,7 @@ async function redispatchRequested(services: Services, invocation: Invocation): 
       replaceElectrons: request.replaceElectrons ?? {},
       reusePreviousResults: request.reusePreviousResults ?? services.settings.current.reusePreviousResults,
       args: request.args,
+      executors: request.executors,
     }),
   );
 }
@@ -171,13 +193,22 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
   const replaceElectrons = uri ? await askForReplacements(services, dispatchId, uri) : {};
   const reusePreviousResults = await askForReuse(services);
   const args = await askForRedispatchInputs(services, uri, parent?.inputs);
+  const executors = await askForExecutors(services, {
+    title: 'Redispatch: where to run?',
+    uri,
+    current: parent?.executors,
+    keep: parent && !isAsWritten(parent.executors)
+      ? { label: `As dispatched: ${describeChoice(parent.executors)}`, detail: 'The same choice as the earlier dispatch.', choice: parent.executors }
+      : { label: 'As the earlier dispatch ran', detail: 'Its tasks keep their executors (as written, when the graph is built again with new inputs or electrons).', choice: undefined },
+  });
   const chosen = dispatchId;
-  const newId = await withDispatchProgress('Redispatching…', () => services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args }));
+  const newId = await withDispatchProgress('Redispatching…', () => services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }));
   announce('Redispatched', newId);
   return newId;
 }
 
-function toUri(value: string): vscode.Uri {
+/** A file URI string (or a plain path) as the `vscode.Uri` it names. */
+export function toUri(value: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
 }
 
@@ -186,15 +217,10 @@ function withDispatchProgress<T>(title: string, task: () => Promise<T>): Promise
 }
 
 /** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
-async function dispatchAnnounced(
-  service: DispatchService,
-  target: { uri: vscode.Uri; lattice: string },
-  args: string | undefined,
-  disableRun: boolean | undefined,
-  askForMissingInputs?: (template: string) => Promise<string>,
-): Promise<string> {
-  const dispatchId = await withDispatchProgress(`Dispatching ${target.lattice}…`, () => service.dispatch({ ...target, args, disableRun, askForInputs: askForMissingInputs }));
-  announce(`Dispatched ${target.lattice}`, dispatchId);
+async function dispatchAnnounced(service: DispatchService, options: DispatchOptions): Promise<string> {
+  const where = isAsWritten(options.executors) ? '' : ` ${describeChoice(options.executors)}`;
+  const dispatchId = await withDispatchProgress(`Dispatching ${options.lattice}${where}…`, () => service.dispatch(options));
+  announce(`Dispatched ${options.lattice}${where}`, dispatchId);
   return dispatchId;
 }
 

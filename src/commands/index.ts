@@ -1,4 +1,5 @@
 import { dispatchCommands } from './dispatch';
+import { executorCommands } from './executors';
 import { gettingStartedCommands } from './gettingStarted';
 import { resultCommands } from './results';
 import { serverCommands } from './servers';
@@ -10,6 +11,7 @@ export { registerCommands } from './registry';
 /** Every command the extension contributes: one table, registered in one place. */
 export const commandTable: CommandTable = {
   ...dispatchCommands,
+  ...executorCommands,
   ...viewCommands,
   ...resultCommands,
   ...serverCommands,

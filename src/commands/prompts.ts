@@ -28,19 +28,85 @@ export async function askForTarget(services: Services): Promise<{ uri: vscode.Ur
   return { uri, lattice: picked };
 }
 
-export async function askForInputs(services: Services, uri: vscode.Uri, lattice: string, value: string): Promise<string> {
+/** A button of the inputs box: where the workflow will run, and a way to change it without leaving the box. */
+export interface WhereToRun {
+  /** `on cluster`, `as written`. */
+  describe(): string;
+  /** Asks where (throws `UserCancelled` when dismissed: the box comes back as it was). */
+  change(): Promise<void>;
+}
+
+const INPUTS_PROMPT = 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)';
+
+/**
+ * The lattice's inputs. With `where`, the box has a button to choose where the
+ * workflow runs (Dispatch with Inputs…); the text typed so far is kept.
+ */
+export async function askForInputs(services: Services, uri: vscode.Uri, lattice: string, value: string, where?: WhereToRun): Promise<string> {
   // A template from the signature (`values=, by=0`): the cursor goes where the first value is missing.
   const firstGap = value.search(/=(?=,|$)/);
-  const inputs = await vscode.window.showInputBox({
-    title: `Inputs for ${lattice}`,
-    prompt: 'Python call arguments, for example 1, 2 or a=1, b=[1, 2] (names from the module work too)',
-    value,
-    valueSelection: firstGap >= 0 ? [firstGap + 1, firstGap + 1] : undefined,
-    ignoreFocusOut: true,
-    validateInput: (text) => validateInputs(services, uri, text),
+  let selection: [number, number] | undefined = firstGap >= 0 ? [firstGap + 1, firstGap + 1] : undefined;
+  if (!where) {
+    const inputs = await vscode.window.showInputBox({
+      title: `Inputs for ${lattice}`,
+      prompt: INPUTS_PROMPT,
+      value,
+      valueSelection: selection,
+      ignoreFocusOut: true,
+      validateInput: (text) => validateInputs(services, uri, text),
+    });
+    if (inputs === undefined) throw new UserCancelled();
+    return inputs;
+  }
+  let text = value;
+  for (;;) {
+    const answer = await inputsBox(services, uri, lattice, text, selection, where);
+    if (answer.kind === 'inputs') return answer.text;
+    text = answer.text;
+    selection = undefined;
+    try {
+      await where.change();
+    } catch (error) {
+      if (!(error instanceof UserCancelled)) throw error;
+    }
+  }
+}
+
+/** The inputs box; its button (when `where` is given) leaves it to choose where to run, keeping the text. */
+function inputsBox(services: Services, uri: vscode.Uri, lattice: string, value: string, selection: [number, number] | undefined, where: WhereToRun): Promise<{ kind: 'inputs' | 'where'; text: string }> {
+  const box = vscode.window.createInputBox();
+  box.title = `Inputs for ${lattice} · runs ${where.describe()}`;
+  box.prompt = INPUTS_PROMPT;
+  box.value = value;
+  if (selection) box.valueSelection = selection;
+  box.ignoreFocusOut = true;
+  box.buttons = [{ iconPath: new vscode.ThemeIcon('server-environment'), tooltip: `Where to run (now ${where.describe()})…` }];
+  let checked = 0;
+  const check = async (text: string) => {
+    const run = ++checked;
+    const problem = await validateInputs(services, uri, text);
+    if (run === checked) box.validationMessage = problem;
+    return problem;
+  };
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (result: { kind: 'inputs' | 'where'; text: string } | undefined) => {
+      if (settled) return;
+      settled = true;
+      if (result) resolve(result);
+      else reject(new UserCancelled());
+      box.dispose();
+    };
+    box.onDidChangeValue((text) => void check(text));
+    box.onDidTriggerButton(() => finish({ kind: 'where', text: box.value }));
+    const accept = async () => {
+      const text = box.value;
+      if (!(await check(text))) finish({ kind: 'inputs', text });
+    };
+    box.onDidAccept(() => void accept());
+    box.onDidHide(() => finish(undefined));
+    box.show();
   });
-  if (inputs === undefined) throw new UserCancelled();
-  return inputs;
 }
 
 /** New inputs for a redispatch; empty keeps the previous ones. */

@@ -1,4 +1,4 @@
-import { array, type Infer, number, object, optional, record, string } from './validate';
+import { array, type Infer, number, object, optional, record, string, unknownValue } from './validate';
 
 /**
  * The dispatch manifest (`GET /api/v2/dispatches/{id}`): the dispatch's, the
@@ -14,13 +14,23 @@ export const manifestSchema = object({
   metadata: object({ dispatch_id: optional(string), status: optional(string) }),
   assets: assetsSchema,
   lattice: object({
-    metadata: optional(object({ name: optional(string), executor: optional(string), workflow_executor: optional(string) })),
+    metadata: optional(
+      object({
+        name: optional(string),
+        executor: optional(string),
+        executor_data: optional(unknownValue),
+        workflow_executor: optional(string),
+        workflow_executor_data: optional(unknownValue),
+      }),
+    ),
     assets: assetsSchema,
     transport_graph: object({
       nodes: array(
         object({
           id: number,
-          metadata: optional(object({ name: optional(string), status: optional(string), executor: optional(string), sub_dispatch_id: optional(string) })),
+          metadata: optional(
+            object({ name: optional(string), status: optional(string), executor: optional(string), executor_data: optional(unknownValue), sub_dispatch_id: optional(string) }),
+          ),
           assets: assetsSchema,
         }),
       ),
@@ -40,6 +50,8 @@ export interface ManifestNode {
   readonly name: string;
   readonly status?: string;
   readonly executor?: string;
+  /** The executor's `executor_data` as the server stored it (`{}` for a bare short name). */
+  readonly executorData?: unknown;
   readonly subDispatchId?: string;
   readonly assets: Assets;
 }
@@ -50,7 +62,9 @@ export interface DispatchManifest {
   readonly status?: string;
   readonly name?: string;
   readonly executor?: string;
+  readonly executorData?: unknown;
   readonly workflowExecutor?: string;
+  readonly workflowExecutorData?: unknown;
   readonly assets: Assets;
   readonly latticeAssets: Assets;
   readonly nodes: ReadonlyMap<number, ManifestNode>;
@@ -65,6 +79,7 @@ export function toManifest(body: Infer<typeof manifestSchema>, dispatchId: strin
       name: node.metadata?.name ?? `task ${node.id}`,
       status: node.metadata?.status,
       executor: node.metadata?.executor,
+      executorData: node.metadata?.executor_data,
       subDispatchId: node.metadata?.sub_dispatch_id,
       assets: toAssets(node.assets),
     });
@@ -74,7 +89,9 @@ export function toManifest(body: Infer<typeof manifestSchema>, dispatchId: strin
     status: body.metadata.status,
     name: lattice.metadata?.name,
     executor: lattice.metadata?.executor,
+    executorData: lattice.metadata?.executor_data,
     workflowExecutor: lattice.metadata?.workflow_executor,
+    workflowExecutorData: lattice.metadata?.workflow_executor_data,
     assets: toAssets(body.assets),
     latticeAssets: toAssets(lattice.assets),
     nodes,

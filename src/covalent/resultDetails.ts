@@ -1,4 +1,5 @@
 import type { CovalentClient } from './client';
+import { describeExecutor, type ExecutorDescription, executorText } from '../executors/describe';
 import { HttpStatusError, UnknownDispatchError } from './errors';
 import { messageOf } from '../util/errors';
 import { type Asset, type DispatchManifest, type ManifestNode, manifestSchema, toManifest } from './manifest';
@@ -24,6 +25,7 @@ export interface TaskDetails {
   readonly nodeId: number;
   readonly name: string;
   readonly status?: string;
+  /** Where it ran, in words: `dask · scheduler tcp://10.0.0.5:8786`. */
   readonly executor?: string;
   readonly subDispatchId?: string;
   readonly fields: Readonly<Record<TaskField, ValueText>>;
@@ -33,6 +35,7 @@ export interface WorkflowDetails {
   readonly dispatchId: string;
   readonly name?: string;
   readonly status?: string;
+  /** The lattice's executor (for electrons that name none) and its workflow executor, in words. */
   readonly executor?: string;
   readonly workflowExecutor?: string;
   readonly fields: Readonly<Record<WorkflowField, ValueText>>;
@@ -137,6 +140,20 @@ export class ResultDetailsReader {
     return undefined;
   }
 
+  /**
+   * Where each task runs, with the settings that say where. A dispatch's executors
+   * never change once submitted, so any manifest read of it will do.
+   */
+  async taskExecutors(dispatchId: string): Promise<Map<number, ExecutorDescription>> {
+    const manifest = await this.manifestWhere(dispatchId, () => true);
+    const executors = new Map<number, ExecutorDescription>();
+    for (const node of manifest.nodes.values()) {
+      const description = describeExecutor(node.executor, node.executorData);
+      if (description) executors.set(node.nodeId, description);
+    }
+    return executors;
+  }
+
   /** Whether the server knows the dispatch: one small status request, not the manifest. */
   async exists(dispatchId: string): Promise<boolean> {
     return (await this.client.statuses([dispatchId])).has(dispatchId);
@@ -159,7 +176,7 @@ export class ResultDetailsReader {
       nodeId,
       name: node.name,
       status: node.status,
-      executor: node.executor,
+      executor: describedExecutor(node.executor, node.executorData),
       subDispatchId: node.subDispatchId,
       fields: { inputs, result, stdout, stderr, error, source },
     };
@@ -176,8 +193,8 @@ export class ResultDetailsReader {
       dispatchId,
       name: manifest.name,
       status: manifest.status,
-      executor: manifest.executor,
-      workflowExecutor: manifest.workflowExecutor,
+      executor: describedExecutor(manifest.executor, manifest.executorData),
+      workflowExecutor: describedExecutor(manifest.workflowExecutor, manifest.workflowExecutorData),
       fields: { inputs, result, error },
     };
   }
@@ -321,6 +338,11 @@ export class ResultDetailsReader {
     const at = remoteUri.indexOf('/api/v0/files/');
     return at >= 0 ? this.client.address + remoteUri.slice(at) : remoteUri;
   }
+}
+
+function describedExecutor(name: string | undefined, data: unknown): string | undefined {
+  const description = describeExecutor(name, data);
+  return description && executorText(description);
 }
 
 /** The first `shownBytes` of a value of `totalBytes`, decoded to `text`. */

@@ -6,9 +6,10 @@ import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';
-import { InputsMemory } from './inputsMemory';
+import { InputsMemory, LatticeMemory } from './inputsMemory';
 import { workflowFileOf } from '../notebook/notebookCells';
 import { isNotebookTarget, notebookWorkflowSource } from '../notebook/notebookSource';
+import { choiceParams, describeChoice, type ExecutorChoice, normalizeChoice, readProfiles } from '../executors/choice';
 import { UserCancelled } from '../util/errors';
 
 /** Errors that already carry their advice (explain() may see one twice). */
@@ -23,6 +24,8 @@ export interface DispatchOptions extends DispatchTarget {
   /** Python call syntax; `undefined`: the inputs last used for this lattice (or none). */
   readonly args?: string;
   readonly disableRun?: boolean;
+  /** Where to run; undefined: the executors as written in the code. Remembered for the lattice when given. */
+  readonly executors?: ExecutorChoice;
   /**
    * Asked when `args` is undefined, none are remembered, and the lattice has
    * required parameters: gets the parameters as inputs to fill in (`values=, by=0`).
@@ -39,6 +42,8 @@ export interface RedispatchOptions {
   /** Absent or empty: the previous inputs. */
   readonly args?: string;
   readonly isPending?: boolean;
+  /** Where to run; undefined: as the SDK does (the stored graph's executors, or as written when the graph is built again). */
+  readonly executors?: ExecutorChoice;
 }
 
 /**
@@ -49,14 +54,26 @@ export interface RedispatchOptions {
  */
 export class DispatchService {
   readonly inputs: InputsMemory;
+  /** Where each lattice runs when a person dispatches it (the choice shown in its lens row). */
+  readonly executorChoices: LatticeMemory<ExecutorChoice>;
 
   constructor(private readonly core: Core) {
     this.inputs = new InputsMemory(core.extension.workspaceState);
+    this.executorChoices = new LatticeMemory<ExecutorChoice>(core.extension.workspaceState, 'covalent.executorsByLattice');
   }
 
   /** The inputs last used for a lattice (a cell's are its notebook's). */
   rememberedInputs(uri: vscode.Uri, lattice: string): string | undefined {
     return this.inputs.get(workflowFileOf(uri).toString(), lattice);
+  }
+
+  /** Where a lattice was last chosen to run (a cell's is its notebook's); undefined: as written. */
+  rememberedExecutors(uri: vscode.Uri, lattice: string): ExecutorChoice | undefined {
+    return this.executorChoices.get(workflowFileOf(uri).toString(), lattice);
+  }
+
+  async rememberExecutors(uri: vscode.Uri, lattice: string, choice: ExecutorChoice | undefined): Promise<void> {
+    await this.executorChoices.remember(workflowFileOf(uri).toString(), lattice, normalizeChoice(choice));
   }
 
   get dispatcherAddress(): string {
@@ -153,6 +170,8 @@ export class DispatchService {
     const fileUri = workflowFileOf(options.uri).toString();
     const remembered = options.args ?? this.inputs.get(fileUri, options.lattice);
     let args = (remembered ?? '').trim();
+    const executors = normalizeChoice(options.executors);
+    const executorParams = choiceParams(executors, readProfiles(this.core.settings.current.executors));
     const source = await this.workflowSource(options.uri);
     const serverAddress = this.dispatcherAddress;
     let submittedAt = Date.now();
@@ -167,6 +186,7 @@ export class DispatchService {
           dispatcherAddress: serverAddress,
           disableRun: options.disableRun,
           triggersServerAddress: this.core.settings.current.triggersServerAddress,
+          executors: executorParams,
         },
         token,
       );
@@ -180,9 +200,10 @@ export class DispatchService {
       submittedAt = Date.now();
       ({ dispatchId } = await send());
     }
-    this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt });
+    this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt, executors });
     await this.inputs.remember(fileUri, options.lattice, args);
-    this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}) to ${serverAddress}: ${dispatchId}`);
+    if (options.executors !== undefined) await this.executorChoices.remember(fileUri, options.lattice, executors);
+    this.core.output.info(`${options.disableRun ? 'Saved' : 'Dispatched'} ${options.lattice} (${args || 'no inputs'}; ${describeChoice(executors)}) to ${serverAddress}: ${dispatchId}`);
     return dispatchId;
   }
 
@@ -209,6 +230,9 @@ export class DispatchService {
     const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
     const args = options.args?.trim() ?? '';
     const replacing = Object.keys(options.replaceElectrons).length > 0;
+    const executors = normalizeChoice(options.executors);
+    // Any choice, "as written" (`{}`) included, builds the graph again with it; none keeps the SDK's way.
+    const executorParams = options.executors && (choiceParams(executors, readProfiles(this.core.settings.current.executors)) ?? {});
     if (replacing && !uri) {
       throw new Error('Replacing electrons needs the workflow file they come from: pass `uri` (the dispatch was not made from this editor).');
     }
@@ -227,6 +251,7 @@ export class DispatchService {
         reusePreviousResults: options.reusePreviousResults,
         args,
         isPending: options.isPending,
+        executors: executorParams,
       },
       token,
     );
@@ -242,12 +267,14 @@ export class DispatchService {
       inputs: args || parent?.inputs,
       parentDispatchId: options.dispatchId,
       submittedAt,
+      // No choice: the stored graph runs as before, unless new inputs or electrons built it again as written.
+      executors: options.executors !== undefined ? executors : args || replacing ? undefined : parent?.executors,
     };
     this.core.store.track(dispatchId, origin);
     if (args && origin.fileUri && origin.latticeName) await this.inputs.remember(origin.fileUri, origin.latticeName, args);
     const replaced = Object.entries(options.replaceElectrons).map(([task, electron]) => (task === electron ? task : `${task}→${electron}`));
     this.core.output.info(
-      `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'})`,
+      `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'}; executors: ${options.executors === undefined ? 'as before' : describeChoice(executors)})`,
     );
     return dispatchId;
   }
@@ -285,6 +312,13 @@ export class DispatchService {
     return result;
   }
 
+  /** A name that is neither a profile nor a plugin: which profiles there are. */
+  private profilesHint(error: BridgeError): string {
+    if (error.data.profile) return '';
+    const names = [...readProfiles(this.core.settings.current.executors).profiles.keys()];
+    return names.length ? ` Profiles: ${names.join(', ')}.` : ' Add a profile to the covalent.executors setting, for example "cluster": { "executor": "dask", "scheduler_address": "tcp://10.0.0.5:8786" }.';
+  }
+
   private describe(error: BridgeError, call: BridgeCall | undefined): Error {
     if (error.data.traceback) this.core.output.error(`${error.message}\n${error.data.traceback}`);
     const address = call?.server ?? this.dispatcherAddress;
@@ -320,7 +354,11 @@ export class DispatchService {
       case 'fileRequired':
       case 'dispatchNotFound':
       case 'notPicklable':
+      case 'executorArguments':
+      case 'electronNotInWorkflow':
         return new BridgeError(`${error.message} Nothing was dispatched.`, error.data);
+      case 'executorNotInstalled':
+        return new BridgeError(`${error.message}${this.profilesHint(error)} Nothing was dispatched.`, error.data);
       default:
         return error;
     }

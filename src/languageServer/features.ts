@@ -118,12 +118,38 @@ export function describe(symbol: CovalentSymbol, tree: Tree): string {
     const written = symbol.form === 'decorator' ? symbol.wrappers.map((wrapper) => `@${wrapper}`) : symbol.wrappers;
     lines.push('', `${symbol.form === 'decorator' ? 'Decorated with' : 'Wrapped by'} \`${written.join(' ')}\`${symbol.wrapped ? ` around \`${symbol.wrapped}\`` : ''}`);
   }
+  lines.push('', ...executorLines(symbol));
   if (symbol.kind === 'lattice' && !symbol.moduleLevel) {
     lines.push('', `Defined inside \`${symbol.container ?? 'a block'}\`: only module-level lattices can be dispatched.`);
   }
   const summary = definition ? docstringSummary(definition) : undefined;
   if (summary) lines.push('', summary);
   return lines.join('\n');
+}
+
+const DEFAULT_EXECUTOR = "Covalent's default executor (`dask`: the Covalent server's own Dask cluster)";
+
+/** Where the symbol's tasks run as the code says: its decorator's executor, else its lattice's, else the default. */
+function executorLines(symbol: CovalentSymbol): string[] {
+  if (symbol.kind === 'electron') {
+    if (symbol.executor) return [`Runs on \`${withoutSecrets(symbol.executor)}\` (its decorator's \`executor\`).`];
+    const callers = symbol.callers ?? [];
+    const named = callers.filter((caller) => caller.executor);
+    if (named.length) {
+      const list = named.map((caller) => `\`${withoutSecrets(caller.executor ?? '')}\` in \`${caller.lattice}\``).join(', ');
+      return [`Names no executor: runs on its lattice's — ${list}.`];
+    }
+    const where = callers.length ? `nor ${callers.map((caller) => `\`${caller.lattice}\``).join(', ')}, which calls it,` : 'nor (here) a lattice that calls it';
+    return [`Runs on ${DEFAULT_EXECUTOR}: neither its decorator ${where} names an executor.`];
+  }
+  const lines = [symbol.executor ? `Its electrons run on \`${withoutSecrets(symbol.executor)}\` unless they name their own.` : `Names no executor: its electrons that name none run on ${DEFAULT_EXECUTOR}.`];
+  if (symbol.workflowExecutor) lines.push(`Post-processing runs on \`${withoutSecrets(symbol.workflowExecutor)}\`.`);
+  return [lines.join(' ')];
+}
+
+/** A keyword that looks like a secret (`password="…"`) is not shown in a hover. */
+function withoutSecrets(text: string): string {
+  return text.replace(/(\w*(?:pass|secret|token|key|credential)\w*\s*=\s*)("[^"]*"|'[^']*')/gi, '$1…');
 }
 
 /** The function definition whose name starts at `position`. */

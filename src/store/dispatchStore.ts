@@ -1,4 +1,5 @@
 import { Emitter } from '../util/events';
+import type { ExecutorDescription } from '../executors/describe';
 import type { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, GraphProblem, ServerConnection, StoreChange, TaskError } from './types';
 
 /**
@@ -16,6 +17,8 @@ export class DispatchStore {
   private connectionProblem: string | undefined;
   private listingState: DispatchListing = { dispatchIds: [], hasMore: false, filter: {} };
   private readonly errors = new Map<string, Map<number, TaskError>>();
+  /** Per dispatch: where each task runs, as the server stored it (it never changes once submitted). */
+  private readonly executorsByDispatch = new Map<string, ReadonlyMap<number, ExecutorDescription>>();
   private readonly changes = new Emitter<StoreChange>();
   private readonly watcherChanges = new Emitter<string>();
 
@@ -92,6 +95,7 @@ export class DispatchStore {
     this.graphs.delete(dispatchId);
     this.graphProblems.delete(dispatchId);
     this.errors.delete(dispatchId);
+    this.executorsByDispatch.delete(dispatchId);
     if (this.listingState.dispatchIds.includes(dispatchId)) {
       this.listingState = {
         ...this.listingState,
@@ -144,6 +148,21 @@ export class DispatchStore {
 
   graph(dispatchId: string): DispatchGraph | undefined {
     return this.graphs.get(dispatchId);
+  }
+
+  /** Where each task of a dispatch runs, with the settings that say where. Fires a 'graph' change. */
+  setExecutors(dispatchId: string, executors: ReadonlyMap<number, ExecutorDescription>): void {
+    this.executorsByDispatch.set(dispatchId, executors);
+    this.changes.fire({ kind: 'graph', dispatchId });
+  }
+
+  /** A task's executor, once read from the server (the graph alone gives only its short name). */
+  executor(dispatchId: string, nodeId: number): ExecutorDescription | undefined {
+    return this.executorsByDispatch.get(dispatchId)?.get(nodeId);
+  }
+
+  hasExecutors(dispatchId: string): boolean {
+    return this.executorsByDispatch.has(dispatchId);
   }
 
   /** A view starts showing a dispatch's tasks; dispose when it stops. */

@@ -1,6 +1,7 @@
 import type { CovalentClient } from '../covalent/client';
 import { ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
 import { messageOf } from '../util/errors';
+import { executorText } from '../executors/describe';
 import type { DispatchStore } from './dispatchStore';
 import { type GraphProblem, isTerminal } from './types';
 
@@ -9,7 +10,8 @@ import { type GraphProblem, isTerminal } from './types';
  * status moved. They run beside the poller's ticks (a 5,000-task graph can take a
  * busy server a minute) with a timeout that grows with the task count, one request
  * per graph at a time, and retries with backoff that the views hear about
- * (`GraphProblem`). A fetched graph brings its failed tasks' error texts.
+ * (`GraphProblem`). A dispatch's first graph brings where its tasks run (the
+ * settings of their executors, once); a fetched graph its failed tasks' error texts.
  * No `vscode` here.
  */
 export interface GraphFetchSettings {
@@ -163,6 +165,7 @@ export class GraphFetcher {
       // A graph that was slow to send is not asked for again sooner than it took: the server stays usable.
       graphFetch.notBefore = took > this.host.settings().pollIntervalMs ? Date.now() + took : 0;
       this.store.setGraph(graph);
+      await this.fetchExecutors(dispatchId);
       await this.fetchErrors(dispatchId);
     } catch (error) {
       if (this.disposed || client !== this.host.client(dispatchId)) return;
@@ -192,7 +195,17 @@ export class GraphFetcher {
     }
   }
 
-  /** Each failed task's error text, once. */
+  /** Where the dispatch's tasks run, once: the graph gives only each executor's short name. */
+  private async fetchExecutors(dispatchId: string): Promise<void> {
+    if (this.store.hasExecutors(dispatchId)) return;
+    try {
+      this.store.setExecutors(dispatchId, await this.host.client(dispatchId).details.taskExecutors(dispatchId));
+    } catch (error) {
+      this.host.settings().log?.('warn', `executors of ${dispatchId}: ${messageOf(error)}`);
+    }
+  }
+
+  /** Each failed task's error text, once, with where it ran. */
   private async fetchErrors(dispatchId: string): Promise<void> {
     const graph = this.store.graph(dispatchId);
     for (const task of graph?.tasks ?? []) {
@@ -202,7 +215,9 @@ export class GraphFetcher {
       this.errorsFetched.add(key);
       try {
         const text = await this.host.client(dispatchId).details.taskError(dispatchId, task.nodeId);
-        this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? `${task.name} failed (the server kept no error text).` });
+        const description = this.store.executor(dispatchId, task.nodeId);
+        const executor = description ? executorText(description) : task.executor;
+        this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? silentFailure(task.name, executor), executor });
       } catch (error) {
         this.errorsFetched.delete(key);
         this.host.settings().log?.('warn', `error of task ${task.name} in ${dispatchId}: ${messageOf(error)}`);
@@ -215,6 +230,18 @@ export class GraphFetcher {
     for (const [id, graphFetch] of this.fetches) if (!graphFetch.inFlight && !this.store.get(id)) this.fetches.delete(id);
     for (const key of this.errorsFetched) if (!this.store.get(key.slice(0, key.lastIndexOf('/')))) this.errorsFetched.delete(key);
   }
+}
+
+/**
+ * A task that failed without a word from the server: Covalent 0.240 records none
+ * when it cannot reach the executor (a Dask scheduler that does not answer, say).
+ */
+function silentFailure(taskName: string, executor: string | undefined): string {
+  if (!executor) return `${taskName} failed (the server kept no error text).`;
+  return (
+    `${taskName} failed on the executor ${executor} and the server kept no error text: ` +
+    'usually the Covalent server could not reach that executor. Check that it runs and that the server can reach it.'
+  );
 }
 
 function slowGraph(tasks: number | undefined): string {

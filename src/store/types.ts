@@ -1,3 +1,5 @@
+import type { ExecutorChoice } from '../executors/choice';
+
 /**
  * The shape of dispatch state every view reads. Plain data, no `vscode`: the
  * Covalent client fills it, the store holds it, views render it.
@@ -52,6 +54,8 @@ export interface DispatchOrigin {
   readonly disableRun?: boolean;
   /** Milliseconds since the epoch when the editor submitted it. */
   readonly submittedAt?: number;
+  /** Where the editor chose to run it; absent: as written. */
+  readonly executors?: ExecutorChoice;
 }
 
 /** One dispatch as the store holds it. Timestamps are milliseconds since the epoch. */
@@ -148,6 +152,8 @@ export interface TaskError {
   readonly nodeId: number;
   readonly taskName: string;
   readonly text: string;
+  /** Where the task ran, in words (`dask · scheduler tcp://10.0.0.5:8786`), when known. */
+  readonly executor?: string;
 }
 
 /** Events the store fires; views refresh only what changed. */

@@ -4,6 +4,8 @@ import type { DispatchStore } from '../store/dispatchStore';
 import { sameAddress } from '../covalent/servers';
 import type { LiveStatus } from '../store/liveStatus';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
+import { describeChoice, isAsWritten } from '../executors/choice';
+import { executorLabel } from '../executors/describe';
 import {
   dispatchDescription,
   dispatchLabel,
@@ -190,10 +192,11 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     item.description = taskDescription(task);
     item.iconPath = themeIcon(statusIcon(task.status), statusColor(task.status));
     const error = this.store.taskErrors(dispatchId).find((candidate) => candidate.nodeId === nodeId);
+    const executor = executorLabel(this.store.executor(dispatchId, nodeId), task.executor);
     item.tooltip = new vscode.MarkdownString(
       [
         `**${task.name}** · ${humanStatus(task.status)}${task.reused ? ' · reused from the previous dispatch' : ''}`,
-        `Node ${task.nodeId}${task.executor ? ` · executor \`${task.executor}\`` : ''}`,
+        `Node ${task.nodeId}${executor ? ` · runs on \`${executor}\`` : ''}`,
         task.startedAt ? `Started ${new Date(task.startedAt).toLocaleString()}` : '',
         task.completedAt ? `Ended ${new Date(task.completedAt).toLocaleString()}` : '',
         error ? '```\n' + error.text + '\n```' : '',
@@ -240,6 +243,7 @@ function dispatchTooltip(dispatch: DispatchState): vscode.MarkdownString {
   ];
   if (dispatch.origin?.fileUri) lines.push(`From ${vscode.Uri.parse(dispatch.origin.fileUri).fsPath}${dispatch.origin.inputs ? ` with \`(${dispatch.origin.inputs})\`` : ''}`);
   if (dispatch.origin?.parentDispatchId) lines.push(`Redispatch of \`${dispatch.origin.parentDispatchId}\``);
+  if (dispatch.origin && !isAsWritten(dispatch.origin.executors)) lines.push(`Dispatched ${describeChoice(dispatch.origin.executors)}`);
   return new vscode.MarkdownString(lines.join('\n\n'));
 }
 

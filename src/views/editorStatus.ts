@@ -190,7 +190,7 @@ export class EditorStatus implements vscode.Disposable {
         const latticeLocation = lattice ? await this.locator.locateIn(uri, lattice, ['lattice']) : undefined;
         for (const error of errors) {
           const location = (await this.locator.locateIn(uri, error.taskName, TASK_KINDS)) ?? latticeLocation ?? new vscode.Location(uri, new vscode.Range(0, 0, 0, 0));
-          const diagnostic = new vscode.Diagnostic(location.range, diagnosticMessage(error.taskName, finished.dispatchId, error.text), vscode.DiagnosticSeverity.Error);
+          const diagnostic = new vscode.Diagnostic(location.range, diagnosticMessage(error.taskName, finished.dispatchId, error.text, error.executor), vscode.DiagnosticSeverity.Error);
           diagnostic.source = 'Covalent';
           diagnostic.code = finished.dispatchId;
           const key = location.uri.toString();
@@ -245,10 +245,10 @@ export class EditorStatus implements vscode.Disposable {
   }
 }
 
-function diagnosticMessage(taskName: string, dispatchId: string, text: string): string {
+function diagnosticMessage(taskName: string, dispatchId: string, text: string, executor: string | undefined): string {
   const lines = text.trim().split('\n');
   const summary = lines[lines.length - 1] || `${taskName} failed`;
-  return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${text.trim()}`;
+  return `${taskName} failed in dispatch ${dispatchId}: ${summary}\n\n${executor ? `It ran on ${executor}.\n\n` : ''}${text.trim()}`;
 }
 
 function electronSummary(tasks: readonly TaskState[], dispatchFinished: boolean): string {

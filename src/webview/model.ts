@@ -1,5 +1,10 @@
+import { executorLabel, type ExecutorDescription } from '../executors/describe';
 import { type DispatchGraph, type DispatchState, isTerminal, type TaskState } from '../store/types';
-import type { CompareRow, CompareView, PanelHeader, TaskLive } from './protocol';
+import { isUserTask } from '../views/format';
+import type { CompareRow, CompareView, ExecutorGroup, PanelHeader, TaskLive } from './protocol';
+
+/** Where a task runs, as the store knows it (the settings arrive after the graph). */
+export type ExecutorLookup = (nodeId: number) => ExecutorDescription | undefined;
 
 /**
  * What the result panel derives from the store, as pure functions (no `vscode`):
@@ -8,7 +13,15 @@ import type { CompareRow, CompareView, PanelHeader, TaskLive } from './protocol'
  * redispatch with its parent.
  */
 
-export function panelHeader(dispatchId: string, state: DispatchState | undefined, graph: DispatchGraph | undefined, serverAddress: string, parentDispatchId?: string, problem?: string): PanelHeader {
+export function panelHeader(
+  dispatchId: string,
+  state: DispatchState | undefined,
+  graph: DispatchGraph | undefined,
+  serverAddress: string,
+  parentDispatchId?: string,
+  problem?: string,
+  executorOf: ExecutorLookup = () => undefined,
+): PanelHeader {
   const tasks = graph?.tasks.filter((task) => task.kind !== 'parameter');
   return {
     dispatchId,
@@ -22,17 +35,28 @@ export function panelHeader(dispatchId: string, state: DispatchState | undefined
     parentDispatchId: state?.origin?.parentDispatchId ?? parentDispatchId,
     terminal: isTerminal(state?.status),
     problem,
+    executors: graph ? executorGroups(graph, executorOf) : undefined,
   };
 }
 
-export function liveTasks(graph: DispatchGraph): TaskLive[] {
+/** The user's tasks grouped by where they run, most tasks first. */
+export function executorGroups(graph: DispatchGraph, executorOf: ExecutorLookup = () => undefined): ExecutorGroup[] {
+  const counts = new Map<string, number>();
+  for (const task of graph.tasks) {
+    const label = isUserTask(task) ? executorLabel(executorOf(task.nodeId), task.executor) : undefined;
+    if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, tasks]) => ({ label, tasks })).sort((a, b) => b.tasks - a.tasks || a.label.localeCompare(b.label));
+}
+
+export function liveTasks(graph: DispatchGraph, executorOf: ExecutorLookup = () => undefined): TaskLive[] {
   return graph.tasks.map((task) => ({
     nodeId: task.nodeId,
     status: task.status,
     startedAt: task.startedAt,
     completedAt: task.completedAt,
     reused: task.reused,
-    executor: task.executor,
+    executor: executorLabel(executorOf(task.nodeId), task.executor),
   }));
 }
 

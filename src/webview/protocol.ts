@@ -37,6 +37,14 @@ export interface PanelHeader {
   readonly terminal: boolean;
   /** Why the panel cannot show fresh data (server offline, dispatch unknown…). */
   readonly problem?: string;
+  /** Where the tasks run: each executor (in words) and how many tasks it has, most first. */
+  readonly executors?: readonly ExecutorGroup[];
+}
+
+export interface ExecutorGroup {
+  /** `dask · scheduler tcp://10.0.0.5:8786`. */
+  readonly label: string;
+  readonly tasks: number;
 }
 
 /** A node as laid out (positions from the layout library, in graph units). */
@@ -78,6 +86,7 @@ export interface TaskLive {
   readonly startedAt?: number;
   readonly completedAt?: number;
   readonly reused: boolean;
+  /** Where it runs, in words (`dask · scheduler tcp://10.0.0.5:8786`), or the executor's short name until the settings are read. */
   readonly executor?: string;
 }
 
@@ -124,7 +133,7 @@ export interface CompareView {
 
 /** What the webview says it drew: the test hook reads this, not the extension's model. */
 export interface RenderReport {
-  readonly nodes: readonly { nodeId: number; name: string; kind: string; status: string; reused: boolean; x?: number; y?: number; width?: number; height?: number }[];
+  readonly nodes: readonly { nodeId: number; name: string; kind: string; status: string; reused: boolean; executor?: string; x?: number; y?: number; width?: number; height?: number }[];
   readonly edges: readonly { source: number; target: number }[];
   readonly selectedNodeId?: number;
   /** Text of the details pane as displayed. */

@@ -40,6 +40,8 @@ export class ResultPanel {
   private disposed = false;
   /** When this panel was opened, and when its graph reached the store and was laid out (logged once drawn). */
   private readonly openedAt = Date.now();
+  /** Where each task runs, as the store has it: the page shows it in the graph, the header and the task's details. */
+  private readonly executorOf = (nodeId: number) => this.owner.services.store.executor(this.dispatchId, nodeId);
   private graphArrivedAt: number | undefined;
   private laidOutAt: number | undefined;
   private drawLogged = false;
@@ -238,7 +240,7 @@ export class ResultPanel {
     const problem = serverProblem ?? this.problem ?? store.graphProblem(this.dispatchId)?.message;
     this.post({
       type: 'header',
-      header: panelHeader(this.dispatchId, store.get(this.dispatchId), store.graph(this.dispatchId), this.serverAddress, this.parentDispatchId, problem),
+      header: panelHeader(this.dispatchId, store.get(this.dispatchId), store.graph(this.dispatchId), this.serverAddress, this.parentDispatchId, problem, this.executorOf),
     });
     this.updateTitle();
   }
@@ -263,8 +265,8 @@ export class ResultPanel {
     // A layout fits a graph shape laid out with the same choices.
     const key = `${topologyKey(graph)}|${layoutOptionsKey(this.graphControls.layoutOptions)}`;
     if (key === this.layoutKey && this.layout) {
-      if (force) this.post({ type: 'graph', layout: this.layout, tasks: liveTasks(graph) });
-      else this.post({ type: 'tasks', tasks: liveTasks(graph) });
+      if (force) this.post({ type: 'graph', layout: this.layout, tasks: liveTasks(graph, this.executorOf) });
+      else this.post({ type: 'tasks', tasks: liveTasks(graph, this.executorOf) });
       this.scheduleHeader();
       return;
     }
@@ -282,7 +284,7 @@ export class ResultPanel {
       this.layout = layout;
       // The store may have moved on while ELK ran: send the newest statuses.
       const latest = this.owner.services.store.graph(this.dispatchId) ?? graph;
-      this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph) });
+      this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph, this.executorOf) });
       this.scheduleHeader();
     } catch (error) {
       if (run !== this.layoutRun) return;

@@ -4,6 +4,11 @@
 //
 // Desktop VS Code when `code` is on PATH; otherwise code-server on localhost
 // (open the printed address in a browser). Ctrl+C stops what this started.
+//
+// `npm start -- --cluster` (or COVALENT_CLUSTER=1) also starts a local Dask
+// cluster (a scheduler and two workers on loopback) and adds a `cluster`
+// executor profile for it: choose it in a lattice's lens row and watch
+// examples/cluster_fanout.py spread over the workers.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -11,6 +16,7 @@ const { spawn, spawnSync } = require('child_process');
 const { repoRoot, cacheDir, log } = require('./paths');
 const { ensurePythonEnv } = require('./pythonEnv');
 const { CovalentServer, freePort } = require('./covalentServer');
+const { DaskCluster, killRecorded } = require('./daskCluster');
 const { writeUserSettings } = require('./workspace');
 
 const DEFAULT_PORT = 48008;
@@ -32,11 +38,28 @@ async function ensureServer(python) {
   return { server, startedHere: true };
 }
 
+/** The `--cluster` option: a local Dask cluster, and the settings that name it. */
+async function startCluster(python, server) {
+  const recordFile = path.join(cacheDir, 'local-cluster.json');
+  // A cluster an earlier session left behind (a killed terminal) goes first.
+  if (killRecorded(recordFile)) log('stopped the Dask cluster an earlier session left running');
+  const home = path.join(cacheDir, 'local-cluster');
+  fs.mkdirSync(home, { recursive: true });
+  log('starting a local Dask cluster (a scheduler and two workers on loopback)…');
+  const cluster = await DaskCluster.start({ python, home, env: server.env, recordFile });
+  process.once('exit', () => cluster.kill());
+  log(`Dask cluster: scheduler ${cluster.schedulerAddress}; the "cluster" executor profile runs tasks there`);
+  const profiles = { cluster: { executor: 'dask', scheduler_address: cluster.schedulerAddress, cache_dir: path.join(home, 'results') } };
+  return { cluster, settings: { 'covalent.executors': profiles } };
+}
+
 async function main() {
   const python = ensurePythonEnv();
   const { server, startedHere } = await ensureServer(python);
+  const withCluster = process.argv.includes('--cluster') || process.env.COVALENT_CLUSTER === '1';
+  const local = withCluster ? await startCluster(python, server) : undefined;
   const userDataDir = path.join(cacheDir, 'editor-user-data');
-  writeUserSettings(userDataDir, { python, serverAddress: server.address });
+  writeUserSettings(userDataDir, { python, serverAddress: server.address, extra: local?.settings });
 
   let editor;
   if (hasDesktopCode()) {
@@ -54,12 +77,14 @@ async function main() {
       port,
     });
     const url = workbenchUrl(codeServer, examples, [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${repoRoot}`]]);
-    console.log(`\nVS Code (code-server) with Covalent for VS Code and examples/ is at:\n\n  ${url}\n\nCovalent server: ${server.address}    Stop with Ctrl+C.\n`);
+    const clusterLine = local ? `\nDask cluster: ${local.cluster.schedulerAddress} (executor profile "cluster")` : '';
+    console.log(`\nVS Code (code-server) with Covalent for VS Code and examples/ is at:\n\n  ${url}\n\nCovalent server: ${server.address}${clusterLine}    Stop with Ctrl+C.\n`);
     editor = { kill: () => codeServer.stop(), on: () => undefined };
   }
 
   const shutdown = async () => {
     editor.kill?.();
+    local?.cluster.kill();
     if (startedHere) {
       log('stopping the Covalent server started for this session…');
       await server.stop().catch(() => server.killProcessGroup());

@@ -91,16 +91,20 @@ async function runServerTests() {
   const { CovalentServer, killLeftoverServers } = require('./covalentServer');
   const { startAuthProxy } = require('./authProxy');
   const { copyExamples, writeUserSettings } = require('./workspace');
+  const { killRecorded } = require('./daskCluster');
   const host = process.env.COVALENT_TEST_HOST || 'code-server';
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-vscode-test-'));
   const python = ensurePythonEnv();
   if (host === 'code-server') require('./setupCodeServer').ensureCodeServer();
   const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
-  // Servers a test starts (a second one, briefly) live under runDir too: none outlives the run.
+  // Servers a test starts (a second one, briefly) live under runDir too, and a Dask cluster the
+  // integration suite started (once, for the tests that need one) is recorded there: none outlives the run.
+  const clusterRecord = path.join(runDir, 'dask-cluster.json');
   const cleanup = () => {
     server.killProcessGroup();
     killLeftoverServers(runDir);
+    killRecorded(clusterRecord);
   };
   let proxy;
   process.once('exit', cleanup);
@@ -178,7 +182,10 @@ async function runServerTests() {
     const grep = process.env.COVALENT_TEST_GREP;
     if (host === 'code-server' && (!grep || /untrusted|restricted/i.test(grep))) passes.push({ profile: 'untrusted', suffix: '-untrusted' });
     const summaries = [];
-    for (const pass of passes) summaries.push(await runPass(pass));
+    for (const pass of passes) {
+      summaries.push(await runPass(pass));
+      if (killRecorded(clusterRecord)) log('stopped the Dask cluster the integration suite left running');
+    }
     results.integration = addUp(summaries);
     // The UI drives code-server's web workbench, which the desktop path does not have.
     if (host === 'code-server' && !process.env.COVALENT_TEST_SKIP_UI) {

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
 import { lineReporter, type RunSummary } from '../support/reporter';
+import { stopDaskCluster } from './support/cluster';
 
 /**
  * Entry point VS Code calls inside the extension host (code-server or desktop,
@@ -26,6 +27,7 @@ export async function run(): Promise<void> {
     if (path.basename(file).startsWith('untrusted') === untrustedPass) mocha.addFile(file);
   }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  await stopDaskCluster();
   if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify(summary ?? { passed: 0, failed: failures, pending: 0, failures: [] }));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }

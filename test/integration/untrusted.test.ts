@@ -20,6 +20,7 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     'covalent.saveWithoutRunning',
     'covalent.dispatchSync',
     'covalent.redispatch',
+    'covalent.chooseExecutor',
     'covalent.runSaved',
     'covalent.cancel',
     'covalent.stopTriggers',
@@ -55,6 +56,8 @@ describe('Untrusted workspace (Restricted Mode)', function () {
       ['covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.dispatchSync', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.redispatch', { dispatchId: '00000000-0000-0000-0000-000000000000', uri: howto.toString() }],
+      // It lists the executor plugins with the workspace's interpreter.
+      ['covalent.chooseExecutor', { uri: howto.toString(), lattice: 'workflow', executor: 'local' }],
       ['covalent.runSaved', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
       ['covalent.cancel', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
       ['covalent.stopTriggers', { dispatchIds: ['00000000-0000-0000-0000-000000000000'] }],

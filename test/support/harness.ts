@@ -18,6 +18,13 @@ export interface HarnessServer {
   isAnswering(timeoutMs?: number): Promise<boolean>;
 }
 
+export interface HarnessDaskCluster {
+  readonly schedulerAddress: string;
+  readonly workerAddresses: readonly string[];
+  describe(): { schedulerAddress: string; workerAddresses: string[] };
+  kill(): void;
+}
+
 export interface CodeServer {
   readonly url: string;
   readonly port: number;
@@ -42,6 +49,21 @@ interface HarnessModules {
     workbenchUrl: (server: CodeServer, workspace: string, payload?: [string, string][]) => string;
     chromiumPath: () => string;
     CHROMIUM_ARGS: string[];
+  };
+  daskCluster: {
+    DaskCluster: {
+      start: (options: {
+        python: string;
+        home: string;
+        workers?: number;
+        threadsPerWorker?: number;
+        env?: NodeJS.ProcessEnv;
+        idleTimeout?: string;
+        recordFile?: string;
+        timeoutMs?: number;
+      }) => Promise<HarnessDaskCluster>;
+    };
+    killRecorded: (recordFile: string) => boolean;
   };
   workspace: {
     copyExamples: (target: string) => string;

@@ -6,6 +6,7 @@ import {
   readDispatchId,
   readDispatchIds,
   readDispatchRequest,
+  readExecutorChoiceRequest,
   readFilter,
   readRedispatchRequest,
   readServerChoice,
@@ -49,6 +50,7 @@ describe('Commands: the public API arguments', () => {
       lattice: 'workflow',
       args: '1, 2',
       disableRun: undefined,
+      executors: undefined,
     });
     rejects(() => readDispatchRequest({ uri: 'file:///w/flow.py' }), /Expected `lattice`/);
     rejects(() => readDispatchRequest({ lattice: 'workflow' }), /Expected `uri`/);
@@ -56,6 +58,21 @@ describe('Commands: the public API arguments', () => {
     rejects(() => readDispatchRequest({ uri: 'file:///w/flow.py', lattice: 'workflow', disableRun: 'yes' }), /`disableRun` must be true or false/);
     rejects(() => readDispatchRequest('workflow'), /Expected \{ uri, lattice/);
     assert.throws(() => readDispatchRequest(null), ArgumentError);
+  });
+
+  it('reads where to run (`executor`, `executors`) as one choice, and refuses names that are not text', () => {
+    const base = { uri: 'file:///w/flow.py', lattice: 'workflow' };
+    assert.deepStrictEqual(readDispatchRequest({ ...base, executor: ' cluster ' }).executors, { all: 'cluster' });
+    assert.deepStrictEqual(readDispatchRequest({ ...base, executors: { add: 'cluster', total: 'local' } }).executors, { electrons: { add: 'cluster', total: 'local' } });
+    assert.deepStrictEqual(readDispatchRequest({ ...base, executor: 'local', executors: { add: 'cluster' } }).executors, { all: 'local', electrons: { add: 'cluster' } });
+    assert.strictEqual(readDispatchRequest({ ...base, executors: {} }).executors, undefined, 'nothing chosen: as written');
+    rejects(() => readDispatchRequest({ ...base, executor: '' }), /`executor` must name a profile/);
+    rejects(() => readDispatchRequest({ ...base, executor: { executor: 'dask' } }), /`executor` must name a profile/);
+    rejects(() => readDispatchRequest({ ...base, executors: { add: 3 } }), /`executors` must map electron names/);
+    rejects(() => readDispatchRequest({ ...base, executors: ['cluster'] }), /`executors` must map electron names/);
+    assert.deepStrictEqual(readRedispatchRequest({ dispatchId: ID, executor: 'cluster' }).executors, { all: 'cluster' });
+    rejects(() => readRedispatchRequest({ dispatchId: ID, executor: 'cluster', isPending: true }), /cannot be given with `isPending`/);
+    assert.deepStrictEqual(readExecutorChoiceRequest({ ...base, executors: { add: 'cluster' } }), { ...base, executors: { electrons: { add: 'cluster' } } });
   });
 
   it('reads a redispatch request, its replacements in every accepted form, and refuses the rest', () => {

@@ -34,8 +34,26 @@ function manifest(files: Record<string, Uint8Array>) {
       transport_graph: {
         nodes: [
           { id: 0, metadata: { name: 'task_0', status: 'COMPLETED', executor: 'dask' }, assets: nodeAssets(PARENT, 0) },
-          { id: 1, metadata: { name: 'big', status: 'COMPLETED', executor: 'local' }, assets: nodeAssets(ID, 1) },
-          { id: 2, metadata: { name: 'broken', status: 'FAILED', executor: 'dask' }, assets: { ...nodeAssets(ID, 2), stderr: asset(`${ID}/node_2/stderr.log`, 50) } },
+          {
+            id: 1,
+            metadata: {
+              name: 'big',
+              status: 'COMPLETED',
+              executor: 'ssh',
+              executor_data: { short_name: 'ssh', attributes: { hostname: 'hpc.example.org', username: 'ada', ssh_key_file: '/home/ada/.ssh/id_rsa', password: 'hunter2', remote_cache: '' } },
+            },
+            assets: nodeAssets(ID, 1),
+          },
+          {
+            id: 2,
+            metadata: {
+              name: 'broken',
+              status: 'FAILED',
+              executor: 'dask',
+              executor_data: { short_name: 'dask', attributes: { scheduler_address: 'tcp://10.0.0.5:8786', cache_dir: '/home/ada/.cache/covalent', log_stdout: 'stdout.log' } },
+            },
+            assets: { ...nodeAssets(ID, 2), stderr: asset(`${ID}/node_2/stderr.log`, 50) },
+          },
         ],
         links: [],
       },
@@ -149,13 +167,29 @@ describe('ResultDetailsReader', () => {
     const reader = fake.reader();
     const details = await reader.task(ID, 0);
     assert.strictEqual(details.name, 'task_0');
-    assert.strictEqual(details.executor, 'dask');
+    assert.strictEqual(details.executor, "dask · the server's own cluster", 'a bare short name: the server builds it with its own settings');
     assert.deepStrictEqual(details.fields.result, { text: '1', truncated: false, totalBytes: 1 });
     assert.match(details.fields.source.text, /def task_0/);
     assert.strictEqual(details.fields.inputs.text, "{'args': (0,), 'kwargs': {}}");
     assert.deepStrictEqual(details.fields.stdout, { text: '', truncated: false }, 'size 0: not asked for');
     assert.ok(fake.requests.every((request) => request.url.startsWith(fake.address)), 'every request goes to the configured address');
     assert.ok(!fake.requests.some((request) => request.url.endsWith('stdout.log')), 'empty files are not fetched (the server answers 500 for them)');
+  });
+
+  it('says where each task runs: the executor and the settings that say where, never a secret', async () => {
+    const fake = await server(files);
+    const reader = fake.reader();
+    const executors = await reader.taskExecutors(ID);
+    assert.deepStrictEqual(executors.get(2), { name: 'dask', settings: [{ key: 'scheduler', value: 'tcp://10.0.0.5:8786' }], serverDefaults: false });
+    assert.deepStrictEqual(executors.get(1)?.settings, [
+      { key: 'host', value: 'hpc.example.org' },
+      { key: 'user', value: 'ada' },
+    ]);
+    assert.ok(!JSON.stringify([...executors.values()]).includes('hunter2') && !JSON.stringify([...executors.values()]).includes('id_rsa'), 'no password, no key file');
+    assert.strictEqual((await reader.task(ID, 2)).executor, 'dask · scheduler tcp://10.0.0.5:8786');
+    const manifestReads = fake.requests.filter((request) => request.url.endsWith(`/api/v2/dispatches/${ID}`)).length;
+    await reader.taskExecutors(ID);
+    assert.strictEqual(fake.requests.filter((request) => request.url.endsWith(`/api/v2/dispatches/${ID}`)).length, manifestReads, 'a dispatch’s executors never change: no second read');
   });
 
   it('cuts a large value, says how large it is, and reads all of it on request', async () => {

@@ -1,6 +1,6 @@
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import { type BodyFacts, type FunctionFact, type RelativeRange, type StatementFacts, StatementScanner, type WrapperReference } from './facts';
-import { type CovalentDiagnostic, type CovalentKind, type CovalentSymbol, DiagnosticCodes, type DocumentAnalysis, type TextRange } from './types';
+import { type CovalentDiagnostic, type CovalentKind, type CovalentSymbol, DiagnosticCodes, type DocumentAnalysis, type LatticeCaller, type TextRange } from './types';
 
 /** Names the `covalent` package exports (0.240): not misspellings of `lattice`/`electron`. */
 const COVALENT_EXPORTS = new Set([
@@ -73,8 +73,8 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
 
   const symbols: CovalentSymbol[] = [];
   const diagnostics: CovalentDiagnostic[] = [];
-  /** Bodies of lattices: checked for a return, and for plain functions called in them. */
-  const latticeBodies: { body: BodyFacts; base: Point }[] = [];
+  /** Bodies of lattices: checked for a return, for plain functions called in them, and for the electrons they call. */
+  const latticeBodies: { body: BodyFacts; base: Point; lattice: CovalentSymbol }[] = [];
   const moduleFunctions = new Map<string, { fact: FunctionFact; base: Point }>();
   const latticeNames = new Set<string>();
   const wrappedLattices: { symbol: CovalentSymbol; wrapped: string }[] = [];
@@ -97,7 +97,7 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
       fact.decorators.forEach((reference) => checkMisspelling(reference, base));
       const kind = kindOf(fact.decorators.map(roleOf));
       if (!kind) continue;
-      symbols.push({
+      const symbol: CovalentSymbol = {
         name: fact.name,
         kind,
         range: absoluteRange(fact.range, base),
@@ -106,10 +106,12 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
         container: fact.container,
         form: 'decorator',
         wrappers: fact.decorators.filter((reference) => roleOf(reference)).map((reference) => reference.text),
-      });
+        ...executorsOf(kind, fact.decorators, roleOf),
+      };
+      symbols.push(symbol);
       if (kind !== 'electron') {
         latticeNames.add(fact.name);
-        latticeBodies.push({ body: fact.body, base });
+        latticeBodies.push({ body: fact.body, base, lattice: symbol });
         if (!fact.body.hasValueReturn) noReturn(fact.name, absoluteRange(fact.nameRange, base));
       }
     }
@@ -128,6 +130,7 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
         form: 'assignment',
         wrappers: fact.wrappers.filter((reference) => roleOf(reference)).map((reference) => reference.text),
         wrapped: fact.wrapped,
+        ...executorsOf(kind, fact.wrappers, roleOf),
       };
       symbols.push(symbol);
       if (kind !== 'electron') {
@@ -147,7 +150,7 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
     const target = moduleFunctions.get(wrapped);
     if (!target) continue;
     if (!target.fact.body.hasValueReturn) noReturn(symbol.name, symbol.selectionRange);
-    latticeBodies.push({ body: target.fact.body, base: target.base });
+    latticeBodies.push({ body: target.fact.body, base: target.base, lattice: symbol });
   }
 
   // A module-level def with no decorator that is not rebound as an electron (`f = ct.electron(f)`).
@@ -183,9 +186,31 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
     }
   }
 
-  symbols.sort((a, b) => comparePositions(a.range.start, b.range.start));
+  // An electron that names no executor runs on the executor of the lattice that calls it.
+  const resolved = symbols.map((symbol) => {
+    const callers = symbol.kind === 'electron' && !symbol.executor ? callersOf(symbol.name, latticeBodies) : [];
+    return callers.length ? { ...symbol, callers } : symbol;
+  });
+  resolved.sort((a, b) => comparePositions(a.range.start, b.range.start));
   diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
-  return { importsCovalent: imports.moduleAliases.size > 0 || imports.members.size > 0 || imports.star, symbols, diagnostics };
+  return { importsCovalent: imports.moduleAliases.size > 0 || imports.members.size > 0 || imports.star, symbols: resolved, diagnostics };
+}
+
+/** The executors a symbol's own Covalent decorator names: an electron's `@electron(executor=…)`, a lattice's `@lattice(…)`. */
+function executorsOf(kind: CovalentKind, references: readonly WrapperReference[], roleOf: (reference: WrapperReference) => Role | undefined): { executor?: string; workflowExecutor?: string } {
+  const role: Role = kind === 'electron' ? 'electron' : 'lattice';
+  const own = references.find((reference) => roleOf(reference) === role);
+  if (!own) return {};
+  return { ...(own.executor ? { executor: own.executor } : {}), ...(own.workflowExecutor ? { workflowExecutor: own.workflowExecutor } : {}) };
+}
+
+/** The lattices whose bodies call `name`, each once. */
+function callersOf(name: string, bodies: readonly { body: BodyFacts; lattice: CovalentSymbol }[]): LatticeCaller[] {
+  const callers = new Map<string, LatticeCaller>();
+  for (const { body, lattice } of bodies) {
+    if (body.calls.some((call) => call.callee === name) && !callers.has(lattice.name)) callers.set(lattice.name, { lattice: lattice.name, ...(lattice.executor ? { executor: lattice.executor } : {}) });
+  }
+  return [...callers.values()];
 }
 
 function collectImports(statements: readonly LocatedFacts[]) {

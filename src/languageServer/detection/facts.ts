@@ -22,9 +22,17 @@ export interface RelativeRange {
 }
 
 /** A decorator or wrapper call as written: `ct.lattice`, `lattice`, `ct.electron(executor=...)`. */
-export type WrapperReference =
+export type WrapperReference = (
   | { readonly shape: 'attribute'; readonly object: string; readonly attribute: string; readonly attributeRange: RelativeRange; readonly text: string }
-  | { readonly shape: 'name'; readonly name: string; readonly text: string };
+  | { readonly shape: 'name'; readonly name: string; readonly text: string }
+) &
+  WrittenExecutors;
+
+/** The executors a decorator call names (its `executor=` or deprecated `backend=`, and `workflow_executor=`), as written. */
+export interface WrittenExecutors {
+  readonly executor?: string;
+  readonly workflowExecutor?: string;
+}
 
 export interface CallSite {
   readonly callee: string;
@@ -314,12 +322,13 @@ export class StatementScanner {
     const text = ownCopy(oneLine(expression.text));
     const target = expression.type === 'call' ? expression.childForFieldName('function') : expression;
     if (!target) return undefined;
-    if (target.type === 'identifier') return { shape: 'name', name: ownText(target), text };
+    const executors = expression.type === 'call' ? writtenExecutors(expression) : {};
+    if (target.type === 'identifier') return { shape: 'name', name: ownText(target), text, ...executors };
     if (target.type === 'attribute') {
       const object = target.childForFieldName('object');
       const attribute = target.childForFieldName('attribute');
       if (object?.type === 'identifier' && attribute) {
-        return { shape: 'attribute', object: ownText(object), attribute: ownText(attribute), attributeRange: this.relativeRange(attribute), text };
+        return { shape: 'attribute', object: ownText(object), attribute: ownText(attribute), attributeRange: this.relativeRange(attribute), text, ...executors };
       }
     }
     return undefined;
@@ -348,6 +357,24 @@ export class StatementScanner {
 }
 
 const NON_POSITIONAL_ARGUMENTS = new Set(['keyword_argument', 'list_splat', 'dictionary_splat', 'comment']);
+
+/** Keyword arguments of a decorator call that name an executor. */
+const EXECUTOR_KEYWORDS: ReadonlyMap<string, keyof WrittenExecutors> = new Map([
+  ['executor', 'executor'],
+  ['backend', 'executor'],
+  ['workflow_executor', 'workflowExecutor'],
+]);
+
+function writtenExecutors(call: Node): WrittenExecutors {
+  const found: { executor?: string; workflowExecutor?: string } = {};
+  for (const argument of call.childForFieldName('arguments')?.namedChildren ?? []) {
+    if (argument.type !== 'keyword_argument') continue;
+    const key = EXECUTOR_KEYWORDS.get(argument.childForFieldName('name')?.text ?? '');
+    const value = argument.childForFieldName('value');
+    if (key && value && value.type !== 'none') found[key] ??= ownCopy(oneLine(value.text));
+  }
+  return found;
+}
 
 /**
  * Where a line inside `node` (not its first) starts a new statement, if anywhere:

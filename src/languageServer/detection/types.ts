@@ -33,6 +33,17 @@ export interface CovalentSymbol {
   readonly wrappers: readonly string[];
   /** The assignment form's wrapped function, when it is a plain name. */
   readonly wrapped?: string;
+  /** The executor its Covalent decorator names (`executor=`, or the older `backend=`), as written. */
+  readonly executor?: string;
+  /** A lattice's `workflow_executor=`, as written. */
+  readonly workflowExecutor?: string;
+  /** An electron that names no executor runs on its lattice's: the lattices of this file that call it, and what each names. */
+  readonly callers?: readonly LatticeCaller[];
+}
+
+export interface LatticeCaller {
+  readonly lattice: string;
+  readonly executor?: string;
 }
 
 export type DiagnosticSeverityName = 'error' | 'warning' | 'information' | 'hint';

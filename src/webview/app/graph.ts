@@ -210,8 +210,8 @@ export class GraphView {
   }
 
   /** What the canvas draws (the test hook reports this): the scene it paints from. */
-  drawnNodes(): { nodeId: number; name: string; kind: string; status: string; reused: boolean; x: number; y: number; width: number; height: number }[] {
-    return (this.scene?.nodes ?? []).map((node) => ({ nodeId: node.nodeId, name: node.name, kind: node.kind, status: node.status, reused: node.reused, x: node.x, y: node.y, width: node.width, height: node.height }));
+  drawnNodes(): { nodeId: number; name: string; kind: string; status: string; reused: boolean; executor?: string; x: number; y: number; width: number; height: number }[] {
+    return (this.scene?.nodes ?? []).map((node) => ({ nodeId: node.nodeId, name: node.name, kind: node.kind, status: node.status, reused: node.reused, executor: node.executor, x: node.x, y: node.y, width: node.width, height: node.height }));
   }
 
   drawnEdges(): { source: number; target: number }[] {
@@ -433,7 +433,7 @@ export class GraphView {
       this.tooltip.hidden = true;
       return;
     }
-    this.tooltip.textContent = `${node.name} · ${node.kind} · ${node.status.replace(/_/g, ' ')}${node.reused ? ' · reused' : ''}`;
+    this.tooltip.textContent = `${node.name} · ${node.kind} · ${node.status.replace(/_/g, ' ')}${node.reused ? ' · reused' : ''}${node.executor ? ` · runs on ${node.executor}` : ''}`;
     this.tooltip.style.left = `${event.clientX - box.left + 12}px`;
     this.tooltip.style.top = `${event.clientY - box.top + 12}px`;
     this.tooltip.hidden = false;

@@ -162,6 +162,7 @@ function renderHeader(): void {
     button('Open in Covalent UI', 'link-external', () => post({ type: 'action', action: 'openInUi' })),
     button('Refresh', 'refresh', () => post({ type: 'action', action: 'refresh' })),
   );
+  if (h.executors?.length) meta.appendChild(metaItem('Runs on', h.executors.map((group) => (h.executors?.length === 1 ? group.label : `${group.label} (${group.tasks})`)).join(', ')));
   headerRoot.appendChild(element('div', { className: 'header-main' }, title, meta));
   headerRoot.appendChild(actions);
   if (h.problem) headerRoot.appendChild(element('div', { className: 'problem', attributes: { role: 'alert' } }, icon('warning'), element('span', { text: h.problem })));

@@ -27,6 +27,8 @@ export interface SceneNode {
   readonly subDispatchId?: string;
   status: string;
   reused: boolean;
+  /** Where it ran (short name and what matters of its settings), once the server says. */
+  executor?: string;
 }
 
 export interface SceneEdge {
@@ -134,6 +136,8 @@ export class Scene {
       const node = this.byId.get(task.nodeId);
       if (!node) continue;
       const reused = task.reused && task.status === 'COMPLETED';
+      // Where it ran is shown on hover and in the details, not painted: it needs no repaint.
+      if (task.executor) node.executor = task.executor;
       if (node.status === task.status && node.reused === reused) continue;
       node.status = task.status;
       node.reused = reused;

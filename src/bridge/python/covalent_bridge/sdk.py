@@ -5,11 +5,14 @@ import inspect
 import time
 import traceback
 
-from . import inputs, runtime, workspace
+from . import executors, inputs, runtime, workspace
 from .errors import BridgeError, log
 from .protocol import handler, raise_if_cancelled
 
 TERMINAL_STATUSES = {"COMPLETED", "FAILED", "CANCELLED", "POSTPROCESSING_FAILED"}
+
+# Not a Python identifier, so no electron is ever called that.
+_NO_TASK = "<covalent-vscode: no task>"
 
 
 def sdk_call(what, function):
@@ -56,24 +59,27 @@ def _prepare(params):
     text = params.get("args") or ""
     if text.strip():
         inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
+    choice = executors.Choice.from_params(params)  # a missing plugin is named before any import
     module = workspace.load_from_params(params, [params["lattice"]])
     lattice = workspace.find_lattice(module, params["lattice"])
     args, kwargs = inputs.evaluate(text, module)
     inputs.check_binding(lattice, params["lattice"], args, kwargs)
-    return lattice, args, kwargs
+    return lattice, args, kwargs, choice
 
 
 @handler("dispatch")
 def handle_dispatch(params, request_id):
-    lattice, args, kwargs = _prepare(params)
+    lattice, args, kwargs, choice = _prepare(params)
     address = _address(params)
     disable_run = bool(params.get("disableRun"))
     _direct_triggers(lattice, params.get("triggersServerAddress") or address)
+
+    def dispatch():
+        with executors.applied(choice):
+            return runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs)
+
     try:
-        dispatch_id = sdk_call(
-            "Dispatch",
-            lambda: runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs),
-        )
+        dispatch_id = sdk_call("Dispatch", dispatch)
     except BridgeError as error:
         raise _explain_pickling(error)
     return {"dispatchId": dispatch_id}
@@ -141,9 +147,10 @@ def handle_redispatch(params, request_id):
     text = (params.get("args") or "").strip()
     if text:
         inputs.check_syntax(text)
+    choice = executors.Choice.from_params(params)
     if replace and not params.get("file"):
         raise BridgeError("fileRequired", "Replacing electrons needs the workflow's file (uri): the new electrons are read from it.")
-    if not replace or text:
+    if not (replace or choice is not None) or text:
         _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
     module = None
     if params.get("file") and (replace or text):
@@ -154,18 +161,29 @@ def handle_redispatch(params, request_id):
     replace_electrons = {task: workspace.electron_function(module, electron) for task, electron in replace.items()}
     if text:
         args, kwargs = inputs.evaluate(text, module)
-    elif replace_electrons:
+    elif replace_electrons or choice is not None:
         # Covalent 0.240 rebuilds the graph with the previous positional inputs only
-        # (it drops the keywords): give it every previous input explicitly.
+        # (it drops the keywords): give it every previous input explicitly. Without
+        # inputs or replacements it would resubmit the stored graph as it was, with
+        # its executors: a new executor choice needs the graph built again.
         args, kwargs = _previous_inputs(dispatch_id, address)
     else:
         args, kwargs = (), {}  # nothing changes: the SDK resubmits the stored graph as it was
+    if choice is not None and not (args or kwargs or replace_electrons):
+        # With no inputs and no replacements the SDK resubmits the stored graph, executors
+        # and all; a replacement for a task name no workflow has makes it build the graph again.
+        replace_electrons = {_NO_TASK: None}
     options = {
         "dispatcher_addr": address,
         "replace_electrons": replace_electrons,
         "reuse_previous_results": bool(params.get("reusePreviousResults")),
     }
-    new_id = sdk_call("Redispatch", lambda: runtime.covalent.redispatch(dispatch_id, **options)(*args, **kwargs))
+
+    def redispatch():
+        with executors.applied(choice):
+            return runtime.covalent.redispatch(dispatch_id, **options)(*args, **kwargs)
+
+    new_id = sdk_call("Redispatch", redispatch)
     return {"dispatchId": new_id}
 
 

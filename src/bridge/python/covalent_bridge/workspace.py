@@ -368,7 +368,8 @@ def load_from_params(params, names=()):
 @handler("electrons")
 def handle_electrons(params, request_id):
     """The electrons and lattices the file defines, with the source Covalent
-    would store as their `function_string`, and each lattice's parameters."""
+    would store as their `function_string` and the executor their decorator
+    names (None: the lattice's, else the server's default)."""
     runtime.require_covalent()
     module = load_from_params(params)
     electrons = []
@@ -385,7 +386,8 @@ def handle_electrons(params, request_id):
             source = inspect.getsource(value)
         except (OSError, TypeError):
             source = None
-        electrons.append({"name": name, "source": source})
+        metadata = getattr(getattr(value, "electron_object", value), "metadata", None) or {}
+        electrons.append({"name": name, "source": source, "executor": metadata.get("executor"), "executorData": metadata.get("executor_data")})
     return {"electrons": electrons, "lattices": lattices}
 
 
