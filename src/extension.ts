@@ -7,6 +7,9 @@ import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
 import type { Core, Services } from './services';
+import { TaskFixes } from './replay/taskFixes';
+import { TaskCompare } from './replay/taskCompare';
+import { TaskReplay } from './replay/taskReplay';
 import { DispatchStore } from './store/dispatchStore';
 import { LiveStatusViews } from './views/liveStatusViews';
 import { WorkflowsTree } from './views/workflowsTree';
@@ -67,8 +70,14 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   // 5. Result panels (one per dispatch; restored after a window reload).
   const panels = parts.add(new ResultPanels({ ...core, live, locator }));
 
-  // 6. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels };
+  // 6. Investigating a task: replaying it here (run or debug, with debugpy's adapter), comparing it
+  //    across dispatches, and the failed-task quick fixes that offer both.
+  const replay = parts.add(new TaskReplay({ ...core, dispatch, locator }));
+  const compare = parts.add(new TaskCompare(core, (dispatchId) => replay.serverOf(dispatchId)));
+  parts.add(new TaskFixes(store));
+
+  // 7. Commands: every command, one error funnel, one trust check.
+  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, replay, compare };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);

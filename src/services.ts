@@ -5,6 +5,8 @@ import type { ServerConnections } from './covalent/connections';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
+import type { TaskCompare } from './replay/taskCompare';
+import type { TaskReplay } from './replay/taskReplay';
 import type { DispatchStore } from './store/dispatchStore';
 import type { LiveStatusViews } from './views/liveStatusViews';
 import type { WorkflowsTree } from './views/workflowsTree';
@@ -39,4 +41,8 @@ export interface Services extends Core {
   readonly workflows: WorkflowsTree;
   /** The result panels, one per dispatch. */
   readonly panels: ResultPanels;
+  /** Running and debugging a task here with its recorded inputs. */
+  readonly replay: TaskReplay;
+  /** A task of two dispatches side by side in the diff editor. */
+  readonly compare: TaskCompare;
 }

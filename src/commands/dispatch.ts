@@ -175,7 +175,8 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
   return newId;
 }
 
-function toUri(value: string): vscode.Uri {
+/** A URI string (or a plain path) as the API and the rows pass it. */
+export function toUri(value: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
 }
 

@@ -1,4 +1,5 @@
 import { dispatchCommands } from './dispatch';
+import { replayCommands } from './replay';
 import { resultCommands } from './results';
 import type { CommandTable } from './types';
 import { viewCommands } from './views';
@@ -10,4 +11,5 @@ export const commandTable: CommandTable = {
   ...dispatchCommands,
   ...viewCommands,
   ...resultCommands,
+  ...replayCommands,
 };

@@ -9,6 +9,8 @@ to stderr, which the editor shows in its "Covalent" output channel.
 Modules: `protocol` (framing, the serve loop, the handler table), `errors`,
 `runtime` (what this interpreter has: covalent, cloudpickle), `workspace`
 (importing the user's code), `inputs` (the typed call arguments), `sdk`
-(dispatch, redispatch, cancel, triggers, waiting). A module adds requests with
+(dispatch, redispatch, cancel, triggers, waiting), `replay` (running one task
+of a dispatch again here, with its recorded inputs; `replay_runner.py` is the
+program that runs it, plainly or under debugpy). A module adds requests with
 `@protocol.handler("name")`; `__main__` imports the modules that do.
 """
