@@ -7,7 +7,7 @@ import type { ManifestNode } from '../covalent/manifest';
 import type { DispatchService } from '../dispatch/dispatchService';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
-import { messageOf } from '../util/errors';
+import { messageOf, UntrustedWorkspaceError } from '../util/errors';
 import { inputBytes, outcomeSummary, replayableTask, type RunTaskResult, runTaskResult } from './replayPlan';
 
 /** The debug type this extension contributes: debugpy's own adapter, launched in the user's interpreter. */
@@ -184,6 +184,8 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   private async functionSource(request: TaskRequest, taskName: string): Promise<WorkflowSource> {
     if (request.uri) return this.services.dispatch.workflowSource(request.uri);
     const origin = this.originFile(request.dispatchId);
+    // A notebook is read as one program, the way a dispatch from it reads it.
+    if (origin?.path.endsWith('.ipynb')) return this.services.dispatch.workflowSource(origin);
     const location = await this.services.locator.locate(taskName, { preferred: origin ? [origin] : [], kinds: ['electron'] });
     if (!location) throw new FunctionNotInWorkspace(taskName, 'this workspace');
     return this.services.dispatch.workflowSource(location.uri);
@@ -251,6 +253,10 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
    */
   async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (configuration.covalentReplayId && this.debugged.has(String(configuration.covalentReplayId))) return configuration;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(`Covalent: ${new UntrustedWorkspaceError('Debugging a task').message}`);
+      return undefined;
+    }
     const dispatchId: unknown = configuration.dispatchId;
     const taskId: unknown = configuration.taskId;
     if (typeof dispatchId !== 'string' || typeof taskId !== 'number') {

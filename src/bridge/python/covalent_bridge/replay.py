@@ -328,7 +328,8 @@ def task_function(module, name):
     if value is None or not callable(value):
         raise BridgeError(
             "electronNotFound",
-            "%s has no electron named %r any more." % (os.path.basename(getattr(module, "__file__", "") or "the module"), name),
+            "%s has no electron named %r any more: the function the server stored can run instead (useStoredFunction)."
+            % (os.path.basename(getattr(module, "__file__", "") or "the module"), name),
             electron=name,
         )
     return unwrap(value)
