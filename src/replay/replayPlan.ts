@@ -52,7 +52,8 @@ export function replayableTask(manifest: DispatchManifest, nodeId: number): Mani
 /** Bytes the task's recorded inputs take: its parents' outputs (a parameter's value when it has no output). */
 export function inputBytes(manifest: DispatchManifest, nodeId: number): number {
   let total = 0;
-  const parents = new Set(manifest.links.filter((link) => link.target === nodeId).map((link) => link.source));
+  // Edges of `wait_for` order tasks and carry no value.
+  const parents = new Set(manifest.links.filter((link) => link.target === nodeId && link.name !== '!waiting_edge').map((link) => link.source));
   for (const parent of parents) {
     const node = manifest.nodes.get(parent);
     total += node?.assets.output?.size || node?.assets.value?.size || 0;
