@@ -304,6 +304,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
       if (fs.existsSync(outcomeFile)) {
         const outcome = JSON.parse(fs.readFileSync(outcomeFile, 'utf8')) as ReplayOutcome;
         result = await this.conclude(debugged.request, debugged.prepared, outcome);
+        vscode.window.setStatusBarMessage(`Covalent: ${outcomeSummary(debugged.prepared.prepared.taskName, result)}`, 15000);
       } else {
         this.services.output.info(`Debugging ${debugged.prepared.prepared.taskName} ended before the task finished.`);
       }

@@ -77,7 +77,9 @@ describe('Replay a task locally', function () {
       const threadId = stopped.body?.threadId;
       const top = await topFrame(session, threadId);
       assert.strictEqual(top.line, raiseLine + 1, 'stopped on the raise line');
-      assert.strictEqual(fs.realpathSync(top.source?.path ?? ''), fs.realpathSync(failing.fsPath));
+      // A remote host (code-server) hands source paths over as URIs.
+      const sourcePath = top.source?.path ?? '';
+      assert.strictEqual(fs.realpathSync(/^[a-z][\w+.-]*:\/\//i.test(sourcePath) ? vscode.Uri.parse(sourcePath).path : sourcePath), fs.realpathSync(failing.fsPath));
       const evaluate = async (expression: string) =>
         ((await session.customRequest('evaluate', { expression, frameId: top.id, context: 'watch' })) as { result: string }).result;
       assert.strictEqual(await evaluate('by'), '0', 'the recorded keyword input');
@@ -93,6 +95,7 @@ describe('Replay a task locally', function () {
     } finally {
       vscode.debug.removeBreakpoints([breakpoint]);
       tracking.dispose();
+      if (vscode.debug.activeDebugSession) await vscode.debug.stopDebugging();
     }
   });
 
@@ -199,7 +202,7 @@ describe('Replay a task locally', function () {
         },
       }, cancel.token);
       await expectRejection(preparing, /Cancelled/);
-      assert.ok(reports.some((report) => /downloading the recorded inputs \(5\d\.\d MiB\)/.test(report)), `the size was announced: ${reports.join(' | ')}`);
+      assert.ok(reports.some((report) => /downloading the recorded inputs \(\d+\.\d MiB\)/.test(report)), `the size was announced: ${reports.join(' | ')}`);
       assert.deepStrictEqual(leftovers(), before, 'the bundle folder is removed');
     });
 
