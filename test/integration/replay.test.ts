@@ -5,7 +5,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';
 import type { RunTaskResult } from '../../src/replay/replayPlan';
-import { waitForTerminalStatus } from './support/covalentRest';
+import { getJson, waitForTerminalStatus } from './support/covalentRest';
 import {
   dispatchSuite,
   dispatchWithPython,
@@ -55,8 +55,18 @@ describe('Replay a task locally', function () {
     assert.strictEqual(result.functionFrom, 'workspace');
     assert.strictEqual(result.location?.file, fs.realpathSync(failing.fsPath));
     assert.strictEqual(result.location?.line, raiseLine + 1, 'the traceback points at the raise in the workspace file');
-    const serverError = await (await extensionApi()).services.servers.client(env.serverAddress).details.taskError(failedId, divideId);
+    const api = await extensionApi();
+    const serverError = await api.services.servers.client(env.serverAddress).details.taskError(failedId, divideId);
     assert.ok(serverError?.includes(result.error ?? '?'), `the server recorded the same error: ${serverError ?? '(none)'}`);
+
+    // As the Dispatch command records it: the failure becomes a Problem at the electron, with quick fixes.
+    api.services.store.track(failedId, { fileUri: failing.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, inputs: '[1, 2, 3]', submittedAt: Date.now() });
+    const diagnostic = await waitFor('the failed task’s Problem', () => vscode.languages.getDiagnostics(failing).find((candidate) => candidate.source === 'Covalent' && candidate.code === failedId));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', failing, diagnostic.range)) ?? [];
+    const runFix = actions.find((action) => action.title === 'Run divide locally with the inputs the server recorded');
+    assert.strictEqual(runFix?.command?.command, 'covalent.runTaskLocally');
+    assert.deepStrictEqual({ ...(runFix.command.arguments?.[0] as object) }, { dispatchId: failedId, taskId: divideId });
+    assert.ok(actions.some((action) => action.title === 'Debug divide locally with the inputs the server recorded' && action.command?.command === 'covalent.debugTask'));
   });
 
   it('debugs the failed task: stops at a breakpoint on the raise with the recorded inputs, then at the uncaught exception', async () => {
@@ -132,6 +142,21 @@ describe('Replay a task locally', function () {
     assert.match(leftText, /── Inputs ──\n.*3/, 'the recorded inputs (task_1 gave 3)');
     assert.match(rightText, /── Stdout ──\n/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('replays a task inside a sublattice under the sublattice’s own dispatch id, its electron taken from the package', async () => {
+    const flow = vscode.Uri.file(path.join(env.workspaceFolder, 'pipeline', 'flow.py'));
+    const outerId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: flow.toString(), lattice: 'summary', args: 'values=[1, 2, 3], by=1' });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, outerId, 120000), 'COMPLETED');
+    const outer = await getJson<{ graph: { nodes: { name: string; sublattice_dispatch_id: string | null }[] } }>(`${env.serverAddress}/api/v1/dispatches/${outerId}/graph`);
+    const subDispatchId = outer.graph.nodes.find((node) => node.name === ':sublattice:shifted')?.sublattice_dispatch_id;
+    assert.ok(subDispatchId, 'the server names the sublattice’s dispatch');
+    const shifts = (await graphNodes(env.serverAddress, subDispatchId)).filter((node) => node.name === 'shift');
+    assert.strictEqual(shifts.length, 3);
+    const results = await Promise.all(shifts.map((node) => run({ dispatchId: subDispatchId, taskId: node.node_id })));
+    // shift(value, by) = 2 * value + by, with helpers.double from the project.
+    assert.deepStrictEqual(results.map((result) => result.result).sort(), ['3', '5', '7']);
+    assert.ok(results.every((result) => result.sameAsServer && result.functionFrom === 'workspace'));
   });
 
   it('refuses what is not a task of the dispatch, and bad arguments, with what to do', async () => {

@@ -42,9 +42,19 @@ _RESULT_CHARS = 100_000
 # ---------------------------------------------------------------- preparing (in the bridge)
 
 
+# Preparing imports the user's modules and unpickles values that may name them:
+# one replay at a time, so another's import never swaps the modules underneath.
+_prepare_lock = threading.Lock()
+
+
 @handler("replayPrepare")
 def handle_prepare(params, request_id):
     runtime.require_covalent()
+    with _prepare_lock:
+        return _prepare(params, request_id)
+
+
+def _prepare(params, request_id):
     from .sdk import _not_found, _server, sdk_call
 
     dispatch_id = params["dispatchId"]
