@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgeError, type ReplayOutcome, type ReplayPrepared, type WorkflowSource } from '../bridge/protocol';
-import type { ManifestNode } from '../covalent/manifest';
 import type { DispatchService } from '../dispatch/dispatchService';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
@@ -44,7 +43,6 @@ export type ReplayServices = Core & { readonly dispatch: DispatchService; readon
 interface Prepared {
   readonly prepared: ReplayPrepared;
   readonly bundleDir: string;
-  readonly node: ManifestNode;
   readonly resource: vscode.Uri | undefined;
   readonly serverAddress: string;
   /** The interpreter's own path (sys.executable), for debugpy's adapter. */
@@ -84,12 +82,6 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   /** The server a dispatch lives on: where the editor sent it, else the configured one. */
   serverOf(dispatchId: string): string {
     return this.services.store.get(dispatchId)?.origin?.serverAddress ?? this.services.settings.current.dispatcherAddress;
-  }
-
-  /** The task's node, or why it cannot be replayed (one manifest read, cached by the client). */
-  async task(dispatchId: string, taskId: number): Promise<ManifestNode> {
-    const manifest = await this.services.servers.client(this.serverOf(dispatchId)).details.manifest(dispatchId);
-    return replayableTask(manifest, taskId);
   }
 
   /** Run Task Locally: the outcome, compared with what the server recorded. */
@@ -166,7 +158,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
         token,
       );
       this.services.output.info(describePrepared(request, prepared, serverAddress));
-      return { prepared, bundleDir, node, resource, serverAddress, executable };
+      return { prepared, bundleDir, resource, serverAddress, executable };
     } catch (error) {
       removeFolder(bundleDir);
       throw error;
@@ -249,9 +241,10 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   /**
    * A `covalent-task` configuration from launch.json names `dispatchId` and
    * `taskId` (and optionally `uri`, `useStoredFunction`, `justMyCode`): prepared
-   * here. One this extension built is ready as it is.
+   * here, once variables such as `${file}` are substituted. One this extension
+   * built is ready as it is.
    */
-  async resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, configuration: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
     if (configuration.covalentReplayId && this.debugged.has(String(configuration.covalentReplayId))) return configuration;
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage(`Covalent: ${new UntrustedWorkspaceError('Debugging a task').message}`);
