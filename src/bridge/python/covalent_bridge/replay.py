@@ -342,21 +342,8 @@ def task_function(module, name):
             % (os.path.basename(getattr(module, "__file__", "") or "the module"), name),
             electron=name,
         )
-    return unwrap(value)
-
-
-def unwrap(value):
-    if runtime.Electron is not None:
-        if isinstance(value, runtime.Electron):
-            return value.function
-        for cell in getattr(value, "__closure__", None) or ():
-            try:
-                contents = cell.cell_contents
-            except ValueError:
-                continue
-            if isinstance(contents, runtime.Electron):
-                return contents.function
-    return value
+    electron = runtime.electron_of(value)
+    return electron.function if electron is not None else value
 
 
 def _where(function):
