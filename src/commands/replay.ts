@@ -136,8 +136,9 @@ function showOutcome(services: Services, request: TaskRequest, result: RunTaskRe
   }
   void vscode.window.showErrorMessage(summary, ...(frame ? ['Go to Error'] : []), 'Debug Task', 'Show Output').then(async (choice) => {
     if (choice === 'Go to Error' && frame) {
-      const position = new vscode.Position(Math.max(0, frame.line - 1), 0);
-      await vscode.window.showTextDocument(vscode.Uri.file(frame.file), { selection: new vscode.Range(position, position) });
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(frame.file));
+      const line = document.lineAt(Math.min(Math.max(0, frame.line - 1), document.lineCount - 1));
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(line.range.start.translate(0, line.firstNonWhitespaceCharacterIndex), line.range.end) });
     } else if (choice === 'Debug Task') {
       await vscode.commands.executeCommand('covalent.debugTask', fromPerson('notification', { dispatchId: request.dispatchId, taskId: request.taskId, useStoredFunction: request.useStoredFunction }));
     } else if (choice === 'Show Output') services.output.show(true);
