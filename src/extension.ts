@@ -7,6 +7,9 @@ import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
 import type { Core, Services } from './services';
+import { TaskFixes } from './replay/taskFixes';
+import { TaskCompare } from './replay/taskCompare';
+import { TaskReplay } from './replay/taskReplay';
 import { DispatchStore } from './store/dispatchStore';
 import { ExecutorLens } from './views/executorLens';
 import { GettingStarted } from './views/gettingStarted';
@@ -74,8 +77,14 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   // 6. The walkthrough's progress, from what dispatching and the views do.
   const gettingStarted = parts.add(new GettingStarted(core, dispatch, live));
 
-  // 7. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted };
+  // 7. Investigating a task: replaying it here (run or debug, with debugpy's adapter), comparing it
+  //    across dispatches, and the failed-task quick fixes that offer both.
+  const replay = parts.add(new TaskReplay({ ...core, dispatch, locator }));
+  const compare = parts.add(new TaskCompare(core, (dispatchId) => replay.serverOf(dispatchId)));
+  parts.add(new TaskFixes(store));
+
+  // 8. Commands: every command, one error funnel, one trust check.
+  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);

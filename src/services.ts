@@ -5,6 +5,8 @@ import type { ServerConnections } from './covalent/connections';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
+import type { TaskCompare } from './replay/taskCompare';
+import type { TaskReplay } from './replay/taskReplay';
 import type { DispatchStore } from './store/dispatchStore';
 import type { GettingStarted } from './views/gettingStarted';
 import type { LiveStatusViews } from './views/liveStatusViews';
@@ -42,4 +44,8 @@ export interface Services extends Core {
   readonly panels: ResultPanels;
   /** The walkthrough's progress: its steps complete on the context keys this sets. */
   readonly gettingStarted: GettingStarted;
+  /** Running and debugging a task here with its recorded inputs. */
+  readonly replay: TaskReplay;
+  /** A task of two dispatches side by side in the diff editor. */
+  readonly compare: TaskCompare;
 }

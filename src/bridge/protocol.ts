@@ -161,6 +161,63 @@ export interface ElectronsResult {
   readonly lattices: readonly string[];
 }
 
+/** Replaying one task: what `replayPrepare` downloads into `bundleDir` and checks. */
+export interface ReplayPrepareParams extends WorkspaceFolders, ServerTokens {
+  readonly dispatchId: string;
+  /** The server holding the dispatch: every download goes there. */
+  readonly dispatcherAddress: string;
+  /** Covalent's node id of the task. */
+  readonly taskId: number;
+  /** An empty folder of the editor's choosing: the bundle, removed by the editor afterwards. */
+  readonly bundleDir: string;
+  /** Run the function the server stored instead of the workspace's current one. */
+  readonly useStoredFunction?: boolean;
+  /** The module that defines (or imports) the electron, imported as a dispatch would. */
+  readonly function?: WorkflowSource;
+}
+
+export interface ReplayPrepared {
+  /** The bundle file the runner takes. */
+  readonly bundle: string;
+  /** The runner program (replay_runner.py) and the package folder it belongs to. */
+  readonly runner: string;
+  readonly packageFolder: string;
+  /** The working directory the task runs in (the project's root). */
+  readonly cwd: string;
+  readonly taskName: string;
+  /** Each parameter the task receives and the recorded value's string form (cut). */
+  readonly inputs: readonly { readonly name: string; readonly text: string }[];
+  /** Where the function comes from, and where it is defined when known. */
+  readonly function: { readonly from: 'workspace' | 'stored'; readonly file?: string; readonly line?: number };
+  readonly serverStatus: string;
+  /** debugpy's version in this interpreter, null when it is not installed. */
+  readonly debugpy: string | null;
+}
+
+export interface ReplayFrame {
+  readonly file: string;
+  readonly line: number;
+  readonly function: string;
+}
+
+/** What running the task here gave (the runner writes it). */
+export interface ReplayOutcome {
+  readonly status: 'completed' | 'failed';
+  /** The result's string form (`str`, as the server stores it), cut when very long. */
+  readonly result?: string;
+  readonly resultType?: string;
+  /** `Type: message` of the exception. */
+  readonly error?: string;
+  readonly errorType?: string;
+  readonly traceback?: string;
+  /** The traceback's frames, the task's first (the runner's own are left out). */
+  readonly frames?: readonly ReplayFrame[];
+  /** For a completed run: equal to the result the server recorded. */
+  readonly sameAsServer?: boolean;
+  /** What the task printed. */
+  readonly output?: string;
+}
+
 /** Method name → [params, result]. */
 export interface BridgeMethods {
   initialize: [Record<string, never>, InitializeResult];
@@ -172,6 +229,8 @@ export interface BridgeMethods {
   electrons: [WorkflowSource, ElectronsResult];
   checkInputs: [{ args: string }, { ok: true }];
   executorPlugins: [Record<string, never>, { plugins: ExecutorPlugin[] }];
+  replayPrepare: [ReplayPrepareParams, ReplayPrepared];
+  replayRun: [{ bundle: string }, ReplayOutcome];
 }
 
 export type BridgeMethod = keyof BridgeMethods;
@@ -191,6 +250,15 @@ export type BridgeErrorKind =
   | 'inputsMissing'
   | 'inputsMismatch'
   | 'dispatchNotFound'
+  /** Replay: the dispatch has no such node; a task's input was never computed on the server. */
+  | 'taskNotFound'
+  | 'inputsNotRecorded'
+  /** A recorded value (an input, the stored function) does not unpickle in this interpreter. */
+  | 'notUnpicklable'
+  /** The process running a replayed task died before it finished. */
+  | 'replayCrashed'
+  /** Debugging a task needs debugpy in the interpreter. */
+  | 'debugpyMissing'
   /** A module-level value of the project cannot be pickled, so its code cannot be shipped. */
   | 'notPicklable'
   /** An executor named by a profile or directly is not a plugin installed in the interpreter. */
@@ -234,6 +302,9 @@ export interface BridgeErrorData {
   readonly profile?: boolean;
   /** For `electronNotInWorkflow`: the workflow's tasks. */
   readonly tasks?: string[];
+  /** For `notUnpicklable`: the module that is missing, and the libraries the pickle uses. */
+  readonly module?: string;
+  readonly libraries?: string[];
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

@@ -180,6 +180,50 @@ export function isDispatchId(text: string): boolean {
   return UUID.test(text.trim());
 }
 
+const TASK_ID = field(
+  (value, path) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? { ok: true, value } : { ok: false, problem: `${path} is not a node id` }),
+  "Expected `taskId`: the task's node id in the dispatch (a number, as the Dispatches tree and the result panel show it).",
+);
+
+export interface TaskReplayRequest {
+  readonly dispatchId: string;
+  readonly taskId: number;
+  readonly uri?: string;
+  readonly useStoredFunction?: boolean;
+}
+
+/**
+ * `covalent.runTaskLocally`, `covalent.debugTask`: `{ dispatchId, taskId, uri?, useStoredFunction? }`.
+ * A task row of the Dispatches tree passes its own `{ dispatchId, nodeId }`.
+ */
+export function readTaskRequest(argument: unknown): TaskReplayRequest {
+  const row = argument as { kind?: unknown; nodeId?: unknown; taskId?: unknown } | undefined;
+  const given = row && typeof row === 'object' && row.taskId === undefined && row.kind === 'task' ? { ...row, taskId: row.nodeId } : argument;
+  return readObject(
+    given,
+    {
+      dispatchId: DISPATCH_ID,
+      taskId: TASK_ID,
+      uri: field(optional(nonEmpty), '`uri` must be the file (or notebook) that defines the electron, as a file URI string.'),
+      useStoredFunction: field(optional(boolean), '`useStoredFunction` must be true or false.'),
+    },
+    '{ dispatchId, taskId, uri?, useStoredFunction? }',
+  );
+}
+
+/** `covalent.compareTask`: `{ dispatchId, otherDispatchId, taskId }`. */
+export function readCompareRequest(argument: unknown): { dispatchId: string; otherDispatchId: string; taskId: number } {
+  return readObject(
+    argument,
+    {
+      dispatchId: DISPATCH_ID,
+      otherDispatchId: field(nonEmpty, 'Expected `otherDispatchId`: the dispatch to compare the task with.'),
+      taskId: TASK_ID,
+    },
+    '{ dispatchId, otherDispatchId, taskId }',
+  );
+}
+
 /** `covalent.cancel`: `{ dispatchId, taskIds? }`; a task row cancels its own task. */
 export function readCancelRequest(argument: unknown): { dispatchId: string; taskIds?: number[] } {
   const { dispatchId, taskIds: ids, nodeId } = readObject(

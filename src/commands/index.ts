@@ -1,6 +1,7 @@
 import { dispatchCommands } from './dispatch';
 import { executorCommands } from './executors';
 import { gettingStartedCommands } from './gettingStarted';
+import { replayCommands } from './replay';
 import { resultCommands } from './results';
 import { serverCommands } from './servers';
 import type { CommandTable } from './types';
@@ -16,4 +17,5 @@ export const commandTable: CommandTable = {
   ...resultCommands,
   ...serverCommands,
   ...gettingStartedCommands,
+  ...replayCommands,
 };

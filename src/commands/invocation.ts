@@ -6,7 +6,7 @@
  * anything unmarked with an argument is an API call; no argument is the palette.
  * No `vscode` here: it tests in plain Node.
  */
-export type PersonSource = 'palette' | 'lens' | 'tree' | 'panel' | 'statusBar' | 'notification';
+export type PersonSource = 'palette' | 'lens' | 'tree' | 'panel' | 'statusBar' | 'notification' | 'quickFix';
 export type CommandSource = 'api' | PersonSource;
 
 export interface Invocation {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
 import { TokenWantedError } from '../covalent/errors';
 import { isDefaultLocalAddress } from '../localServer/localServer';
-import { installCovalent, startLocalServer } from '../localServer/serverCommands';
+import { installIntoInterpreter, startLocalServer } from '../localServer/serverCommands';
 import type { Services } from '../services';
 import { messageOf, UntrustedWorkspaceError, UserCancelled } from '../util/errors';
 import { fromPerson, type Invocation, invocationOf } from './invocation';
@@ -37,12 +37,13 @@ async function invoke(services: Services, id: string, command: Command, invocati
   }
 }
 
-type Fix = 'Manage Workspace Trust' | 'Install Covalent' | 'Start Local Server' | 'Set Server Token…';
+type Fix = 'Manage Workspace Trust' | 'Install Covalent' | 'Install debugpy' | 'Start Local Server' | 'Set Server Token…';
 
 function fixesFor(services: Services, error: unknown): Fix[] {
   if (error instanceof UntrustedWorkspaceError) return ['Manage Workspace Trust'];
   if (error instanceof TokenWantedError) return ['Set Server Token…'];
   if (isBridgeError(error, 'covalentMissing')) return ['Install Covalent'];
+  if (isBridgeError(error, 'debugpyMissing')) return ['Install debugpy'];
   if (isBridgeError(error, 'serverUnreachable') && isDefaultLocalAddress(services.settings.current.dispatcherAddress)) return ['Start Local Server'];
   return [];
 }
@@ -71,7 +72,10 @@ async function applyFix(services: Services, choice: Fix | 'Show Output', error: 
       await vscode.commands.executeCommand('workbench.trust.manage');
       return false;
     case 'Install Covalent':
-      await installCovalent(services, isBridgeError(error) ? error.data.executable : undefined);
+      await installIntoInterpreter(services, 'covalent', isBridgeError(error) ? error.data.executable : undefined);
+      return false;
+    case 'Install debugpy':
+      await installIntoInterpreter(services, 'debugpy', isBridgeError(error) ? error.data.executable : undefined);
       return false;
     case 'Start Local Server':
       await startLocalServer(services);

@@ -34,6 +34,15 @@ export const manifestSchema = object({
           assets: assetsSchema,
         }),
       ),
+      links: optional(
+        array(
+          object({
+            source: number,
+            target: number,
+            metadata: optional(object({ edge_name: optional(string), param_type: optional(string), arg_index: optional(number) })),
+          }),
+        ),
+      ),
     }),
   }),
 });
@@ -56,6 +65,15 @@ export interface ManifestNode {
   readonly assets: Assets;
 }
 
+/** An edge of the transport graph: the source node's output is the target's argument (or keyword) `name`. */
+export interface ManifestLink {
+  readonly source: number;
+  readonly target: number;
+  readonly name?: string;
+  readonly paramType?: string;
+  readonly argIndex?: number;
+}
+
 /** The parts of the manifest the extension reads, in its own names. */
 export interface DispatchManifest {
   readonly dispatchId: string;
@@ -68,6 +86,7 @@ export interface DispatchManifest {
   readonly assets: Assets;
   readonly latticeAssets: Assets;
   readonly nodes: ReadonlyMap<number, ManifestNode>;
+  readonly links: readonly ManifestLink[];
 }
 
 export function toManifest(body: Infer<typeof manifestSchema>, dispatchId: string): DispatchManifest {
@@ -95,6 +114,13 @@ export function toManifest(body: Infer<typeof manifestSchema>, dispatchId: strin
     assets: toAssets(body.assets),
     latticeAssets: toAssets(lattice.assets),
     nodes,
+    links: (lattice.transport_graph.links ?? []).map((link) => ({
+      source: link.source,
+      target: link.target,
+      name: link.metadata?.edge_name,
+      paramType: link.metadata?.param_type,
+      argIndex: link.metadata?.arg_index,
+    })),
   };
 }
 

@@ -67,12 +67,12 @@ export async function stopLocalServer(context: ServerParts): Promise<boolean> {
   });
 }
 
-/** `pip install covalent` for that interpreter, in a terminal the user sees. */
-export async function installCovalent(context: ServerParts, python?: string): Promise<vscode.Terminal> {
+/** `pip install <package>` (covalent, debugpy) for that interpreter, in a terminal the user sees. */
+export async function installIntoInterpreter(context: ServerParts, pipPackage: 'covalent' | 'debugpy', python?: string): Promise<vscode.Terminal> {
   const interpreter = python ?? (await chooseInterpreter(interpreterResource(), context.output)).path;
-  const terminal = vscode.window.createTerminal({ name: 'Install Covalent' });
+  const terminal = vscode.window.createTerminal({ name: `Install ${pipPackage}` });
   terminal.show();
-  terminal.sendText(`${shellQuote(interpreter)} -m pip install covalent`);
+  terminal.sendText(`${shellQuote(interpreter)} -m pip install ${pipPackage}`);
   return terminal;
 }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
 import type { DispatchService } from '../dispatch/dispatchService';
-import { installCovalent } from '../localServer/serverCommands';
+import { installIntoInterpreter } from '../localServer/serverCommands';
 import type { Core } from '../services';
 import type { LiveStatusViews } from './liveStatusViews';
 
@@ -111,7 +111,7 @@ export class GettingStarted implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Covalent ${covalentVersion} is already installed in ${python}.`);
       return;
     }
-    const terminal = await installCovalent(this.core, python);
+    const terminal = await installIntoInterpreter(this.core, 'covalent', python);
     const recheck = async () => {
       for (const subscription of subscriptions) subscription.dispose();
       await this.core.bridges.peek(python)?.stop();

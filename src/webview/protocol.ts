@@ -192,11 +192,16 @@ export type PanelTab = (typeof PANEL_TABS)[number];
 export const PANEL_ACTIONS = ['redispatch', 'cancel', 'openInUi', 'copyId', 'openParent', 'refresh'] as const;
 export type PanelAction = (typeof PANEL_ACTIONS)[number];
 
+/** What the task details pane offers for one task: run or debug it here, compare it with another dispatch. */
+export const TASK_ACTIONS = ['runLocally', 'debugLocally', 'compare'] as const;
+export type TaskAction = (typeof TASK_ACTIONS)[number];
+
 export type WebviewMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'select'; readonly nodeId: number }
   | { readonly type: 'showAll'; readonly nodeId: number | null; readonly field: DetailField }
   | { readonly type: 'action'; readonly action: PanelAction }
+  | { readonly type: 'taskAction'; readonly action: TaskAction; readonly nodeId: number }
   | { readonly type: 'goToSource'; readonly nodeId: number }
   | { readonly type: 'openSublattice'; readonly nodeId: number }
   | { readonly type: 'loadWorkflow' }
@@ -238,6 +243,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
       return { type: 'showAll', nodeId: value.nodeId, field: value.field };
     case 'action':
       return isOneOf(PANEL_ACTIONS, value.action) ? { type: 'action', action: value.action } : undefined;
+    case 'taskAction':
+      return isOneOf(TASK_ACTIONS, value.action) && isNodeId(value.nodeId) ? { type: 'taskAction', action: value.action, nodeId: value.nodeId } : undefined;
     case 'drawn':
       return typeof value.nodes === 'number' && typeof value.elapsedMs === 'number'
         ? { type: 'drawn', nodes: value.nodes, elapsedMs: value.elapsedMs }

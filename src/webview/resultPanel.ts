@@ -9,8 +9,15 @@ import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
 import { PanelChannel } from './panelChannel';
 import { panelHtml } from './panelHtml';
-import type { DetailField, GraphLayout, PanelAction, PanelTab, PanMeasurement, RenderReport, TaskDetailsView, WebviewMessage } from './protocol';
+import type { DetailField, GraphLayout, PanelAction, PanelTab, PanMeasurement, RenderReport, TaskAction, TaskDetailsView, WebviewMessage } from './protocol';
 import type { ResultPanels } from './resultPanels';
+
+/** The commands behind the task details pane's Run locally, Debug locally and Compare… buttons. */
+const TASK_ACTION_COMMANDS: Readonly<Record<TaskAction, string>> = {
+  runLocally: 'covalent.runTaskLocally',
+  debugLocally: 'covalent.debugTask',
+  compare: 'covalent.compareTask',
+};
 
 /** Up to this many tasks the panel reads the manifest at once to find a redispatch's parent. */
 const SMALL_GRAPH_TASKS = 200;
@@ -184,6 +191,9 @@ export class ResultPanel {
         return;
       case 'action':
         await this.runAction(message.action);
+        return;
+      case 'taskAction':
+        await vscode.commands.executeCommand(TASK_ACTION_COMMANDS[message.action], fromPerson('panel', { dispatchId: this.dispatchId, taskId: message.nodeId }));
         return;
       case 'goToSource':
         await this.goToSource(message.nodeId);

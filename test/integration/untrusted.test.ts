@@ -28,6 +28,8 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     'covalent.stopServer',
     'covalent.checkInterpreter',
     'covalent.installCovalent',
+    'covalent.runTaskLocally',
+    'covalent.debugTask',
   ];
 
   it('opens the workspace untrusted', () => {
@@ -61,6 +63,8 @@ describe('Untrusted workspace (Restricted Mode)', function () {
       ['covalent.runSaved', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
       ['covalent.cancel', { dispatchId: '00000000-0000-0000-0000-000000000000' }],
       ['covalent.stopTriggers', { dispatchIds: ['00000000-0000-0000-0000-000000000000'] }],
+      ['covalent.runTaskLocally', { dispatchId: '00000000-0000-0000-0000-000000000000', taskId: 1 }],
+      ['covalent.debugTask', { dispatchId: '00000000-0000-0000-0000-000000000000', taskId: 1 }],
     ];
     for (const [id, argument] of calls) {
       await expectRejection(vscode.commands.executeCommand(id, argument), /Restricted Mode: it runs Python from this workspace.*Trust the workspace/);

@@ -201,7 +201,12 @@ function renderTaskDetails(details: TaskDetailsView): void {
   if (live?.reused) titleRow.appendChild(element('span', { className: 'badge reused-badge', text: '↻ reused from the parent dispatch' }));
   target.appendChild(titleRow);
   const actions = element('div', { className: 'details-actions' });
-  if (!details.name.startsWith(':')) actions.appendChild(button('Go to source', 'go-to-file', () => post({ type: 'goToSource', nodeId: details.nodeId })));
+  if (!details.name.startsWith(':')) {
+    actions.appendChild(button('Go to source', 'go-to-file', () => post({ type: 'goToSource', nodeId: details.nodeId })));
+    actions.appendChild(button('Run locally', 'run', () => post({ type: 'taskAction', action: 'runLocally', nodeId: details.nodeId })));
+    actions.appendChild(button('Debug locally', 'debug-alt-small', () => post({ type: 'taskAction', action: 'debugLocally', nodeId: details.nodeId })));
+    actions.appendChild(button('Compare…', 'diff', () => post({ type: 'taskAction', action: 'compare', nodeId: details.nodeId })));
+  }
   if (info?.kind === 'sublattice') actions.appendChild(button('Open sublattice', 'type-hierarchy-sub', () => post({ type: 'openSublattice', nodeId: details.nodeId })));
   target.appendChild(actions);
   target.appendChild(

@@ -48,19 +48,24 @@ def is_lattice(value):
     return Lattice is not None and isinstance(value, Lattice)
 
 
-def is_electron_function(value):
+def electron_of(value):
+    """The Electron behind a name in a module, or None."""
     # @ct.electron returns a functools.wraps wrapper whose closure holds the Electron.
     if Electron is None:
-        return False
+        return None
     if isinstance(value, Electron):
-        return True
+        return value
     for cell in getattr(value, "__closure__", None) or ():
         try:
             if isinstance(cell.cell_contents, Electron):
-                return True
+                return cell.cell_contents
         except ValueError:
             continue
-    return False
+    return None
+
+
+def is_electron_function(value):
+    return electron_of(value) is not None
 
 
 def _upload_assets_concurrently():

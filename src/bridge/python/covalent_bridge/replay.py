@@ -1,0 +1,494 @@
+"""Replaying one task of a dispatch on this machine: the inputs the server
+recorded for it, and its function from the workspace's current source (or the
+function the server stored).
+
+`replayPrepare` downloads what the task needs into a folder of its own (the
+"bundle": the recorded inputs, the stored function when asked for, the server's
+result) through the SDK's result manager, checks that everything unpickles in
+this interpreter and says what does not. The task then runs in a process of its
+own (`replay_runner.py`, a program: plainly for Run Task Locally, under debugpy
+for Debug Task Locally), so a task that exits, crashes or hangs never takes the
+bridge with it. `replayRun` starts that process and returns its outcome.
+"""
+
+import base64
+import importlib.metadata
+import importlib.util
+import inspect
+import json
+import os
+import pickletools
+import platform
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+from . import runtime, workspace
+from .errors import BridgeError, Cancelled, log
+from .protocol import handler, raise_if_cancelled
+
+BUNDLE_FILE = "replay.json"
+OUTCOME_FILE = "outcome.json"
+RUNNER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "replay_runner.py")
+_PACKAGE_FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "")
+# Edges Covalent draws for `wait_for`: ordering only, no value.
+_WAIT_EDGE = "!waiting_edge"
+# Results longer than this are cut in the outcome (the editor shows a message, not a file).
+_RESULT_CHARS = 100_000
+
+
+# ---------------------------------------------------------------- preparing (in the bridge)
+
+
+# Preparing imports the user's modules and unpickles values that may name them:
+# one replay at a time, so another's import never swaps the modules underneath.
+_prepare_lock = threading.Lock()
+
+
+@handler("replayPrepare")
+def handle_prepare(params, request_id):
+    runtime.require_covalent()
+    with _prepare_lock:
+        return _prepare(params, request_id)
+
+
+def _prepare(params, request_id):
+    from .sdk import _not_found, _server, sdk_call
+
+    dispatch_id = params["dispatchId"]
+    node_id = int(params["taskId"])
+    address = _server((params.get("dispatcherAddress") or "").rstrip("/") or None)
+    folder = params["bundleDir"]
+    os.makedirs(folder, exist_ok=True)
+    function_source = params.get("function") or {}
+    use_stored = bool(params.get("useStoredFunction"))
+
+    from covalent._results_manager.results_manager import get_result_manager
+
+    try:
+        manager = sdk_call(
+            "Reading the dispatch",
+            lambda: get_result_manager(dispatch_id, results_dir=folder, wait=False, dispatcher_addr=address),
+        )
+    except BridgeError as error:
+        raise _not_found(error, dispatch_id, address)
+    graph = manager.result_object.lattice.transport_graph
+    if node_id not in graph._graph.nodes:
+        raise BridgeError("taskNotFound", "Dispatch %s has no task %d." % (dispatch_id, node_id), taskId=node_id)
+    name = graph.get_node_value(node_id, "name")
+
+    # The module the function comes from is imported first: by-reference pickles of
+    # the project's own classes in the inputs then find their modules.
+    module = None
+    if not use_stored:
+        if function_source.get("file"):
+            # A notebook runs up to the cell that defines the electron.
+            module = workspace.load_from_params(function_source, [name])
+        else:
+            raise BridgeError("electronNotFound", "No file defines the electron %s." % name, electron=name)
+    else:
+        workspace.enter_workspace(params.get("workspaceFolders"))
+
+    inputs = _task_inputs(manager, graph, node_id)
+    download = _Downloads(manager, request_id)
+    for parameter in inputs:
+        download.node_asset(parameter["parent"], parameter["key"])
+    server_status = str(graph.get_node_value(node_id, "status"))
+    server_output = None
+    if _asset_size(manager, node_id, "output") > 0:
+        download.node_asset(node_id, "output")
+        server_output = _node_asset_path(manager, node_id, "output")
+    stored_function = None
+    if use_stored:
+        download.node_asset(node_id, "function")
+        stored_function = _node_asset_path(manager, node_id, "function")
+    raise_if_cancelled(request_id)
+
+    # Everything must unpickle here before anything runs (or a debugger starts).
+    shown = []
+    for parameter in inputs:
+        path = _node_asset_path(manager, parameter["parent"], parameter["key"])
+        value = _load_value(path, "input %s of %s" % (parameter["label"], name))
+        shown.append({"name": parameter["label"], "text": _short(_safe_str(value), 2000)})
+        parameter["path"] = path
+
+    if use_stored:
+        function = _load_value(stored_function, "the function the server stored for %s" % name, stored=True)
+        origin = {"from": "stored"}
+    else:
+        function = task_function(module, name)
+        origin = {"from": "workspace"}
+    origin.update(_where(function))
+
+    bundle = {
+        "dispatchId": dispatch_id,
+        "taskId": node_id,
+        "taskName": name,
+        "function": {"stored": stored_function} if use_stored else {"source": function_source, "name": name},
+        "args": [parameter["path"] for parameter in inputs if parameter["kind"] == "arg"],
+        "kwargs": {parameter["label"]: parameter["path"] for parameter in inputs if parameter["kind"] == "kwarg"},
+        "serverStatus": server_status,
+        "serverOutput": server_output,
+        "outcome": os.path.join(folder, OUTCOME_FILE),
+        "cwd": os.getcwd(),
+    }
+    bundle_path = os.path.join(folder, BUNDLE_FILE)
+    with open(bundle_path, "w", encoding="utf-8") as file:
+        json.dump(bundle, file)
+    return {
+        "bundle": bundle_path,
+        "runner": RUNNER,
+        "packageFolder": os.path.dirname(RUNNER),
+        "cwd": bundle["cwd"],
+        "taskName": name,
+        "inputs": shown,
+        "function": origin,
+        "serverStatus": server_status,
+        "debugpy": _debugpy_version(),
+    }
+
+
+def _task_inputs(manager, graph, node_id):
+    """The task's parameters as the server computed them (Covalent's own rule:
+    each incoming edge is an argument at `arg_index` or a keyword named
+    `edge_name`; its value is the parent node's output)."""
+    found = []
+    for parent in graph.get_dependencies(node_id):
+        for edge in graph.get_edge_data(parent, node_id).values():
+            if edge.get("wait_for") or edge.get("edge_name") == _WAIT_EDGE:
+                continue
+            key = "output"
+            if _asset_size(manager, parent, "output") <= 0:
+                parent_name = graph.get_node_value(parent, "name")
+                if str(parent_name).startswith(":parameter:") and _asset_size(manager, parent, "value") > 0:
+                    key = "value"  # a literal input of the lattice
+                else:
+                    raise BridgeError(
+                        "inputsNotRecorded",
+                        "%s has no recorded input %s: it comes from %s (node %d), which is %s on the server, so the "
+                        "task never ran there. Replay %s first."
+                        % (
+                            graph.get_node_value(node_id, "name"),
+                            edge.get("edge_name"),
+                            parent_name,
+                            parent,
+                            graph.get_node_value(parent, "status"),
+                            parent_name,
+                        ),
+                        parent=parent,
+                    )
+            kind = edge.get("param_type") or "arg"
+            found.append(
+                {
+                    "parent": parent,
+                    "key": key,
+                    "kind": "kwarg" if kind == "kwarg" else "arg",
+                    "index": edge.get("arg_index") or 0,
+                    "label": str(edge.get("edge_name")),
+                }
+            )
+    args = sorted((entry for entry in found if entry["kind"] == "arg"), key=lambda entry: entry["index"])
+    return args + [entry for entry in found if entry["kind"] == "kwarg"]
+
+
+def _node(manager, node_id):
+    return manager._manifest["lattice"]["transport_graph"]["nodes"][node_id]
+
+
+def _asset_size(manager, node_id, key):
+    asset = _node(manager, node_id)["assets"].get(key) or {}
+    return asset.get("size") or 0
+
+
+def _node_asset_path(manager, node_id, key):
+    uri = (_node(manager, node_id)["assets"].get(key) or {}).get("uri") or ""
+    return uri[len("file://") :] if uri.startswith("file://") else uri
+
+
+class _Downloads:
+    """The SDK's own per-asset download (so the server's token and address go
+    with it), each in a worker thread: a cancel is answered at once, even in
+    the middle of a large file (the bundle folder is then discarded)."""
+
+    def __init__(self, manager, request_id):
+        self.manager = manager
+        self.request_id = request_id
+
+    def node_asset(self, node_id, key):
+        from .sdk import sdk_call
+
+        if _node_asset_path(self.manager, node_id, key):
+            return  # two parameters fed by one node
+        outcome = {}
+
+        def download():
+            try:
+                self.manager.download_node_asset(node_id, key)
+            except BaseException as error:  # noqa: BLE001 - handed to the waiting request
+                outcome["error"] = error
+
+        worker = threading.Thread(target=download, daemon=True, name="covalent-replay-download")
+        worker.start()
+        while worker.is_alive():
+            raise_if_cancelled(self.request_id)
+            worker.join(0.1)
+        if "error" in outcome:
+            error = outcome["error"]
+
+            def again():
+                raise error
+
+            sdk_call("Downloading the task's %s" % key, again)
+
+
+def _load_value(path, what, stored=False):
+    """A TransportableObject archive from the bundle, unpickled; a failure says
+    what is missing here (a module, another version of a library)."""
+    from covalent._workflow.transportable_object import TransportableObject
+
+    with open(path, "rb") as file:
+        archive = file.read()
+    transportable = TransportableObject.deserialize(archive)
+    try:
+        return transportable.get_deserialized()
+    except BaseException as error:  # noqa: BLE001 - whatever unpickling raises is explained
+        raise _unpickling_problem(error, transportable, what, stored)
+
+
+def _unpickling_problem(error, transportable, what, stored):
+    header = getattr(transportable, "header", {}) or {}
+    recorded = "pickled with Python %s and cloudpickle %s" % (header.get("py_version", "?"), header.get("cloudpickle_version", "?"))
+    here = "this interpreter (%s) has Python %s and cloudpickle %s" % (
+        sys.executable,
+        platform.python_version(),
+        getattr(runtime.cloudpickle, "__version__", "?"),
+    )
+    libraries = _pickled_libraries(transportable)
+    installed = ", ".join("%s %s" % (name, _version_of(name) or "(not installed)") for name in libraries)
+    missing = getattr(error, "name", None) if isinstance(error, ImportError) else None
+    if missing:
+        message = "%s needs the module %r, which %s cannot import: install it there (%s; %s)." % (
+            what,
+            missing,
+            sys.executable,
+            recorded,
+            here,
+        )
+    else:
+        message = "%s cannot be unpickled here: %s: %s. It was %s; %s%s." % (
+            what,
+            type(error).__name__,
+            error,
+            recorded,
+            here,
+            (" (it uses %s)" % installed) if installed else "",
+        )
+    if stored:
+        message += " Run the workspace's version of the function instead."
+    return BridgeError(
+        "notUnpicklable",
+        message,
+        module=missing,
+        libraries=libraries,
+        traceback=traceback.format_exc(),
+    )
+
+
+def _pickled_libraries(transportable):
+    """Top-level modules the pickle refers to by name (not the standard library)."""
+    try:
+        data = base64.b64decode(transportable._object.encode("utf-8"))
+        names = set()
+        strings = []
+        for opcode, argument, _ in pickletools.genops(data):
+            if opcode.name in ("GLOBAL", "INST") and isinstance(argument, str):
+                names.add(argument.split(" ", 1)[0].split(".", 1)[0])
+            elif isinstance(argument, str):
+                strings.append(argument)
+            if opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                names.add(strings[-2].split(".", 1)[0])
+    except Exception:  # noqa: BLE001 - a damaged pickle names nothing
+        return []
+    stdlib = getattr(sys, "stdlib_module_names", ())
+    return sorted(name for name in names if name and name not in stdlib and name not in ("builtins", "__main__", "copyreg", "cloudpickle"))
+
+
+def _version_of(name):
+    try:
+        return importlib.metadata.version(name)
+    except Exception:  # noqa: BLE001 - not installed, or not a distribution of that name
+        return None
+
+
+def _debugpy_version():
+    """debugpy's version when this interpreter can import it (its metadata alone is not enough)."""
+    try:
+        if importlib.util.find_spec("debugpy") is None:
+            return None
+    except (ImportError, ValueError):
+        return None
+    return _version_of("debugpy") or "installed"
+
+
+def task_function(module, name):
+    """The plain function of the electron `name` in `module` (the one Covalent
+    runs on the server, not the decorator's wrapper that builds a graph)."""
+    value = getattr(module, name, None)
+    if value is None or not callable(value):
+        raise BridgeError(
+            "electronNotFound",
+            "%s has no electron named %r any more: the function the server stored can run instead (useStoredFunction)."
+            % (os.path.basename(getattr(module, "__file__", "") or "the module"), name),
+            electron=name,
+        )
+    electron = runtime.electron_of(value)
+    return electron.function if electron is not None else value
+
+
+def _where(function):
+    try:
+        return {"file": os.path.realpath(inspect.getsourcefile(function)), "line": inspect.getsourcelines(function)[1]}
+    except (OSError, TypeError):
+        return {}
+
+
+def _safe_str(value):
+    try:
+        return str(value)
+    except Exception as error:  # noqa: BLE001 - a value whose __str__ raises
+        return "<%s: str() raised %s>" % (type(value).__name__, error)
+
+
+def _short(text, limit):
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------- running (a process of its own)
+
+
+@handler("replayRun")
+def handle_run(params, request_id):
+    """Runs the prepared task in a new process (the runner) and returns its
+    outcome. A cancel ends that process."""
+    bundle_path = params["bundle"]
+    with open(bundle_path, encoding="utf-8") as file:
+        bundle = json.load(file)
+    outcome_path = bundle["outcome"]
+    if os.path.exists(outcome_path):
+        os.remove(outcome_path)
+    process = subprocess.Popen(
+        [sys.executable, "-u", RUNNER, bundle_path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=bundle.get("cwd") or None,
+    )
+    printed = []
+
+    def relay():
+        for raw in process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            if sum(len(part) for part in printed) < _RESULT_CHARS:
+                printed.append(line)
+            log("[%s] %s" % (bundle["taskName"], line))
+
+    reader = threading.Thread(target=relay, daemon=True)
+    reader.start()
+    try:
+        while process.poll() is None:
+            raise_if_cancelled(request_id)
+            time.sleep(0.05)
+    except Cancelled:
+        process.kill()
+        process.wait()
+        raise
+    reader.join(2)
+    if not os.path.exists(outcome_path):
+        raise BridgeError(
+            "replayCrashed",
+            "Running %s ended with exit code %s before it finished (the process died: see the Covalent output)."
+            % (bundle["taskName"], process.returncode),
+            output="\n".join(printed)[-4000:],
+        )
+    with open(outcome_path, encoding="utf-8") as file:
+        outcome = json.load(file)
+    outcome["output"] = "\n".join(printed)
+    return outcome
+
+
+def run_bundle(bundle_path, debugging=False):
+    """The runner's work: load the function and the inputs, call it, write the
+    outcome. Under a debugger an exception is raised on after the outcome is
+    written, so the debugger stops where it was raised."""
+    with open(bundle_path, encoding="utf-8") as file:
+        bundle = json.load(file)
+    function = _bundle_function(bundle)
+    args = [_load_value(path, "an input") for path in bundle["args"]]
+    kwargs = {key: _load_value(path, "input %s" % key) for key, path in bundle["kwargs"].items()}
+    try:
+        result = call_task(function, args, kwargs)
+    except BaseException as error:  # noqa: BLE001 - the task's failure is the outcome
+        _write_outcome(bundle, _failed(bundle, error))
+        if debugging:
+            raise
+        return 1
+    _write_outcome(bundle, _completed(bundle, result))
+    return 0
+
+
+def call_task(function, args, kwargs):
+    # The task's own frames start below this one.
+    return function(*args, **kwargs)
+
+
+def _bundle_function(bundle):
+    spec = bundle["function"]
+    if spec.get("stored"):
+        return _load_value(spec["stored"], "the stored function")
+    module = workspace.load_from_params(spec["source"], [spec["name"]])
+    return task_function(module, spec["name"])
+
+
+def _completed(bundle, result):
+    text = _safe_str(result)
+    outcome = {"status": "completed", "result": _short(text, _RESULT_CHARS), "resultType": type(result).__name__}
+    server_output = bundle.get("serverOutput")
+    if bundle.get("serverStatus") == "COMPLETED" and server_output:
+        outcome["sameAsServer"] = _same_as_server(result, text, server_output)
+    elif bundle.get("serverStatus"):
+        outcome["sameAsServer"] = False
+    return outcome
+
+
+def _same_as_server(result, text, server_output):
+    from covalent._workflow.transportable_object import TransportableObject
+
+    with open(server_output, "rb") as file:
+        recorded = TransportableObject.deserialize(file.read())
+    try:
+        equal = result == recorded.get_deserialized()
+        if isinstance(equal, bool):
+            return equal
+    except Exception:  # noqa: BLE001 - not comparable here: compare the printed forms
+        pass
+    return text == recorded.object_string
+
+
+def _failed(bundle, error):
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not os.path.realpath(frame.filename).startswith(_PACKAGE_FOLDER)]
+    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
+    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + summary + "\n" if frames else summary + "\n"
+    return {
+        "status": "failed",
+        "error": summary,
+        "errorType": type(error).__name__,
+        "traceback": text,
+        "frames": [{"file": os.path.realpath(frame.filename), "line": frame.lineno, "function": frame.name} for frame in frames],
+    }
+
+
+def _write_outcome(bundle, outcome):
+    with open(bundle["outcome"], "w", encoding="utf-8") as file:
+        json.dump(outcome, file, default=str)
