@@ -180,6 +180,8 @@ export interface GraphDrawReport {
   readonly labelsPainted: number;
   /** Full repaints of the graph, and nodes repainted alone (live status changes). */
   readonly fullRepaints: number;
+  /** Test-hook drags that have ended (pointer up). */
+  readonly dragsFinished: number;
   readonly nodeRepaints: number;
   readonly minimapShown: boolean;
   readonly minimapPainted: number;

@@ -126,7 +126,9 @@ describe('Result panel: the graph’s controls change what the canvas draws', fu
     const before = await panel.probe();
     const task = before.nodes.find((node) => node.name === 'task_1')!;
     panel.graphControls.dragNode(task.nodeId, 60, 30);
-    const panned = await probeUntil(panel, (report) => report.transform.x !== before.transform.x, 'a drag that pans the view');
+    const drags = before.graph?.dragsFinished ?? 0;
+    const panned = await probeUntil(panel, (report) => report.graph?.dragsFinished === drags + 1, 'a drag that pans the view, ended');
+    assert.notStrictEqual(panned.transform.x, before.transform.x, 'locked: the drag pans the view');
     assert.strictEqual(panned.nodes.find((node) => node.nodeId === task.nodeId)!.x, task.x, 'locked: the node stays');
     panel.graphControls.pressControl('fit');
     panel.graphControls.pressControl('draggable');
@@ -136,7 +138,7 @@ describe('Result panel: the graph’s controls change what the canvas draws', fu
     const scale = fitted.transform.scale;
     const movedBy = (report: RenderReport) => {
       const now = report.nodes.find((node) => node.nodeId === task.nodeId)!;
-      return Math.abs(now.x! - task.x! - 60 / scale) < 1 && Math.abs(now.y! - task.y! - 30 / scale) < 1;
+      return report.graph?.dragsFinished === drags + 2 && Math.abs(now.x! - task.x! - 60 / scale) < 1 && Math.abs(now.y! - task.y! - 30 / scale) < 1;
     };
     const dragged = await probeUntil(panel, movedBy, 'the node moved with the pointer');
     assert.deepStrictEqual(dragged.transform, fitted.transform, 'the view stayed');

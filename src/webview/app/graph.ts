@@ -48,6 +48,9 @@ export class GraphView {
   private fitted = false;
   private found: { query: string; matches: SceneNode[]; at: number } | undefined;
   private drag: { pointerId: number; x: number; y: number; moved: boolean; node?: SceneNode; grabX: number; grabY: number } | undefined;
+  /** Test-hook drags run one after another: timers in a background webview are slow, and two interleaved drags would share one pointer. */
+  private hookDrags: Promise<void> = Promise.resolve();
+  private hookDragsFinished = 0;
 
   constructor(
     private readonly callbacks: GraphCallbacks,
@@ -242,6 +245,7 @@ export class GraphView {
       minimapPainted: this.minimap?.painted ?? 0,
       viewport: view?.viewportSize ?? { width: 0, height: 0 },
       pixels,
+      dragsFinished: this.hookDragsFinished,
       findResult: this.found ? `${this.found.at + 1}/${this.found.matches.length}` : undefined,
       message: this.message.hidden ? undefined : (this.message.textContent ?? undefined),
     };
@@ -484,8 +488,15 @@ export class GraphView {
 
   // ---------------------------------------------------------------- test and benchmark hooks
 
-  /** Test hook: drags a node by (dx, dy) screen pixels with pointer events, as a mouse would. */
-  async dragNode(nodeId: number, dx: number, dy: number): Promise<void> {
+  /** Test hook: drags a node by (dx, dy) screen pixels with pointer events, as a mouse would, after any drag before it has ended. */
+  dragNode(nodeId: number, dx: number, dy: number): Promise<void> {
+    this.hookDrags = this.hookDrags.then(() => this.dragNodeNow(nodeId, dx, dy)).finally(() => {
+      this.hookDragsFinished++;
+    });
+    return this.hookDrags;
+  }
+
+  private async dragNodeNow(nodeId: number, dx: number, dy: number): Promise<void> {
     const node = this.scene?.node(nodeId);
     const view = this.canvasView;
     if (!node || !view) return;
