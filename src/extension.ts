@@ -6,6 +6,7 @@ import { ServerConnections } from './covalent/connections';
 import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
+import { previewLens } from './preview/previewLens';
 import type { Core, Services } from './services';
 import { DispatchStore } from './store/dispatchStore';
 import { GettingStarted } from './views/gettingStarted';
@@ -59,8 +60,8 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const locator = parts.add(new SourceLocator());
   const live = parts.add(new LiveStatusViews(core, locator));
 
-  // 3. The language client (lattice detection), with the lenses and hovers live status adds per lattice.
-  const detection = parts.add(new DetectionClient(core, [live.editor.latticeContribution()]));
+  // 3. The language client (lattice detection), with the lenses and hovers the graph preview and live status add per lattice.
+  const detection = parts.add(new DetectionClient(core, [previewLens, live.editor.latticeContribution()]));
 
   // 4. The Workflows view, from the language server's workspace symbols.
   const workflows = parts.add(new WorkflowsTree(detection));

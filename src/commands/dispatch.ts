@@ -126,6 +126,8 @@ async function dispatchInputs(services: Services, invocation: Invocation, ask: {
   }
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : undefined;
   const target = given?.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
+  // A panel that shows a lattice with its inputs (a graph preview) dispatches exactly those.
+  if (given?.args !== undefined && !ask.askAlways) return { target, args: given.args };
   const remembered = services.dispatch.inputs.get(target.uri.toString(), target.lattice);
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {
     return { target, args: await askForInputs(services, target.uri, target.lattice, remembered ?? '') };
@@ -175,7 +177,7 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
   return newId;
 }
 
-function toUri(value: string): vscode.Uri {
+export function toUri(value: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
 }
 

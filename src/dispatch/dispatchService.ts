@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BridgeProcess } from '../bridge/bridgeProcess';
 import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
 import { meansTokenWanted, TokenWantedError } from '../covalent/errors';
+import type { CovalentConfig } from '../config';
 import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
@@ -106,9 +107,10 @@ export class DispatchService {
   /**
    * The file as the bridge should import it. Unsaved edits are never dispatched
    * silently: the `covalent.unsavedFiles` setting says whether to save, to send
-   * the editor's text, or (default) to ask.
+   * the editor's text, or (default) to ask. A preview of the graph, which sends
+   * nothing anywhere, passes `dispatchBuffer`: it shows what the editor shows.
    */
-  async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
+  async workflowSource(uri: vscode.Uri, unsaved: CovalentConfig['unsavedFiles'] = this.core.settings.current.unsavedFiles): Promise<WorkflowSource> {
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
     const { workspaceFolders } = workspaceFoldersFor(uri);
     if (!vscode.workspace.getWorkspaceFolder(uri)) {
@@ -119,7 +121,7 @@ export class DispatchService {
     const withFolders = (source: Omit<WorkflowSource, 'workspaceFolders'>): WorkflowSource => ({ ...source, workspaceFolders });
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     if (!document?.isDirty) return withFolders({ file: uri.fsPath });
-    let choice = this.core.settings.current.unsavedFiles;
+    let choice = unsaved;
     if (choice === 'ask') {
       const save = 'Save and Dispatch';
       const buffer = "Dispatch the Editor's Text";
@@ -302,6 +304,8 @@ export class DispatchService {
       case 'inputsMissing':
       case 'inputsMismatch':
         return new BridgeError(`${error.message} Give its inputs (Covalent: Dispatch with Inputs…, or \`args\`); nothing was dispatched.`, error.data);
+      case 'graphFailed':
+        return new BridgeError(`${error.message} Nothing was dispatched; the traceback is in the Covalent output.`, error.data);
       case 'inputSyntax':
       case 'inputEvaluation':
       case 'latticeNotFound':

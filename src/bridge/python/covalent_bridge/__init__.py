@@ -10,6 +10,7 @@ Modules: `protocol` (framing, the serve loop, the handler table), `errors`,
 `runtime` (what this interpreter has: covalent, cloudpickle), `auth` (each call's
 server tokens on every request the SDK makes), `workspace`
 (importing the user's code), `inputs` (the typed call arguments), `sdk`
-(dispatch, redispatch, cancel, triggers, waiting). A module adds requests with
+(dispatch, redispatch, cancel, triggers, waiting), `preview` (a workflow's
+graph built locally, nothing dispatched). A module adds requests with
 `@protocol.handler("name")`; `__main__` imports the modules that do.
 """

@@ -51,7 +51,8 @@ def _address(params):
     return address.rstrip("/") if address else None
 
 
-def _prepare(params):
+def prepare(params):
+    """The lattice and its inputs, as dispatching and previewing its graph both need them."""
     runtime.require_covalent()
     text = params.get("args") or ""
     if text.strip():
@@ -65,7 +66,7 @@ def _prepare(params):
 
 @handler("dispatch")
 def handle_dispatch(params, request_id):
-    lattice, args, kwargs = _prepare(params)
+    lattice, args, kwargs = prepare(params)
     address = _address(params)
     disable_run = bool(params.get("disableRun"))
     _direct_triggers(lattice, params.get("triggersServerAddress") or address)
