@@ -113,6 +113,8 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
 
   it('its Dispatch button dispatches exactly what is shown and opens the result', async () => {
     const panel = previewOf(howto, 'workflow');
+    // Other inputs used since (a Dispatch lens would take these): the button still dispatches what the panel shows.
+    await api.services.dispatch.inputs.remember(howto.toString(), 'workflow', '1, 4');
     const started = Date.now();
     panel.pressAction('dispatch');
     const dispatched = await waitFor(
