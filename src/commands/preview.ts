@@ -43,6 +43,8 @@ async function previewGraph(services: Services, invocation: Invocation): Promise
     } catch (error) {
       // Nothing given or remembered and the lattice needs inputs: a person is asked, as Dispatch asks.
       if (!(invocation.interactive && args === undefined && isBridgeError(error, 'inputsMissing'))) throw error;
+      // The panel says what is missing while the person types it.
+      panel.failed(inputs, error);
       inputs = (await askForInputs(services, target.uri, target.lattice, error.data.template ?? '')).trim();
       panel.building(inputs);
       built = await buildPreview(services.dispatch, target, inputs);
@@ -70,6 +72,6 @@ async function previewRequest(services: Services, invocation: Invocation): Promi
     return { target: { uri: toUri(request.uri), lattice: request.lattice }, args: request.args, askAlways: false };
   }
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : {};
-  const target = given.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
+  const target = given.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services, 'Preview the graph of which lattice?');
   return { target, args: given.args, askAlways: given.askForInputs === true };
 }

@@ -15,9 +15,10 @@ import type { PreviewNodeView, PreviewSummaryRow } from '../webview/previewProto
 /**
  * The most nodes a preview draws. The panel pans a 5,000-task dispatch at
  * 60 fps; a sweep of 5,000 tasks with one literal input each is 10,000 nodes
- * with its parameters, and twice that still draws (far out, as coloured
- * blocks). A bigger graph is shown as counts per electron instead, and its
- * nodes never leave the bridge.
+ * with its parameters, and twice that still draws (a 19,982-node sweep: the page
+ * drew it in 0.4 s, on screen 5.5 s after the inputs were given, most of it
+ * Covalent building the graph). A bigger graph is shown as counts per electron
+ * instead, and its nodes never leave the bridge.
  */
 export const PREVIEW_MAX_NODES = 20000;
 

@@ -98,14 +98,16 @@ export class PreviewPanel extends GraphPanel {
     this.sendHeader();
   }
 
-  /** A rebuild was called off: show what was there before, or nothing to show (close). */
+  /** The person called the build off (dismissed the inputs): show the graph there was, or close. */
   cancelled(previousArgs: string): void {
-    if (!this.graph && this.state !== 'failed') {
+    if (!this.graph) {
       this.close();
       return;
     }
     this.args = previousArgs;
-    this.state = this.graph ? 'ready' : 'failed';
+    this.state = 'ready';
+    this.problem = undefined;
+    this.sendGraph(true);
     this.sendHeader();
   }
 
@@ -132,6 +134,10 @@ export class PreviewPanel extends GraphPanel {
 
   protected relayout(): void {
     this.sendGraph(true);
+  }
+
+  protected override drawn(nodes: number, elapsedMs: number): void {
+    if (nodes > 0) this.owner.services.output.info(`Graph preview of ${this.target.lattice}: ${nodes} nodes drawn (the page drew them in ${Math.round(elapsedMs)} ms).`);
   }
 
   protected pictureName(): string {

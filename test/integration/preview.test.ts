@@ -6,7 +6,7 @@ import type { PreviewCounts } from '../../src/commands/preview';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { PreviewPanel } from '../../src/webview/previewPanel';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, dispatchWithPython, expectRejection, extensionApi, sleep, waitFor, waitForDespiteErrors } from './support/dispatching';
+import { dispatchSuite, dispatchWithPython, expectRejection, extensionApi, nothingDispatched as nothingDispatchedOn, waitFor, waitForDespiteErrors } from './support/dispatching';
 import { probeUntil, serverGraph } from './support/panels';
 
 /**
@@ -27,13 +27,7 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     return panel;
   }
 
-  async function nothingDispatched<T>(action: () => Promise<T>): Promise<T> {
-    const before = await dispatchCount(env.serverAddress);
-    const outcome = await action();
-    await sleep(300);
-    assert.strictEqual(await dispatchCount(env.serverAddress), before, 'the server holds no new dispatch');
-    return outcome;
-  }
+  const nothingDispatched = <T>(action: () => Promise<T>): Promise<T> => nothingDispatchedOn(env.serverAddress, action);
 
   /** The editor the last "go to source" opened: its file and the text of the selected line. */
   async function openedAt(): Promise<{ file: string; line: string }> {
@@ -41,11 +35,17 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     return { file: path.basename(editor.document.uri.fsPath), line: editor.document.lineAt(editor.selection.active.line).text };
   }
 
+  // Previews remember their inputs as the lattices' last used ones: the suites after this one find them as they were.
+  const INPUTS_KEY = 'covalent.inputsByLattice';
+  let rememberedBefore: unknown;
+
   before(async () => {
     api = await extensionApi();
+    rememberedBefore = api.services.extension.workspaceState.get(INPUTS_KEY);
   });
 
   after(async () => {
+    await api.services.extension.workspaceState.update(INPUTS_KEY, rememberedBefore);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

@@ -497,8 +497,8 @@ function handle(message: HostMessage): void {
       previewHeader = message.header;
       renderPreviewHeader(headerRoot, message.header, post);
       showPreviewGraphMessage();
-      // Too big to draw: the counts are the view.
-      if (message.header.tooLarge && activeTab !== 'workflow') showTab('workflow');
+      // Too big to draw, or a traceback to read: the Summary tab is the view.
+      if ((message.header.tooLarge || message.header.problem?.traceback) && activeTab !== 'workflow') showTab('workflow');
       else if (activeTab === 'workflow') renderPreviewSummary(tabBodies.workflow, previewHeader);
       persist();
       return;
