@@ -6,6 +6,7 @@ import { ServerConnections } from './covalent/connections';
 import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
+import { previewLens } from './preview/previewLens';
 import type { Core, Services } from './services';
 import { TaskFixes } from './replay/taskFixes';
 import { TaskCompare } from './replay/taskCompare';
@@ -64,9 +65,9 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const live = parts.add(new LiveStatusViews(core, locator));
 
   // 3. The language client (lattice detection), with the lenses and hovers added per lattice:
-  //    where it runs (the executor choice) and live status.
+  //    the graph preview, where it runs (the executor choice) and live status.
   const executorLens = parts.add(new ExecutorLens(dispatch.executorChoices));
-  const detection = parts.add(new DetectionClient(core, [executorLens, live.editor.latticeContribution()]));
+  const detection = parts.add(new DetectionClient(core, [previewLens, executorLens, live.editor.latticeContribution()]));
 
   // 4. The Workflows view, from the language server's workspace symbols.
   const workflows = parts.add(new WorkflowsTree(detection));

@@ -218,6 +218,48 @@ export interface ReplayOutcome {
   readonly output?: string;
 }
 
+export interface PreviewParams extends WorkflowSource {
+  readonly lattice: string;
+  /** Inputs in Python call syntax, as for a dispatch. */
+  readonly args?: string;
+  /** A graph with more nodes comes back as counts only (`truncated`). */
+  readonly maxNodes?: number;
+}
+
+/** A node of a previewed graph, in the server's graph shape plus the function it runs. */
+export interface PreviewNodeData {
+  /** The transport graph's node number (`id` and `node_id` alike: there is no database row). */
+  readonly id: number;
+  readonly node_id: number;
+  readonly name: string;
+  /** Named as the server names it: function, parameter, sublattice, electron_list, … */
+  readonly type: string;
+  /** The user's function this node runs (a sublattice's lattice; the lattice itself for post-processing), where it is defined. */
+  readonly function?: string;
+  readonly file?: string;
+  readonly line?: number;
+}
+
+export interface PreviewLinkData {
+  readonly source: number;
+  readonly target: number;
+  readonly edge_name?: string | null;
+  readonly parameter_type?: string | null;
+  readonly arg_index?: number | null;
+}
+
+export interface PreviewResult {
+  readonly lattice: string;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** More nodes than `maxNodes`: `nodes` and `links` are empty, `summary` has the counts. */
+  readonly truncated: boolean;
+  readonly nodes: readonly PreviewNodeData[];
+  readonly links: readonly PreviewLinkData[];
+  /** Nodes per function (per kind for parameters), most first. */
+  readonly summary: readonly { readonly name: string; readonly type: string; readonly count: number }[];
+}
+
 /** Method name → [params, result]. */
 export interface BridgeMethods {
   initialize: [Record<string, never>, InitializeResult];
@@ -231,6 +273,7 @@ export interface BridgeMethods {
   executorPlugins: [Record<string, never>, { plugins: ExecutorPlugin[] }];
   replayPrepare: [ReplayPrepareParams, ReplayPrepared];
   replayRun: [{ bundle: string }, ReplayOutcome];
+  previewGraph: [PreviewParams, PreviewResult];
 }
 
 export type BridgeMethod = keyof BridgeMethods;
@@ -269,6 +312,8 @@ export type BridgeErrorKind =
   | 'electronNotInWorkflow'
   | 'inputSyntax'
   | 'inputEvaluation'
+  /** The lattice raised while Covalent built its graph (`frames`: where, in the user's code). */
+  | 'graphFailed'
   | 'serverUnreachable'
   | 'serverError'
   | 'sdkError'
@@ -305,6 +350,8 @@ export interface BridgeErrorData {
   /** For `notUnpicklable`: the module that is missing, and the libraries the pickle uses. */
   readonly module?: string;
   readonly libraries?: string[];
+  /** For `graphFailed`: the traceback's frames in the user's code, innermost last (1-based lines). */
+  readonly frames?: readonly { readonly file: string; readonly line: number; readonly name: string }[];
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

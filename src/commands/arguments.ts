@@ -151,16 +151,35 @@ export function readExecutorChoiceRequest(argument: unknown): { uri: string; lat
   return { uri, lattice, executors: choiceOf(executor, executors) };
 }
 
-/** What a lens, row or panel names: a lattice (`uri`, `lattice`), a dispatch, or both. Missing parts are asked for. */
-export function readTarget(argument: unknown): { uri?: string; lattice?: string; dispatchId?: string } {
+/** `covalent.previewGraph`: `{ uri, lattice, args? }`. */
+export function readPreviewRequest(argument: unknown): { uri: string; lattice: string; args?: string } {
+  return readObject(
+    argument,
+    {
+      lattice: field(nonEmpty, 'Expected `lattice`: the name of a lattice in the file.'),
+      uri: URI,
+      args: ARGS,
+    },
+    '{ uri, lattice, args? }',
+  );
+}
+
+/**
+ * What a lens, row or panel names: a lattice (`uri`, `lattice`), a dispatch, or
+ * both; a panel also the inputs it shows (`args`), or that they are to be asked
+ * for (`askForInputs`). Missing parts are asked for.
+ */
+export function readTarget(argument: unknown): { uri?: string; lattice?: string; dispatchId?: string; args?: string; askForInputs?: boolean } {
   return readObject(
     argument,
     {
       uri: field(optional(nonEmpty), '`uri` must be a file URI string.'),
       lattice: field(optional(nonEmpty), '`lattice` must be a lattice name.'),
       dispatchId: field(optional(nonEmpty), '`dispatchId` must be a dispatch id.'),
+      args: ARGS,
+      askForInputs: field(optional(boolean), '`askForInputs` must be true or false.'),
     },
-    '{ uri?, lattice?, dispatchId? }',
+    '{ uri?, lattice?, dispatchId?, args? }',
   );
 }
 

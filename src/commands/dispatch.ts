@@ -132,6 +132,8 @@ async function dispatchInputs(services: Services, invocation: Invocation, ask: {
   }
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : undefined;
   const target = given?.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
+  // A panel that shows a lattice with its inputs (a graph preview) dispatches exactly those.
+  if (given?.args !== undefined && !ask.askAlways) return { target, args: given.args, executors: services.dispatch.rememberedExecutors(target.uri, target.lattice) ?? {} };
   const remembered = services.dispatch.rememberedInputs(target.uri, target.lattice);
   let args: string | undefined;
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {

@@ -2,6 +2,7 @@ import { dispatchCommands } from './dispatch';
 import { executorCommands } from './executors';
 import { gettingStartedCommands } from './gettingStarted';
 import { replayCommands } from './replay';
+import { previewCommands } from './preview';
 import { resultCommands } from './results';
 import { serverCommands } from './servers';
 import type { CommandTable } from './types';
@@ -13,6 +14,7 @@ export { registerCommands } from './registry';
 export const commandTable: CommandTable = {
   ...dispatchCommands,
   ...executorCommands,
+  ...previewCommands,
   ...viewCommands,
   ...resultCommands,
   ...serverCommands,

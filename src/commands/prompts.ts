@@ -13,8 +13,8 @@ import { isDispatchId } from './arguments';
  * throws `UserCancelled` when dismissed: the command then ends quietly.
  */
 
-/** The lattice to dispatch from the active Python editor or notebook (asks which when it has several). */
-export async function askForTarget(services: Services): Promise<{ uri: vscode.Uri; lattice: string }> {
+/** The lattice to dispatch (or preview) from the active Python editor or notebook (asks which when it has several). */
+export async function askForTarget(services: Services, title = 'Dispatch which lattice?'): Promise<{ uri: vscode.Uri; lattice: string }> {
   const editor = vscode.window.activeTextEditor;
   // In a notebook, the focused code cell (dispatched up to it), else the whole notebook.
   const uri = editor?.document.languageId === 'python' ? editor.document.uri : vscode.window.activeNotebookEditor?.notebook.uri;
@@ -23,7 +23,7 @@ export async function askForTarget(services: Services): Promise<{ uri: vscode.Ur
   if (!lattices.length) throw new Error(`${vscode.workspace.asRelativePath(uri)} defines no Covalent lattice (a function decorated with @ct.lattice).`);
   const [only] = lattices;
   if (lattices.length === 1 && only) return { uri, lattice: only };
-  const picked = await vscode.window.showQuickPick(lattices, { title: 'Dispatch which lattice?' });
+  const picked = await vscode.window.showQuickPick(lattices, { title });
   if (!picked) throw new UserCancelled();
   return { uri, lattice: picked };
 }

@@ -205,7 +205,6 @@ export class CovalentClient {
    */
   async graph(dispatchId: string, options: { readonly timeoutMs?: number } = {}): Promise<DispatchGraph> {
     const body = await this.http.json(`/api/v1/dispatches/${encodeURIComponent(dispatchId)}/graph`, graphSchema, { timeoutMs: options.timeoutMs });
-    const nodeIdOfRow = new Map(body.graph.nodes.map((node) => [node.id, node.node_id]));
     const tasks: TaskState[] = body.graph.nodes
       .map((node) => ({
         nodeId: node.node_id,
@@ -221,14 +220,7 @@ export class CovalentClient {
         reused: node.type !== 'parameter' && node.started_at !== undefined && node.started_at === node.completed_at,
       }))
       .sort((a, b) => a.nodeId - b.nodeId);
-    const edges: TaskEdge[] = [];
-    for (const link of body.graph.links) {
-      const source = nodeIdOfRow.get(link.source);
-      const target = nodeIdOfRow.get(link.target);
-      if (source === undefined || target === undefined) continue;
-      edges.push({ source, target, label: link.edge_name });
-    }
-    return { dispatchId, tasks, edges, fetchedAt: Date.now() };
+    return { dispatchId, tasks, edges: edgesOfLinks(body.graph.nodes, body.graph.links), fetchedAt: Date.now() };
   }
 
   /** Deletes dispatches from the server's database (the UI API's delete). */
@@ -240,6 +232,25 @@ export class CovalentClient {
   uiUrl(dispatchId: string): string {
     return `${this.address}/${encodeURIComponent(dispatchId)}`;
   }
+}
+
+/**
+ * The edges of a graph in the server's shape: its links name nodes by their row
+ * (`id`), the store's edges by node number (`node_id`). Links to unknown rows are dropped.
+ */
+export function edgesOfLinks(
+  nodes: readonly { readonly id: number; readonly node_id: number }[],
+  links: readonly { readonly source: number; readonly target: number; readonly edge_name?: string | null }[],
+): TaskEdge[] {
+  const nodeIdOfRow = new Map(nodes.map((node) => [node.id, node.node_id]));
+  const edges: TaskEdge[] = [];
+  for (const link of links) {
+    const source = nodeIdOfRow.get(link.source);
+    const target = nodeIdOfRow.get(link.target);
+    if (source === undefined || target === undefined) continue;
+    edges.push({ source, target, label: link.edge_name ?? undefined });
+  }
+  return edges;
 }
 
 type Summary = Infer<typeof summarySchema>['dispatches'][number];

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { BridgeProcess } from '../bridge/bridgeProcess';
 import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
 import { meansTokenWanted, TokenWantedError } from '../covalent/errors';
+import type { CovalentConfig } from '../config';
 import type { Core } from '../services';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
@@ -65,6 +66,11 @@ export class DispatchService {
   /** The inputs last used for a lattice (a cell's are its notebook's). */
   rememberedInputs(uri: vscode.Uri, lattice: string): string | undefined {
     return this.inputs.get(workflowFileOf(uri).toString(), lattice);
+  }
+
+  /** Remembers a lattice's inputs as its last used ones (a cell's are its notebook's). */
+  rememberInputs(uri: vscode.Uri, lattice: string, args: string): Promise<void> {
+    return this.inputs.remember(workflowFileOf(uri).toString(), lattice, args);
   }
 
   /** Where a lattice was last chosen to run (a cell's is its notebook's); undefined: as written. */
@@ -131,9 +137,10 @@ export class DispatchService {
    * The file as the bridge should import it. Unsaved edits are never dispatched
    * silently: the `covalent.unsavedFiles` setting says whether to save, to send
    * the editor's text, or (default) to ask. A notebook's cells go as the notebook
-   * editor shows them, as a kernel would run them.
+   * editor shows them, as a kernel would run them. A preview of the graph, which
+   * sends nothing anywhere, passes `dispatchBuffer`: it shows what the editor shows.
    */
-  async workflowSource(uri: vscode.Uri): Promise<WorkflowSource> {
+  async workflowSource(uri: vscode.Uri, unsaved: CovalentConfig['unsavedFiles'] = this.core.settings.current.unsavedFiles): Promise<WorkflowSource> {
     if (isNotebookTarget(uri)) return { ...(await notebookWorkflowSource(uri)), ...workspaceFoldersFor(workflowFileOf(uri)) };
     if (uri.scheme !== 'file') throw new Error(`Only files on disk can be dispatched (this one is ${uri.scheme}:).`);
     const { workspaceFolders } = workspaceFoldersFor(uri);
@@ -145,7 +152,7 @@ export class DispatchService {
     const withFolders = (source: Omit<WorkflowSource, 'workspaceFolders'>): WorkflowSource => ({ ...source, workspaceFolders });
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
     if (!document?.isDirty) return withFolders({ file: uri.fsPath });
-    let choice = this.core.settings.current.unsavedFiles;
+    let choice = unsaved;
     if (choice === 'ask') {
       const save = 'Save and Dispatch';
       const buffer = "Dispatch the Editor's Text";
@@ -346,6 +353,8 @@ export class DispatchService {
       case 'inputsMissing':
       case 'inputsMismatch':
         return new BridgeError(`${error.message} Give its inputs (Covalent: Dispatch with Inputs…, or \`args\`); nothing was dispatched.`, error.data);
+      case 'graphFailed':
+        return new BridgeError(`${error.message} Nothing was dispatched; the traceback is in the Covalent output.`, error.data);
       case 'inputSyntax':
       case 'inputEvaluation':
       case 'latticeNotFound':

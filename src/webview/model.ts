@@ -1,5 +1,6 @@
 import { executorLabel, type ExecutorDescription } from '../executors/describe';
 import { type DispatchGraph, type DispatchState, isTerminal, type TaskState } from '../store/types';
+import type { LayoutInput } from './layout';
 import { isUserTask } from '../views/format';
 import type { CompareRow, CompareView, ExecutorGroup, PanelHeader, TaskLive } from './protocol';
 
@@ -61,7 +62,7 @@ export function liveTasks(graph: DispatchGraph, executorOf: ExecutorLookup = () 
 }
 
 /** Two graphs with the same key have the same nodes and edges: the old layout still fits. */
-export function topologyKey(graph: DispatchGraph): string {
+export function topologyKey(graph: LayoutInput): string {
   const nodes = graph.tasks.map((task) => `${task.nodeId}:${task.name}:${task.kind}:${task.subDispatchId ?? ''}`).join('|');
   const edges = graph.edges.map((edge) => `${edge.source}>${edge.target}`).join('|');
   return `${graph.tasks.length}/${graph.edges.length}#${hash(nodes)}#${hash(edges)}`;

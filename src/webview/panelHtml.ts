@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 
+/** Which page a panel shows: a dispatch's result, or a workflow's graph before any dispatch. */
+export type PageOptions = { readonly mode: 'result'; readonly dispatchId: string; readonly selectedNodeId?: number } | { readonly mode: 'preview'; readonly selectedNodeId?: number };
+
 /**
- * The result panel's page: only our own script and styles (nonce'd script, no
- * inline code, no remote resources), so whatever a dispatch's data contains can
- * never run there.
+ * The result panel's page (also a preview's, in its preview mode): only our own
+ * script and styles (nonce'd script, no inline code, no remote resources), so
+ * whatever a dispatch's data or a workflow's names contain can never run there.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, dispatchId: string, selectedNodeId: number | undefined): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, page: PageOptions): string {
   const asset = (...parts: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
   const nonce = createNonce();
   const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `img-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
@@ -17,10 +20,10 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, dis
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css')}">
 <link rel="stylesheet" href="${asset('media', 'webview.css')}">
-<title>Covalent dispatch</title>
+<title>${page.mode === 'preview' ? 'Covalent graph preview' : 'Covalent dispatch'}</title>
 </head>
-<body data-dispatch-id="${escapeAttribute(dispatchId)}" data-selected="${selectedNodeId ?? ''}">
-<div id="app" role="application" aria-label="Covalent dispatch result"></div>
+<body data-mode="${page.mode}" data-dispatch-id="${escapeAttribute(page.mode === 'result' ? page.dispatchId : '')}" data-selected="${page.selectedNodeId ?? ''}">
+<div id="app" role="application" aria-label="${page.mode === 'preview' ? 'Covalent workflow graph preview' : 'Covalent dispatch result'}"></div>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'main.js')}"></script>
 </body>
 </html>`;

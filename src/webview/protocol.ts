@@ -18,6 +18,7 @@ import {
   parseGraphViewState,
   parseGraphWebviewMessage,
 } from './graphProtocol';
+import { PREVIEW_HOST_TYPES, parsePreviewHostMessage, parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewWebviewMessage } from './previewProtocol';
 
 import { TASK_FIELDS as DETAIL_FIELDS, type TaskField as DetailField, type ValueText as ValueView, type WorkflowField } from '../covalent/values';
 
@@ -149,6 +150,8 @@ export interface RenderReport {
   /** `window.__covalentInjected` — any script from server data that ran sets it. */
   readonly injectedScriptRan: boolean;
   readonly header: string;
+  /** The side pane's tabs, as labelled. */
+  readonly tabs?: readonly string[];
   readonly timelineBars: number;
   /** Timeline rows drawn as reused (zero-length) marks. */
   readonly timelineReused: number;
@@ -177,7 +180,8 @@ export type HostMessage =
   | { readonly type: 'pressShowAll'; readonly field: DetailField }
   /** Benchmark hook: pan (or zoom) the graph for this many frames and report frame times. */
   | { readonly type: 'measurePan'; readonly requestId: number; readonly frames: number; readonly gesture?: 'pan' | 'zoom' }
-  | GraphHostMessage;
+  | GraphHostMessage
+  | PreviewHostMessage;
 
 export interface PanMeasurement {
   readonly frames: number;
@@ -210,7 +214,8 @@ export type WebviewMessage =
   | { readonly type: 'rendered'; readonly requestId: number; readonly report: RenderReport }
   | { readonly type: 'panMeasured'; readonly requestId: number; readonly measurement: PanMeasurement }
   | { readonly type: 'state'; readonly selectedNodeId?: number; readonly tab?: string }
-  | GraphWebviewMessage;
+  | GraphWebviewMessage
+  | PreviewWebviewMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -264,7 +269,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         tab: typeof value.tab === 'string' && value.tab.length < 40 ? value.tab : undefined,
       };
     default:
-      return parseGraphWebviewMessage(value);
+      return parseGraphWebviewMessage(value) ?? parsePreviewWebviewMessage(value);
   }
 }
 
@@ -280,7 +285,7 @@ function isRenderReport(value: unknown): value is RenderReport {
   );
 }
 
-const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll', ...GRAPH_HOST_TYPES] as const;
+const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll', ...GRAPH_HOST_TYPES, ...PREVIEW_HOST_TYPES] as const;
 
 /**
  * The webview's check of what the extension sent: the shape of the envelope and
@@ -319,6 +324,10 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     case 'findTask':
     case 'dragNode':
       return parseGraphHostMessage(value);
+    case 'previewHeader':
+    case 'previewNode':
+    case 'pressPreviewAction':
+      return parsePreviewHostMessage(value);
     default:
       return value as unknown as HostMessage;
   }

@@ -4,12 +4,10 @@ import { fromPerson } from '../commands/invocation';
 import type { TaskDetails } from '../covalent/resultDetails';
 import type { DispatchGraph } from '../store/types';
 import { messageOf } from '../util/errors';
-import { GraphChannel } from './graphChannel';
+import { GraphPanel, type OwnMessage } from './graphPanel';
 import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
-import { PanelChannel } from './panelChannel';
-import { panelHtml } from './panelHtml';
-import type { DetailField, GraphLayout, PanelAction, PanelTab, PanMeasurement, RenderReport, TaskAction, TaskDetailsView, WebviewMessage } from './protocol';
+import type { DetailField, GraphLayout, PanelAction, TaskAction, TaskDetailsView } from './protocol';
 import type { ResultPanels } from './resultPanels';
 
 /** The commands behind the task details pane's Run locally, Debug locally and Compare… buttons. */
@@ -26,13 +24,10 @@ const SMALL_GRAPH_TASKS = 200;
  * One panel showing one dispatch. It reads dispatch state and the task graph from
  * the one store (asking the poller to keep the graph fresh while it is open);
  * task details come from the Covalent client's details reader. The page only
- * displays what it is sent and asks through validated messages (PanelChannel).
+ * displays what it is sent and asks through validated messages (see GraphPanel).
  */
-export class ResultPanel {
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly channel: PanelChannel;
+export class ResultPanel extends GraphPanel {
   private layoutKey: string | undefined;
-  private layoutRun = 0;
   private layout: GraphLayout | undefined;
   private headerTimer: NodeJS.Timeout | undefined;
   private parentDispatchId: string | undefined;
@@ -41,10 +36,6 @@ export class ResultPanel {
   private trackedHere = false;
   private parentWatch: { dispose(): void } | undefined;
   private compareWanted = false;
-  private readonly drawnEmitter = new vscode.EventEmitter<{ nodes: number; at: number }>();
-  /** Fires when the webview reports a graph fully drawn (the benchmark listens). */
-  readonly onDidDraw = this.drawnEmitter.event;
-  private disposed = false;
   /** When this panel was opened, and when its graph reached the store and was laid out (logged once drawn). */
   private readonly openedAt = Date.now();
   /** Where each task runs, as the store has it: the page shows it in the graph, the header and the task's details. */
@@ -52,27 +43,16 @@ export class ResultPanel {
   private graphArrivedAt: number | undefined;
   private laidOutAt: number | undefined;
   private drawLogged = false;
-  /** The graph's controls, layout choices and pictures (tests press the controls through it). */
-  readonly graphControls: GraphChannel;
 
   constructor(
-    private readonly owner: ResultPanels,
-    readonly webviewPanel: vscode.WebviewPanel,
+    owner: ResultPanels,
+    webviewPanel: vscode.WebviewPanel,
     readonly dispatchId: string,
     private selectedNodeId?: number,
     restoredView?: GraphViewState,
   ) {
+    super(owner, webviewPanel, `Result panel ${dispatchId}`, { mode: 'result', dispatchId, selectedNodeId }, restoredView);
     const services = owner.services;
-    this.graphControls = new GraphChannel(
-      {
-        post: (message) => this.post(message),
-        relayout: () => this.graphChanged(true),
-        pictureName: () => `${services.store.get(this.dispatchId)?.name ?? 'graph'}-${this.dispatchId.slice(0, 8)}`,
-        log: (message) => services.output.info(message),
-      },
-      restoredView,
-    );
-    this.disposables.push(this.graphControls);
     const store = services.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
     // heard of is recorded so its status is polled too.
@@ -80,7 +60,7 @@ export class ResultPanel {
       store.track(dispatchId, { serverAddress: services.settings.current.dispatcherAddress });
       this.trackedHere = true;
     }
-    this.disposables.push(store.watchGraph(dispatchId), this.drawnEmitter);
+    this.disposables.push(store.watchGraph(dispatchId));
     const subscription = store.onDidChange((change) => {
       if (change.kind === 'connection') this.scheduleHeader();
       if (!('dispatchId' in change)) return;
@@ -92,19 +72,12 @@ export class ResultPanel {
       }
     });
     this.disposables.push({ dispose: () => subscription.dispose() });
-    this.channel = new PanelChannel(
-      webviewPanel.webview,
-      (message) => this.received(message),
-      (text) => services.output.warn(`Result panel ${dispatchId}: ${text}`),
-    );
-    this.disposables.push({ dispose: () => this.channel.close() });
     // While the panel is visible the poller runs at its quick interval.
     const demandKey = `panel:${dispatchId}`;
     const setDemand = (visible: boolean) => services.live.live.setDemand(demandKey, visible);
     setDemand(webviewPanel.visible);
     this.disposables.push(webviewPanel.onDidChangeViewState((event) => setDemand(event.webviewPanel.visible)), { dispose: () => setDemand(false) });
     if (!store.graph(dispatchId)) owner.layouts.warm();
-    webviewPanel.webview.html = panelHtml(webviewPanel.webview, services.extension.extensionUri, dispatchId, selectedNodeId);
     this.updateTitle();
     if (this.trackedHere) void this.checkKnown();
     else void this.resolveParentOfSmallGraph();
@@ -112,29 +85,6 @@ export class ResultPanel {
 
   get serverAddress(): string {
     return this.owner.services.store.serverOf(this.dispatchId) ?? this.owner.services.settings.current.dispatcherAddress;
-  }
-
-  reveal(): void {
-    this.webviewPanel.reveal();
-  }
-
-  close(): void {
-    this.webviewPanel.dispose();
-  }
-
-  /** Test hook: what the webview itself says it has drawn. */
-  probe(timeoutMs = 10000): Promise<RenderReport> {
-    return this.channel.probe(timeoutMs);
-  }
-
-  /** Benchmark hook: frame times while the webview pans (or zooms) the graph. */
-  measurePan(frames: number, timeoutMs = 60000, gesture: 'pan' | 'zoom' = 'pan'): Promise<PanMeasurement> {
-    return this.channel.measurePan(frames, timeoutMs, gesture);
-  }
-
-  /** Test hook: select a task as a click would. */
-  select(nodeId: number): void {
-    this.post({ type: 'select', nodeId });
   }
 
   /** Test hook: press "show all" on a field of the selected task, as a click would. */
@@ -151,30 +101,30 @@ export class ResultPanel {
     return this.handle({ type: 'goToSource', nodeId });
   }
 
-  /** Test hook: switch the side pane's tab as a click would. */
-  showTab(tab: PanelTab): void {
-    this.post({ type: 'showTab', tab });
+  protected pageReady(): void {
+    this.sendHeader();
+    this.graphChanged(true);
   }
 
-  private post(message: Parameters<PanelChannel['post']>[0]): void {
-    this.channel.post(message);
+  protected relayout(): void {
+    this.graphChanged(true);
   }
 
-  private received(message: WebviewMessage): void {
-    void this.handle(message).catch((error: unknown) => {
-      this.owner.services.output.error(`Result panel ${this.dispatchId}: ${message.type} failed: ${messageOf(error)}`);
-    });
+  protected pictureName(): string {
+    return `${this.owner.services.store.get(this.dispatchId)?.name ?? 'graph'}-${this.dispatchId.slice(0, 8)}`;
   }
 
-  private async handle(message: WebviewMessage): Promise<void> {
+  protected override drawn(nodes: number, elapsedMs: number): void {
+    if (this.drawLogged || this.graphArrivedAt === undefined) return;
+    this.drawLogged = true;
+    const since = (at: number | undefined) => (at === undefined ? '?' : String(at - this.openedAt));
+    this.owner.services.output.info(
+      `Result panel ${this.dispatchId}: ${nodes} nodes drawn ${Date.now() - this.openedAt} ms after opening (graph in the store at ${since(this.graphArrivedAt)} ms, laid out at ${since(this.laidOutAt)} ms, page drew in ${Math.round(elapsedMs)} ms).`,
+    );
+  }
+
+  protected async handle(message: OwnMessage): Promise<void> {
     switch (message.type) {
-      case 'ready':
-        // Header and graph are sent fresh below; queued copies would only draw twice.
-        this.channel.markReady();
-        this.graphControls.ready();
-        this.sendHeader();
-        this.graphChanged(true);
-        return;
       case 'select':
         this.selectedNodeId = message.nodeId;
         await this.sendDetails(message.nodeId);
@@ -204,28 +154,12 @@ export class ResultPanel {
         else void vscode.window.showInformationMessage(`Covalent: task ${task?.name ?? message.nodeId} has no sublattice dispatch yet.`);
         return;
       }
-      case 'drawn': {
-        const now = Date.now();
-        if (!this.drawLogged && this.graphArrivedAt !== undefined) {
-          this.drawLogged = true;
-          const since = (at: number | undefined) => (at === undefined ? '?' : String(at - this.openedAt));
-          this.owner.services.output.info(
-            `Result panel ${this.dispatchId}: ${message.nodes} nodes drawn ${now - this.openedAt} ms after opening (graph in the store at ${since(this.graphArrivedAt)} ms, laid out at ${since(this.laidOutAt)} ms, page drew in ${Math.round(message.elapsedMs)} ms).`,
-          );
-        }
-        this.drawnEmitter.fire({ nodes: message.nodes, at: now });
-        return;
-      }
-      case 'rendered':
-      case 'panMeasured':
-        return; // Answered by the channel.
       case 'state':
         this.selectedNodeId = message.selectedNodeId;
         return;
-      case 'graphView':
-      case 'exported':
-        this.graphControls.received(message);
-        return;
+      case 'previewAction':
+      case 'openFrame':
+        return; // A preview's buttons: not on a dispatch's page.
     }
   }
 
@@ -285,22 +219,20 @@ export class ResultPanel {
     void this.layOut(graph, key);
   }
 
-  private async layOut(graph: DispatchGraph, key: string): Promise<void> {
-    const run = ++this.layoutRun;
-    try {
-      const layout = await this.owner.layoutFor(key, graph, this.graphControls.layoutOptions);
-      if (run !== this.layoutRun || this.disposed) return;
-      this.laidOutAt ??= Date.now();
-      this.layout = layout;
-      // The store may have moved on while ELK ran: send the newest statuses.
-      const latest = this.owner.services.store.graph(this.dispatchId) ?? graph;
-      this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph, this.executorOf) });
-      this.scheduleHeader();
-    } catch (error) {
-      if (run !== this.layoutRun) return;
-      this.layoutKey = undefined;
-      this.post({ type: 'graphProblem', message: messageOf(error) });
-    }
+  private layOut(graph: DispatchGraph, key: string): Promise<void> {
+    return this.layOutGraph(
+      key,
+      graph,
+      (layout) => {
+        this.laidOutAt ??= Date.now();
+        this.layout = layout;
+        // The store may have moved on while ELK ran: send the newest statuses.
+        const latest = this.owner.services.store.graph(this.dispatchId) ?? graph;
+        this.post({ type: 'graph', layout, tasks: liveTasks(key.startsWith(`${topologyKey(latest)}|`) ? latest : graph, this.executorOf) });
+        this.scheduleHeader();
+      },
+      () => (this.layoutKey = undefined),
+    );
   }
 
   private async sendDetails(nodeId: number): Promise<void> {
@@ -445,12 +377,11 @@ export class ResultPanel {
     if (!found) void vscode.window.showWarningMessage(`Covalent: no definition of ${name} found in this workspace.`);
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.disposed) return;
-    this.disposed = true;
     clearTimeout(this.headerTimer);
     this.parentWatch?.dispose();
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    super.dispose();
   }
 }
 

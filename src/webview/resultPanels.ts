@@ -2,15 +2,19 @@ import * as vscode from 'vscode';
 import type { ResultDetailsReader } from '../covalent/resultDetails';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../services';
-import type { DispatchGraph } from '../store/types';
 import type { LiveStatusViews } from '../views/liveStatusViews';
-import type { GraphLayoutOptions, GraphViewState } from './graphProtocol';
+import { type GraphLayoutOptions, type GraphViewState, parseGraphViewState } from './graphProtocol';
+import type { LayoutInput } from './layout';
 import { LayoutService } from './layoutService';
 import { panelResourceRoots } from './panelHtml';
+import { PreviewPanel, previewKey, type PreviewTarget } from './previewPanel';
+import { parsePersistedPreview } from './previewProtocol';
 import { parsePersistedState, type GraphLayout } from './protocol';
 import { ResultPanel } from './resultPanel';
+import { fromPerson } from '../commands/invocation';
 
 export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
+export const PREVIEW_PANEL_VIEW_TYPE = 'covalent.preview';
 
 /** What a panel reads and uses, beside its registry. */
 export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store' | 'servers'> {
@@ -19,25 +23,35 @@ export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'sett
 }
 
 /**
- * The result panels, one per dispatch: opening, focusing, restoring after a
- * window reload, and what panels share (the layout worker, cached layouts).
+ * The result panels, one per dispatch, and the graph previews, one per lattice:
+ * opening, focusing, restoring after a window reload, and what panels share
+ * (the layout worker, cached layouts).
  */
 export class ResultPanels implements vscode.Disposable {
   private readonly panels = new Map<string, ResultPanel>();
+  private readonly previews = new Map<string, PreviewPanel>();
   /** Layouts of recently shown graph shapes: re-opening a panel skips ELK. */
   private readonly layoutCache = new Map<string, GraphLayout>();
   readonly layouts: LayoutService;
-  private readonly serializer: vscode.Disposable;
+  private readonly serializers: vscode.Disposable[];
 
   constructor(readonly services: PanelServices) {
     this.layouts = new LayoutService(vscode.Uri.joinPath(services.extension.extensionUri, 'dist').fsPath);
     // Registered at activation so a panel left open is restored after a window reload.
-    this.serializer = vscode.window.registerWebviewPanelSerializer(RESULT_PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state) => {
-        this.restore(panel, state);
-        return Promise.resolve();
-      },
-    });
+    this.serializers = [
+      vscode.window.registerWebviewPanelSerializer(RESULT_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => {
+          this.restore(panel, state);
+          return Promise.resolve();
+        },
+      }),
+      vscode.window.registerWebviewPanelSerializer(PREVIEW_PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state) => {
+          this.restorePreview(panel, state);
+          return Promise.resolve();
+        },
+      }),
+    ];
   }
 
   /**
@@ -72,11 +86,53 @@ export class ResultPanels implements vscode.Disposable {
     return this.panels.get(dispatchId);
   }
 
+  /** Opens the graph preview of a lattice, or focuses it when it is open (a new build updates it). */
+  openPreview(target: PreviewTarget, args: string): PreviewPanel {
+    const existing = this.previews.get(previewKey(target));
+    if (existing) {
+      existing.webviewPanel.reveal(undefined, true);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(PREVIEW_PANEL_VIEW_TYPE, `Preview ${target.lattice}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: panelResourceRoots(this.services.extension.extensionUri),
+    });
+    return this.adoptPreview(panel, target, args);
+  }
+
+  preview(target: PreviewTarget): PreviewPanel | undefined {
+    return this.previews.get(previewKey(target));
+  }
+
+  /**
+   * A preview VS Code kept across a window reload: its graph is built again from
+   * the lattice and inputs its page saved, unless the workspace is not trusted
+   * (building it runs the workspace's Python).
+   */
+  restorePreview(panel: vscode.WebviewPanel, state: unknown): PreviewPanel | undefined {
+    const restored = parsePersistedPreview(state);
+    const target = restored && { uri: vscode.Uri.parse(restored.uri), lattice: restored.lattice };
+    if (!restored || !target || this.previews.has(previewKey(target))) {
+      panel.dispose();
+      return undefined;
+    }
+    const view = typeof state === 'object' && state !== null ? parseGraphViewState((state as { view?: unknown }).view) : undefined;
+    const preview = this.adoptPreview(panel, target, restored.args, restored.selectedNodeId, view);
+    if (!vscode.workspace.isTrusted) {
+      preview.failed(restored.args, new Error('Building the graph runs Python from this workspace, which is in Restricted Mode. Trust the workspace, then press Preview Again.'));
+    } else {
+      void vscode.commands.executeCommand('covalent.previewGraph', fromPerson('panel', { uri: restored.uri, lattice: restored.lattice, args: restored.args }));
+    }
+    return preview;
+  }
+
   all(): ResultPanel[] {
     return [...this.panels.values()];
   }
 
-  async layoutFor(key: string, graph: DispatchGraph, options: GraphLayoutOptions): Promise<GraphLayout> {
+  /** Lays a graph out for `options`; a shape laid out recently (either kind of panel) comes from the cache. */
+  async layoutFor(key: string, graph: LayoutInput, options: GraphLayoutOptions): Promise<GraphLayout> {
     const cached = this.layoutCache.get(key);
     if (cached) return cached;
     const layout = await this.layouts.layout(
@@ -100,6 +156,18 @@ export class ResultPanels implements vscode.Disposable {
     return this.services.servers.client(serverAddress).details;
   }
 
+  private adoptPreview(webviewPanel: vscode.WebviewPanel, target: PreviewTarget, args: string, selectedNodeId?: number, view?: GraphViewState): PreviewPanel {
+    webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri) };
+    const preview = new PreviewPanel(this, webviewPanel, target, args, selectedNodeId, view);
+    const key = previewKey(target);
+    this.previews.set(key, preview);
+    webviewPanel.onDidDispose(() => {
+      if (this.previews.get(key) === preview) this.previews.delete(key);
+      preview.dispose();
+    });
+    return preview;
+  }
+
   private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState): ResultPanel {
     webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri) };
     const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId, view);
@@ -112,9 +180,10 @@ export class ResultPanels implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.serializer.dispose();
-    for (const panel of this.panels.values()) panel.close();
+    for (const serializer of this.serializers) serializer.dispose();
+    for (const panel of [...this.panels.values(), ...this.previews.values()]) panel.close();
     this.panels.clear();
+    this.previews.clear();
     this.layouts.dispose();
   }
 }

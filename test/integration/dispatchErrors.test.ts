@@ -5,7 +5,7 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import * as vscode from 'vscode';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, expectRejection, extensionApi, sleep, waitFor } from './support/dispatching';
+import { dispatchCount, dispatchSuite, expectRejection, extensionApi, sleep, waitFor, nothingDispatched as nothingDispatchedOn } from './support/dispatching';
 import { harness } from '../support/harness';
 
 /**
@@ -17,13 +17,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
   const { env, howto, scratchFile } = dispatchSuite();
   const settings = () => vscode.workspace.getConfiguration('covalent');
 
-  async function nothingDispatched<T>(action: () => Promise<T>): Promise<T> {
-    const before = await dispatchCount(env.serverAddress);
-    const outcome = await action();
-    await sleep(300);
-    assert.strictEqual(await dispatchCount(env.serverAddress), before, 'the server holds no new dispatch');
-    return outcome;
-  }
+  const nothingDispatched = <T>(action: () => Promise<T>): Promise<T> => nothingDispatchedOn(env.serverAddress, action);
 
   /** The "Covalent" output channel's log file (a LogOutputChannel writes to the extension's log folder). */
   async function outputChannelText(): Promise<string> {

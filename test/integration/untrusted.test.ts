@@ -18,6 +18,7 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     'covalent.dispatch',
     'covalent.dispatchWithInputs',
     'covalent.saveWithoutRunning',
+    'covalent.previewGraph',
     'covalent.dispatchSync',
     'covalent.redispatch',
     'covalent.chooseExecutor',
@@ -56,6 +57,7 @@ describe('Untrusted workspace (Restricted Mode)', function () {
       // As a CodeLens calls it: refused before the inputs would be asked for.
       ['covalent.dispatchWithInputs', { uri: howto.toString(), lattice: 'workflow' }],
       ['covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
+      ['covalent.previewGraph', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.dispatchSync', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }],
       ['covalent.redispatch', { dispatchId: '00000000-0000-0000-0000-000000000000', uri: howto.toString() }],
       // It lists the executor plugins with the workspace's interpreter.

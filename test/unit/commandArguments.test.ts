@@ -107,7 +107,10 @@ describe('Commands: the public API arguments', () => {
     assert.deepStrictEqual(readFilter({ search: 'wf', status: 'FAILED' }), { search: 'wf', status: 'FAILED' });
     rejects(() => readFilter({ status: 'BROKEN' }), /"status" must be one of/);
     assert.deepStrictEqual(readToken({ address: 'http://a:1', token: '  ' }), { address: 'http://a:1', token: undefined });
-    assert.deepStrictEqual(readTarget({ uri: 'file:///w/a.py', lattice: 'wf' }), { uri: 'file:///w/a.py', lattice: 'wf', dispatchId: undefined });
+    assert.deepStrictEqual(readTarget({ uri: 'file:///w/a.py', lattice: 'wf' }), { uri: 'file:///w/a.py', lattice: 'wf', dispatchId: undefined, args: undefined, askForInputs: undefined });
+    // A graph preview's panel names the inputs it shows.
+    assert.deepStrictEqual(readTarget({ uri: 'file:///w/a.py', lattice: 'wf', args: '1, 2' }).args, '1, 2');
+    rejects(() => readTarget({ uri: 'file:///w/a.py', args: [1] }), /`args` are the inputs/);
     assert.strictEqual(addressProblem('ftp://x'), 'The address must start with http:// or https://.');
     assert.strictEqual(addressProblem('http://localhost:48008'), undefined);
     assert.deepStrictEqual(readServerChoice({ name: ' team ' }), { name: 'team' });

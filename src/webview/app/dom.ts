@@ -83,3 +83,18 @@ export function statusIcon(status: string): HTMLElement {
 export function statusChip(status: string): HTMLElement {
   return element('span', { className: 'status-chip', attributes: { 'data-status': status } }, statusIcon(status), element('span', { text: status.replace(/_/g, ' ') }));
 }
+
+/** A label and its value in a header's row of facts. */
+export function metaItem(label: string, value: string): HTMLElement {
+  return element('span', { className: 'meta' }, element('span', { className: 'meta-label', text: label }), element('span', { className: 'meta-value', text: value }));
+}
+
+/** Terms and their values, as a definition list. */
+export function definitionList(rows: readonly (readonly [string, string])[]): HTMLElement {
+  const list = element('dl', { className: 'facts' });
+  for (const [term, value] of rows) {
+    list.appendChild(element('dt', { text: term }));
+    list.appendChild(element('dd', { text: value }));
+  }
+  return list;
+}

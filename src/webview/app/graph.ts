@@ -27,6 +27,15 @@ export interface GraphCallbacks {
 
 export type { Transform };
 
+/** What the graph is of: a dispatch (live statuses) or a workflow not dispatched yet (none). */
+export interface GraphViewOptions {
+  readonly statuses: boolean;
+  /** Said where an empty graph would be. */
+  readonly emptyText: string;
+}
+
+const DISPATCH_GRAPH: GraphViewOptions = { statuses: true, emptyText: 'This dispatch has no tasks yet.' };
+
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 4;
 
@@ -55,6 +64,7 @@ export class GraphView {
   constructor(
     private readonly callbacks: GraphCallbacks,
     initialView: GraphViewState = DEFAULT_VIEW_STATE,
+    private readonly options: GraphViewOptions = DISPATCH_GRAPH,
   ) {
     this.view = initialView;
     this.message = element('div', { className: 'graph-message', text: 'Loading the task graph…' });
@@ -135,6 +145,11 @@ export class GraphView {
     this.callbacks.viewChanged(next);
   }
 
+  /** Nodes of the graph shown (0 before the first graph). */
+  get nodeCount(): number {
+    return this.layout?.nodes.length ?? 0;
+  }
+
   private layoutNodeCount(): number {
     return this.layout?.nodes.length ?? 0;
   }
@@ -176,7 +191,7 @@ export class GraphView {
     this.showView();
     canvasView.selected = this.selected !== undefined ? scene.node(this.selected) : undefined;
     canvasView.resize(this.viewport.clientWidth, this.viewport.clientHeight);
-    this.showMessage(layout.nodes.length === 0 ? 'This dispatch has no tasks yet.' : undefined);
+    this.showMessage(layout.nodes.length === 0 ? this.options.emptyText : undefined);
     if (refit) {
       this.fitted = true;
       this.fit();
@@ -203,7 +218,7 @@ export class GraphView {
       this.canvasView.selected = node;
       this.canvasView.requestFrame();
     }
-    if (node) this.announcer.textContent = `Selected ${node.label}, ${node.kind}, ${node.status.replace(/_/g, ' ').toLowerCase()}`;
+    if (node) this.announcer.textContent = `Selected ${node.label}, ${node.kind}${this.options.statuses ? `, ${node.status.replace(/_/g, ' ').toLowerCase()}` : ''}`;
   }
 
   nodeInfo(nodeId: number): { name: string; kind: string } | undefined {
@@ -437,7 +452,9 @@ export class GraphView {
       this.tooltip.hidden = true;
       return;
     }
-    this.tooltip.textContent = `${node.name} · ${node.kind} · ${node.status.replace(/_/g, ' ')}${node.reused ? ' · reused' : ''}${node.executor ? ` · runs on ${node.executor}` : ''}`;
+    this.tooltip.textContent = this.options.statuses
+      ? `${node.name} · ${node.kind} · ${node.status.replace(/_/g, ' ')}${node.reused ? ' · reused' : ''}${node.executor ? ` · runs on ${node.executor}` : ''}`
+      : `${node.name} · ${node.kind}`;
     this.tooltip.style.left = `${event.clientX - box.left + 12}px`;
     this.tooltip.style.top = `${event.clientY - box.top + 12}px`;
     this.tooltip.hidden = false;

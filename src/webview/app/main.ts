@@ -14,12 +14,16 @@ import {
   type WorkflowDetailsView,
 } from '../protocol';
 import { DEFAULT_VIEW_STATE, displayName, type GraphViewState, parseGraphViewState } from '../graphProtocol';
-import { button, clear, element, formatBytes, formatDuration, formatTime, icon, statusChip } from './dom';
+import type { PreviewHeader } from '../previewProtocol';
+import { button, clear, definitionList, element, formatBytes, formatDuration, formatTime, icon, metaItem, statusChip } from './dom';
 import { GraphView } from './graph';
+import { previewGraphMessage, renderPreviewHeader, renderPreviewNode, renderPreviewSummary } from './previewPage';
 
 /**
  * The result panel's page. It draws only what the extension sends and asks for
- * more through validated messages; it never talks to the server.
+ * more through validated messages; it never talks to the server. In preview mode
+ * (`data-mode="preview"`) it shows a workflow's graph before any dispatch: a
+ * preview header, no statuses, no Timeline or Compare tab.
  */
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -30,8 +34,9 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const dispatchId = document.body.getAttribute('data-dispatch-id') ?? '';
-const TABS = PANEL_TABS;
+const previewMode = document.body.getAttribute('data-mode') === 'preview';
 type Tab = PanelTab;
+const TABS: readonly Tab[] = previewMode ? ['task', 'workflow'] : PANEL_TABS;
 
 const saved = (vscode.getState() ?? {}) as { selectedNodeId?: unknown; tab?: unknown; view?: unknown };
 /** The graph view this panel showed before (kept in the webview state): the extension lays out for it. */
@@ -41,6 +46,9 @@ let selectedNodeId: number | undefined =
   typeof saved.selectedNodeId === 'number' ? saved.selectedNodeId : initialSelected ? Number(initialSelected) : undefined;
 let activeTab: Tab = TABS.includes(saved.tab as Tab) ? (saved.tab as Tab) : 'task';
 let header: PanelHeader | undefined;
+let previewHeader: PreviewHeader | undefined;
+/** In preview mode: the selected node's view has arrived (else it is asked for again when a graph comes). */
+let previewNodeShown = false;
 const tasks = new Map<number, TaskLive>();
 let currentDetails: TaskDetailsView | undefined;
 let workflowDetails: WorkflowDetailsView | undefined;
@@ -53,7 +61,8 @@ function post(message: WebviewMessage): void {
 }
 
 function persist(): void {
-  vscode.setState({ dispatchId, selectedNodeId, tab: activeTab, view: graph.viewState });
+  const identity = previewMode ? { preview: previewHeader && { uri: previewHeader.uri, lattice: previewHeader.latticeName, args: previewHeader.args } } : { dispatchId };
+  vscode.setState({ ...identity, selectedNodeId, tab: activeTab, view: graph.viewState });
   post({ type: 'state', selectedNodeId, tab: activeTab });
 }
 
@@ -73,6 +82,7 @@ const graph = new GraphView(
     exported: (picture) => post({ type: 'exported', ...picture }),
   },
   savedView ?? DEFAULT_VIEW_STATE,
+  previewMode ? { statuses: false, emptyText: 'The graph has no nodes.' } : undefined,
 );
 const tabBar = element('nav', { className: 'tabs', attributes: { role: 'tablist' } });
 const tabBodies: Record<Tab, HTMLElement> = {
@@ -83,7 +93,7 @@ const tabBodies: Record<Tab, HTMLElement> = {
 };
 const TAB_LABELS: Record<Tab, [string, string]> = {
   task: ['Task', 'symbol-method'],
-  workflow: ['Workflow', 'type-hierarchy'],
+  workflow: previewMode ? ['Summary', 'list-flat'] : ['Workflow', 'type-hierarchy'],
   timeline: ['Timeline', 'graph-line'],
   compare: ['Compare', 'diff'],
 };
@@ -103,8 +113,9 @@ app.appendChild(element('main', { className: 'body' }, graph.root, sidePane));
 function showTab(tab: Tab): void {
   activeTab = tab;
   for (const [name, node] of tabButtons) node.setAttribute('aria-selected', String(name === tab));
-  for (const name of TABS) tabBodies[name].hidden = name !== tab;
-  if (tab === 'workflow' && !workflowRequested) {
+  for (const name of PANEL_TABS) tabBodies[name].hidden = name !== tab;
+  if (tab === 'workflow' && previewMode) renderPreviewSummary(tabBodies.workflow, previewHeader);
+  else if (tab === 'workflow' && !workflowRequested) {
     workflowRequested = true;
     renderPlaceholder(tabBodies.workflow, 'Loading the workflow’s inputs and result…');
     post({ type: 'loadWorkflow' });
@@ -168,10 +179,6 @@ function renderHeader(): void {
   if (h.problem) headerRoot.appendChild(element('div', { className: 'problem', attributes: { role: 'alert' } }, icon('warning'), element('span', { text: h.problem })));
 }
 
-function metaItem(label: string, value: string): HTMLElement {
-  return element('span', { className: 'meta' }, element('span', { className: 'meta-label', text: label }), element('span', { className: 'meta-value', text: value }));
-}
-
 function iconButton(iconName: string, title: string, onClick: () => void): HTMLButtonElement {
   const node = element('button', { className: 'icon-button', title, attributes: { 'aria-label': title }, onClick }, icon(iconName));
   node.type = 'button';
@@ -181,6 +188,7 @@ function iconButton(iconName: string, title: string, onClick: () => void): HTMLB
 // ---------------------------------------------------------------- task details
 function selectTask(nodeId: number): void {
   selectedNodeId = nodeId;
+  previewNodeShown = false;
   graph.select(nodeId);
   showTab('task');
   const info = graph.nodeInfo(nodeId);
@@ -229,15 +237,6 @@ function renderTaskDetails(details: TaskDetailsView): void {
     ['source', 'Source'],
   ];
   for (const [field, label] of fields) target.appendChild(valueSection(details.nodeId, field, label, details.fields[field]));
-}
-
-function definitionList(rows: [string, string][]): HTMLElement {
-  const list = element('dl', { className: 'facts' });
-  for (const [term, value] of rows) {
-    list.appendChild(element('dt', { text: term }));
-    list.appendChild(element('dd', { text: value }));
-  }
-  return list;
 }
 
 function valueSection(nodeId: number | null, field: DetailField, label: string, value: ValueView | undefined): HTMLElement {
@@ -426,7 +425,8 @@ function handle(message: HostMessage): void {
       tasks.clear();
       for (const task of message.tasks) tasks.set(task.nodeId, task);
       graph.render(message.layout, message.tasks);
-      if (selectedNodeId !== undefined && graph.nodeInfo(selectedNodeId) && !currentDetails) selectTask(selectedNodeId);
+      if (previewMode) showPreviewGraphMessage();
+      if (selectedNodeId !== undefined && graph.nodeInfo(selectedNodeId) && !(previewMode ? previewNodeShown : currentDetails)) selectTask(selectedNodeId);
       scheduleTimeline();
       // Two frames later the graph is on screen.
       requestAnimationFrame(() => requestAnimationFrame(() => post({ type: 'drawn', nodes: message.layout.nodes.length, elapsedMs: performance.now() - drawStarted })));
@@ -499,7 +499,31 @@ function handle(message: HostMessage): void {
     case 'dragNode':
       void graph.dragNode(message.nodeId, message.dx, message.dy);
       return;
+    case 'previewHeader':
+      previewHeader = message.header;
+      renderPreviewHeader(headerRoot, message.header, post);
+      showPreviewGraphMessage();
+      // Too big to draw, or a traceback to read: the Summary tab is the view.
+      if ((message.header.tooLarge || message.header.problem?.traceback) && activeTab !== 'workflow') showTab('workflow');
+      else if (activeTab === 'workflow') renderPreviewSummary(tabBodies.workflow, previewHeader);
+      persist();
+      return;
+    case 'previewNode':
+      if (message.node.nodeId !== selectedNodeId) return;
+      previewNodeShown = true;
+      renderPreviewNode(tabBodies.task, message.node, post);
+      return;
+    case 'pressPreviewAction':
+      headerRoot.querySelector<HTMLButtonElement>(`button[data-action="${message.action}"]`)?.click();
+      return;
   }
+}
+
+/** Building, failed, or too big to draw: said where the graph is. */
+function showPreviewGraphMessage(): void {
+  const text = previewHeader && previewGraphMessage(previewHeader);
+  if (text) graph.showMessage(text);
+  else if (previewHeader?.state === 'ready' && graph.nodeCount > 0) graph.showMessage(undefined);
 }
 
 function renderReport(): RenderReport {
@@ -518,6 +542,7 @@ function renderReport(): RenderReport {
     scripts,
     injectedScriptRan: (window as unknown as { __covalentInjected?: unknown }).__covalentInjected !== undefined,
     header: headerRoot.textContent ?? '',
+    tabs: Array.from(tabBar.querySelectorAll('.tab')).map((tab) => tab.textContent ?? ''),
     timelineBars: tabBodies.timeline.querySelectorAll('.timeline-row').length,
     timelineReused: tabBodies.timeline.querySelectorAll('.timeline-mark.reused').length,
     compareRows: tabBodies.compare.querySelectorAll('tbody tr').length,

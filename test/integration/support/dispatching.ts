@@ -47,6 +47,15 @@ export async function dispatchCount(server: string): Promise<number> {
   return body.dispatches.length;
 }
 
+/** Runs `action` and checks the server then holds as many dispatches as before ("nothing was dispatched"). */
+export async function nothingDispatched<T>(server: string, action: () => Promise<T>): Promise<T> {
+  const before = await dispatchCount(server);
+  const outcome = await action();
+  await sleep(300);
+  assert.strictEqual(await dispatchCount(server), before, 'the server holds no new dispatch');
+  return outcome;
+}
+
 export interface GraphNode {
   readonly node_id: number;
   readonly name: string;

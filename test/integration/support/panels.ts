@@ -1,5 +1,5 @@
 import type { RenderReport } from '../../../src/webview/protocol';
-import type { ResultPanel } from '../../../src/webview/resultPanel';
+import type { GraphPanel } from '../../../src/webview/graphPanel';
 import { getJson } from './covalentRest';
 import { waitForDespiteErrors } from './dispatching';
 
@@ -19,11 +19,13 @@ export async function serverGraph(server: string, dispatchId: string) {
   return {
     nodes: body.graph.nodes.map((node) => ({ nodeId: node.node_id, name: node.name, status: node.status, kind: node.type, reusedOnServer: node.type !== 'parameter' && node.started_at !== null && node.started_at === node.completed_at })),
     edges: body.graph.links.map((link) => `${nodeIdOf.get(link.source)}>${nodeIdOf.get(link.target)}`).sort(),
+    /** Each link with the parameter its value flows into: `source>target:edge_name`. */
+    labelledEdges: body.graph.links.map((link) => `${nodeIdOf.get(link.source)}>${nodeIdOf.get(link.target)}:${link.edge_name}`).sort(),
   };
 }
 
 /** Asks the webview what it drew until `accept` holds (the poller and the webview run on their own). */
-export async function probeUntil(panel: ResultPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
+export async function probeUntil(panel: GraphPanel, accept: (report: RenderReport) => boolean, what: string, timeoutMs = 60000): Promise<RenderReport> {
   let last: RenderReport | undefined;
   const drawn = async () => {
     last = await panel.probe(5000);

@@ -12,6 +12,7 @@ server tokens on every request the SDK makes), `workspace`
 (importing the user's code), `inputs` (the typed call arguments), `sdk`
 (dispatch, redispatch, cancel, triggers, waiting), `replay` (running one task
 of a dispatch again here, with its recorded inputs; `replay_runner.py` is the
-program that runs it, plainly or under debugpy). A module adds requests with
+program that runs it, plainly or under debugpy), `preview` (a workflow's
+graph built locally, nothing dispatched). A module adds requests with
 `@protocol.handler("name")`; `__main__` imports the modules that do.
 """

@@ -20,11 +20,11 @@ if __package__ in (None, ""):
 
     protocol.take_stdout()  # before anything the user or the SDK prints
     # The handler modules register their requests with the protocol when imported.
-    from covalent_bridge import executors, inputs, replay, sdk, workspace  # noqa: E402,F401
+    from covalent_bridge import executors, inputs, preview, replay, sdk, workspace  # noqa: E402,F401
 else:
     from . import protocol
 
     protocol.take_stdout()
-    from . import executors, inputs, replay, sdk, workspace  # noqa: F401
+    from . import executors, inputs, preview, replay, sdk, workspace  # noqa: F401
 
 protocol.main()

@@ -54,7 +54,8 @@ def _address(params):
     return address.rstrip("/") if address else None
 
 
-def _prepare(params):
+def prepare(params):
+    """The lattice and its inputs, as dispatching and previewing its graph both need them."""
     runtime.require_covalent()
     text = params.get("args") or ""
     if text.strip():
@@ -69,7 +70,7 @@ def _prepare(params):
 
 @handler("dispatch")
 def handle_dispatch(params, request_id):
-    lattice, args, kwargs, choice = _prepare(params)
+    lattice, args, kwargs, choice = prepare(params)
     address = _address(params)
     disable_run = bool(params.get("disableRun"))
     _direct_triggers(lattice, params.get("triggersServerAddress") or address)

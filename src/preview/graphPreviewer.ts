@@ -1,0 +1,34 @@
+import { promises as fs } from 'fs';
+import * as vscode from 'vscode';
+import type { DispatchService, DispatchTarget } from '../dispatch/dispatchService';
+import { isNotebookTarget, notebookWorkflowSource } from '../notebook/notebookSource';
+import { PREVIEW_MAX_NODES, type PreviewGraph, previewGraphOf } from './previewGraph';
+
+export interface BuiltPreview {
+  readonly graph: PreviewGraph;
+  /** The workflow file's text the graph was built from (to notice edits before dispatching what is shown). */
+  readonly text?: string;
+}
+
+/**
+ * Builds a lattice's graph with the given inputs in the user's interpreter: the
+ * bridge imports the workflow exactly as a dispatch does and runs Covalent's own
+ * graph building; nothing goes to a server. Unsaved edits are used as the editor
+ * shows them (a preview sends nothing anywhere, so there is nothing to ask).
+ */
+export async function buildPreview(dispatch: DispatchService, target: DispatchTarget, args: string, token?: vscode.CancellationToken): Promise<BuiltPreview> {
+  const source = await dispatch.workflowSource(target.uri, 'dispatchBuffer');
+  const text = source.notebook ? JSON.stringify(source.notebook) : (source.source ?? (await fs.readFile(source.file, 'utf8').catch(() => undefined)));
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Covalent: building the graph of ${target.lattice}…` }, () =>
+    dispatch.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token),
+  );
+  return { graph: previewGraphOf(result), text };
+}
+
+/** The workflow file's text now: the editor's when it is open (unsaved edits too), else the file's; a notebook's code cells. */
+export async function currentText(uri: vscode.Uri): Promise<string | undefined> {
+  if (isNotebookTarget(uri)) return notebookWorkflowSource(uri).then((source) => JSON.stringify(source.notebook), () => undefined);
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  return fs.readFile(uri.fsPath, 'utf8').catch(() => undefined);
+}

@@ -1,0 +1,106 @@
+import type { PreviewResult } from '../bridge/protocol';
+import { edgesOfLinks } from '../covalent/client';
+import type { TaskEdge } from '../store/types';
+import { isPostprocessing } from '../webview/graphProtocol';
+import type { LayoutInput } from '../webview/layout';
+import type { PreviewNodeView, PreviewSummaryRow } from '../webview/previewProtocol';
+
+/**
+ * A workflow's graph as the bridge built it before any dispatch (Covalent's own
+ * graph building, nothing sent to a server), in the shapes the panel's graph
+ * uses for a dispatch: tasks by node number with the server's kinds, edges with
+ * the parameter each value flows into. No `vscode` here.
+ */
+
+/**
+ * The most nodes a preview draws. The panel pans a 5,000-task dispatch at
+ * 60 fps; a sweep of 5,000 tasks with one literal input each is 10,000 nodes
+ * with its parameters, and twice that still draws (a 19,982-node sweep: the page
+ * drew it in 0.4 s, on screen 5.5 s after the inputs were given, most of it
+ * Covalent building the graph). A bigger graph is shown as counts per electron
+ * instead, and its nodes never leave the bridge.
+ */
+export const PREVIEW_MAX_NODES = 20000;
+
+/** Where a node's function is defined, as Python reports it (resolved to a location by the extension). */
+export interface NodeSource {
+  readonly function: string;
+  readonly file?: string;
+  /** 1-based first line of the definition (its first decorator). */
+  readonly line?: number;
+}
+
+export interface PreviewTask {
+  readonly nodeId: number;
+  readonly name: string;
+  readonly kind: string;
+  readonly source?: NodeSource;
+}
+
+export interface PreviewGraph {
+  readonly lattice: string;
+  /** Every node and link of the transport graph, parameters, waiting edges and post-processing included. */
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** Too many nodes to draw: `tasks` and `edges` are empty, `summary` counts them. */
+  readonly truncated: boolean;
+  readonly tasks: readonly PreviewTask[];
+  readonly edges: readonly TaskEdge[];
+  readonly summary: readonly PreviewSummaryRow[];
+}
+
+export function previewGraphOf(result: PreviewResult): PreviewGraph {
+  const tasks: PreviewTask[] = result.nodes
+    .map((node) => ({
+      nodeId: node.node_id,
+      name: node.name,
+      kind: node.type,
+      ...(node.function ? { source: { function: node.function, file: node.file ?? undefined, line: node.line ?? undefined } } : {}),
+    }))
+    .sort((a, b) => a.nodeId - b.nodeId);
+  return {
+    lattice: result.lattice,
+    nodeCount: result.nodeCount,
+    edgeCount: result.edgeCount,
+    truncated: result.truncated,
+    tasks,
+    edges: edgesOfLinks(result.nodes, result.links),
+    summary: result.summary.map((row) => ({ label: summaryLabel(row.name, row.type), kind: row.type, count: row.count })),
+  };
+}
+
+/** What the layout worker needs (the same input a dispatch's graph gives it). */
+export function layoutInputOf(graph: PreviewGraph): LayoutInput {
+  return { tasks: graph.tasks.map(({ nodeId, name, kind }) => ({ nodeId, name, kind })), edges: graph.edges };
+}
+
+/** A row of the counts: electrons by name, Covalent's own nodes by what they do. */
+export function summaryLabel(name: string, kind: string): string {
+  if (kind === 'parameter') return 'parameters (inputs and constants)';
+  if (isPostprocessing(name)) return 'post-processing';
+  if (kind === 'sublattice') return `${name.replace(/^:sublattice:/, '')} (sublattice)`;
+  if (kind === 'function') return name;
+  return `${name.replace(/^:([a-z_]+):.*$/, '$1').replace(/_/g, ' ')} (made by Covalent)`;
+}
+
+/** Nodes that run something (not parameters). */
+export function taskCount(graph: PreviewGraph): number {
+  return graph.summary.filter((row) => row.kind !== 'parameter').reduce((total, row) => total + row.count, 0);
+}
+
+/** What the side pane shows for a selected node: its function and what flows in and out. */
+export function previewNodeView(graph: PreviewGraph, nodeId: number, where?: string): PreviewNodeView | undefined {
+  const task = graph.tasks.find((candidate) => candidate.nodeId === nodeId);
+  if (!task) return undefined;
+  const nameOf = (id: number) => graph.tasks.find((candidate) => candidate.nodeId === id)?.name ?? String(id);
+  const flows = (edge: TaskEdge) => edge.label !== '!waiting_edge';
+  return {
+    nodeId,
+    name: task.name,
+    kind: task.kind,
+    function: task.source?.function,
+    where,
+    inputs: graph.edges.filter((edge) => edge.target === nodeId && flows(edge)).map((edge) => ({ edge: edge.label ?? '', node: nameOf(edge.source) })),
+    outputs: graph.edges.filter((edge) => edge.source === nodeId && flows(edge)).map((edge) => ({ edge: edge.label ?? '', node: nameOf(edge.target) })),
+  };
+}
