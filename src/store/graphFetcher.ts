@@ -58,6 +58,7 @@ export class GraphFetcher {
   private readonly fetches = new Map<string, GraphFetch>();
   private readonly errorsFetched = new Set<string>();
   private disposed = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly host: GraphFetcherHost) {}
 
@@ -89,7 +90,16 @@ export class GraphFetcher {
   /** Starts the graph requests that are due; they finish on their own time, not the tick's. */
   startDue(): void {
     this.forgetRemoved();
-    for (const dispatchId of this.due()) void this.fetch(dispatchId);
+    for (const dispatchId of this.due()) {
+      const request = this.fetch(dispatchId);
+      this.inFlight.add(request);
+      void request.finally(() => this.inFlight.delete(request));
+    }
+  }
+
+  /** Resolves when the graph requests under way now have ended (tests wait on it instead of sleeping). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Someone looks again: no reason to sit out an old backoff. */
@@ -159,7 +169,8 @@ export class GraphFetcher {
     );
     try {
       const graph = await client.graph(dispatchId, { timeoutMs });
-      if (this.disposed || client !== this.host.client(dispatchId)) return;
+      // Removed while its graph was on the way: nothing of it is kept.
+      if (this.disposed || client !== this.host.client(dispatchId) || !this.store.get(dispatchId)) return;
       const took = Date.now() - started;
       Object.assign(graphFetch, { signature: firstTerminal ? `${signature}|first` : signature, failures: 0, timeouts: 0 });
       // A graph that was slow to send is not asked for again sooner than it took: the server stays usable.
@@ -191,6 +202,7 @@ export class GraphFetcher {
     } finally {
       clearTimeout(slowNotice);
       graphFetch.inFlight = false;
+      if (!this.store.get(dispatchId)) this.fetches.delete(dispatchId);
       if (!this.disposed) this.host.settled();
     }
   }

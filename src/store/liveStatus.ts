@@ -392,6 +392,11 @@ export class LiveStatus implements Disposable {
     }
   }
 
+  /** Resolves when the graph requests under way now have ended. */
+  graphRequestsSettled(): Promise<void> {
+    return this.graphs.settled();
+  }
+
   /** Entries the poller holds per dispatch (graph bookkeeping, fetched errors, unknown ids): tests check it stays bounded. */
   get bookkeepingSize(): number {
     return this.graphs.size + this.unknownToServer.size + this.detailsNeeded.size;
