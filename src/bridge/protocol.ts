@@ -218,6 +218,14 @@ export interface ReplayOutcome {
   readonly output?: string;
 }
 
+/** A line of the user's code in a traceback: in a file, or in a notebook's cell (`cell`: its index, `line` in the cell). */
+export interface SourceFrame {
+  readonly file: string;
+  readonly cell?: number;
+  readonly line: number;
+  readonly name: string;
+}
+
 export interface PreviewParams extends WorkflowSource {
   readonly lattice: string;
   /** Inputs in Python call syntax, as for a dispatch. */
@@ -237,6 +245,8 @@ export interface PreviewNodeData {
   /** The user's function this node runs (a sublattice's lattice; the lattice itself for post-processing), where it is defined. */
   readonly function?: string;
   readonly file?: string;
+  /** In a notebook (`file`): the code cell's index; `line` is then the line in that cell. */
+  readonly cell?: number;
   readonly line?: number;
 }
 
@@ -351,7 +361,7 @@ export interface BridgeErrorData {
   readonly module?: string;
   readonly libraries?: string[];
   /** For `graphFailed`: the traceback's frames in the user's code, innermost last (1-based lines). */
-  readonly frames?: readonly { readonly file: string; readonly line: number; readonly name: string }[];
+  readonly frames?: readonly SourceFrame[];
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

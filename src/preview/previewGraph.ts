@@ -26,6 +26,8 @@ export const PREVIEW_MAX_NODES = 20000;
 export interface NodeSource {
   readonly function: string;
   readonly file?: string;
+  /** In a notebook: the code cell's index (then `line` is the line in that cell). */
+  readonly cell?: number;
   /** 1-based first line of the definition (its first decorator). */
   readonly line?: number;
 }
@@ -55,7 +57,7 @@ export function previewGraphOf(result: PreviewResult): PreviewGraph {
       nodeId: node.node_id,
       name: node.name,
       kind: node.type,
-      ...(node.function ? { source: { function: node.function, file: node.file ?? undefined, line: node.line ?? undefined } } : {}),
+      ...(node.function ? { source: { function: node.function, file: node.file ?? undefined, line: node.line ?? undefined, ...(typeof node.cell === 'number' ? { cell: node.cell } : {}) } } : {}),
     }))
     .sort((a, b) => a.nodeId - b.nodeId);
   return {

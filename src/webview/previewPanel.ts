@@ -1,7 +1,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { isBridgeError } from '../bridge/protocol';
+import { isBridgeError, type SourceFrame } from '../bridge/protocol';
 import { fromPerson } from '../commands/invocation';
+import { notebookOf, showCell } from '../notebook/notebookCells';
 import { currentText } from '../preview/graphPreviewer';
 import { layoutInputOf, PREVIEW_MAX_NODES, type PreviewGraph, previewNodeView, taskCount } from '../preview/previewGraph';
 import { messageOf } from '../util/errors';
@@ -38,7 +39,7 @@ export class PreviewPanel extends GraphPanel {
   private graph: PreviewGraph | undefined;
   private problem: PreviewProblem | undefined;
   /** Where each traceback frame of a failed build points (the page links them by index). */
-  private frames: readonly { readonly file: string; readonly line: number }[] = [];
+  private frames: readonly SourceFrame[] = [];
   /** The workflow file's text the shown graph was built from. */
   private builtText: string | undefined;
   private layoutKey: string | undefined;
@@ -92,7 +93,7 @@ export class PreviewPanel extends GraphPanel {
     this.problem = {
       message: messageOf(error),
       traceback: isBridgeError(error, 'graphFailed') || isBridgeError(error, 'importFailed') ? error.data.traceback : undefined,
-      frames: frames.map((frame) => `${vscode.workspace.asRelativePath(frame.file)}:${frame.line} in ${frame.name}`),
+      frames: frames.map((frame) => `${placeText(frame.file, frame.line, frame.cell)} in ${frame.name}`),
     };
     this.post({ type: 'graph', layout: EMPTY_LAYOUT, tasks: [] });
     this.sendHeader();
@@ -215,7 +216,7 @@ export class PreviewPanel extends GraphPanel {
   private sendNode(nodeId: number): void {
     const task = this.graph?.tasks.find((candidate) => candidate.nodeId === nodeId);
     const source = task?.source;
-    const where = source?.file ? `${vscode.workspace.asRelativePath(source.file)}${source.line ? `:${source.line}` : ''}` : undefined;
+    const where = source?.file ? placeText(source.file, source.line, source.cell) : undefined;
     const node = this.graph && previewNodeView(this.graph, nodeId, where);
     if (node) this.post({ type: 'previewNode', node });
   }
@@ -274,7 +275,7 @@ export class PreviewPanel extends GraphPanel {
     const found = await this.owner.services.locator.reveal(source.function, { preferred: [file], viewColumn: vscode.ViewColumn.One });
     if (found) return;
     if (source.file && source.line) {
-      await this.openAt(file, source.line);
+      await this.openAt(file, source.line, source.cell);
       return;
     }
     void vscode.window.showWarningMessage(`Covalent: no definition of ${source.function} found in this workspace.`);
@@ -282,11 +283,24 @@ export class PreviewPanel extends GraphPanel {
 
   private async revealFrame(index: number): Promise<void> {
     const frame = this.frames[index];
-    if (frame) await this.openAt(vscode.Uri.file(frame.file), frame.line);
+    if (frame) await this.openAt(vscode.Uri.file(frame.file), frame.line, frame.cell);
   }
 
-  private async openAt(uri: vscode.Uri, line: number): Promise<void> {
+  /** Opens a file at a line, or a notebook at a line of one of its cells. */
+  private async openAt(uri: vscode.Uri, line: number, cellIndex?: number): Promise<void> {
     const position = new vscode.Position(Math.max(0, line - 1), 0);
-    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.One });
+    const selection = new vscode.Range(position, position);
+    if (cellIndex === undefined) {
+      await vscode.window.showTextDocument(uri, { selection, viewColumn: vscode.ViewColumn.One });
+      return;
+    }
+    const notebook = await notebookOf(uri);
+    if (cellIndex < notebook.cellCount) await showCell(notebook.cellAt(cellIndex), selection, { viewColumn: vscode.ViewColumn.One });
   }
+}
+
+/** `pipeline/steps.py:10`, or `book.ipynb, cell 3:2` (cells numbered from 1, as the notebook editor shows them). */
+function placeText(file: string, line: number | undefined, cellIndex: number | undefined): string {
+  const cell = cellIndex === undefined ? '' : `, cell ${cellIndex + 1}`;
+  return `${vscode.workspace.asRelativePath(file)}${cell}${line ? `:${line}` : ''}`;
 }

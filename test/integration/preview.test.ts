@@ -111,6 +111,34 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     panel.close();
   });
 
+  it('previews a notebook’s lattice: the graph of its .py twin, each node linked to its cell, nothing dispatched', async () => {
+    const notebook = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.ipynb'));
+    const fromFile = previewOf(howto, 'workflow').shown.graph;
+    assert.ok(fromFile);
+    const counts = await nothingDispatched(() => Promise.resolve(vscode.commands.executeCommand<PreviewCounts>('covalent.previewGraph', { uri: notebook.toString(), lattice: 'workflow', args: '1, 2' })));
+    assert.deepStrictEqual(counts, { nodes: fromFile.nodeCount, edges: fromFile.edgeCount });
+    const panel = previewOf(notebook, 'workflow');
+    const graph = panel.shown.graph;
+    assert.ok(graph);
+    const shape = (list: readonly { nodeId: number; name: string; kind: string }[]) => list.map((node) => `${node.nodeId} ${node.name} ${node.kind}`).sort();
+    assert.deepStrictEqual(shape(graph.tasks), shape(fromFile.tasks));
+    const task1 = graph.tasks.find((task) => task.name === 'task_1');
+    assert.ok(task1);
+    assert.deepStrictEqual({ ...task1.source }, { function: 'task_1', file: notebook.fsPath, cell: 2, line: 6 });
+    await panel.goToSource(task1.nodeId);
+    const editor = await waitFor('the notebook at the electron’s cell', () => {
+      const active = vscode.window.activeNotebookEditor;
+      return active?.notebook.uri.toString() === notebook.toString() ? active : undefined;
+    }, 10000);
+    assert.strictEqual(editor.selection.start, 2, 'the cell that defines task_1');
+    panel.select(task1.nodeId);
+    const details = await probeUntil(panel, (report) => /Defined at/.test(report.detailsText), 'the selected node');
+    assert.match(details.detailsText, /Defined atredispatch_howto\.ipynb, cell 3:6/);
+    panel.close();
+    await vscode.window.showNotebookDocument(editor.notebook);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('its Dispatch button dispatches exactly what is shown and opens the result', async () => {
     const panel = previewOf(howto, 'workflow');
     // Other inputs used since (a Dispatch lens would take these): the button still dispatches what the panel shows.

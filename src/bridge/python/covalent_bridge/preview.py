@@ -18,12 +18,16 @@ be other tasks' outputs. Its node names the sublattice's function.
 
 import inspect
 import os
+import re
 import traceback
 from copy import deepcopy
 
 from . import runtime, sdk, workspace
 from .errors import BridgeError, log
 from .protocol import handler
+
+# What a notebook cell's code is called in tracebacks and by `inspect` (see notebook_cells.cell_filename).
+_CELL_FILENAME = re.compile(r"^(?P<notebook>.+\.ipynb), cell (?P<number>\d+)$")
 
 # Graphs with more nodes than the editor asks for come back as counts only.
 DEFAULT_MAX_NODES = 20000
@@ -67,7 +71,15 @@ def _user_function(function):
     real = os.path.realpath(path) if os.path.isabs(path) else path
     if workspace.is_library_file(real):
         return None
-    return {"function": name, "file": path, "line": code.co_firstlineno}
+    return dict(_location(path, code.co_firstlineno), function=name)
+
+
+def _location(path, line):
+    """A file and 1-based line; a notebook cell's code as its notebook, the cell's index and the line in the cell."""
+    cell = _CELL_FILENAME.match(path)
+    if cell:
+        return {"file": cell.group("notebook"), "cell": int(cell.group("number")) - 1, "line": line}
+    return {"file": path, "line": line}
 
 
 def _deserialized(graph, node_id, key):
@@ -160,8 +172,14 @@ def _user_frames(tb):
         real = os.path.realpath(path) if os.path.isabs(path) else path
         if not os.path.isabs(path) or workspace.is_library_file(real):
             continue
-        frames.append({"file": path, "line": frame.lineno, "name": frame.name})
+        frames.append(dict(_location(path, frame.lineno), name=frame.name))
     return frames
+
+
+def _place(where):
+    """`flow.py, line 8`, or `book.ipynb, cell 3, line 2`."""
+    cell = (", cell %d" % (where["cell"] + 1)) if "cell" in where else ""
+    return "%s%s, line %d" % (os.path.basename(where["file"]), cell, where["line"])
 
 
 def _without_bridge_frames(error):
@@ -186,7 +204,7 @@ def build(lattice, name, args, kwargs):
         raise BridgeError(
             "graphFailed",
             "Building the graph of %s failed: %s: %s%s"
-            % (name, type(error).__name__, error, (" (%s, line %d)" % (os.path.basename(where["file"]), where["line"])) if where else ""),
+            % (name, type(error).__name__, error, (" (%s)" % _place(where)) if where else ""),
             traceback=text,
             frames=frames,
         )
