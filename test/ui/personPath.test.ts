@@ -120,6 +120,26 @@ describe('UI: a person in the editor (code-server, headless Chromium)', function
         }, 20000);
       }
     });
+
+    await steps.run('back in the editor, click Preview graph', async () => {
+      await page.getByRole('tab', { name: new RegExp(SEED_FILE.replace('.', '\\.')) }).first().click({ timeout: 10000 });
+      // The inputs just dispatched are remembered: the preview builds with them, asking nothing.
+      await workbench.codeLens('Preview graph').click({ timeout: 20000 });
+    });
+
+    await steps.run('see the preview: the same 7 nodes, nothing dispatched', async () => {
+      const preview = await waitFor('the preview panel', async () => {
+        const frame = workbench.visibleWebview();
+        return (await frame.locator('body[data-mode="preview"]').count().catch(() => 0)) > 0 ? frame : undefined;
+      }, 60000);
+      await preview.locator('canvas[aria-label="Task graph with 7 nodes"]').waitFor({ state: 'visible', timeout: 30000 }).catch(() => {
+        throw new Error('the preview draws no graph of 7 nodes within 30 s');
+      });
+      const badge = (await preview.locator('.preview-badge').textContent({ timeout: 5000 })) ?? '';
+      const call = (await preview.locator('.preview-call').textContent({ timeout: 5000 })) ?? '';
+      assert.match(badge, /nothing dispatched/);
+      assert.match(call, /workflow\(1, 2\)/);
+    });
   });
 });
 
