@@ -124,8 +124,8 @@ export class CovalentClient {
   }
 
   /** A cheap call that proves a Covalent server answers. */
-  async ping(): Promise<void> {
-    await this.http.json('/api/v2/dispatches', statusOnlySchema, { query: { count: 1, status_only: true } });
+  async ping(options: { readonly timeoutMs?: number } = {}): Promise<void> {
+    await this.http.json('/api/v2/dispatches', statusOnlySchema, { query: { count: 1, status_only: true }, timeoutMs: options.timeoutMs });
   }
 
   /** Statuses of many dispatches in one request (per 150 ids). Unknown ids are absent. */

@@ -32,20 +32,25 @@ export function isLocalAddress(address: string): boolean {
   }
 }
 
-/** Does a Covalent dispatcher answer at `address`? */
-export async function isServerAnswering(address: string, timeoutMs = 2000): Promise<boolean> {
+/** The server's client (its token included): a local server behind a proxy answers only with it. */
+export interface Pingable {
+  ping(options?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+/** Does a Covalent dispatcher answer? */
+export async function isServerAnswering(server: Pingable, timeoutMs = 2000): Promise<boolean> {
   try {
-    const response = await fetch(`${address}/api/v2/dispatches?count=1`, { signal: AbortSignal.timeout(timeoutMs) });
-    return response.ok;
+    await server.ping({ timeoutMs });
+    return true;
   } catch {
     return false;
   }
 }
 
-export async function waitUntilAnswering(address: string, timeoutMs: number, isCancelled: () => boolean = () => false): Promise<boolean> {
+export async function waitUntilAnswering(server: Pingable, timeoutMs: number, isCancelled: () => boolean = () => false): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !isCancelled()) {
-    if (await isServerAnswering(address, 1000)) return true;
+    if (await isServerAnswering(server, 1000)) return true;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   return false;

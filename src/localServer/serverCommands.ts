@@ -11,7 +11,7 @@ function interpreterResource(): vscode.Uri | undefined {
 }
 
 /** What starting, stopping and installing read: the settings, and the output for what the CLI prints. */
-type ServerParts = Pick<Core, 'settings' | 'output'>;
+type ServerParts = Pick<Core, 'settings' | 'output' | 'servers'>;
 
 /**
  * `covalent start --port <port of covalent.dispatcherAddress>` with the chosen
@@ -22,7 +22,8 @@ export async function startLocalServer(context: ServerParts): Promise<string> {
   if (!isLocalAddress(address)) {
     throw new Error(`covalent.dispatcherAddress is ${address}, which is not this machine: start that server where it runs, or point the setting at a local one.`);
   }
-  if (await isServerAnswering(address)) {
+  const server = context.servers.client(address);
+  if (await isServerAnswering(server)) {
     void vscode.window.setStatusBarMessage(`Covalent: the server at ${address} is already running`, 5000);
     return address;
   }
@@ -41,7 +42,7 @@ export async function startLocalServer(context: ServerParts): Promise<string> {
         );
       }
       progress.report({ message: 'waiting until it answers…' });
-      if (!(await waitUntilAnswering(address, START_TIMEOUT_MS, () => token.isCancellationRequested))) {
+      if (!(await waitUntilAnswering(server, START_TIMEOUT_MS, () => token.isCancellationRequested))) {
         throw new Error(`The Covalent server did not answer at ${address} after starting (covalent start picks another port when ${port} is busy: see \`covalent status\`).`);
       }
       context.output.info(`The Covalent server answers at ${address}.`);
@@ -55,12 +56,13 @@ export async function stopLocalServer(context: ServerParts): Promise<boolean> {
   const address = context.settings.current.dispatcherAddress;
   if (!isLocalAddress(address)) throw new Error(`covalent.dispatcherAddress is ${address}, which is not this machine: stop that server where it runs.`);
   const { path: python } = await chooseInterpreter(interpreterResource(), context.output);
+  const server = context.servers.client(address);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Covalent: stopping the server' }, async () => {
     const result = await runCovalentCli(python, ['stop'], (line) => context.output.info(`[covalent stop] ${line}`), 60000);
     if (result.code !== 0) throw new Error(`covalent stop exited with ${result.code ?? 'an error'}: ${result.output.trim().split('\n').slice(-3).join(' ')}`);
     const deadline = Date.now() + 20000;
-    while (Date.now() < deadline && (await isServerAnswering(address, 500))) await new Promise((resolve) => setTimeout(resolve, 300));
-    const stopped = !(await isServerAnswering(address, 500));
+    while (Date.now() < deadline && (await isServerAnswering(server, 500))) await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopped = !(await isServerAnswering(server, 500));
     if (!stopped) throw new Error(`covalent stop finished but ${address} still answers (is that server started from another environment?).`);
     context.output.info(`The Covalent server at ${address} stopped.`);
     return stopped;

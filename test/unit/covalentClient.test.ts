@@ -5,6 +5,7 @@ import { performance } from 'perf_hooks';
 import { CovalentClient } from '../../src/covalent/client';
 import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
 import { parseServerTime } from '../../src/covalent/validate';
+import { isServerAnswering } from '../../src/localServer/localServer';
 
 type Handler = (request: http.IncomingMessage, url: URL) => { status?: number; type?: string; body: string; delayMs?: number } | 'hang';
 
@@ -67,6 +68,23 @@ describe('CovalentClient', () => {
       assert.ok(!server.requests[0]?.url.search.includes('s3cret'), 'never in the URL');
     } finally {
       await server.close();
+    }
+  });
+
+  it('asks whether a local server answers through the client, token included, within the time given', async () => {
+    const guarded = await fakeServer((request) =>
+      request.headers.authorization === 'Bearer s3cret' ? json({ dispatches: [], metadata: { count: 0 } }) : { status: 401, body: '{"detail":"Not authenticated"}' },
+    );
+    const silent = await fakeServer(() => 'hang');
+    try {
+      assert.strictEqual(await isServerAnswering(new CovalentClient({ baseUrl: guarded.address, timeoutMs: 2000, token: () => 's3cret' })), true);
+      assert.strictEqual(await isServerAnswering(new CovalentClient({ baseUrl: guarded.address, timeoutMs: 2000 })), false, 'refused without its token');
+      const started = performance.now();
+      assert.strictEqual(await isServerAnswering(new CovalentClient({ baseUrl: silent.address, timeoutMs: 10000 }), 300), false);
+      assert.ok(performance.now() - started < 2000, 'gave up after the time given, not the client’s');
+    } finally {
+      await guarded.close();
+      await silent.close();
     }
   });
 
