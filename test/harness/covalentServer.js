@@ -112,6 +112,20 @@ class CovalentServer {
     log(`Covalent server answering at ${this.address} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
+  /**
+   * Starts the server again when it no longer answers: a test that stops it and
+   * starts it from the editor leaves a server that is the editor's child, gone
+   * when that editor closes. The next pass gets the harness's own back.
+   */
+  async ensureAnswering() {
+    if (await this.isAnswering(3000)) return false;
+    // `covalent stop` first: a server killed a moment ago still has its pid file, and
+    // `covalent start` believes a pid that has not quite gone yet and starts nothing.
+    await this.stop();
+    await this.start();
+    return true;
+  }
+
   async stop() {
     const result = spawnSync(covalentCli(this.python), ['stop'], { cwd: this.home, env: this.env, encoding: 'utf8', timeout: 60000 });
     if (result.status !== 0) log(`covalent stop exited with ${result.status}: ${(result.stderr || '').trim()}`);

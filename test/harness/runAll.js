@@ -183,6 +183,7 @@ async function runServerTests() {
     if (host === 'code-server' && (!grep || /untrusted|restricted/i.test(grep))) passes.push({ profile: 'untrusted', suffix: '-untrusted' });
     const summaries = [];
     for (const pass of passes) {
+      if (await server.ensureAnswering()) log(`the Covalent server had gone with the last editor; started again for the ${pass.profile} pass`);
       summaries.push(await runPass(pass));
       if (killRecorded(clusterRecord)) log('stopped the Dask cluster the integration suite left running');
     }
@@ -190,6 +191,7 @@ async function runServerTests() {
     // The UI drives code-server's web workbench, which the desktop path does not have.
     if (host === 'code-server' && !process.env.COVALENT_TEST_SKIP_UI) {
       console.log('\nUI smoke test (code-server in headless Chromium, driven as a person would)');
+      if (await server.ensureAnswering()) log('the Covalent server had gone with the last editor; started again for the UI test');
       results.ui = await runUiTests(server, runDir);
     }
   } catch (error) {
