@@ -336,15 +336,27 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
 /** The state the webview keeps across reloads (`vscode.setState`) and the serializer restores. */
 export interface PersistedPanelState {
   readonly dispatchId: string;
+  /** The server that holds the dispatch (absent in states saved before it was kept). */
+  readonly serverAddress?: string;
   readonly selectedNodeId?: number;
   readonly tab?: string;
   readonly view?: GraphViewState;
+}
+
+function isServerAddress(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 2000) return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 export function parsePersistedState(value: unknown): PersistedPanelState | undefined {
   if (!isObject(value) || typeof value.dispatchId !== 'string' || !/^[0-9A-Za-z_-]{1,100}$/.test(value.dispatchId)) return undefined;
   return {
     dispatchId: value.dispatchId,
+    ...(isServerAddress(value.serverAddress) ? { serverAddress: value.serverAddress } : {}),
     selectedNodeId: isNodeId(value.selectedNodeId) ? value.selectedNodeId : undefined,
     tab: typeof value.tab === 'string' ? value.tab : undefined,
     ...(value.view !== undefined ? { view: parseGraphViewState(value.view) } : {}),

@@ -43,21 +43,23 @@ export class ResultPanel extends GraphPanel {
   private graphArrivedAt: number | undefined;
   private laidOutAt: number | undefined;
   private drawLogged = false;
+  private selectedNodeId: number | undefined;
 
   constructor(
     owner: ResultPanels,
     webviewPanel: vscode.WebviewPanel,
     readonly dispatchId: string,
-    private selectedNodeId?: number,
-    restoredView?: GraphViewState,
+    /** A restored panel brings the selection, the graph view and the server its page saved. */
+    restored: { readonly selectedNodeId?: number; readonly restoredView?: GraphViewState; readonly serverAddress?: string } = {},
   ) {
-    super(owner, webviewPanel, `Result panel ${dispatchId}`, { mode: 'result', dispatchId, selectedNodeId }, restoredView);
+    super(owner, webviewPanel, `Result panel ${dispatchId}`, { mode: 'result', dispatchId, selectedNodeId: restored.selectedNodeId }, restored.restoredView);
+    this.selectedNodeId = restored.selectedNodeId;
     const services = owner.services;
     const store = services.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
-    // heard of is recorded so its status is polled too.
+    // heard of is recorded (on the server its page named, else the active one) so its status is polled too.
     if (!store.get(dispatchId)) {
-      store.track(dispatchId, { serverAddress: services.settings.current.dispatcherAddress });
+      store.track(dispatchId, { serverAddress: restored.serverAddress ?? services.settings.current.dispatcherAddress });
       this.trackedHere = true;
     }
     this.disposables.push(store.watchGraph(dispatchId));

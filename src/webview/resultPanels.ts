@@ -64,7 +64,7 @@ export class ResultPanels implements vscode.Disposable {
       panel.dispose();
       return undefined;
     }
-    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId, restored.view);
+    return this.adopt(panel, restored.dispatchId, restored.selectedNodeId, restored.view, restored.serverAddress);
   }
 
   /** Opens the panel of a dispatch, or focuses it when it is open. */
@@ -168,9 +168,9 @@ export class ResultPanels implements vscode.Disposable {
     return preview;
   }
 
-  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState): ResultPanel {
+  private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState, serverAddress?: string): ResultPanel {
     webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri) };
-    const panel = new ResultPanel(this, webviewPanel, dispatchId, selectedNodeId, view);
+    const panel = new ResultPanel(this, webviewPanel, dispatchId, { selectedNodeId, restoredView: view, serverAddress });
     this.panels.set(dispatchId, panel);
     webviewPanel.onDidDispose(() => {
       if (this.panels.get(dispatchId) === panel) this.panels.delete(dispatchId);

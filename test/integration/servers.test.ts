@@ -176,6 +176,17 @@ describe('Servers: switching between two real servers', function () {
     await waitFor('main’s dispatches back in the tree', () => rowIds(api).includes(onMain) && rowIds(api).includes(again), 15000);
     assert.ok(!rowIds(api).includes(onSecond), 'the second server’s dispatch left with it');
     await expectRejection(useServer({ name: 'nowhere' }), /No server named "nowhere" in the covalent\.servers setting \(it has "main", "second"\)/);
+
+    // A panel of the second server's dispatch, kept across a window reload (the store
+    // knows nothing of it yet), reads from the server its page saved, not the active one.
+    api.services.store.remove(onSecond);
+    const kept = vscode.window.createWebviewPanel('covalent.result', 'restored', vscode.ViewColumn.Active, { enableScripts: true });
+    const restored = api.services.panels.restore(kept, { dispatchId: onSecond, serverAddress: second.address });
+    assert.ok(restored, 'the panel was adopted');
+    assert.strictEqual(api.services.store.serverOf(onSecond), second.address);
+    const drawn = await probeUntil(restored, (report) => report.nodes.length === 7 && report.nodes.every((node) => node.kind === 'parameter' || node.status === 'COMPLETED'), 'the second server’s graph');
+    assert.match(drawn.header, /COMPLETED/);
+    restored.close();
   });
 });
 

@@ -54,6 +54,11 @@ describe('Result panel: messages from the webview are validated', () => {
     assert.strictEqual(parseHostMessage({ type: 'showTab', tab: 'settings' }), undefined);
     assert.deepStrictEqual(parsePersistedState({ dispatchId: 'abc-123', selectedNodeId: 4, tab: 'timeline' }), { dispatchId: 'abc-123', selectedNodeId: 4, tab: 'timeline' });
     assert.strictEqual(parsePersistedState({ dispatchId: '"><script>' }), undefined);
+    // The dispatch's server comes back with it; anything but an http(s) address is dropped.
+    assert.strictEqual(parsePersistedState({ dispatchId: 'abc-123', serverAddress: 'https://covalent.example:8443' })?.serverAddress, 'https://covalent.example:8443');
+    for (const serverAddress of ['javascript:alert(1)', 'not a url', 42, 'file:///etc/passwd']) {
+      assert.deepStrictEqual(parsePersistedState({ dispatchId: 'abc-123', serverAddress }), { dispatchId: 'abc-123', selectedNodeId: undefined, tab: undefined });
+    }
     assert.strictEqual(parsePersistedState(undefined), undefined);
   });
 });

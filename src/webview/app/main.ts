@@ -61,7 +61,8 @@ function post(message: WebviewMessage): void {
 }
 
 function persist(): void {
-  const identity = previewMode ? { preview: previewHeader && { uri: previewHeader.uri, lattice: previewHeader.latticeName, args: previewHeader.args } } : { dispatchId };
+  // A dispatch's server is kept too: after a reload the panel reads from that server, not the active one.
+  const identity = previewMode ? { preview: previewHeader && { uri: previewHeader.uri, lattice: previewHeader.latticeName, args: previewHeader.args } } : { dispatchId, serverAddress: header?.serverAddress };
   vscode.setState({ ...identity, selectedNodeId, tab: activeTab, view: graph.viewState });
   post({ type: 'state', selectedNodeId, tab: activeTab });
 }
