@@ -86,4 +86,36 @@ describe('Python bridge: executors (real interpreter, no server)', function () {
     );
     assert.strictEqual(unreachable.kind, 'serverUnreachable');
   });
+
+  it('leaves an installed library’s electrons as written after a graph is built: one dispatch’s executor does not carry into the next', async () => {
+    // Building a graph writes the lattice's executor into electrons that name none; the bridge lives on, and
+    // a library's modules (here under a site-packages folder) are not imported again for the next request.
+    const library = path.join(folder, 'lib', 'site-packages');
+    fs.mkdirSync(library, { recursive: true });
+    fs.writeFileSync(path.join(library, 'shared_steps.py'), ['import covalent as ct', '', '@ct.electron', 'def double(x):', '    return 2 * x', ''].join('\n'));
+    const flows = path.join(folder, 'library_flows.py');
+    fs.writeFileSync(
+      flows,
+      [
+        'import sys',
+        `sys.path.insert(0, ${JSON.stringify(library)})`,
+        'import covalent as ct',
+        'import shared_steps',
+        '',
+        '@ct.lattice(executor="local")',
+        'def on_local(x):',
+        '    return shared_steps.double(x)',
+        '',
+        '@ct.lattice',
+        'def report():',
+        '    raise RuntimeError("double runs on %s" % shared_steps.double.electron_object.metadata["executor"])',
+        '',
+      ].join('\n'),
+    );
+    const built = await pool.request(python, 'previewGraph', { file: flows, workspaceFolders: [folder], lattice: 'on_local', args: '1' });
+    assert.ok(built.nodes.some((node) => node.name === 'double'));
+    const error = await rejection(pool.request(python, 'previewGraph', { file: flows, workspaceFolders: [folder], lattice: 'report' }));
+    assert.strictEqual(error.kind, 'graphFailed');
+    assert.match(error.message, /double runs on None/, 'as written: no executor of its own');
+  });
 });

@@ -14,6 +14,10 @@ which both `dispatch` and a redispatch that rebuilds call): before, the lattice'
 executors, so electrons without their own and sublattices inherit it; after,
 every chosen task node. Inside a sublattice, an electron that names its own
 executor keeps it: that graph is built on the server, from the stored function.
+
+Every build (with a choice or not) leaves the electron objects as written:
+Covalent writes the lattice's executor into each electron that names none, and
+the electrons of installed libraries outlive a request in this long-lived process.
 """
 
 import contextlib
@@ -274,20 +278,57 @@ def _install_build_hook():
         return
 
     def build_graph(self, *args, **kwargs):
-        choice = getattr(_local, "choice", None)
-        if choice is None:
-            return original(self, *args, **kwargs)
-        _local.choice = None  # nested builds (none happen on this side today) stay as written
-        try:
-            choice.before_build(self)
-            result = original(self, *args, **kwargs)
-            choice.after_build(self)
-            return result
-        finally:
-            _local.choice = choice
+        with _electrons_left_as_written():
+            choice = getattr(_local, "choice", None)
+            if choice is None:
+                return original(self, *args, **kwargs)
+            _local.choice = None  # nested builds (none happen on this side today) stay as written
+            try:
+                choice.before_build(self)
+                result = original(self, *args, **kwargs)
+                choice.after_build(self)
+                return result
+            finally:
+                _local.choice = choice
 
     build_graph._applies_executor_choice = True
     Lattice.build_graph = build_graph
+    _install_metadata_recorder()
+
+
+def _install_metadata_recorder():
+    """Electron.set_metadata notes the value it replaces while a graph is built."""
+    Electron = runtime.Electron
+    original = Electron.set_metadata
+    if getattr(original, "_records_for_restore", False):
+        return
+
+    def set_metadata(self, name, value):
+        changed = getattr(_local, "changed", None)
+        if changed is not None and (id(self), name) not in changed:
+            changed[(id(self), name)] = (self, name, self.metadata.get(name))
+        return original(self, name, value)
+
+    set_metadata._records_for_restore = True
+    Electron.set_metadata = set_metadata
+
+
+@contextlib.contextmanager
+def _electrons_left_as_written():
+    """Building a graph writes the lattice's executor into each electron object
+    that names none (Covalent's Electron.__call__). The bridge lives on between
+    dispatches and the electrons of installed libraries are not imported again,
+    so that would carry one dispatch's executor into the next: put them back."""
+    if getattr(_local, "changed", None) is not None:
+        yield  # an outer build restores
+        return
+    _local.changed = {}
+    try:
+        yield
+    finally:
+        changed, _local.changed = _local.changed, None
+        for electron, name, value in changed.values():
+            electron.metadata[name] = value
 
 
 if runtime.covalent is not None:
