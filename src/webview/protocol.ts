@@ -150,6 +150,8 @@ export interface RenderReport {
   /** `window.__covalentInjected` — any script from server data that ran sets it. */
   readonly injectedScriptRan: boolean;
   readonly header: string;
+  /** What the page saved for VS Code to give back after a reload (`vscode.getState()`). */
+  readonly savedState?: unknown;
   /** The side pane's tabs, as labelled. */
   readonly tabs?: readonly string[];
   readonly timelineBars: number;

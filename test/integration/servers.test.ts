@@ -177,6 +177,11 @@ describe('Servers: switching between two real servers', function () {
     assert.ok(!rowIds(api).includes(onSecond), 'the second server’s dispatch left with it');
     await expectRejection(useServer({ name: 'nowhere' }), /No server named "nowhere" in the covalent\.servers setting \(it has "main", "second"\)/);
 
+    // Its page saves the server with the dispatch as soon as the header names it, clicked or not.
+    const opened = api.services.panels.open(onSecond);
+    await probeUntil(opened, (report) => (report.savedState as { serverAddress?: string } | undefined)?.serverAddress === second?.address, 'the page to save the dispatch’s server');
+    opened.close();
+
     // A panel of the second server's dispatch, kept across a window reload (the store
     // knows nothing of it yet), reads from the server its page saved, not the active one.
     api.services.store.remove(onSecond);

@@ -38,7 +38,9 @@ const previewMode = document.body.getAttribute('data-mode') === 'preview';
 type Tab = PanelTab;
 const TABS: readonly Tab[] = previewMode ? ['task', 'workflow'] : PANEL_TABS;
 
-const saved = (vscode.getState() ?? {}) as { selectedNodeId?: unknown; tab?: unknown; view?: unknown };
+const saved = (vscode.getState() ?? {}) as { selectedNodeId?: unknown; tab?: unknown; view?: unknown; serverAddress?: unknown };
+/** The dispatch's server as last saved: kept until a header names it. */
+let persistedServer = typeof saved.serverAddress === 'string' ? saved.serverAddress : undefined;
 /** The graph view this panel showed before (kept in the webview state): the extension lays out for it. */
 const savedView = parseGraphViewState(saved.view);
 const initialSelected = document.body.getAttribute('data-selected');
@@ -62,7 +64,8 @@ function post(message: WebviewMessage): void {
 
 function persist(): void {
   // A dispatch's server is kept too: after a reload the panel reads from that server, not the active one.
-  const identity = previewMode ? { preview: previewHeader && { uri: previewHeader.uri, lattice: previewHeader.latticeName, args: previewHeader.args } } : { dispatchId, serverAddress: header?.serverAddress };
+  persistedServer = header?.serverAddress ?? persistedServer;
+  const identity = previewMode ? { preview: previewHeader && { uri: previewHeader.uri, lattice: previewHeader.latticeName, args: previewHeader.args } } : { dispatchId, serverAddress: persistedServer };
   vscode.setState({ ...identity, selectedNodeId, tab: activeTab, view: graph.viewState });
   post({ type: 'state', selectedNodeId, tab: activeTab });
 }
@@ -420,6 +423,8 @@ function handle(message: HostMessage): void {
     case 'header':
       header = message.header;
       renderHeader();
+      // The first header (or a new server) is saved at once: a reload then reads from that server.
+      if (header.serverAddress !== persistedServer) persist();
       return;
     case 'graph':
       drawStarted = performance.now();
@@ -550,6 +555,7 @@ function renderReport(): RenderReport {
     graphRenders: graph.renders,
     transform: { ...graph.transform },
     graph: graph.report(),
+    savedState: vscode.getState(),
   };
 }
 
