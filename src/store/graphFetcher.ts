@@ -164,13 +164,13 @@ export class GraphFetcher {
     graphFetch.inFlight = true;
     // Past the usual request timeout the views say why the graph is not there yet.
     const slowNotice = setTimeout(
-      () => this.disposed || this.store.setGraphProblem(dispatchId, { dispatchId, kind: 'waiting', message: `${slowGraph(tasks)}; still waiting (up to ${seconds(timeoutMs)}).` }),
+      () => this.removed(dispatchId) || this.store.setGraphProblem(dispatchId, { dispatchId, kind: 'waiting', message: `${slowGraph(tasks)}; still waiting (up to ${seconds(timeoutMs)}).` }),
       this.host.settings().requestTimeoutMs,
     );
     try {
       const graph = await client.graph(dispatchId, { timeoutMs });
       // Removed while its graph was on the way: nothing of it is kept.
-      if (this.disposed || client !== this.host.client(dispatchId) || !this.store.get(dispatchId)) return;
+      if (this.removed(dispatchId) || client !== this.host.client(dispatchId)) return;
       const took = Date.now() - started;
       Object.assign(graphFetch, { signature: firstTerminal ? `${signature}|first` : signature, failures: 0, timeouts: 0 });
       // A graph that was slow to send is not asked for again sooner than it took: the server stays usable.
@@ -179,7 +179,8 @@ export class GraphFetcher {
       await this.fetchExecutors(dispatchId);
       await this.fetchErrors(dispatchId);
     } catch (error) {
-      if (this.disposed || client !== this.host.client(dispatchId)) return;
+      // Removed meanwhile (Delete answers the request with a 404): nothing to retry, nothing to say.
+      if (this.removed(dispatchId) || client !== this.host.client(dispatchId)) return;
       graphFetch.failures++;
       const settings = this.host.settings();
       const retryMs = Math.min(GRAPH_RETRY_CAP_MS, (settings.graphRetryMs ?? 2000) * 2 ** (graphFetch.failures - 1));
@@ -207,11 +208,17 @@ export class GraphFetcher {
     }
   }
 
+  /** The fetcher is done, or the dispatch left the store while a request was under way: its answers are dropped. */
+  private removed(dispatchId: string): boolean {
+    return this.disposed || !this.store.get(dispatchId);
+  }
+
   /** Where the dispatch's tasks run, once: the graph gives only each executor's short name. */
   private async fetchExecutors(dispatchId: string): Promise<void> {
     if (this.store.hasExecutors(dispatchId)) return;
     try {
-      this.store.setExecutors(dispatchId, await this.host.client(dispatchId).details.taskExecutors(dispatchId));
+      const executors = await this.host.client(dispatchId).details.taskExecutors(dispatchId);
+      if (!this.removed(dispatchId)) this.store.setExecutors(dispatchId, executors);
     } catch (error) {
       this.host.settings().log?.('warn', `executors of ${dispatchId}: ${messageOf(error)}`);
     }
@@ -227,6 +234,7 @@ export class GraphFetcher {
       this.errorsFetched.add(key);
       try {
         const text = await this.host.client(dispatchId).details.taskError(dispatchId, task.nodeId);
+        if (this.removed(dispatchId)) return;
         const description = this.store.executor(dispatchId, task.nodeId);
         const executor = description ? executorText(description) : task.executor;
         this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? silentFailure(task.name, executor), executor });

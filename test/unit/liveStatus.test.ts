@@ -4,6 +4,7 @@ import type { AddressInfo } from 'net';
 import { LiveStatus } from '../../src/store/liveStatus';
 import { DispatchStore } from '../../src/store/dispatchStore';
 import type { DispatchStatus } from '../../src/store/types';
+import { waitFor } from '../support/wait';
 
 /**
  * A fake of the Covalent HTTP API holding dispatch states in memory, to check the
@@ -231,6 +232,34 @@ describe('LiveStatus (poller)', () => {
     await poller.graphRequestsSettled();
     await poller.tickNow();
     assert.strictEqual(poller.bookkeepingSize, 0, 'entries of removed dispatches were dropped');
+  });
+
+  it('keeps nothing of dispatches removed while their graph requests are on the way, not even the error the server then answers', async () => {
+    const store = new DispatchStore();
+    for (const id of ['deleted-1', 'deleted-2']) {
+      server.statuses.set(id, 'RUNNING');
+      store.track(id, { serverAddress: server.address });
+    }
+    const watchers = ['deleted-1', 'deleted-2'].map((id) => store.watchGraph(id));
+    server.graphDelayMs = 300;
+    const poller = start(store);
+    await poller.tickNow();
+    await waitFor('both graph requests under way', () => server.count((url) => url.pathname.endsWith('/graph')) >= 2 || undefined, 5000);
+    // Deleted in the editor meanwhile; the server then answers with junk (as a proxy's error page would).
+    store.remove('deleted-1');
+    store.remove('deleted-2');
+    server.answerGarbage = true;
+    try {
+      await poller.graphRequestsSettled();
+    } finally {
+      server.answerGarbage = false;
+      server.graphDelayMs = 0;
+      watchers.forEach((watcher) => watcher.dispose());
+    }
+    for (const id of ['deleted-1', 'deleted-2']) {
+      assert.strictEqual(store.graph(id), undefined, `no graph of ${id}`);
+      assert.strictEqual(store.graphProblem(id), undefined, `no problem said about ${id}`);
+    }
   });
 
   it('stops polling when nothing needs it', async () => {
