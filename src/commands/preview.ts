@@ -34,33 +34,37 @@ async function previewGraph(services: Services, invocation: Invocation): Promise
   const panel = services.panels.openPreview(target, (args ?? '').trim());
   const previousArgs = panel.shown.args;
   let inputs = (args ?? '').trim();
-  panel.building(inputs);
+  let build = panel.building(inputs);
   try {
     let built: BuiltPreview;
     try {
       built = await buildPreview(services.dispatch, target, inputs);
     } catch (error) {
       // Nothing given or remembered and the lattice needs inputs: a person is asked, as Dispatch asks.
-      if (!(invocation.interactive && args === undefined && isBridgeError(error, 'inputsMissing'))) throw error;
+      if (!(invocation.interactive && args === undefined && isBridgeError(error, 'inputsMissing') && panel.isNewest(build))) throw error;
       // The panel says what is missing while the person types it.
       panel.failed(inputs, error);
       inputs = (await askForInputs(services, target.uri, target.lattice, error.data.template ?? '')).trim();
-      panel.building(inputs);
+      build = panel.building(inputs);
       built = await buildPreview(services.dispatch, target, inputs);
     }
+    const counts = { nodes: built.graph.nodeCount, edges: built.graph.edgeCount };
+    // A newer build of this panel started meanwhile: the panel and the remembered inputs are its.
+    if (!panel.isNewest(build)) return counts;
     panel.show(built.graph, inputs, built.text);
     await services.dispatch.rememberInputs(target.uri, target.lattice, inputs);
     services.output.info(`Previewed ${target.lattice} (${inputs || 'no inputs'}): ${built.graph.nodeCount} nodes, ${built.graph.edgeCount} edges; nothing dispatched.`);
-    return { nodes: built.graph.nodeCount, edges: built.graph.edgeCount };
+    return counts;
   } catch (error) {
+    const newest = panel.isNewest(build);
     if (error instanceof UserCancelled) {
-      panel.cancelled(previousArgs);
+      if (newest) panel.cancelled(previousArgs);
       throw error;
     }
     const explained = services.dispatch.explain(error);
-    panel.failed(inputs, explained);
-    // A person sees the traceback in the panel, each frame a link: no second message.
-    if (invocation.interactive && isBridgeError(explained, 'graphFailed')) return undefined;
+    if (newest) panel.failed(inputs, explained);
+    // A person sees the traceback in the panel, each frame a link: no second message (nor one for a build overtaken by a newer one).
+    if (invocation.interactive && (!newest || isBridgeError(explained, 'graphFailed'))) return undefined;
     throw explained;
   }
 }

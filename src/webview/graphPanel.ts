@@ -98,6 +98,11 @@ export abstract class GraphPanel {
   /** The page's other messages (a click on a node, a button). */
   protected abstract handle(message: OwnMessage): Promise<void>;
 
+  /** A layout under way is not shown when it ends (what it was for is gone). */
+  protected cancelLayout(): void {
+    this.layoutRun++;
+  }
+
   /** The page drew a graph of `nodes` nodes in `elapsedMs` (subclasses log it). */
   protected drawn(_nodes: number, _elapsedMs: number): void {}
 

@@ -44,6 +44,7 @@ export class PreviewPanel extends GraphPanel {
   private builtText: string | undefined;
   private layoutKey: string | undefined;
   private layout: GraphLayout | undefined;
+  private buildRun = 0;
 
   constructor(owner: ResultPanels, webviewPanel: vscode.WebviewPanel, readonly target: PreviewTarget, args: string, selectedNodeId?: number, restoredView?: GraphViewState) {
     super(owner, webviewPanel, `Graph preview of ${target.lattice}`, { mode: 'preview', selectedNodeId }, restoredView);
@@ -61,12 +62,18 @@ export class PreviewPanel extends GraphPanel {
     return { state: this.state, args: this.args, graph: this.graph };
   }
 
-  /** A build with these inputs started. */
-  building(args: string): void {
+  /** A build with these inputs started. Returns its number: only the newest build's outcome is shown. */
+  building(args: string): number {
     this.args = args;
     this.state = 'building';
     this.problem = undefined;
     this.sendHeader();
+    return ++this.buildRun;
+  }
+
+  /** No build of this panel started after `build` (a slower older build must not replace a newer one's graph). */
+  isNewest(build: number): boolean {
+    return build === this.buildRun;
   }
 
   /** The bridge built the graph: draw it (or its counts, when too big to draw). */
@@ -88,6 +95,7 @@ export class PreviewPanel extends GraphPanel {
     this.graph = undefined;
     this.layoutKey = undefined;
     this.layout = undefined;
+    this.cancelLayout();
     const frames = isBridgeError(error) ? (error.data.frames ?? []) : [];
     this.frames = frames;
     this.problem = {

@@ -209,6 +209,25 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     panel.close();
   });
 
+  it('keeps the newest build when an older, bigger one ends after it: its graph and its inputs', async () => {
+    const file = scratchFile('race_sweep.py');
+    fs.writeFileSync(file, ['import covalent as ct', '', '@ct.electron', 'def square(x):', '    return x * x', '', '@ct.lattice', 'def sweep(n):', '    return [square(i) for i in range(n)]', ''].join('\n'));
+    const uri = vscode.Uri.file(file);
+    const preview = (args: string) => Promise.resolve(vscode.commands.executeCommand<PreviewCounts>('covalent.previewGraph', { uri: uri.toString(), lattice: 'sweep', args }));
+    // A 5,000-task sweep takes seconds to build and send; the 3-task one asked for just after is back first.
+    const older = preview('5000');
+    await waitFor('the older build under way', () => api.services.panels.preview({ uri, lattice: 'sweep' })?.shown.state === 'building' || undefined, 10000);
+    const newer = await preview('3');
+    assert.strictEqual((await older).nodes, 10002, 'the older build still answers its caller');
+    assert.strictEqual(newer.nodes, 8);
+    const panel = previewOf(uri, 'sweep');
+    assert.strictEqual(panel.shown.args, '3');
+    assert.strictEqual(panel.shown.graph?.nodeCount, 8);
+    await probeUntil(panel, (report) => report.nodes.length === 8, 'the newest graph drawn');
+    assert.strictEqual(api.services.dispatch.rememberedInputs(uri, 'sweep'), '3');
+    panel.close();
+  });
+
   it('is offered above each lattice and in the Workflows view, and a panel kept across a reload builds its graph again', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(howto));
     const lenses = await waitForDespiteErrors('the Preview graph lens', async () => {
