@@ -18,7 +18,7 @@ export interface BuiltPreview {
  */
 export async function buildPreview(dispatch: DispatchService, target: DispatchTarget, args: string, token?: vscode.CancellationToken): Promise<BuiltPreview> {
   const source = await dispatch.workflowSource(target.uri, 'dispatchBuffer');
-  const text = source.notebook ? JSON.stringify(source.notebook) : (source.source ?? (await fs.readFile(source.file, 'utf8').catch(() => undefined)));
+  const text = source.notebook ? JSON.stringify(source.notebook) : (source.source ?? (await readText(source.file)));
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Covalent: building the graph of ${target.lattice}…` }, () =>
     dispatch.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token),
   );
@@ -30,5 +30,11 @@ export async function currentText(uri: vscode.Uri): Promise<string | undefined> 
   if (isNotebookTarget(uri)) return notebookWorkflowSource(uri).then((source) => JSON.stringify(source.notebook), () => undefined);
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
   if (open) return open.getText();
-  return fs.readFile(uri.fsPath, 'utf8').catch(() => undefined);
+  return readText(uri.fsPath);
+}
+
+/** A file's text as an editor shows it: without a UTF-8 byte order mark (else an unchanged file looks edited). */
+async function readText(file: string): Promise<string | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  return text?.replace(/^\uFEFF/, '');
 }
