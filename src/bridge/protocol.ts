@@ -324,6 +324,8 @@ export type BridgeErrorKind =
   | 'inputEvaluation'
   /** The lattice raised while Covalent built its graph (`frames`: where, in the user's code). */
   | 'graphFailed'
+  /** Another request's graph build has held the interpreter for too long (one build at a time). */
+  | 'buildBusy'
   | 'serverUnreachable'
   | 'serverError'
   | 'sdkError'
