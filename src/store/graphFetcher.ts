@@ -71,7 +71,8 @@ export class GraphFetcher {
     const now = Date.now();
     return this.store.watchedGraphs().filter((id) => {
       const graphFetch = this.fetches.get(id);
-      return !graphFetch || (!graphFetch.inFlight && now >= graphFetch.notBefore && graphFetch.signature !== this.signature(id));
+      // The store without its graph (the dispatch was removed and came back) asks again whatever the status says.
+      return !graphFetch || (!graphFetch.inFlight && now >= graphFetch.notBefore && (graphFetch.signature !== this.signature(id) || !this.store.graph(id)));
     });
   }
 

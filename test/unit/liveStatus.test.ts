@@ -262,6 +262,32 @@ describe('LiveStatus (poller)', () => {
     }
   });
 
+  it('reads the graph again for a dispatch removed and added back, though its status did not move', async () => {
+    const store = new DispatchStore();
+    server.statuses.set('back', 'COMPLETED');
+    store.track('back', { serverAddress: server.address });
+    let watcher = store.watchGraph('back');
+    const poller = start(store);
+    await waitFor('the graph', async () => {
+      await poller.tickNow();
+      return store.graph('back');
+    }, 5000);
+    watcher.dispose();
+    // Removed (the tree forgot it) and, before the next tick, opened again.
+    store.remove('back');
+    store.track('back', { serverAddress: server.address });
+    watcher = store.watchGraph('back');
+    try {
+      await waitFor('the graph read again', async () => {
+        await poller.tickNow();
+        await poller.graphRequestsSettled();
+        return store.graph('back');
+      }, 5000);
+    } finally {
+      watcher.dispose();
+    }
+  });
+
   it('stops polling when nothing needs it', async () => {
     const store = new DispatchStore();
     server.statuses.set('a', 'RUNNING');
