@@ -80,6 +80,43 @@ print(open(fetched).read())
     }
   });
 
+  it('carries the call’s token into the threads it starts: the concurrent asset uploads and a replay’s downloads', async () => {
+    const [proxied, announced] = await Promise.all([recording(), recording()]);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-auth-'));
+    try {
+      const local = path.join(scratch, 'asset.bin');
+      fs.writeFileSync(local, 'x'.repeat(100));
+      const script = `
+import sys, threading
+sys.path.insert(0, ${JSON.stringify(path.dirname(bridgePackage))})
+from covalent_bridge import auth, runtime
+import requests
+from covalent._dispatcher_plugins.local import LocalDispatcher
+proxied, announced, local = sys.argv[1:4]
+class Asset:
+    def __init__(self, uri, remote_uri):
+        self.uri, self.remote_uri = uri, remote_uri
+with auth.server_tokens({"dispatcherAddress": proxied, "tokens": {proxied: "call-token"}}):
+    # The bridge sends a dispatch's uploads a few at a time, from worker threads.
+    LocalDispatcher._upload([Asset("file://" + local, announced + "/api/v0/files/up%d" % index) for index in range(3)])
+    worker = threading.Thread(target=auth.carried(lambda: requests.get(proxied + "/api/v0/files/down")))
+    worker.start()
+    worker.join()
+`;
+      await promisify(execFile)(venvPython(), ['-c', script, proxied.address, announced.address, local], { timeout: 50000 });
+      assert.deepStrictEqual([...proxied.seen].sort(), [
+        'GET /api/v0/files/down Bearer call-token',
+        'PUT /api/v0/files/up0 Bearer call-token',
+        'PUT /api/v0/files/up1 Bearer call-token',
+        'PUT /api/v0/files/up2 Bearer call-token',
+      ]);
+      assert.deepStrictEqual(announced.seen, [], 'every transfer went through the address the call was given');
+    } finally {
+      for (const server of [proxied, announced]) server.close();
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
   it('sends a bridge call’s token with its SDK request, says the server answered 401, and logs no token', async () => {
     const refusing = await recording(401);
     const logger = new MemoryLogger();

@@ -55,6 +55,22 @@ def server_tokens(params):
         _calls.context = previous
 
 
+def carried(function):
+    """`function`, to run in a thread the current call starts, with the call's
+    servers and tokens (they belong to the calling thread, and workers have none)."""
+    context = getattr(_calls, "context", None)
+
+    def run(*args, **kwargs):
+        previous = getattr(_calls, "context", None)
+        _calls.context = context
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _calls.context = previous
+
+    return run
+
+
 def _route(url, main):
     """A transfer to a server's file store goes through the call's server address."""
     if main is None or main.owns(url):

@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 
-from . import runtime, workspace
+from . import auth, runtime, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
 
@@ -229,7 +229,7 @@ class _Downloads:
             except BaseException as error:  # noqa: BLE001 - handed to the waiting request
                 outcome["error"] = error
 
-        worker = threading.Thread(target=download, daemon=True, name="covalent-replay-download")
+        worker = threading.Thread(target=auth.carried(download), daemon=True, name="covalent-replay-download")
         worker.start()
         while worker.is_alive():
             raise_if_cancelled(self.request_id)

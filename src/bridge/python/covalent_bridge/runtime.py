@@ -4,6 +4,7 @@ import os
 import sys
 import traceback
 
+from . import auth
 from .errors import BridgeError
 from .protocol import handler
 
@@ -20,7 +21,6 @@ try:
         import cloudpickle
     except ImportError:  # Covalent depends on it; be tolerant all the same.
         cloudpickle = None
-    from . import auth
 
     auth.install()  # each call's tokens on every request the SDK makes
 except Exception:  # noqa: BLE001 - any failure means "covalent is not usable here"
@@ -87,7 +87,8 @@ def _upload_assets_concurrently():
         pending = [asset for asset in assets if asset.remote_uri and asset.uri]
         if len(pending) < 2:
             return sequential(assets)
-        for future in [workers.submit(upload_one, asset.uri, asset.remote_uri) for asset in pending]:
+        # Each upload carries the call's tokens and server address into its worker thread.
+        for future in [workers.submit(auth.carried(upload_one), asset.uri, asset.remote_uri) for asset in pending]:
             future.result()  # re-raises the first failure, as the sequential upload would
 
     local_plugin.LocalDispatcher._upload = staticmethod(upload)
