@@ -152,7 +152,8 @@ export class ResultPanel extends GraphPanel {
         return;
       case 'openSublattice': {
         const task = this.task(message.nodeId);
-        if (task?.subDispatchId) this.owner.open(task.subDispatchId);
+        // A sublattice's dispatch lives on its parent's server.
+        if (task?.subDispatchId) this.owner.open(task.subDispatchId, this.serverAddress);
         else void vscode.window.showInformationMessage(`Covalent: task ${task?.name ?? message.nodeId} has no sublattice dispatch yet.`);
         return;
       }
@@ -350,7 +351,7 @@ export class ResultPanel extends GraphPanel {
         await vscode.env.openExternal(vscode.Uri.parse(`${this.serverAddress}/${encodeURIComponent(dispatchId)}`));
         return;
       case 'openParent':
-        if (this.parentDispatchId) this.owner.open(this.parentDispatchId);
+        if (this.parentDispatchId) this.owner.open(this.parentDispatchId, this.serverAddress);
         return;
       case 'redispatch':
         await vscode.commands.executeCommand('covalent.redispatch', fromPerson('panel', { dispatchId }));

@@ -67,8 +67,12 @@ export class ResultPanels implements vscode.Disposable {
     return this.adopt(panel, restored.dispatchId, restored.selectedNodeId, restored.view, restored.serverAddress);
   }
 
-  /** Opens the panel of a dispatch, or focuses it when it is open. */
-  open(dispatchId: string): ResultPanel {
+  /**
+   * Opens the panel of a dispatch, or focuses it when it is open. `serverAddress`
+   * names its server when the store may not know the dispatch yet (a sublattice's
+   * or a parent's, found from a panel of another server).
+   */
+  open(dispatchId: string, serverAddress?: string): ResultPanel {
     const existing = this.panels.get(dispatchId);
     if (existing) {
       existing.reveal();
@@ -79,7 +83,7 @@ export class ResultPanels implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: panelResourceRoots(this.services.extension.extensionUri),
     });
-    return this.adopt(panel, dispatchId);
+    return this.adopt(panel, dispatchId, undefined, undefined, serverAddress);
   }
 
   get(dispatchId: string): ResultPanel | undefined {

@@ -193,6 +193,28 @@ describe('Servers: switching between two real servers', function () {
     assert.match(drawn.header, /COMPLETED/);
     restored.close();
   });
+
+  it('opens a sublattice of another server’s dispatch on that server', async () => {
+    assert.ok(second);
+    const flow = vscode.Uri.file(path.join(env.workspaceFolder, 'pipeline', 'flow.py'));
+    assert.strictEqual(await useServer({ name: 'second' }), second.address);
+    const outer = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: flow.toString(), lattice: 'summary', args: 'values=[1, 2, 3], by=1' });
+    assert.strictEqual(await waitForTerminalStatus(second.address, outer), 'COMPLETED');
+    assert.strictEqual(await useServer({ name: 'main' }), env.serverAddress);
+    const panel = api.services.panels.open(outer);
+    const drawn = await probeUntil(panel, (report) => report.nodes.some((node) => node.kind === 'sublattice' && node.status === 'COMPLETED'), 'the sublattice node');
+    const subNode = drawn.nodes.find((node) => node.kind === 'sublattice');
+    assert.ok(subNode);
+    const subDispatchId = api.services.store.graph(outer)?.tasks.find((task) => task.nodeId === subNode.nodeId)?.subDispatchId;
+    assert.ok(subDispatchId, 'the second server names the sublattice’s dispatch');
+    await panel.openSublattice(subNode.nodeId);
+    const subPanel = api.services.panels.get(subDispatchId);
+    assert.ok(subPanel, 'a panel opened for the sublattice’s dispatch');
+    assert.strictEqual(api.services.store.serverOf(subDispatchId), second.address);
+    await probeUntil(subPanel, (report) => report.nodes.length > 0 && report.nodes.every((node) => node.kind === 'parameter' || node.status === 'COMPLETED'), 'the sublattice’s tasks from the second server');
+    subPanel.close();
+    panel.close();
+  });
 });
 
 describe('Getting started walkthrough', function () {
