@@ -100,6 +100,29 @@ describe('Notebook cells the bridge runs (notebook_cells.py)', function () {
     ]);
   });
 
+  it('skips what only a kernel runs: a top-level await and what uses it, and what reads a %%capture cell’s output', () => {
+    const plan = planOf([
+      [0, 'import asyncio'],
+      [1, '%%capture out\nx = 1'],
+      [2, 'out.show()\nvalue = await asyncio.sleep(0, 5)\nprint(value)\nasync def later():\n    await asyncio.sleep(0)\ny = x'],
+    ]);
+    assert.deepStrictEqual(plan, ['0:1 runs', '1:1 ipython', '1:2 runs', '2:1 uses out', '2:2 await', '2:3 uses value', '2:4 runs', '2:6 runs']);
+  });
+
+  it('says which cell and line the compiler refuses, as for any syntax error', () => {
+    const script = [
+      'import json, sys',
+      'sys.path.insert(0, sys.argv[1])',
+      'import notebook_cells as nc',
+      "parsed = nc.parse_cells([(0, 'x = 1'), (2, 'if x:\\n    return 5')])",
+      'try:',
+      "    nc.run_cells(nc.plan(parsed), 2, '/nb.ipynb')",
+      'except nc.CellSyntaxError as error:',
+      '    print(json.dumps(str(error)))',
+    ].join('\n');
+    assert.strictEqual(JSON.parse(execFileSync(venvPython(), ['-c', script, moduleFolder], { encoding: 'utf8' })), "Cell 3, line 2: 'return' outside function");
+  });
+
   it('names the cell (its number in the notebook) and the line of a syntax error', () => {
     assert.strictEqual(planOf([[0, 'import covalent as ct'], [3, 'x = 1\ndef broken(:\n    pass']]), 'Cell 4, line 2: invalid syntax');
   });

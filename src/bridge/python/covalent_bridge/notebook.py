@@ -28,13 +28,7 @@ def load_notebook(params, names):
     except notebook_cells.NotDefined as error:
         raise BridgeError("notebookCell", "%s: %s" % (title, error))
     except notebook_cells.CellSyntaxError as error:
-        raise BridgeError(
-            "notebookCell",
-            "%s: cell %d, line %d is not Python: %s%s."
-            % (title, error.cell + 1, error.line, error.reason, (" (%s)" % error.text.strip()) if error.text.strip() else ""),
-            cell=error.cell,
-            line=error.line,
-        )
+        raise _not_python(title, error)
     project = workspace.Project(path, params.get("workspaceFolders"))
     with workspace.entered(project):
         try:
@@ -43,5 +37,17 @@ def load_notebook(params, names):
         except notebook_cells.CellFailed as error:
             log("Running %s failed:\n%s" % (path, error.text))
             raise BridgeError("importFailed", "%s: %s" % (title, error), traceback=error.text)
+        except notebook_cells.CellSyntaxError as error:
+            raise _not_python(title, error)
         workspace.register_project_modules(project)
     return module
+
+
+def _not_python(title, error):
+    return BridgeError(
+        "notebookCell",
+        "%s: cell %d, line %d is not Python: %s%s."
+        % (title, error.cell + 1, error.line, error.reason, (" (%s)" % error.text.strip()) if error.text.strip() else ""),
+        cell=error.cell,
+        line=error.line,
+    )

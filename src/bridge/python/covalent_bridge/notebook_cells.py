@@ -53,6 +53,7 @@ _ESCAPES = ("%", "!", "?", "/", ";", ",")
 _ASSIGNED_ESCAPE = re.compile(r"^(?P<targets>[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*,?)\s*=\s*[%!]")
 _HELP_SUFFIX = re.compile(r"^[A-Za-z_][\w.]*\?\??\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
+_CAPTURED = re.compile(r"^\s*%%capture(?:\s+--?\w+)*\s+(?P<name>[A-Za-z_]\w*)\s*$")
 # Line magics that run the Python code after them.
 _CODE_MAGIC = re.compile(r"^%(time|timeit|prun|capture)\s+(?P<code>.+)$")
 
@@ -108,7 +109,9 @@ def python_of_cell(source):
     if magic:
         if magic.group(1) not in PYTHON_BODY_CELL_MAGICS:
             return "\n" * (len(lines) - 1), magic.group(1)
-        lines[0] = ""
+        # `%%capture out` binds `out` in a kernel: here a skipped statement does, so what reads it is skipped too.
+        captured = _CAPTURED.match(lines[0])
+        lines[0] = (captured.group("name") + " = " + ESCAPE_CALL + "()") if captured else ""
     scanner = _LineScanner()
     continued = False
     for number, line in enumerate(lines):
@@ -256,6 +259,9 @@ def plan(cells):
                 statement.skipped = "ipython"
             elif _calls_sdk([node], imports, dispatching, nested=False):
                 statement.skipped = "sdk"
+            elif _awaits_at_top_level(node):
+                # A kernel runs top-level `await` (IPython's autoawait); a module cannot.
+                statement.skipped = "await"
             else:
                 used = sorted(read_names(node) & tainted)
                 if used:
@@ -267,6 +273,19 @@ def plan(cells):
                 bound_by_kept.update(binds)
             statements.append(statement)
     return statements
+
+
+def _awaits_at_top_level(node):
+    """`await`, `async for` or `async with` outside any function of the statement."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
+            return True
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue  # its body awaits when called, not when defined
+        pending.extend(ast.iter_child_nodes(current))
+    return False
 
 
 def _is_escape(node):
@@ -453,7 +472,13 @@ def run_cells(statements, stop_index, notebook_path, names=None):
     for cell, body in _cells_to_run(statements, stop_index):
         filename = cell_filename(notebook_path, cell.index)
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
-        code = compile(body, filename, "exec")
+        try:
+            code = compile(body, filename, "exec")
+        except SyntaxError as error:
+            # What only the compiler refuses (`return` outside a function, say): said like any syntax error.
+            lines = cell.source.split("\n")
+            line = error.lineno or 1
+            raise CellSyntaxError(cell.index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
         try:
             exec(code, module.__dict__)
         except BaseException as error:  # noqa: BLE001 - SystemExit in a cell too
