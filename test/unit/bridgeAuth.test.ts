@@ -31,6 +31,18 @@ async function recording(status = 200): Promise<{ address: string; seen: string[
   };
 }
 
+/** Runs a Python script (its first argument: the folder holding the bridge package) with a 100-byte local asset file. */
+async function withAsset(run: (local: string, scratch: string) => Promise<void>): Promise<void> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-auth-'));
+  try {
+    const local = path.join(scratch, 'asset.bin');
+    fs.writeFileSync(local, 'x'.repeat(100));
+    await run(local, scratch);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 /**
  * The bridge's per-call tokens with the real `requests` and Covalent's own asset
  * transfer code: the SDK's API client honours COVALENT_EXTRA_HEADERS, its asset
@@ -41,11 +53,9 @@ describe('Bridge: each server’s token on every request of a call', function ()
 
   it('adds the call’s token to its server’s requests (API, asset upload and download), to no other server, and not outside the call', async () => {
     const [proxied, other, announced] = await Promise.all([recording(), recording(), recording()]);
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-auth-'));
     try {
-      const local = path.join(scratch, 'asset.bin');
-      fs.writeFileSync(local, 'x'.repeat(100));
-      const script = `
+      await withAsset(async (local, scratch) => {
+        const script = `
 import json, sys
 sys.path.insert(0, ${JSON.stringify(path.dirname(bridgePackage))})
 from covalent_bridge import auth
@@ -64,29 +74,27 @@ with auth.server_tokens({"dispatcherAddress": proxied, "tokens": {proxied: "call
 requests.get(proxied + "/after-the-call")
 print(open(fetched).read())
 `;
-      const { stdout } = await promisify(execFile)(venvPython(), ['-c', script, proxied.address, other.address, announced.address, local, path.join(scratch, 'fetched.bin')], { timeout: 50000 });
-      assert.strictEqual(stdout.trim(), 'stored');
-      assert.deepStrictEqual(proxied.seen, [
-        'GET /api/v2/dispatches Bearer call-token',
-        'PUT /api/v0/files/up?x=1 Bearer call-token',
-        'GET /api/v0/files/down Bearer call-token',
-        'GET /after-the-call -',
-      ]);
-      assert.deepStrictEqual(other.seen, ['GET /api/v2/dispatches -'], 'another server never sees the token');
-      assert.deepStrictEqual(announced.seen, [], 'asset transfers go through the address the call was given');
+        const { stdout } = await promisify(execFile)(venvPython(), ['-c', script, proxied.address, other.address, announced.address, local, path.join(scratch, 'fetched.bin')], { timeout: 50000 });
+        assert.strictEqual(stdout.trim(), 'stored');
+        assert.deepStrictEqual(proxied.seen, [
+          'GET /api/v2/dispatches Bearer call-token',
+          'PUT /api/v0/files/up?x=1 Bearer call-token',
+          'GET /api/v0/files/down Bearer call-token',
+          'GET /after-the-call -',
+        ]);
+        assert.deepStrictEqual(other.seen, ['GET /api/v2/dispatches -'], 'another server never sees the token');
+        assert.deepStrictEqual(announced.seen, [], 'asset transfers go through the address the call was given');
+      });
     } finally {
       for (const server of [proxied, other, announced]) server.close();
-      fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
 
   it('carries the call’s token into the threads it starts: the concurrent asset uploads and a replay’s downloads', async () => {
     const [proxied, announced] = await Promise.all([recording(), recording()]);
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-auth-'));
     try {
-      const local = path.join(scratch, 'asset.bin');
-      fs.writeFileSync(local, 'x'.repeat(100));
-      const script = `
+      await withAsset(async (local) => {
+        const script = `
 import sys, threading
 sys.path.insert(0, ${JSON.stringify(path.dirname(bridgePackage))})
 from covalent_bridge import auth, runtime
@@ -103,17 +111,17 @@ with auth.server_tokens({"dispatcherAddress": proxied, "tokens": {proxied: "call
     worker.start()
     worker.join()
 `;
-      await promisify(execFile)(venvPython(), ['-c', script, proxied.address, announced.address, local], { timeout: 50000 });
-      assert.deepStrictEqual([...proxied.seen].sort(), [
-        'GET /api/v0/files/down Bearer call-token',
-        'PUT /api/v0/files/up0 Bearer call-token',
-        'PUT /api/v0/files/up1 Bearer call-token',
-        'PUT /api/v0/files/up2 Bearer call-token',
-      ]);
-      assert.deepStrictEqual(announced.seen, [], 'every transfer went through the address the call was given');
+        await promisify(execFile)(venvPython(), ['-c', script, proxied.address, announced.address, local], { timeout: 50000 });
+        assert.deepStrictEqual([...proxied.seen].sort(), [
+          'GET /api/v0/files/down Bearer call-token',
+          'PUT /api/v0/files/up0 Bearer call-token',
+          'PUT /api/v0/files/up1 Bearer call-token',
+          'PUT /api/v0/files/up2 Bearer call-token',
+        ]);
+        assert.deepStrictEqual(announced.seen, [], 'every transfer went through the address the call was given');
+      });
     } finally {
       for (const server of [proxied, announced]) server.close();
-      fs.rmSync(scratch, { recursive: true, force: true });
     }
   });
 
