@@ -136,7 +136,7 @@ async function validateInputs(services: Services, uri: vscode.Uri | undefined, t
 
 /** Tasks of the earlier dispatch to replace; pre-selected: those whose source in the file changed since. */
 export async function askForReplacements(services: Services, dispatchId: string, uri: vscode.Uri): Promise<Record<string, string>> {
-  const server = services.store.serverOf(dispatchId) ?? services.settings.current.dispatcherAddress;
+  const server = services.dispatch.serverOf(dispatchId);
   const [{ electrons }, stored] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
     async () => Promise.all([services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri)), services.servers.client(server).details.taskSources(dispatchId)]),

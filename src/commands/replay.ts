@@ -63,7 +63,7 @@ async function taskRequest(services: Services, invocation: Invocation, title: st
   }
   const dispatchId = await pickDispatch(services, { title, allowTyping: true });
   const manifest = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Covalent: reading the dispatch…' }, () =>
-    services.servers.client(services.replay.serverOf(dispatchId)).details.manifest(dispatchId),
+    services.servers.client(services.dispatch.serverOf(dispatchId)).details.manifest(dispatchId),
   );
   const tasks = [...manifest.nodes.values()].filter((node) => !node.name.startsWith(':'));
   if (!tasks.length) throw new Error(`Dispatch ${dispatchId} has no tasks to replay.`);

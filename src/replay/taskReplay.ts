@@ -79,11 +79,6 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
     );
   }
 
-  /** The server a dispatch lives on: where the editor sent it or who listed it, else the active one. */
-  serverOf(dispatchId: string): string {
-    return this.services.store.serverOf(dispatchId) ?? this.services.settings.current.dispatcherAddress;
-  }
-
   /** Run Task Locally: the outcome, compared with what the server recorded. */
   async run(request: TaskRequest, progress: ReplayProgress, token?: vscode.CancellationToken): Promise<RunTaskResult> {
     const prepared = await this.prepare(request, progress, token);
@@ -127,7 +122,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
    * unpickle here. Cancelling removes what was downloaded.
    */
   async prepare(request: TaskRequest, progress: ReplayProgress, token?: vscode.CancellationToken): Promise<Prepared> {
-    const serverAddress = this.serverOf(request.dispatchId);
+    const serverAddress = this.services.dispatch.serverOf(request.dispatchId);
     progress.report({ message: 'reading the dispatch…' });
     const manifest = await this.services.servers.client(serverAddress).details.manifest(request.dispatchId);
     const node = replayableTask(manifest, request.taskId);
