@@ -1,7 +1,7 @@
 import type { CovalentClient } from '../covalent/client';
 import { ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
 import { messageOf } from '../util/errors';
-import { executorText } from '../executors/describe';
+import { executorLabel } from '../executors/describe';
 import type { DispatchStore } from './dispatchStore';
 import { type GraphProblem, isTerminal } from './types';
 
@@ -236,8 +236,7 @@ export class GraphFetcher {
       try {
         const text = await this.host.client(dispatchId).details.taskError(dispatchId, task.nodeId);
         if (this.removed(dispatchId)) return;
-        const description = this.store.executor(dispatchId, task.nodeId);
-        const executor = description ? executorText(description) : task.executor;
+        const executor = executorLabel(this.store.executor(dispatchId, task.nodeId), task.executor);
         this.store.setTaskError({ dispatchId, nodeId: task.nodeId, taskName: task.name, text: text ?? silentFailure(task.name, executor), executor });
       } catch (error) {
         this.errorsFetched.delete(key);
