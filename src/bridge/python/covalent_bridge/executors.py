@@ -194,7 +194,7 @@ class Choice:
         names = {graph.nodes[node]["name"]: node for node in graph.nodes}
         missing = [name for name in self.electrons if name not in names and _SUBLATTICE + name not in names]
         if missing:
-            tasks = sorted({_task_name(name) for name in names if not name.startswith(":") or name.startswith(_SUBLATTICE)})
+            tasks = sorted({_task_name(name) for name in names if _is_task(name)})
             raise BridgeError(
                 "electronNotInWorkflow",
                 "%s has no task named %s (its tasks: %s; an electron that runs inside a sublattice is chosen with its sublattice)."

@@ -69,6 +69,13 @@ class CellSyntaxError(Exception):
         self.reason = reason
         self.text = text
 
+    @classmethod
+    def of(cls, cell_index, source, error):
+        """Python's SyntaxError for a cell's `source`, with the offending line's text."""
+        lines = source.split("\n")
+        line = error.lineno or 1
+        return cls(cell_index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
+
 
 class CodeCell:
     """One code cell: `index` among all the notebook's cells, its `source` as
@@ -213,10 +220,8 @@ def parse_cells(cells):
         try:
             cell.tree = ast.parse(cell.python, filename="cell %d" % (index + 1))
         except SyntaxError as error:
-            lines = source.split("\n")
-            line = error.lineno or 1
             cell.tree = ast.Module(body=[], type_ignores=[])
-            cell.syntax_error = CellSyntaxError(index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
+            cell.syntax_error = CellSyntaxError.of(index, source, error)
         parsed.append(cell)
     return parsed
 
@@ -476,9 +481,7 @@ def run_cells(statements, stop_index, notebook_path, names=None):
             code = compile(body, filename, "exec")
         except SyntaxError as error:
             # What only the compiler refuses (`return` outside a function, say): said like any syntax error.
-            lines = cell.source.split("\n")
-            line = error.lineno or 1
-            raise CellSyntaxError(cell.index, line, error.offset or 0, error.msg, lines[line - 1] if 0 < line <= len(lines) else "")
+            raise CellSyntaxError.of(cell.index, cell.source, error)
         try:
             exec(code, module.__dict__)
         except BaseException as error:  # noqa: BLE001 - SystemExit in a cell too
@@ -489,6 +492,15 @@ def run_cells(statements, stop_index, notebook_path, names=None):
 def cell_filename(notebook_path, index):
     """What tracebacks and `inspect` call a cell's code."""
     return "%s, cell %d" % (notebook_path, index + 1)
+
+
+_CELL_FILENAME = re.compile(r"^(?P<notebook>.+\.ipynb), cell (?P<number>\d+)$")
+
+
+def cell_of_filename(filename):
+    """(notebook path, cell index) of a name `cell_filename` made, else None."""
+    match = _CELL_FILENAME.match(filename)
+    return (match.group("notebook"), int(match.group("number")) - 1) if match else None
 
 
 def _cells_to_run(statements, stop_index):

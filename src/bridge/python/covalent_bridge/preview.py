@@ -18,16 +18,12 @@ be other tasks' outputs. Its node names the sublattice's function.
 
 import inspect
 import os
-import re
 import traceback
 from copy import deepcopy
 
-from . import runtime, sdk, workspace
+from . import notebook_cells, runtime, sdk, workspace
 from .errors import BridgeError, log
 from .protocol import handler
-
-# What a notebook cell's code is called in tracebacks and by `inspect` (see notebook_cells.cell_filename).
-_CELL_FILENAME = re.compile(r"^(?P<notebook>.+\.ipynb), cell (?P<number>\d+)$")
 
 # Graphs with more nodes than the editor asks for come back as counts only.
 DEFAULT_MAX_NODES = 20000
@@ -76,9 +72,9 @@ def _user_function(function):
 
 def _location(path, line):
     """A file and 1-based line; a notebook cell's code as its notebook, the cell's index and the line in the cell."""
-    cell = _CELL_FILENAME.match(path)
+    cell = notebook_cells.cell_of_filename(path)
     if cell:
-        return {"file": cell.group("notebook"), "cell": int(cell.group("number")) - 1, "line": line}
+        return {"file": cell[0], "cell": cell[1], "line": line}
     return {"file": path, "line": line}
 
 
@@ -185,8 +181,7 @@ def _place(where):
 def _without_bridge_frames(error):
     """The traceback from Covalent's graph building on: the bridge's own frames say nothing to the user."""
     tb = error.__traceback__
-    bridge = os.path.dirname(os.path.realpath(__file__))
-    while tb is not None and os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(bridge + os.sep):
+    while tb is not None and os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(workspace.BRIDGE_FOLDER + os.sep):
         tb = tb.tb_next
     return "".join(traceback.format_exception(type(error), error, tb))
 

@@ -40,7 +40,7 @@ _import_lock = threading.Lock()
 # What the bridge itself runs with: kept across imports of user code.
 _BASE_PATH = list(sys.path)
 _BASE_MODULES = frozenset(sys.modules)
-_BRIDGE_FOLDER = os.path.dirname(os.path.realpath(__file__))
+BRIDGE_FOLDER = os.path.dirname(os.path.realpath(__file__))
 _STDLIB_NAMES = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
@@ -59,7 +59,7 @@ def _library_folders():
         folders.add(site.getusersitepackages())
     except AttributeError:
         pass
-    folders.add(_BRIDGE_FOLDER)
+    folders.add(BRIDGE_FOLDER)
     return tuple(sorted({os.path.join(os.path.realpath(folder), "") for folder in folders}))
 
 
