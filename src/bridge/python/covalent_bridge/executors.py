@@ -99,6 +99,10 @@ class Executor:
     def metadata(self):
         return {"executor": self.name, "executor_data": dict(self.data)}
 
+    def lattice_metadata(self):
+        """A lattice's executors: for its electrons that name none, and its workflow executor."""
+        return dict(self.metadata(), workflow_executor=self.name, workflow_executor_data=dict(self.data))
+
 
 def resolve(spec):
     """`{label, plugin, args, profile}` → an Executor, or a BridgeError that says
@@ -178,11 +182,7 @@ class Choice:
     def before_build(self, lattice):
         if self.everything is None:
             return
-        metadata = self.everything.metadata()
-        lattice.metadata["executor"] = metadata["executor"]
-        lattice.metadata["executor_data"] = metadata["executor_data"]
-        lattice.metadata["workflow_executor"] = metadata["executor"]
-        lattice.metadata["workflow_executor_data"] = dict(metadata["executor_data"])
+        lattice.metadata.update(self.everything.lattice_metadata())
 
     def after_build(self, lattice):
         graph = lattice.transport_graph._graph
@@ -248,13 +248,7 @@ def _sublattice_inherits(graph, node, executor):
             continue
         attributes = graph.nodes[before]
         parent = json.loads(attributes["value"].get_deserialized())
-        chosen = executor.metadata()
-        parent.update(
-            executor=chosen["executor"],
-            executor_data=chosen["executor_data"],
-            workflow_executor=chosen["executor"],
-            workflow_executor_data=dict(chosen["executor_data"]),
-        )
+        parent.update(executor.lattice_metadata())
         attributes["value"] = TransportableObject(json.dumps(parent))
 
 
