@@ -1,5 +1,5 @@
 import { type Detail, detailFor, type Painter, type Theme } from './painter';
-import { intersects, nodeRect, type Rect, type Scene, type SceneNode, union } from './scene';
+import { edgeRect, intersects, nodeRect, type Rect, type Scene, type SceneNode, union } from './scene';
 
 /**
  * The graph on a canvas. The scene is painted into a cache canvas that covers
@@ -167,7 +167,7 @@ export class CanvasView {
     const before = this.floating;
     this.floating = node;
     const changed = node ?? before;
-    if (changed) this.repaintArea(union(nodeRect(changed), ...this.scene.edgesAt(changed).map((edge) => ({ x: edge.minX, y: edge.minY, width: edge.maxX - edge.minX, height: edge.maxY - edge.minY }))));
+    if (changed) this.repaintArea(union(nodeRect(changed), ...this.scene.edgesAt(changed).map(edgeRect)));
     this.requestFrame();
   }
 

@@ -130,7 +130,7 @@ export class GraphView {
   applyView(view: GraphViewState): void {
     const relayout = layoutOptionsKey(view) !== layoutOptionsKey(this.view);
     this.view = view;
-    this.toolbar.show(view, this.layoutNodeCount());
+    this.toolbar.show(view, this.nodeCount);
     this.showView();
     if (relayout && this.layout) this.showMessage('Laying out the graph…');
   }
@@ -139,7 +139,7 @@ export class GraphView {
     const next = { ...this.view, ...change };
     const relayout = layoutOptionsKey(next) !== layoutOptionsKey(this.view);
     this.view = next;
-    this.toolbar.show(next, this.layoutNodeCount());
+    this.toolbar.show(next, this.nodeCount);
     this.showView();
     if (relayout) this.showMessage('Laying out the graph…');
     this.callbacks.viewChanged(next);
@@ -147,10 +147,6 @@ export class GraphView {
 
   /** Nodes of the graph shown (0 before the first graph). */
   get nodeCount(): number {
-    return this.layout?.nodes.length ?? 0;
-  }
-
-  private layoutNodeCount(): number {
     return this.layout?.nodes.length ?? 0;
   }
 

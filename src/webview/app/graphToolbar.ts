@@ -1,4 +1,4 @@
-import { algorithmFits, GRAPH_ALGORITHM_CHOICES, type GraphAlgorithm, type GraphControl, type GraphDirection, type GraphExportFormat, type GraphViewState } from '../graphProtocol';
+import { algorithmFits, GRAPH_ALGORITHM_CHOICES, GRAPH_DIRECTIONS, type GraphAlgorithm, type GraphControl, type GraphDirection, type GraphExportFormat, type GraphViewState } from '../graphProtocol';
 import { element } from './dom';
 
 /**
@@ -16,7 +16,6 @@ export interface ToolbarActions {
   exportPicture(format: GraphExportFormat): void;
 }
 
-const DIRECTIONS: readonly GraphDirection[] = ['DOWN', 'RIGHT', 'UP', 'LEFT'];
 const DIRECTION_LABELS: Record<GraphDirection, [string, string]> = {
   DOWN: ['top-down', 'arrow-down'],
   RIGHT: ['left-right', 'arrow-right'],
@@ -81,7 +80,7 @@ export class GraphToolbar {
       element('span', { className: 'toolbar-separator' }),
       element('span', { className: 'graph-find-box' }, element('span', { className: 'codicon codicon-search' }), this.findInput, this.findStatus),
       element('span', { className: 'toolbar-separator' }),
-      control('orientation', 'arrow-down', 'Orientation (O)', () => this.actions.change({ direction: DIRECTIONS[(DIRECTIONS.indexOf(this.view.direction) + 1) % DIRECTIONS.length] })),
+      control('orientation', 'arrow-down', 'Orientation (O)', () => this.actions.change({ direction: GRAPH_DIRECTIONS[(GRAPH_DIRECTIONS.indexOf(this.view.direction) + 1) % GRAPH_DIRECTIONS.length] })),
       this.layoutSelect,
       toggle('parameters', 'symbol-parameter', 'Show parameters (P)', 'showParameters'),
       toggle('postprocessing', 'symbol-event', 'Show post-processing', 'showPostprocessing'),
