@@ -52,6 +52,18 @@ export function statusTone(status: string): StatusTone {
   }
 }
 
+/** A node's colour: its status bar (and the whole node far out); the canvas and the SVG picture share it. */
+export function nodeColor(theme: Theme, node: SceneNode): string {
+  if (node.kind === 'parameter') return theme.muted;
+  if (node.reused) return theme.reuse;
+  return theme.status[statusTone(node.status)];
+}
+
+/** A node's border: a waiting task's is neutral, the rest take their colour. */
+export function nodeBorder(theme: Theme, node: SceneNode): string {
+  return node.kind !== 'parameter' && !node.reused && statusTone(node.status) === 'waiting' ? theme.nodeBorder : nodeColor(theme, node);
+}
+
 export interface PaintOptions {
   readonly labels: boolean;
   /** Nodes (and their edges) drawn elsewhere, e.g. one being dragged. */
@@ -80,9 +92,7 @@ export class Painter {
   }
 
   nodeColor(node: SceneNode): string {
-    if (node.kind === 'parameter') return this.theme.muted;
-    if (node.reused) return this.theme.reuse;
-    return this.theme.status[statusTone(node.status)];
+    return nodeColor(this.theme, node);
   }
 
   /** Paints everything within `area` (graph units); `scale` is pixels per unit on the target. */
@@ -170,7 +180,7 @@ export class Painter {
     context.fill();
     const emphasised = !parameter && (tone === 'failed' || tone === 'running');
     context.lineWidth = Math.max(emphasised ? 2 : 1, pixel);
-    context.strokeStyle = parameter ? theme.muted : node.reused ? theme.reuse : tone === 'waiting' ? theme.nodeBorder : theme.status[tone];
+    context.strokeStyle = nodeBorder(theme, node);
     if (detail === 'full' && (parameter || node.reused)) context.setLineDash(parameter ? [3, 2] : [5, 3]);
     context.stroke();
     context.setLineDash([]);

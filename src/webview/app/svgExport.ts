@@ -1,4 +1,4 @@
-import { statusTone, type Theme } from './painter';
+import { nodeBorder, nodeColor, type Theme } from './painter';
 import type { Scene } from './scene';
 
 /**
@@ -27,15 +27,14 @@ export function sceneToSvg(scene: Scene, theme: Theme, options: { labels: boolea
   out.push('<g class="nodes">');
   for (const node of scene.nodes) {
     const parameter = node.kind === 'parameter';
-    const tone = statusTone(node.status);
-    const stroke = parameter ? theme.muted : node.reused ? theme.reuse : tone === 'waiting' ? theme.nodeBorder : theme.status[tone];
+    const stroke = nodeBorder(theme, node);
     const fill = parameter ? theme.background : theme.nodeFill;
     out.push(`<g class="node" data-node="${node.nodeId}" data-status="${escapeXml(node.status)}" transform="translate(${fmt(node.x)},${fmt(node.y)})">`);
     out.push(`<title>${escapeXml(`${node.name} (${node.kind})`)}</title>`);
     out.push(
       `<rect width="${fmt(node.width)}" height="${fmt(node.height)}" rx="${parameter ? fmt(node.height / 2) : 5}" fill="${escapeXml(fill)}" stroke="${escapeXml(stroke)}"${parameter ? ' stroke-dasharray="3 2"' : ''}/>`,
     );
-    if (!parameter) out.push(`<rect width="5" height="${fmt(node.height)}" fill="${escapeXml(node.reused ? theme.reuse : theme.status[tone])}"/>`);
+    if (!parameter) out.push(`<rect width="5" height="${fmt(node.height)}" fill="${escapeXml(nodeColor(theme, node))}"/>`);
     if (options.labels) {
       const anchor = parameter ? ` x="${fmt(node.width / 2)}" text-anchor="middle"` : ' x="12"';
       out.push(`<text${anchor} y="${fmt(node.height / 2 + 4)}" font-size="${parameter ? 11 : 12}" fill="${escapeXml(parameter ? theme.muted : theme.text)}">${escapeXml(node.label)}</text>`);
