@@ -8,7 +8,7 @@ import { readCancelRequest, readDispatchId, readDispatchIds, readDispatchRequest
 import { workflowFileOf } from '../notebook/notebookCells';
 import { fromPerson, type Invocation } from './invocation';
 import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, askForTarget, askForTasks, pickDispatch, type WhereToRun } from './prompts';
-import { askForExecutors } from './executorPrompts';
+import { askForExecutors, chooseWhereToRun } from './executorPrompts';
 import { describeChoice, type ExecutorChoice, isAsWritten } from '../executors/choice';
 import { type CommandTable, runsUserCode } from './types';
 
@@ -150,9 +150,7 @@ function whereToRun(services: Services, target: { uri: vscode.Uri; lattice: stri
   return {
     describe: () => describeChoice(dispatch.rememberedExecutors(target.uri, target.lattice)),
     change: async () => {
-      const current = dispatch.rememberedExecutors(target.uri, target.lattice);
-      const choice = await askForExecutors(services, { title: `Where should ${target.lattice} run?`, uri: target.uri, current });
-      await dispatch.rememberExecutors(target.uri, target.lattice, choice);
+      await chooseWhereToRun(services, target);
     },
   };
 }

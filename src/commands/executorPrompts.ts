@@ -32,6 +32,14 @@ export interface ExecutorQuestion {
   readonly keep?: { readonly label: string; readonly detail?: string; readonly choice: ExecutorChoice | undefined };
 }
 
+/** Asks where a lattice runs, its remembered choice pre-selected, and remembers the answer (normalised). */
+export async function chooseWhereToRun(services: Services, target: { readonly uri: vscode.Uri; readonly lattice: string }): Promise<ExecutorChoice | undefined> {
+  const current = services.dispatch.rememberedExecutors(target.uri, target.lattice);
+  const choice = normalizeChoice(await askForExecutors(services, { title: `Where should ${target.lattice} run?`, uri: target.uri, current }));
+  await services.dispatch.rememberExecutors(target.uri, target.lattice, choice);
+  return choice;
+}
+
 /**
  * Where to run. Resolves with the choice: `{}` is "as written"; `keep`'s choice
  * comes back as given (`undefined` too).

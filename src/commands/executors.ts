@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { describeChoice, type ExecutorChoice, normalizeChoice, readProfiles } from '../executors/choice';
+import { describeChoice, type ExecutorChoice, readProfiles } from '../executors/choice';
 import type { Services } from '../services';
 import { readExecutorChoiceRequest, readTarget } from './arguments';
 import { toUri } from './dispatch';
-import { askForExecutors } from './executorPrompts';
+import { chooseWhereToRun } from './executorPrompts';
 import { askForTarget } from './prompts';
 import { type CommandTable, runsUserCode } from './types';
 import { CHOOSE_EXECUTOR_COMMAND } from '../views/executorLens';
@@ -25,9 +25,7 @@ export const executorCommands: CommandTable = {
     }
     const given = invocation.argument !== undefined ? readTarget(invocation.argument) : {};
     const target = given.uri && given.lattice ? { uri: vscode.Uri.parse(given.uri), lattice: given.lattice } : await askForTarget(services);
-    const current = services.dispatch.rememberedExecutors(target.uri, target.lattice);
-    const choice = normalizeChoice(await askForExecutors(services, { title: `Where should ${target.lattice} run?`, uri: target.uri, current }));
-    await services.dispatch.rememberExecutors(target.uri, target.lattice, choice);
+    const choice = await chooseWhereToRun(services, target);
     void vscode.window.setStatusBarMessage(`Covalent: ${target.lattice} runs ${describeChoice(choice)} when dispatched from this editor`, 5000);
     return choice;
   }),
