@@ -40,14 +40,15 @@ function healthy(port) {
 
 /** Starts code-server; resolves once /healthz answers. */
 async function startCodeServer({ userDataDir, extensionsDir, workspace, env, logFile, port, workspaceTrust = false }) {
-  const entry = ensureCodeServer();
+  const { entry, node, args } = ensureCodeServer();
   port = port ?? (await freePort());
   fs.mkdirSync(extensionsDir, { recursive: true });
   const out = fs.openSync(logFile, 'a');
   const child = spawn(
-    process.execPath,
+    node,
     [
       entry,
+      ...args,
       '--auth', 'none',
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',

@@ -132,7 +132,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
       fs.writeFileSync(copy, fs.readFileSync(copy, 'utf8').replace('return a / b', 'return a * b'));
       const stored = await new CovalentClient({ baseUrl: env.serverAddress, timeoutMs: 10000 }).details.taskSources(dispatchId);
       assert.deepStrictEqual([...stored.keys()].sort(), ['task_0', 'task_1', 'task_2']);
-      const { electrons } = await pool.request(env.python, 'electrons', { file: copy });
+      const { electrons } = await pool.request(env.clientPython, 'electrons', { file: copy });
       assert.deepStrictEqual(changedElectrons(electrons, stored), ['task_2']);
       // And redispatching with the changed task_2 (its own name) runs the new code: (1 + 2) * 2.
       const redispatchId = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId, replaceElectrons: ['task_2'], reusePreviousResults: true });
@@ -172,7 +172,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     const pool = new BridgePool(path.join(env.repoRoot, 'dist', 'bridge', 'covalent_bridge'), { info: () => undefined, warn: () => undefined, error: () => undefined });
     try {
       const source = new vscode.CancellationTokenSource();
-      const waiting = pool.request(env.python, 'waitForResult', { dispatchId, dispatcherAddress: env.serverAddress, pollIntervalMs: 200 }, source.token);
+      const waiting = pool.request(env.clientPython, 'waitForResult', { dispatchId, dispatcherAddress: env.serverAddress, pollIntervalMs: 200 }, source.token);
       await sleep(1000);
       source.cancel();
       await assert.rejects(waiting, (error: unknown) => isBridgeError(error, 'cancelled'));

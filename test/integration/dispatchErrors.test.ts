@@ -70,7 +70,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
       assert.ok(error.message.includes(barePython), 'names the interpreter');
       assert.match(error.message, /Install Covalent/);
     } finally {
-      await settings().update('pythonPath', env.python, vscode.ConfigurationTarget.Global);
+      await settings().update('pythonPath', env.clientPython, vscode.ConfigurationTarget.Global);
       fs.rmSync(folder, { recursive: true, force: true });
     }
   });
@@ -82,7 +82,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
         expectRejection(vscode.commands.executeCommand('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' }), /\/nonexistent\/bin\/python3 does not exist/),
       );
     } finally {
-      await settings().update('pythonPath', env.python, vscode.ConfigurationTarget.Global);
+      await settings().update('pythonPath', env.clientPython, vscode.ConfigurationTarget.Global);
     }
   });
 
@@ -107,7 +107,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
     // A workflow file that takes a while to import: the kill lands mid-dispatch.
     const slow = scratchFile('slow_import.py');
     fs.writeFileSync(slow, 'import time\ntime.sleep(5)\n' + fs.readFileSync(howto.fsPath, 'utf8'));
-    const bridge = api.services.bridges.get(env.python);
+    const bridge = api.services.bridges.get(env.clientPython);
     await bridge.ready;
     const before = await dispatchCount(env.serverAddress);
     const pending = vscode.commands.executeCommand('covalent.dispatch', { uri: vscode.Uri.file(slow).toString(), lattice: 'workflow', args: '1, 2' });
@@ -117,7 +117,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
     await expectRejection(pending, /Python bridge .* stopped: it was killed \(SIGKILL\)/);
     assert.strictEqual(await dispatchCount(env.serverAddress), before, 'the killed dispatch left nothing on the server');
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
-    assert.notStrictEqual(api.services.bridges.peek(env.python)?.pid, bridge.pid, 'a new bridge process');
+    assert.notStrictEqual(api.services.bridges.peek(env.clientPython)?.pid, bridge.pid, 'a new bridge process');
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
     assert.strictEqual(await dispatchResultString(env.serverAddress, dispatchId), '1.5');
   });

@@ -69,6 +69,16 @@ describe('Replay a task locally', function () {
     assert.ok(actions.some((action) => action.title === 'Debug divide locally with the inputs the server recorded' && action.command?.command === 'covalent.debugTask'));
   });
 
+  it('runs the function the server stored, shipped by value: its failure points at the file and the raise, not at "<dynamic-code>"', async () => {
+    // Dispatched from the editor, the file's functions travel by value (cloudpickle 3.1.3 renames their code).
+    const editorFailedId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: failing.toString(), lattice: 'failing_workflow', args: '[1, 2, 3]' });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, editorFailedId), 'FAILED');
+    const result = await run({ dispatchId: editorFailedId, taskId: await nodeId(editorFailedId, 'divide'), useStoredFunction: true });
+    assert.deepStrictEqual({ status: result.status, error: result.error, functionFrom: result.functionFrom }, { status: 'failed', error: 'ZeroDivisionError: cannot divide 3 values by zero', functionFrom: 'stored' });
+    assert.strictEqual(result.location?.file, fs.realpathSync(failing.fsPath));
+    assert.strictEqual(result.location?.line, raiseLine + 1);
+  });
+
   it('debugs the failed task: stops at a breakpoint on the raise with the recorded inputs, then at the uncaught exception', async () => {
     const api = await extensionApi();
     const events: { event?: string; body?: { reason?: string; threadId?: number } }[] = [];
@@ -235,8 +245,8 @@ describe('Replay a task locally', function () {
       const settings = vscode.workspace.getConfiguration('covalent');
       const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-no-debugpy-'));
       const venv = path.join(folder, 'venv');
-      execFileSync(env.python, ['-m', 'venv', '--without-pip', venv]);
-      const sitePackages = execFileSync(env.python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+      execFileSync(env.clientPython, ['-m', 'venv', '--without-pip', venv]);
+      const sitePackages = execFileSync(env.clientPython, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
       const own = execFileSync(path.join(venv, 'bin', 'python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
       // Covalent from the test environment, and debugpy made unimportable.
       fs.writeFileSync(path.join(own, 'covalent_test.pth'), `${sitePackages}\nimport sys; sys.modules['debugpy'] = None\n`);
@@ -248,7 +258,7 @@ describe('Replay a task locally', function () {
         );
         assert.match(error.message, /Install debugpy/);
       } finally {
-        await settings.update('pythonPath', env.python, vscode.ConfigurationTarget.Global);
+        await settings.update('pythonPath', env.clientPython, vscode.ConfigurationTarget.Global);
         fs.rmSync(folder, { recursive: true, force: true });
       }
     });

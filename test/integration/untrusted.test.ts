@@ -73,7 +73,7 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     }
     await expectRejection(vscode.commands.executeCommand('covalent.startServer', {}), /Restricted Mode/);
     await expectRejection(vscode.commands.executeCommand('covalent.stopServer', {}), /Restricted Mode/);
-    assert.strictEqual(api.services.bridges.peek(env.python), undefined, 'no Python bridge was started');
+    assert.strictEqual(api.services.bridges.peek(env.clientPython), undefined, 'no Python bridge was started');
     assert.strictEqual(await dispatchCount(env.serverAddress), before);
   });
 

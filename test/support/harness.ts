@@ -34,8 +34,8 @@ export interface CodeServer {
 /** Module functions are properties (not methods): they are destructured from the module. */
 interface HarnessModules {
   paths: { cacheDir: string; repoRoot: string };
-  pythonEnv: { ensurePythonEnv: () => string; venvDir: string };
-  setupCodeServer: { ensureCodeServer: () => string };
+  pythonEnv: { ensurePythonEnv: () => string; clientPython: () => string; venvDir: string };
+  setupCodeServer: { ensureCodeServer: (version?: string) => { entry: string; node: string; version: string; args: string[] } };
   covalentServer: {
     CovalentServer: {
       new (options: { python: string; home: string; port: number }): HarnessServer;

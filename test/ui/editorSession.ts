@@ -24,7 +24,9 @@ export function harnessServerFromEnv(env: NodeJS.ProcessEnv = process.env): Harn
   if (!COVALENT_TEST_SERVER || !COVALENT_TEST_PORT || !COVALENT_TEST_SERVER_HOME || !COVALENT_TEST_PYTHON || !COVALENT_TEST_RUN_DIR) {
     throw new Error('The UI tests need the Covalent server the harness starts: run them with `npm test`.');
   }
-  return { address: COVALENT_TEST_SERVER, port: Number(COVALENT_TEST_PORT), home: COVALENT_TEST_SERVER_HOME, python: COVALENT_TEST_PYTHON, runDir: COVALENT_TEST_RUN_DIR };
+  // The user's interpreter: the matrix's client when it names one, else the server's.
+  const python = env.COVALENT_TEST_CLIENT_PYTHON || COVALENT_TEST_PYTHON;
+  return { address: COVALENT_TEST_SERVER, port: Number(COVALENT_TEST_PORT), home: COVALENT_TEST_SERVER_HOME, python, runDir: COVALENT_TEST_RUN_DIR };
 }
 
 /** Where screenshots and logs of the UI pass are kept (emptied at the start of each run). */

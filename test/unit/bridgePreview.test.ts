@@ -110,7 +110,8 @@ describe('Python bridge: graph preview (real interpreter, no server)', function 
         ['flow.py', 19, 'check'],
       ],
     );
-    assert.match(error.data.traceback ?? '', /Traceback[\s\S]*build_graph[\s\S]*line 23, in fragile[\s\S]*ZeroDivisionError/);
+    assert.match(error.data.traceback ?? '', /Traceback[\s\S]*build_graph[\s\S]*flow\.py", line 23, in fragile[\s\S]*flow\.py", line 19, in check[\s\S]*ZeroDivisionError/);
+    assert.doesNotMatch(error.data.traceback ?? '', /<dynamic-code>/, 'each frame names its file, whatever cloudpickle calls the code it pickled');
     assert.doesNotMatch(error.data.traceback ?? '', /covalent_bridge/, 'the bridge’s own frames are left out');
   });
 

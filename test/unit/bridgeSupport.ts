@@ -11,8 +11,9 @@ export const bridgePackage = path.join(repoRoot, 'src', 'bridge', 'python', 'cov
 /** An address where nothing listens. */
 export const NOBODY = 'http://127.0.0.1:9';
 
+/** The user's interpreter for the bridge's tests: `COVALENT_TEST_CLIENT_PYTHON` (a matrix pass), else the harness's locked one. */
 export function venvPython(): string {
-  return harness('pythonEnv').ensurePythonEnv();
+  return harness('pythonEnv').clientPython();
 }
 
 /** Collects what the bridge logs (its stderr among it). */

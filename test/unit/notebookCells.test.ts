@@ -12,14 +12,15 @@ import { bridgePackage, venvPython } from './bridgeSupport';
  */
 
 /** notebook_cells has no package imports: it runs with the package folder itself on the path. */
-const moduleFolder = bridgePackage;
+// The package's parent on sys.path: notebook_cells imports its sibling modules.
+const moduleFolder = path.dirname(bridgePackage);
 
 /** `[cell index, line, why skipped or "runs"]` for each top-level statement, or the syntax error's message. */
 function planOf(cells: readonly (readonly [number, string])[]): string[] | string {
   const script = [
     'import json, sys',
     'sys.path.insert(0, sys.argv[1])',
-    'import notebook_cells as nc',
+    'from covalent_bridge import notebook_cells as nc',
     'cells = json.loads(sys.stdin.read())',
     'try:',
     '    parsed = nc.parse_cells(cells)',
@@ -73,7 +74,7 @@ describe('Notebook cells the bridge runs (notebook_cells.py)', function () {
     const script = [
       'import inspect, json, sys',
       'sys.path.insert(0, sys.argv[1])',
-      'import notebook_cells as nc',
+      'from covalent_bridge import notebook_cells as nc',
       "cells = [(0, 'x = 2'), (2, 'def f(a):\\n    return a * x\\n\\ny = f(3)'), (4, 'z = f(1)\\n1 / 0'), (6, 'not python (')]",
       'parsed = nc.parse_cells(cells)',
       'nc.check_syntax(parsed, 4)  # a later cell that is not Python does not matter',
@@ -113,7 +114,7 @@ describe('Notebook cells the bridge runs (notebook_cells.py)', function () {
     const script = [
       'import json, sys',
       'sys.path.insert(0, sys.argv[1])',
-      'import notebook_cells as nc',
+      'from covalent_bridge import notebook_cells as nc',
       "parsed = nc.parse_cells([(0, 'x = 1'), (2, 'if x:\\n    return 5')])",
       'try:',
       "    nc.run_cells(nc.plan(parsed), 2, '/nb.ipynb')",

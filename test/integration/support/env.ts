@@ -7,8 +7,10 @@ export interface TestEnvironment {
   readonly serverPort: number;
   /** Folder of that server's config/data/cache (for stopping and restarting it). */
   readonly serverHome: string;
-  /** The virtual environment's interpreter, with Covalent installed. */
+  /** The harness's locked environment's interpreter, with Covalent installed: the server's (and a second server's, a Dask cluster's). */
   readonly python: string;
+  /** The user's interpreter (bridge, replay, debugging): `COVALENT_TEST_CLIENT_PYTHON`, else the harness's. */
+  readonly clientPython: string;
   /** The workspace folder: a fresh copy of `examples/`. */
   readonly workspaceFolder: string;
   /** Root of the extension's sources, for the harness's helpers. */
@@ -34,6 +36,7 @@ export function testEnvironment(): TestEnvironment {
     serverPort: Number(required('COVALENT_TEST_PORT')),
     serverHome: required('COVALENT_TEST_SERVER_HOME'),
     python: required('COVALENT_TEST_PYTHON'),
+    clientPython: process.env.COVALENT_TEST_CLIENT_PYTHON || required('COVALENT_TEST_PYTHON'),
     workspaceFolder: folder.uri.fsPath,
     repoRoot: required('COVALENT_TEST_REPO_ROOT'),
     runDir: required('COVALENT_TEST_RUN_DIR'),

@@ -40,6 +40,7 @@ def load_notebook(params, names):
         except notebook_cells.CellSyntaxError as error:
             raise _not_python(title, error)
         workspace.register_project_modules(project)
+        workspace.remember_project_sources(project)
     return module
 
 

@@ -29,6 +29,8 @@ import sys
 import traceback
 import types
 
+from . import sources
+
 # Covalent's SDK calls that reach a server or wait on one (`covalent.<name>`).
 SDK_CALLS = frozenset(
     {
@@ -474,6 +476,7 @@ def run_cells(statements, stop_index, notebook_path, names=None):
     module.__dict__["__builtins__"] = builtins
     # An IPython line inside a block does nothing.
     module.__dict__[ESCAPE_CALL] = lambda *args, **kwargs: None
+    sources.forget("__main__")
     for cell, body in _cells_to_run(statements, stop_index):
         filename = cell_filename(notebook_path, cell.index)
         linecache.cache[filename] = (len(cell.source), None, cell.source.splitlines(True), filename)
@@ -482,6 +485,7 @@ def run_cells(statements, stop_index, notebook_path, names=None):
         except SyntaxError as error:
             # What only the compiler refuses (`return` outside a function, say): said like any syntax error.
             raise CellSyntaxError.of(cell.index, cell.source, error)
+        sources.remember_code("__main__", code)
         try:
             exec(code, module.__dict__)
         except BaseException as error:  # noqa: BLE001 - SystemExit in a cell too

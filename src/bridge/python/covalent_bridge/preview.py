@@ -18,10 +18,9 @@ be other tasks' outputs. Its node names the sublattice's function.
 
 import inspect
 import os
-import traceback
 from copy import deepcopy
 
-from . import notebook_cells, runtime, sdk, workspace
+from . import notebook_cells, runtime, sdk, sources, workspace
 from .errors import BridgeError, log
 from .protocol import handler
 
@@ -54,7 +53,8 @@ def node_type(name, prefixes):
 
 def _user_function(function):
     """Name, file and first line of a function of the user's code; None for
-    Covalent's own helpers and anything that is not a plain function."""
+    Covalent's own helpers and anything that is not a plain function. The file
+    comes from the user's sources, not from the code (see sources)."""
     try:
         function = inspect.unwrap(function)
     except ValueError:
@@ -63,11 +63,15 @@ def _user_function(function):
     name = getattr(function, "__name__", None)
     if code is None or not name:
         return None
-    path = code.co_filename
-    real = os.path.realpath(path) if os.path.isabs(path) else path
-    if workspace.is_library_file(real):
+    path = sources.file_of_function(function)
+    if path is None or _is_library(path):
         return None
     return dict(_location(path, code.co_firstlineno), function=name)
+
+
+def _is_library(path):
+    real = os.path.realpath(path) if os.path.isabs(path) else path
+    return workspace.is_library_file(real)
 
 
 def _location(path, line):
@@ -163,12 +167,10 @@ def describe(graph, lattice_function, max_nodes):
 def _user_frames(tb):
     """The traceback's frames in the user's code (not the bridge's, not installed libraries), innermost last."""
     frames = []
-    for frame in traceback.extract_tb(tb):
-        path = frame.filename
-        real = os.path.realpath(path) if os.path.isabs(path) else path
-        if not os.path.isabs(path) or workspace.is_library_file(real):
+    for path, line, name, _frame in sources.frames_of(tb):
+        if path is None or not (os.path.isabs(path) or notebook_cells.cell_of_filename(path)) or _is_library(path):
             continue
-        frames.append(dict(_location(path, frame.lineno), name=frame.name))
+        frames.append(dict(_location(path, line), name=name))
     return frames
 
 
@@ -183,7 +185,7 @@ def _without_bridge_frames(error):
     tb = error.__traceback__
     while tb is not None and os.path.realpath(tb.tb_frame.f_code.co_filename).startswith(workspace.BRIDGE_FOLDER + os.sep):
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb))
+    return sources.format_traceback(error, tb)
 
 
 def build(lattice, name, args, kwargs):

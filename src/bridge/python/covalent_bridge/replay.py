@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 
-from . import auth, runtime, workspace
+from . import auth, runtime, sources, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
 
@@ -126,7 +126,7 @@ def _prepare(params, request_id):
         "dispatchId": dispatch_id,
         "taskId": node_id,
         "taskName": name,
-        "function": {"stored": stored_function} if use_stored else {"source": function_source, "name": name},
+        "function": {"stored": stored_function, "file": origin.get("file")} if use_stored else {"source": function_source, "name": name},
         "args": [parameter["path"] for parameter in inputs if parameter["kind"] == "arg"],
         "kwargs": {parameter["label"]: parameter["path"] for parameter in inputs if parameter["kind"] == "kwarg"},
         "serverStatus": server_status,
@@ -348,10 +348,13 @@ def task_function(module, name):
 
 
 def _where(function):
-    try:
-        return {"file": os.path.realpath(inspect.getsourcefile(function)), "line": inspect.getsourcelines(function)[1]}
-    except (OSError, TypeError):
+    """The file and first line of a task's function, read from the user's sources
+    (a stored function's code may name "<dynamic-code>": see sources)."""
+    code = getattr(function, "__code__", None)
+    path = sources.file_of_function(function)
+    if code is None or path is None or not os.path.isfile(path):
         return {}
+    return {"file": os.path.realpath(path), "line": code.co_firstlineno}
 
 
 def _safe_str(value):
@@ -446,7 +449,8 @@ def call_task(function, args, kwargs):
 def _bundle_function(bundle):
     spec = bundle["function"]
     if spec.get("stored"):
-        return _load_value(spec["stored"], "the stored function")
+        # Breakpoints and tracebacks in the stored function then name the user's file.
+        return sources.with_file(_load_value(spec["stored"], "the stored function"), spec.get("file"))
     module = workspace.load_from_params(spec["source"], [spec["name"]])
     return task_function(module, spec["name"])
 
@@ -477,7 +481,11 @@ def _same_as_server(result, text, server_output):
 
 
 def _failed(bundle, error):
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if not os.path.realpath(frame.filename).startswith(_PACKAGE_FOLDER)]
+    frames = [
+        traceback.FrameSummary(path or frame.f_code.co_filename, line, name)
+        for path, line, name, frame in sources.frames_of(error.__traceback__)
+        if not os.path.realpath(path or frame.f_code.co_filename).startswith(_PACKAGE_FOLDER)
+    ]
     summary = "".join(traceback.format_exception_only(type(error), error)).strip()
     text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + summary + "\n" if frames else summary + "\n"
     return {

@@ -29,7 +29,7 @@ import threading
 import traceback
 import types
 
-from . import runtime
+from . import runtime, sources
 from .errors import BridgeError, log
 from .protocol import handler
 
@@ -223,6 +223,7 @@ def load_module(path, source=None, workspace_folders=None):
                 traceback=text,
             )
         register_project_modules(project)
+        remember_project_sources(project)
         return module
 
 
@@ -245,6 +246,12 @@ def register_project_modules(project):
     """Registers the project's loaded modules to be pickled by value (also those imported some other way)."""
     for loaded in _project_modules(project):
         _register_by_value(loaded)
+
+
+def remember_project_sources(project):
+    """Indexes where the project's loaded code is written, before anything pickles it (see sources)."""
+    for loaded in _project_modules(project):
+        sources.remember_module(loaded)
 
 
 def _import(project, name, source):
