@@ -23,7 +23,8 @@ export interface CovalentConfig {
 export const DEFAULT_DISPATCHER_ADDRESS = 'http://localhost:48008';
 
 export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
-  const section = vscode.workspace.getConfiguration('covalent', scope);
+  // `null`: the value for any resource (asking without one is warned about for resource-scoped settings).
+  const section = vscode.workspace.getConfiguration('covalent', scope ?? null);
   const dispatcherAddress = normalizeAddress(section.get<string>('dispatcherAddress') || DEFAULT_DISPATCHER_ADDRESS);
   const { servers, problems } = parseServers(section.get<unknown>('servers'));
   return {

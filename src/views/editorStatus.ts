@@ -7,6 +7,7 @@ import { type SourceLocator, TASK_KINDS, type WorkflowSymbol } from '../language
 import type { LatticeContribution } from '../languageClient/types';
 import { LatticeCommands } from '../languageServer/protocol';
 import { workflowFileKey } from '../notebook/notebookCells';
+import { DYNAMIC_CODE, tracebackFrames, unplacedFunctions, withFrameFiles } from '../covalent/tracebacks';
 
 /**
  * Live status in the Python editor and in notebook cells, for dispatches the
@@ -20,7 +21,8 @@ import { workflowFileKey } from '../notebook/notebookCells';
  */
 
 export class EditorStatus implements vscode.Disposable {
-  readonly diagnostics = vscode.languages.createDiagnosticCollection('covalent');
+  // The language client's own collection is named after its id, 'covalent'.
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('covalent-tasks');
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   private readonly decoration = vscode.window.createTextEditorDecorationType({
     after: { margin: '0 0 0 2em', color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic' },
@@ -190,9 +192,11 @@ export class EditorStatus implements vscode.Disposable {
         const latticeLocation = lattice ? await this.locator.locateIn(uri, lattice, ['lattice']) : undefined;
         for (const error of errors) {
           const location = (await this.locator.locateIn(uri, error.taskName, TASK_KINDS)) ?? latticeLocation ?? new vscode.Location(uri, new vscode.Range(0, 0, 0, 0));
-          const diagnostic = new vscode.Diagnostic(location.range, diagnosticMessage(error.taskName, finished.dispatchId, error.text, error.executor), vscode.DiagnosticSeverity.Error);
+          const { text, related } = await this.placedTraceback(uri, error.text);
+          const diagnostic = new vscode.Diagnostic(location.range, diagnosticMessage(error.taskName, finished.dispatchId, text, error.executor), vscode.DiagnosticSeverity.Error);
           diagnostic.source = 'Covalent';
           diagnostic.code = finished.dispatchId;
+          if (related.length > 0) diagnostic.relatedInformation = related;
           const key = location.uri.toString();
           const entry = byDocument.get(key) ?? { uri: location.uri, diagnostics: [] };
           entry.diagnostics.push(diagnostic);
@@ -204,6 +208,26 @@ export class EditorStatus implements vscode.Disposable {
     this.diagnostics.forEach((uri) => {
       if (!byDocument.has(uri.toString())) this.diagnostics.delete(uri);
     });
+  }
+
+  /**
+   * A server's traceback with each frame of code shipped by value (`<dynamic-code>`
+   * since cloudpickle 3.1.3) naming the file where the language server finds that
+   * function — the dispatch's own file first — and those frames as related
+   * locations, so Problems links them.
+   */
+  private async placedTraceback(uri: vscode.Uri, text: string): Promise<{ text: string; related: vscode.DiagnosticRelatedInformation[] }> {
+    const places = new Map<string, vscode.Uri>();
+    for (const name of unplacedFunctions(text)) {
+      const location = (await this.locator.locateIn(uri, name)) ?? (await this.locator.locate(name, { preferred: [uri] }));
+      if (location) places.set(name, location.uri);
+    }
+    if (places.size === 0) return { text, related: [] };
+    const files = new Map([...places].map(([name, place]) => [name, place.scheme === 'file' ? place.fsPath : place.toString()]));
+    const related = tracebackFrames(text)
+      .filter((frame) => frame.file === DYNAMIC_CODE && places.has(frame.name))
+      .map((frame) => new vscode.DiagnosticRelatedInformation(new vscode.Location(places.get(frame.name) as vscode.Uri, new vscode.Position(Math.max(0, frame.line - 1), 0)), `${frame.name}, line ${frame.line}`));
+    return { text: withFrameFiles(text, files), related };
   }
 
   /**

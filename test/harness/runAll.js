@@ -8,7 +8,7 @@
 //    line — against a real Covalent server, then the same editor untrusted
 //    (Restricted Mode, test/integration/untrusted*.test.ts), then the UI smoke
 //    test (test/ui: Playwright drives the editor as a person would; screenshots and
-//    logs in .cache/ui-smoke/);
+//    logs in .cache/ui-smoke/code-server-VERSION/);
 // 4. a smoke pass in the minimum engine (code-server 4.100.3, VS Code 1.100): the
 //    UI smoke test and one integration test per area, with the cloudpickle 3.1.2
 //    client.

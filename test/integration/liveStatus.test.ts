@@ -119,6 +119,20 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
     assert.match(inline.find((entry) => entry.line === divideLine)?.text ?? '', /^✗ failed · [\d.]+ (ms|s)$/);
     assert.match(inline.find((entry) => entry.line === lineOf('total'))?.text ?? '', /^○ not run$/);
 
+    // Dispatched from the editor, the task's code went by value: the server's traceback names no file
+    // (cloudpickle 3.1.3 says "<dynamic-code>"); the Problem names the electron's file and links the raise.
+    const raiseLine = document.getText().split('\n').findIndex((line) => line.includes('raise ZeroDivisionError'));
+    const editorId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: file.toString(), lattice: 'failing_workflow', args: '[1, 2, 3]' });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, editorId), 'FAILED');
+    const placed = await waitFor('the editor dispatch’s Problem', () =>
+      vscode.languages.getDiagnostics(file).find((candidate) => candidate.source === 'Covalent' && candidate.code === editorId),
+    );
+    assert.match(placed.message, new RegExp(`failing_workflow\\.py", line ${raiseLine + 1}, in divide`), placed.message);
+    assert.doesNotMatch(placed.message, /<dynamic-code>", line \d+, in divide/);
+    const link = placed.relatedInformation?.find((info) => info.message === `divide, line ${raiseLine + 1}`);
+    assert.strictEqual(link?.location.uri.fsPath, file.fsPath, 'the frame links to the file');
+    assert.strictEqual(link?.location.range.start.line, raiseLine);
+
     // A later successful dispatch of the same lattice clears the diagnostic.
     const fixedId = await dispatchWithPython(env, 'failing_workflow', 'failing_workflow', '[1, 2, 3], by=2');
     api.services.store.track(fixedId, { fileUri: file.toString(), latticeName: 'failing_workflow', serverAddress: env.serverAddress, submittedAt: Date.now() });

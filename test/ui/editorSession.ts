@@ -29,9 +29,10 @@ export function harnessServerFromEnv(env: NodeJS.ProcessEnv = process.env): Harn
   return { address: COVALENT_TEST_SERVER, port: Number(COVALENT_TEST_PORT), home: COVALENT_TEST_SERVER_HOME, python, runDir: COVALENT_TEST_RUN_DIR };
 }
 
-/** Where screenshots and logs of the UI pass are kept (emptied at the start of each run). */
+/** Where screenshots and logs of the UI pass are kept, one folder per code-server version (emptied at the start of each run). */
 export function artifactsDir(): string {
-  return path.join(harness('paths').cacheDir, 'ui-smoke');
+  const version = process.env.COVALENT_TEST_CODE_SERVER || harness('setupCodeServer').wantedVersion();
+  return path.join(harness('paths').cacheDir, 'ui-smoke', `code-server-${version}`);
 }
 
 export class EditorSession {
