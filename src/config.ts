@@ -23,8 +23,10 @@ export interface CovalentConfig {
 export const DEFAULT_DISPATCHER_ADDRESS = 'http://localhost:48008';
 
 export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
-  // `null`: the value for any resource (asking without one is warned about for resource-scoped settings).
-  const section = vscode.workspace.getConfiguration('covalent', scope ?? null);
+  // Window-scoped settings are read without a resource, the one resource-scoped setting
+  // (pythonPath) for `scope` or, with `null`, for any resource: VS Code warns about either mix-up.
+  const section = vscode.workspace.getConfiguration('covalent');
+  const forResource = vscode.workspace.getConfiguration('covalent', scope ?? null);
   const dispatcherAddress = normalizeAddress(section.get<string>('dispatcherAddress') || DEFAULT_DISPATCHER_ADDRESS);
   const { servers, problems } = parseServers(section.get<unknown>('servers'));
   return {
@@ -32,7 +34,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
     triggersServerAddress: triggersAddressFor(servers, dispatcherAddress, section.get<string>('triggersServerAddress') ?? ''),
     servers,
     serverProblems: problems,
-    pythonPath: (section.get<string>('pythonPath') ?? '').trim(),
+    pythonPath: (forResource.get<string>('pythonPath') ?? '').trim(),
     reusePreviousResults: section.get<boolean>('reusePreviousResults') ?? false,
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),

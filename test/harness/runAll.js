@@ -133,6 +133,7 @@ const SMOKE_TESTS = [
   'gives the lattice cell its dispatch lenses',
   'links each node to its source',
   'previews a notebook’s lattice',
+  'builds the seed workflow\\(1, 2\\) locally',
   'a lattice that raises while its graph is built',
   'Dispatch on a lattice with required parameters and no remembered inputs',
   'runs the failed task here with the recorded inputs',
@@ -257,14 +258,16 @@ async function runServerTests(editions) {
       for (const pass of passes) {
         if (pass.profile === 'untrusted') console.log(`\n${edition.title}, untrusted workspace (Restricted Mode)`);
         if (await server.ensureAnswering()) log(`the Covalent server had gone with the last editor; started again for the ${pass.label} pass`);
-        results.push({ label: pass.label, summary: await runPass(edition, pass) });
+        const begun = Date.now();
+        results.push({ label: pass.label, summary: await runPass(edition, pass), seconds: (Date.now() - begun) / 1000 });
         if (killRecorded(clusterRecord)) log('stopped the Dask cluster the integration suite left running');
       }
       // The UI drives code-server's web workbench, which the desktop path does not have.
       if (host === 'code-server' && !process.env.COVALENT_TEST_SKIP_UI) {
         console.log(`\nUI smoke test (code-server ${edition.codeServer} in headless Chromium, driven as a person would)`);
         if (await server.ensureAnswering()) log('the Covalent server had gone with the last editor; started again for the UI test');
-        results.push({ label: `${edition.label}, UI`, summary: await runUiTests(server, runDir, edition) });
+        const begun = Date.now();
+        results.push({ label: `${edition.label}, UI`, summary: await runUiTests(server, runDir, edition), seconds: (Date.now() - begun) / 1000 });
       }
     }
   } catch (error) {
@@ -290,6 +293,16 @@ async function runBridgeTests(title, clientPython) {
   );
 }
 
+/** Runs `script` in a Node process of its own here (installs that may overlap other work); a failure is said again by the later call that needs it. */
+function inBackground(script) {
+  const { spawn } = require('child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: __dirname, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} exited with ${code}`))));
+  });
+}
+
 async function main() {
   const started = Date.now();
   fs.mkdirSync(cacheDir, { recursive: true });
@@ -303,19 +316,33 @@ async function main() {
     return { label, summary, seconds: (Date.now() - begun) / 1000 };
   };
   const results = [];
+  const host = process.env.COVALENT_TEST_HOST || 'code-server';
+  const integration = !process.env.COVALENT_TEST_SKIP_INTEGRATION;
+  pythonEnv.ensurePythonEnv();
+  // What later passes install (code-server and its Node, the client venvs) installs
+  // beside the unit tests, in processes of its own.
+  const codeServers = integration && host === 'code-server' ? [wantedVersion(), ...(matrix ? [MINIMUM_CODE_SERVER] : [])] : [];
+  const preparing = {
+    codeServers: Promise.all(codeServers.map((version) => inBackground(`require('./setupCodeServer').ensureCodeServer(${JSON.stringify(version)})`))),
+    clients: matrix
+      ? inBackground("require('./pythonEnv').ensureLockedEnv('client-cloudpickle-3.1.2')").then(() => inBackground("require('./pythonEnv').ensureLatestClient()"))
+      : Promise.resolve(),
+  };
 
   results.push(await timed('unit', async () => {
     console.log(`Unit tests (plain Node; client ${pythonEnv.describeInterpreter(pythonEnv.clientPython())})`);
     return runMocha(path.join(outDir, 'test', 'unit'), 20000);
   }));
   if (matrix) {
+    await preparing.clients.catch((error) => log(`preparing the client environments: ${error.message}`));
     results.push(await timed('bridge, cloudpickle 3.1.2', () => runBridgeTests('Bridge tests, client on cloudpickle 3.1.2', pythonEnv.ensureLockedEnv('client-cloudpickle-3.1.2'))));
     results.push(await timed('bridge, latest libraries', () => runBridgeTests('Bridge tests, latest-libraries client (covalent==0.240.0 from PyPI today)', pythonEnv.ensureLatestClient())));
   }
-  if (!process.env.COVALENT_TEST_SKIP_INTEGRATION) {
+  if (integration) {
+    await preparing.codeServers.catch((error) => log(`installing code-server: ${error.message}`));
     console.log('\nIntegration tests (real VS Code, real Covalent server)');
     const editions = [{ title: 'Integration tests', label: 'integration', suffix: '', codeServer: wantedVersion(), clientPython: pythonEnv.clientPython(), grep: process.env.COVALENT_TEST_GREP }];
-    if (matrix && (process.env.COVALENT_TEST_HOST || 'code-server') === 'code-server') {
+    if (matrix && host === 'code-server') {
       editions.push({
         title: `Smoke pass in the minimum engine`,
         label: `minimum engine`,
@@ -326,7 +353,7 @@ async function main() {
       });
     }
     const begun = Date.now();
-    for (const { label, summary } of await runServerTests(editions)) results.push({ label, summary, seconds: undefined });
+    for (const result of await runServerTests(editions)) results.push(result);
     results.push({ label: 'server passes in all', summary: NO_TESTS, seconds: (Date.now() - begun) / 1000 });
   }
   const { passed, failed, pending: skipped, failures } = addUp(results.map(({ label, summary }) => labelled(summary, label)));

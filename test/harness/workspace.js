@@ -26,6 +26,8 @@ function writeUserSettings(userDataDir, { python, serverAddress, extra = {} }) {
     'update.mode': 'none',
     'telemetry.telemetryLevel': 'off',
     'chat.disableAIFeatures': true,
+    // VS Code 1.10x+ opens an (empty, with AI features off) secondary side bar in every new window.
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.openRepositoryInParentFolders': 'never',
     'covalent.pythonPath': python,
     'covalent.dispatcherAddress': serverAddress,
