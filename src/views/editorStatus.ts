@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'path';
 import type { DispatchStore } from '../store/dispatchStore';
 import type { LiveStatus } from '../store/liveStatus';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
@@ -213,8 +214,8 @@ export class EditorStatus implements vscode.Disposable {
   /**
    * A server's traceback with each frame of code shipped by value (`<dynamic-code>`
    * since cloudpickle 3.1.3) naming the file where the language server finds that
-   * function — the dispatch's own file first — and those frames as related
-   * locations, so Problems links them.
+   * function — the dispatch's own file first — and the frames in the workspace's
+   * files (named so, or named by the server) as related locations, so Problems links them.
    */
   private async placedTraceback(uri: vscode.Uri, text: string): Promise<{ text: string; related: vscode.DiagnosticRelatedInformation[] }> {
     const places = new Map<string, vscode.Uri>();
@@ -222,12 +223,14 @@ export class EditorStatus implements vscode.Disposable {
       const location = (await this.locator.locateIn(uri, name)) ?? (await this.locator.locate(name, { preferred: [uri] }));
       if (location) places.set(name, location.uri);
     }
-    if (places.size === 0) return { text, related: [] };
+    const related: vscode.DiagnosticRelatedInformation[] = [];
+    for (const frame of tracebackFrames(text)) {
+      const place = frame.file === DYNAMIC_CODE ? places.get(frame.name) : path.isAbsolute(frame.file) ? vscode.Uri.file(frame.file) : undefined;
+      if (!place || (place.scheme === 'file' && !vscode.workspace.getWorkspaceFolder(place))) continue;
+      related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(place, new vscode.Position(Math.max(0, frame.line - 1), 0)), `${frame.name}, line ${frame.line}`));
+    }
     const files = new Map([...places].map(([name, place]) => [name, place.scheme === 'file' ? place.fsPath : place.toString()]));
-    const related = tracebackFrames(text)
-      .filter((frame) => frame.file === DYNAMIC_CODE && places.has(frame.name))
-      .map((frame) => new vscode.DiagnosticRelatedInformation(new vscode.Location(places.get(frame.name) as vscode.Uri, new vscode.Position(Math.max(0, frame.line - 1), 0)), `${frame.name}, line ${frame.line}`));
-    return { text: withFrameFiles(text, files), related };
+    return { text: places.size ? withFrameFiles(text, files) : text, related };
   }
 
   /**
