@@ -19,12 +19,12 @@ if __package__ in (None, ""):
     from covalent_bridge import protocol  # noqa: E402
 
     protocol.take_stdout()  # before anything the user or the SDK prints
-    # The handler modules register their requests with the protocol when imported.
-    from covalent_bridge import executors, inputs, preview, replay, sdk, workspace  # noqa: E402,F401
+    # `handlers` imports every module that registers a request's handler.
+    from covalent_bridge import handlers  # noqa: E402
 else:
     from . import protocol
 
     protocol.take_stdout()
-    from . import executors, inputs, preview, replay, sdk, workspace  # noqa: F401
+    from . import handlers
 
-protocol.main()
+handlers.serve()

@@ -25,7 +25,7 @@ import threading
 import time
 import traceback
 
-from . import auth, runtime, sources, workspace
+from . import auth, runtime, sources, workflow, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
 
@@ -85,7 +85,7 @@ def _prepare(params, request_id):
     if not use_stored:
         if function_source.get("file"):
             # A notebook runs up to the cell that defines the electron.
-            module = workspace.load_from_params(function_source, [name])
+            module = workflow.load_from_params(function_source, [name])
         else:
             raise BridgeError("electronNotFound", "No file defines the electron %s." % name, electron=name)
     else:
@@ -451,7 +451,7 @@ def _bundle_function(bundle):
     if spec.get("stored"):
         # Breakpoints and tracebacks in the stored function then name the user's file.
         return sources.with_file(_load_value(spec["stored"], "the stored function"), spec.get("file"))
-    module = workspace.load_from_params(spec["source"], [spec["name"]])
+    module = workflow.load_from_params(spec["source"], [spec["name"]])
     return task_function(module, spec["name"])
 
 

@@ -5,7 +5,7 @@ import inspect
 import time
 import traceback
 
-from . import executors, inputs, runtime, workspace
+from . import executors, inputs, runtime, workflow, workspace
 from .errors import BridgeError, log
 from .protocol import handler, raise_if_cancelled
 
@@ -61,7 +61,7 @@ def prepare(params):
     if text.strip():
         inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
     choice = executors.Choice.from_params(params)  # a missing plugin is named before any import
-    module = workspace.load_from_params(params, [params["lattice"]])
+    module = workflow.load_from_params(params, [params["lattice"]])
     lattice = workspace.find_lattice(module, params["lattice"])
     args, kwargs = inputs.evaluate(text, module)
     inputs.check_binding(lattice, params["lattice"], args, kwargs)
@@ -155,7 +155,7 @@ def handle_redispatch(params, request_id):
         _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
     module = None
     if params.get("file") and (replace or text):
-        module = workspace.load_from_params(params, sorted(set(replace.values())))
+        module = workflow.load_from_params(params, sorted(set(replace.values())))
     else:
         # The earlier dispatch's code may name the project's modules: importable as a dispatch from there would have them.
         workspace.enter_workspace(params.get("workspaceFolders"))
