@@ -5,8 +5,7 @@ registers its own with `@protocol.handler("name")` when imported."""
 import os
 import sys
 
-from . import electrons, executors, inputs, preview, replay, sdk  # noqa: F401 - importing them registers their handlers
-from . import protocol, runtime
+from . import electrons, executors, inputs, preview, protocol, replay, runtime, sdk  # noqa: F401 - the modules but protocol and runtime register handlers
 from .errors import log
 from .protocol import handler
 

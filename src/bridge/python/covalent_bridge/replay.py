@@ -13,7 +13,6 @@ and returns its outcome.
 """
 
 import importlib.util
-import inspect
 import json
 import os
 import subprocess
@@ -65,7 +64,10 @@ def _prepare(params, request_id):
             lambda: get_result_manager(dispatch_id, results_dir=folder, wait=False, dispatcher_addr=address),
         )
     except BridgeError as error:
-        raise _not_found(error, dispatch_id, address)
+        missing = _not_found(error, dispatch_id, address)
+        if missing is None:
+            raise
+        raise missing from error
     graph = manager.result_object.lattice.transport_graph
     if node_id not in graph._graph.nodes:
         raise BridgeError("taskNotFound", "Dispatch %s has no task %d." % (dispatch_id, node_id), taskId=node_id)
@@ -304,5 +306,3 @@ def handle_run(params, request_id):
         outcome = json.load(file)
     outcome["output"] = "\n".join(printed)
     return outcome
-
-

@@ -34,7 +34,7 @@ def run_bundle(bundle_path, debugging=False):
     kwargs = {key: load_value(path, "input %s" % key) for key, path in bundle["kwargs"].items()}
     try:
         result = call_task(function, args, kwargs)
-    except BaseException as error:  # noqa: BLE001 - the task's failure is the outcome
+    except BaseException as error:  # the task's failure is the outcome (raised on under a debugger)
         _write_outcome(bundle, _failed(bundle, error))
         if debugging:
             raise
@@ -117,8 +117,8 @@ def load_value(path, what, stored=False):
     transportable = TransportableObject.deserialize(archive)
     try:
         return transportable.get_deserialized()
-    except BaseException as error:  # noqa: BLE001 - whatever unpickling raises is explained
-        raise _unpickling_problem(error, transportable, what, stored)
+    except BaseException as error:  # whatever unpickling raises is explained
+        raise _unpickling_problem(error, transportable, what, stored) from error
 
 
 def _unpickling_problem(error, transportable, what, stored):

@@ -207,19 +207,18 @@ def load_module(path, source=None, workspace_folders=None):
             module = _import(project, name, source)
         except BridgeError:
             raise
-        except BaseException as error:  # noqa: BLE001 - SystemExit in user code too
+        except BaseException as error:  # SystemExit in user code too
             text = traceback.format_exc()
             problem = pickling_problem("%s: %s" % (type(error).__name__, error), text)
             _forget_user_modules()
             if problem is not None:
-                raise problem
+                raise problem from error
             log("Importing %s failed:\n%s" % (path, text))
             raise BridgeError(
                 "importFailed",
-                "%s failed to import: %s: %s%s"
-                % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
+                "%s failed to import: %s: %s%s" % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
                 traceback=text,
-            )
+            ) from error
         register_project_modules(project)
         remember_project_sources(project)
         return module
@@ -342,8 +341,7 @@ def find_lattice(module, name):
     if not runtime.is_lattice(value):
         raise BridgeError(
             "notALattice",
-            "%r in %s is a %s, not a Covalent lattice (decorate it with @ct.lattice)."
-            % (name, _title(module), type(value).__name__),
+            "%r in %s is a %s, not a Covalent lattice (decorate it with @ct.lattice)." % (name, _title(module), type(value).__name__),
             lattice=name,
         )
     return value
