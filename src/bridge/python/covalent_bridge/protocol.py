@@ -13,7 +13,8 @@ import traceback
 from . import auth
 from .errors import BridgeError, Cancelled, log
 
-# The version of this protocol, which `initialize` answers.
+# The version of this protocol, which `initialize` answers: the editor refuses a
+# bridge whose version is not its own (PROTOCOL_VERSION in src/bridge/protocol.ts).
 PROTOCOL_VERSION = 1
 
 # JSON-RPC error codes: the application's own range, and LSP's "request cancelled".
