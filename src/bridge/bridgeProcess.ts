@@ -8,7 +8,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult } from './protocol';
+import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult, PROTOCOL_VERSION } from './protocol';
 
 /** Where the bridge's diagnostics go (the "Covalent" output channel in the editor, the console in tests). */
 export interface BridgeLogger {
@@ -43,7 +43,11 @@ export class BridgeProcess {
   private readonly pending = new Set<(error: BridgeError) => void>();
   private exitDescription: string | undefined;
   private readonly exited: Promise<void>;
-  /** Resolves once `initialize` answered: the interpreter runs and the script loaded. */
+  /**
+   * Resolves once `initialize` answered: the interpreter runs and the script loaded.
+   * Rejects (`protocolMismatch`) when the bridge speaks another PROTOCOL_VERSION, and so
+   * does every request: the process is left running, since a new one would answer the same.
+   */
   readonly ready: Promise<InitializeResult>;
 
   constructor(private readonly options: BridgeOptions) {
@@ -73,7 +77,7 @@ export class BridgeProcess {
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onError(([error]: [Error, unknown, number | undefined]) => options.logger.warn(`Python bridge connection: ${error.message}`));
     this.connection.listen();
-    this.ready = this.send('initialize', {});
+    this.ready = this.send('initialize', {}).then((info) => this.checkVersion(info));
     // Nobody may be awaiting `ready` yet: a failed start is reported to callers of request().
     this.ready.catch(() => undefined);
   }
@@ -116,6 +120,18 @@ export class BridgeProcess {
         },
       );
     });
+  }
+
+  private checkVersion(info: InitializeResult): InitializeResult {
+    if (info.protocolVersion === PROTOCOL_VERSION) return info;
+    const answered = typeof info.protocolVersion === 'number' ? `version ${info.protocolVersion}` : 'no version';
+    const error = new BridgeError(
+      `The Python bridge (${this.options.script}) speaks protocol ${answered}, but this extension speaks version ${PROTOCOL_VERSION}: ` +
+        'the bridge’s files belong to another version of the extension. Reinstall the extension (or rebuild it) and reload the window.',
+      { kind: 'protocolMismatch' },
+    );
+    this.options.logger.error(error.message);
+    throw error;
   }
 
   private translate(error: unknown): Error {

@@ -3,6 +3,13 @@
  * errors it gives. Plain types: no `vscode`, so the bridge tests in plain Node.
  */
 
+/**
+ * The version of the requests and errors below. The bridge answers its own in
+ * `initialize` (`PROTOCOL_VERSION` in its protocol.py); a bridge that answers another
+ * is refused, since its files belong to another version of the extension.
+ */
+export const PROTOCOL_VERSION = 1;
+
 export interface InitializeResult {
   readonly protocolVersion: number;
   readonly executable: string;
@@ -288,54 +295,75 @@ export interface BridgeMethods {
 
 export type BridgeMethod = keyof BridgeMethods;
 
-/** What went wrong, as the bridge classifies it (the `kind` of its error data). */
-export type BridgeErrorKind =
-  | 'covalentMissing'
-  | 'fileNotFound'
-  | 'importFailed'
-  | 'latticeNotFound'
-  | 'notALattice'
-  | 'electronNotFound'
-  | 'fileRequired'
-  /** A notebook cell that is not Python (its number and line are in the message), or a lattice defined after the cell it is dispatched from. */
-  | 'notebookCell'
-  /** The lattice has required parameters the inputs leave without a value. */
-  | 'inputsMissing'
-  | 'inputsMismatch'
-  | 'dispatchNotFound'
-  /** Replay: the dispatch has no such node; a task's input was never computed on the server. */
-  | 'taskNotFound'
-  | 'inputsNotRecorded'
-  /** A recorded value (an input, the stored function) does not unpickle in this interpreter. */
-  | 'notUnpicklable'
-  /** The process running a replayed task died before it finished. */
-  | 'replayCrashed'
-  /** Debugging a task needs debugpy in the interpreter. */
-  | 'debugpyMissing'
-  /** A module-level value of the project cannot be pickled, so its code cannot be shipped. */
-  | 'notPicklable'
-  /** An executor named by a profile or directly is not a plugin installed in the interpreter. */
-  | 'executorNotInstalled'
-  /** The executor plugin refused a profile's constructor arguments. */
-  | 'executorArguments'
-  /** A per-electron executor choice names a task the workflow does not have. */
-  | 'electronNotInWorkflow'
-  | 'inputSyntax'
-  | 'inputEvaluation'
-  /** The lattice raised while Covalent built its graph (`frames`: where, in the user's code). */
-  | 'graphFailed'
-  /** Another request's graph build has held the interpreter for too long (one build at a time). */
-  | 'buildBusy'
-  | 'serverUnreachable'
-  | 'serverError'
-  | 'sdkError'
-  | 'unsupported'
-  | 'unknownMethod'
-  | 'internal'
-  /** Raised on the TypeScript side: the process could not start or died. */
-  | 'bridgeDied'
-  | 'interpreterNotFound'
-  | 'cancelled';
+/** Every method of BridgeMethods by name (the object literal must name each one, and no other). */
+export const BRIDGE_METHODS = Object.keys({
+  initialize: true,
+  dispatch: true,
+  waitForResult: true,
+  redispatch: true,
+  cancel: true,
+  stopTriggers: true,
+  electrons: true,
+  checkInputs: true,
+  executorPlugins: true,
+  replayPrepare: true,
+  replayRun: true,
+  previewGraph: true,
+} satisfies Record<BridgeMethod, true>) as readonly BridgeMethod[];
+
+/** What went wrong, as the bridge classifies it (the `kind` of its error data), by name. */
+export const BRIDGE_ERROR_KINDS = [
+  'covalentMissing',
+  'fileNotFound',
+  'importFailed',
+  'latticeNotFound',
+  'notALattice',
+  'electronNotFound',
+  'fileRequired',
+  // A notebook cell that is not Python (its number and line are in the message), or a lattice defined after the cell it is dispatched from.
+  'notebookCell',
+  // The lattice has required parameters the inputs leave without a value.
+  'inputsMissing',
+  'inputsMismatch',
+  'dispatchNotFound',
+  // Replay: the dispatch has no such node; a task's input was never computed on the server.
+  'taskNotFound',
+  'inputsNotRecorded',
+  // A recorded value (an input, the stored function) does not unpickle in this interpreter.
+  'notUnpicklable',
+  // The process running a replayed task died before it finished.
+  'replayCrashed',
+  // Debugging a task needs debugpy in the interpreter.
+  'debugpyMissing',
+  // A module-level value of the project cannot be pickled, so its code cannot be shipped.
+  'notPicklable',
+  // An executor named by a profile or directly is not a plugin installed in the interpreter.
+  'executorNotInstalled',
+  // The executor plugin refused a profile's constructor arguments.
+  'executorArguments',
+  // A per-electron executor choice names a task the workflow does not have.
+  'electronNotInWorkflow',
+  'inputSyntax',
+  'inputEvaluation',
+  // The lattice raised while Covalent built its graph (`frames`: where, in the user's code).
+  'graphFailed',
+  // Another request's graph build has held the interpreter for too long (one build at a time).
+  'buildBusy',
+  'serverUnreachable',
+  'serverError',
+  'sdkError',
+  'unsupported',
+  'unknownMethod',
+  'internal',
+  // Raised on the TypeScript side: the process could not start or died.
+  'bridgeDied',
+  'interpreterNotFound',
+  'cancelled',
+  // Raised on the TypeScript side: the bridge answered `initialize` with another PROTOCOL_VERSION.
+  'protocolMismatch',
+] as const;
+
+export type BridgeErrorKind = (typeof BRIDGE_ERROR_KINDS)[number];
 
 export interface BridgeErrorData {
   readonly kind: BridgeErrorKind;

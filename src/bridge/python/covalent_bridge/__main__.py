@@ -13,18 +13,18 @@ if __package__ in (None, ""):
     _parent = os.path.dirname(_here)
     sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _here]
     sys.path.insert(0, _parent)
-    import covalent_bridge  # noqa: E402
+    import covalent_bridge  # noqa: F401 - imported from the parent folder, which then leaves sys.path
 
     sys.path.remove(_parent)
-    from covalent_bridge import protocol  # noqa: E402
+    from covalent_bridge import protocol
 
     protocol.take_stdout()  # before anything the user or the SDK prints
-    # The handler modules register their requests with the protocol when imported.
-    from covalent_bridge import executors, inputs, preview, replay, sdk, workspace  # noqa: E402,F401
+    # `handlers` imports every module that registers a request's handler.
+    from covalent_bridge import handlers
 else:
     from . import protocol
 
     protocol.take_stdout()
-    from . import executors, inputs, preview, replay, sdk, workspace  # noqa: F401
+    from . import handlers
 
-protocol.main()
+handlers.serve()

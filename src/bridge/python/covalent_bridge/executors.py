@@ -131,9 +131,7 @@ def resolve(spec):
                 installed,
                 (" — for the plugin, pip install %s" % package) if name in PLUGIN_PACKAGES else "",
             )
-        raise BridgeError(
-            "executorNotInstalled", message, executor=label, plugin=name, profile=profile, package=package, installed=sorted(plugins)
-        )
+        raise BridgeError("executorNotInstalled", message, executor=label, plugin=name, profile=profile, package=package, installed=sorted(plugins))
     if not args:
         # A bare short name: the server builds the plugin with its own settings, as
         # it does for `executor="dask"` written in code.
@@ -142,14 +140,14 @@ def resolve(spec):
         executor = cls(**args)
         data = executor.to_dict()
         json.dumps(data)
-    except Exception as error:  # noqa: BLE001 - the plugin's own words are the message
+    except Exception as error:  # the plugin's own words are the message
         who = "The executor profile %r (%s)" % (label, cls.__name__) if profile else cls.__name__
         raise BridgeError(
             "executorArguments",
             "%s refuses the arguments %s: %s: %s" % (who, _arguments(args), type(error).__name__, error),
             executor=label,
             plugin=name,
-        )
+        ) from error
     return Executor(label, data.get("short_name") or name, data)
 
 

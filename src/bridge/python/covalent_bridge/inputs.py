@@ -68,16 +68,16 @@ def evaluate(text, module):
         return eval("__covalent_collect__(%s\n)" % text, namespace)
     except NameError as error:
         if module is not None:
-            raise _evaluation_failed(error)
+            raise _evaluation_failed(error) from error
         name = getattr(error, "name", None) or str(error)
         raise BridgeError(
             "fileRequired",
             "The inputs name %s, which is not a literal: evaluating it needs the workflow's file "
             "(pass `uri`, or redispatch from the open file)." % (("`%s`" % name) if getattr(error, "name", None) else name),
             name=getattr(error, "name", None),
-        )
-    except Exception as error:  # noqa: BLE001
-        raise _evaluation_failed(error)
+        ) from error
+    except Exception as error:  # whatever evaluating the inputs raises is the user's to see
+        raise _evaluation_failed(error) from error
 
 
 def _evaluation_failed(error):
@@ -116,13 +116,13 @@ def check_binding(lattice, name, args, kwargs):
             if parameter.default is parameter.empty
             and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
             and parameter.name not in kwargs
-        ][len(args):]
+        ][len(args) :]
         template = signature_template(function)
         if missing:
             message = "%s needs a value for %s (its parameters: %s)." % (name, ", ".join(missing), template)
         else:
             message = "%s(%s) cannot take these inputs: %s." % (name, template, error)
-        raise BridgeError("inputsMissing" if missing else "inputsMismatch", message, missing=missing, template=template)
+        raise BridgeError("inputsMissing" if missing else "inputsMismatch", message, missing=missing, template=template) from error
 
 
 @handler("checkInputs")

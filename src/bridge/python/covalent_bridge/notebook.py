@@ -26,9 +26,9 @@ def load_notebook(params, names):
         stop = notebook_cells.stop_cell(statements, list(names), notebook.get("stopCell"))
         notebook_cells.check_syntax(cells, stop)
     except notebook_cells.NotDefined as error:
-        raise BridgeError("notebookCell", "%s: %s" % (title, error))
+        raise BridgeError("notebookCell", "%s: %s" % (title, error)) from error
     except notebook_cells.CellSyntaxError as error:
-        raise _not_python(title, error)
+        raise _not_python(title, error) from error
     project = workspace.Project(path, params.get("workspaceFolders"))
     with workspace.entered(project):
         try:
@@ -36,9 +36,9 @@ def load_notebook(params, names):
             module = notebook_cells.run_cells(statements, stop, path, {"__vsc_ipynb_file__": path})
         except notebook_cells.CellFailed as error:
             log("Running %s failed:\n%s" % (path, error.text))
-            raise BridgeError("importFailed", "%s: %s" % (title, error), traceback=error.text)
+            raise BridgeError("importFailed", "%s: %s" % (title, error), traceback=error.text) from error
         except notebook_cells.CellSyntaxError as error:
-            raise _not_python(title, error)
+            raise _not_python(title, error) from error
         workspace.register_project_modules(project)
         workspace.remember_project_sources(project)
     return module

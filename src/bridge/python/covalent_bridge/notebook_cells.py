@@ -456,8 +456,8 @@ def stop_cell(statements, names, stop_index=None):
             )
         elif skipped:
             raise NotDefined(
-                "%s is defined only by a statement that does not run when the editor dispatches (in cell %d: it dispatches, waits for results, or uses what those made)."
-                % (name, skipped[0] + 1)
+                "%s is defined only by a statement that does not run when the editor dispatches "
+                "(in cell %d: it dispatches, waits for results, or uses what those made)." % (name, skipped[0] + 1)
             )
         else:
             raise NotDefined("No cell of the notebook defines %s." % name)
@@ -484,12 +484,12 @@ def run_cells(statements, stop_index, notebook_path, names=None):
             code = compile(body, filename, "exec")
         except SyntaxError as error:
             # What only the compiler refuses (`return` outside a function, say): said like any syntax error.
-            raise CellSyntaxError.of(cell.index, cell.source, error)
+            raise CellSyntaxError.of(cell.index, cell.source, error) from error
         sources.remember_code("__main__", code)
         try:
             exec(code, module.__dict__)
-        except BaseException as error:  # noqa: BLE001 - SystemExit in a cell too
-            raise CellFailed(cell.index, error, _traceback())
+        except BaseException as error:  # SystemExit in a cell too
+            raise CellFailed(cell.index, error, _traceback()) from error
     return module
 
 

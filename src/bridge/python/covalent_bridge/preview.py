@@ -193,18 +193,17 @@ def build(lattice, name, args, kwargs):
     copy = deepcopy(lattice)
     try:
         copy.build_graph(*args, **kwargs)
-    except Exception as error:  # noqa: BLE001 - whatever the workflow raises is the user's to see
+    except Exception as error:  # whatever the workflow raises is the user's to see
         text = _without_bridge_frames(error)
         frames = _user_frames(error.__traceback__)
         log("Building the graph of %s failed:\n%s" % (name, text))
         where = frames[-1] if frames else None
         raise BridgeError(
             "graphFailed",
-            "Building the graph of %s failed: %s: %s%s"
-            % (name, type(error).__name__, error, (" (%s)" % _place(where)) if where else ""),
+            "Building the graph of %s failed: %s: %s%s" % (name, type(error).__name__, error, (" (%s)" % _place(where)) if where else ""),
             traceback=text,
             frames=frames,
-        )
+        ) from error
     return copy
 
 

@@ -13,6 +13,10 @@ import traceback
 from . import auth
 from .errors import BridgeError, Cancelled, log
 
+# The version of this protocol, which `initialize` answers: the editor refuses a
+# bridge whose version is not its own (PROTOCOL_VERSION in src/bridge/protocol.ts).
+PROTOCOL_VERSION = 1
+
 # JSON-RPC error codes: the application's own range, and LSP's "request cancelled".
 BRIDGE_ERROR = -32000
 REQUEST_CANCELLED = -32800
@@ -121,12 +125,7 @@ def _serve(message):
 
 
 def main():
-    from . import runtime
-
-    log(
-        "Covalent bridge %s started: Python %s (%s), covalent %s"
-        % (os.getpid(), sys.version.split()[0], sys.executable, runtime.covalent_version() or "NOT importable")
-    )
+    """Serves requests until the editor closes stdin or says `exit`."""
     while True:
         message = _read_message()
         if message is None:

@@ -7,36 +7,29 @@ function the server stored).
 result) through the SDK's result manager, checks that everything unpickles in
 this interpreter and says what does not. The task then runs in a process of its
 own (`replay_runner.py`, a program: plainly for Run Task Locally, under debugpy
-for Debug Task Locally), so a task that exits, crashes or hangs never takes the
-bridge with it. `replayRun` starts that process and returns its outcome.
+for Debug Task Locally; its code is in replay_run), so a task that exits,
+crashes or hangs never takes the bridge with it. `replayRun` starts that process
+and returns its outcome.
 """
 
-import base64
-import importlib.metadata
 import importlib.util
-import inspect
 import json
 import os
-import pickletools
-import platform
 import subprocess
 import sys
 import threading
 import time
-import traceback
 
-from . import auth, runtime, sources, workspace
+from . import auth, replay_run, runtime, sources, workflow, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
+from .sdk import _not_found, _server, sdk_call
 
 BUNDLE_FILE = "replay.json"
 OUTCOME_FILE = "outcome.json"
 RUNNER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "replay_runner.py")
-_PACKAGE_FOLDER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "")
 # Edges Covalent draws for `wait_for`: ordering only, no value.
 _WAIT_EDGE = "!waiting_edge"
-# Results longer than this are cut in the outcome (the editor shows a message, not a file).
-_RESULT_CHARS = 100_000
 
 
 # ---------------------------------------------------------------- preparing (in the bridge)
@@ -55,8 +48,6 @@ def handle_prepare(params, request_id):
 
 
 def _prepare(params, request_id):
-    from .sdk import _not_found, _server, sdk_call
-
     dispatch_id = params["dispatchId"]
     node_id = int(params["taskId"])
     address = _server((params.get("dispatcherAddress") or "").rstrip("/") or None)
@@ -73,7 +64,10 @@ def _prepare(params, request_id):
             lambda: get_result_manager(dispatch_id, results_dir=folder, wait=False, dispatcher_addr=address),
         )
     except BridgeError as error:
-        raise _not_found(error, dispatch_id, address)
+        missing = _not_found(error, dispatch_id, address)
+        if missing is None:
+            raise
+        raise missing from error
     graph = manager.result_object.lattice.transport_graph
     if node_id not in graph._graph.nodes:
         raise BridgeError("taskNotFound", "Dispatch %s has no task %d." % (dispatch_id, node_id), taskId=node_id)
@@ -85,7 +79,7 @@ def _prepare(params, request_id):
     if not use_stored:
         if function_source.get("file"):
             # A notebook runs up to the cell that defines the electron.
-            module = workspace.load_from_params(function_source, [name])
+            module = workflow.load_from_params(function_source, [name])
         else:
             raise BridgeError("electronNotFound", "No file defines the electron %s." % name, electron=name)
     else:
@@ -110,15 +104,15 @@ def _prepare(params, request_id):
     shown = []
     for parameter in inputs:
         path = _node_asset_path(manager, parameter["parent"], parameter["key"])
-        value = _load_value(path, "input %s of %s" % (parameter["label"], name))
-        shown.append({"name": parameter["label"], "text": _short(_safe_str(value), 2000)})
+        value = replay_run.load_value(path, "input %s of %s" % (parameter["label"], name))
+        shown.append({"name": parameter["label"], "text": replay_run.short(replay_run.safe_str(value), 2000)})
         parameter["path"] = path
 
     if use_stored:
-        function = _load_value(stored_function, "the function the server stored for %s" % name, stored=True)
+        function = replay_run.load_value(stored_function, "the function the server stored for %s" % name, stored=True)
         origin = {"from": "stored"}
     else:
-        function = task_function(module, name)
+        function = replay_run.task_function(module, name)
         origin = {"from": "workspace"}
     origin.update(_where(function))
 
@@ -217,8 +211,6 @@ class _Downloads:
         self.request_id = request_id
 
     def node_asset(self, node_id, key):
-        from .sdk import sdk_call
-
         if _node_asset_path(self.manager, node_id, key):
             return  # two parameters fed by one node
         outcome = {}
@@ -243,85 +235,6 @@ class _Downloads:
             sdk_call("Downloading the task's %s" % key, again)
 
 
-def _load_value(path, what, stored=False):
-    """A TransportableObject archive from the bundle, unpickled; a failure says
-    what is missing here (a module, another version of a library)."""
-    from covalent._workflow.transportable_object import TransportableObject
-
-    with open(path, "rb") as file:
-        archive = file.read()
-    transportable = TransportableObject.deserialize(archive)
-    try:
-        return transportable.get_deserialized()
-    except BaseException as error:  # noqa: BLE001 - whatever unpickling raises is explained
-        raise _unpickling_problem(error, transportable, what, stored)
-
-
-def _unpickling_problem(error, transportable, what, stored):
-    header = getattr(transportable, "header", {}) or {}
-    recorded = "pickled with Python %s and cloudpickle %s" % (header.get("py_version", "?"), header.get("cloudpickle_version", "?"))
-    here = "this interpreter (%s) has Python %s and cloudpickle %s" % (
-        sys.executable,
-        platform.python_version(),
-        getattr(runtime.cloudpickle, "__version__", "?"),
-    )
-    libraries = _pickled_libraries(transportable)
-    installed = ", ".join("%s %s" % (name, _version_of(name) or "(not installed)") for name in libraries)
-    missing = getattr(error, "name", None) if isinstance(error, ImportError) else None
-    if missing:
-        message = "%s needs the module %r, which %s cannot import: install it there (%s; %s)." % (
-            what,
-            missing,
-            sys.executable,
-            recorded,
-            here,
-        )
-    else:
-        message = "%s cannot be unpickled here: %s: %s. It was %s; %s%s." % (
-            what,
-            type(error).__name__,
-            error,
-            recorded,
-            here,
-            (" (it uses %s)" % installed) if installed else "",
-        )
-    if stored:
-        message += " Run the workspace's version of the function instead."
-    return BridgeError(
-        "notUnpicklable",
-        message,
-        module=missing,
-        libraries=libraries,
-        traceback=traceback.format_exc(),
-    )
-
-
-def _pickled_libraries(transportable):
-    """Top-level modules the pickle refers to by name (not the standard library)."""
-    try:
-        data = base64.b64decode(transportable._object.encode("utf-8"))
-        names = set()
-        strings = []
-        for opcode, argument, _ in pickletools.genops(data):
-            if opcode.name in ("GLOBAL", "INST") and isinstance(argument, str):
-                names.add(argument.split(" ", 1)[0].split(".", 1)[0])
-            elif isinstance(argument, str):
-                strings.append(argument)
-            if opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
-                names.add(strings[-2].split(".", 1)[0])
-    except Exception:  # noqa: BLE001 - a damaged pickle names nothing
-        return []
-    stdlib = getattr(sys, "stdlib_module_names", ())
-    return sorted(name for name in names if name and name not in stdlib and name not in ("builtins", "__main__", "copyreg", "cloudpickle"))
-
-
-def _version_of(name):
-    try:
-        return importlib.metadata.version(name)
-    except Exception:  # noqa: BLE001 - not installed, or not a distribution of that name
-        return None
-
-
 def _debugpy_version():
     """debugpy's version when this interpreter can import it (its metadata alone is not enough)."""
     try:
@@ -329,22 +242,7 @@ def _debugpy_version():
             return None
     except (ImportError, ValueError):
         return None
-    return _version_of("debugpy") or "installed"
-
-
-def task_function(module, name):
-    """The plain function of the electron `name` in `module` (the one Covalent
-    runs on the server, not the decorator's wrapper that builds a graph)."""
-    value = getattr(module, name, None)
-    if value is None or not callable(value):
-        raise BridgeError(
-            "electronNotFound",
-            "%s has no electron named %r any more: the function the server stored can run instead (useStoredFunction)."
-            % (os.path.basename(getattr(module, "__file__", "") or "the module"), name),
-            electron=name,
-        )
-    electron = runtime.electron_of(value)
-    return electron.function if electron is not None else value
+    return replay_run.version_of("debugpy") or "installed"
 
 
 def _where(function):
@@ -357,18 +255,7 @@ def _where(function):
     return {"file": os.path.realpath(path), "line": code.co_firstlineno}
 
 
-def _safe_str(value):
-    try:
-        return str(value)
-    except Exception as error:  # noqa: BLE001 - a value whose __str__ raises
-        return "<%s: str() raised %s>" % (type(value).__name__, error)
-
-
-def _short(text, limit):
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-# ---------------------------------------------------------------- running (a process of its own)
+# ---------------------------------------------------------------- running (in a process of its own: see replay_run)
 
 
 @handler("replayRun")
@@ -393,7 +280,7 @@ def handle_run(params, request_id):
     def relay():
         for raw in process.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\n")
-            if sum(len(part) for part in printed) < _RESULT_CHARS:
+            if sum(len(part) for part in printed) < replay_run.RESULT_CHARS:
                 printed.append(line)
             log("[%s] %s" % (bundle["taskName"], line))
 
@@ -419,84 +306,3 @@ def handle_run(params, request_id):
         outcome = json.load(file)
     outcome["output"] = "\n".join(printed)
     return outcome
-
-
-def run_bundle(bundle_path, debugging=False):
-    """The runner's work: load the function and the inputs, call it, write the
-    outcome. Under a debugger an exception is raised on after the outcome is
-    written, so the debugger stops where it was raised."""
-    with open(bundle_path, encoding="utf-8") as file:
-        bundle = json.load(file)
-    function = _bundle_function(bundle)
-    args = [_load_value(path, "an input") for path in bundle["args"]]
-    kwargs = {key: _load_value(path, "input %s" % key) for key, path in bundle["kwargs"].items()}
-    try:
-        result = call_task(function, args, kwargs)
-    except BaseException as error:  # noqa: BLE001 - the task's failure is the outcome
-        _write_outcome(bundle, _failed(bundle, error))
-        if debugging:
-            raise
-        return 1
-    _write_outcome(bundle, _completed(bundle, result))
-    return 0
-
-
-def call_task(function, args, kwargs):
-    # The task's own frames start below this one.
-    return function(*args, **kwargs)
-
-
-def _bundle_function(bundle):
-    spec = bundle["function"]
-    if spec.get("stored"):
-        # Breakpoints and tracebacks in the stored function then name the user's file.
-        return sources.with_file(_load_value(spec["stored"], "the stored function"), spec.get("file"))
-    module = workspace.load_from_params(spec["source"], [spec["name"]])
-    return task_function(module, spec["name"])
-
-
-def _completed(bundle, result):
-    text = _safe_str(result)
-    outcome = {"status": "completed", "result": _short(text, _RESULT_CHARS), "resultType": type(result).__name__}
-    server_output = bundle.get("serverOutput")
-    if bundle.get("serverStatus") == "COMPLETED" and server_output:
-        outcome["sameAsServer"] = _same_as_server(result, text, server_output)
-    elif bundle.get("serverStatus"):
-        outcome["sameAsServer"] = False
-    return outcome
-
-
-def _same_as_server(result, text, server_output):
-    from covalent._workflow.transportable_object import TransportableObject
-
-    with open(server_output, "rb") as file:
-        recorded = TransportableObject.deserialize(file.read())
-    try:
-        equal = result == recorded.get_deserialized()
-        if isinstance(equal, bool):
-            return equal
-    except Exception:  # noqa: BLE001 - not comparable here: compare the printed forms
-        pass
-    return text == recorded.object_string
-
-
-def _failed(bundle, error):
-    frames = [
-        traceback.FrameSummary(path or frame.f_code.co_filename, line, name)
-        for path, line, name, frame in sources.frames_of(error.__traceback__)
-        if not os.path.realpath(path or frame.f_code.co_filename).startswith(_PACKAGE_FOLDER)
-    ]
-    summary = "".join(traceback.format_exception_only(type(error), error)).strip()
-    text = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) + summary + "\n" if frames else summary + "\n"
-    return {
-        "status": "failed",
-        "error": summary,
-        "errorType": type(error).__name__,
-        "traceback": text,
-        "frames": [{"file": os.path.realpath(frame.filename), "line": frame.lineno, "function": frame.name} for frame in frames],
-    }
-
-
-def _write_outcome(bundle, outcome):
-    with open(bundle["outcome"], "w", encoding="utf-8") as file:
-        json.dump(outcome, file, default=str)

@@ -1,14 +1,10 @@
 """What this interpreter has: `covalent` (imported once, here) and cloudpickle."""
 
-import os
 import sys
 import traceback
 
 from . import auth
 from .errors import BridgeError
-from .protocol import handler
-
-PROTOCOL_VERSION = 1
 
 covalent = None
 covalent_import_error = None
@@ -96,15 +92,3 @@ def _upload_assets_concurrently():
 
 if covalent is not None:
     _upload_assets_concurrently()
-
-
-@handler("initialize")
-def handle_initialize(params, request_id):
-    return {
-        "protocolVersion": PROTOCOL_VERSION,
-        "executable": sys.executable,
-        "pythonVersion": "%d.%d.%d" % sys.version_info[:3],
-        "covalentVersion": covalent_version(),
-        "covalentImportError": covalent_import_error,
-        "pid": os.getpid(),
-    }

@@ -5,7 +5,7 @@ import inspect
 import time
 import traceback
 
-from . import executors, inputs, runtime, workspace
+from . import executors, inputs, runtime, workflow, workspace
 from .errors import BridgeError, log
 from .protocol import handler, raise_if_cancelled
 
@@ -21,21 +21,21 @@ def sdk_call(what, function):
         return function()
     except BridgeError:
         raise
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:  # every SDK failure is named for the editor
         text = traceback.format_exc()
         log("%s failed:\n%s" % (what, text))
         if _is_connection_error(error):
-            raise BridgeError("serverUnreachable", "%s: the Covalent server did not answer (%s)." % (what, error), traceback=text)
+            raise BridgeError("serverUnreachable", "%s: the Covalent server did not answer (%s)." % (what, error), traceback=text) from error
         response = getattr(error, "response", None)
         status = getattr(response, "status_code", None)
         if status is not None:
             body = ""
             try:
                 body = response.text[:500]
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a body that cannot be read is left out
                 pass
-            raise BridgeError("serverError", "%s: the server answered %s %s" % (what, status, body), status=status, traceback=text)
-        raise BridgeError("sdkError", "%s failed: %s: %s" % (what, type(error).__name__, error), traceback=text)
+            raise BridgeError("serverError", "%s: the server answered %s %s" % (what, status, body), status=status, traceback=text) from error
+        raise BridgeError("sdkError", "%s failed: %s: %s" % (what, type(error).__name__, error), traceback=text) from error
 
 
 def _is_connection_error(error):
@@ -61,7 +61,7 @@ def prepare(params):
     if text.strip():
         inputs.check_syntax(text.strip())  # before importing: nothing runs on bad syntax
     choice = executors.Choice.from_params(params)  # a missing plugin is named before any import
-    module = workspace.load_from_params(params, [params["lattice"]])
+    module = workflow.load_from_params(params, [params["lattice"]])
     lattice = workspace.find_lattice(module, params["lattice"])
     args, kwargs = inputs.evaluate(text, module)
     inputs.check_binding(lattice, params["lattice"], args, kwargs)
@@ -82,14 +82,18 @@ def handle_dispatch(params, request_id):
     try:
         dispatch_id = sdk_call("Dispatch", dispatch)
     except BridgeError as error:
-        raise _explain_pickling(error)
+        problem = _pickling_problem(error)
+        if problem is None:
+            raise
+        raise problem from error
     return {"dispatchId": dispatch_id}
 
 
-def _explain_pickling(error):
+def _pickling_problem(error):
+    """The SDK's failure named as a project value that cannot be pickled, when it is one (else None)."""
     if error.kind != "sdkError":
-        return error
-    return workspace.pickling_problem(str(error), error.data.get("traceback")) or error
+        return None
+    return workspace.pickling_problem(str(error), error.data.get("traceback"))
 
 
 def _direct_triggers(lattice, address):
@@ -130,7 +134,7 @@ def _wait_for_result(dispatch_id, address, request_id, poll_ms):
         if text is None:
             try:
                 text = repr(encoded.get_deserialized())
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a result that does not unpickle here has no text
                 text = None
     error = getattr(result, "error", None)
     return {"status": str(status), "result": text, "error": str(error) if error else None}
@@ -155,7 +159,7 @@ def handle_redispatch(params, request_id):
         _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
     module = None
     if params.get("file") and (replace or text):
-        module = workspace.load_from_params(params, sorted(set(replace.values())))
+        module = workflow.load_from_params(params, sorted(set(replace.values())))
     else:
         # The earlier dispatch's code may name the project's modules: importable as a dispatch from there would have them.
         workspace.enter_workspace(params.get("workspaceFolders"))
@@ -198,18 +202,21 @@ def _require_dispatch(dispatch_id, address):
     """An unknown id is named as such, not as the SDK's bare MissingLatticeRecordError."""
     from covalent._api.apiclient import CovalentAPIClient
     from covalent._results_manager.results_manager import _query_dispatch_status
-    from covalent._shared_files.exceptions import MissingLatticeRecordError
 
     try:
         sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, CovalentAPIClient(_server(address), auto_raise=False)))
     except BridgeError as error:
-        raise _not_found(error, dispatch_id, address)
+        missing = _not_found(error, dispatch_id, address)
+        if missing is None:
+            raise
+        raise missing from error
 
 
 def _not_found(error, dispatch_id, address):
+    """The SDK's failure named as an unknown dispatch, when it is one (else None)."""
     if "MissingLatticeRecordError" in str(error) or error.data.get("status") == 404:
         return BridgeError("dispatchNotFound", "There is no dispatch %s on %s." % (dispatch_id, _server(address)), dispatchId=dispatch_id)
-    return error
+    return None
 
 
 def _previous_inputs(dispatch_id, address):
@@ -226,7 +233,10 @@ def _previous_inputs(dispatch_id, address):
     try:
         stored = sdk_call("Reading the previous inputs", read) or {}
     except BridgeError as error:
-        raise _not_found(error, dispatch_id, address)
+        missing = _not_found(error, dispatch_id, address)
+        if missing is None:
+            raise
+        raise missing from error
     return tuple(stored.get("args") or ()), dict(stored.get("kwargs") or {})
 
 
@@ -249,9 +259,7 @@ def handle_start_saved(params, request_id):
 def handle_cancel(params, request_id):
     runtime.require_covalent()
     task_ids = [int(task) for task in (params.get("taskIds") or [])]
-    answer = sdk_call(
-        "Cancel", lambda: runtime.covalent.cancel(params["dispatchId"], task_ids=task_ids or None, dispatcher_addr=_address(params))
-    )
+    answer = sdk_call("Cancel", lambda: runtime.covalent.cancel(params["dispatchId"], task_ids=task_ids or None, dispatcher_addr=_address(params)))
     return {"message": answer}
 
 

@@ -19,7 +19,6 @@ import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
-import inspect
 import linecache
 import os
 import site
@@ -31,7 +30,6 @@ import types
 
 from . import runtime, sources
 from .errors import BridgeError, log
-from .protocol import handler
 
 # Importing user files touches sys.path, sys.modules, linecache and the working
 # directory: one at a time.
@@ -209,19 +207,18 @@ def load_module(path, source=None, workspace_folders=None):
             module = _import(project, name, source)
         except BridgeError:
             raise
-        except BaseException as error:  # noqa: BLE001 - SystemExit in user code too
+        except BaseException as error:  # SystemExit in user code too
             text = traceback.format_exc()
             problem = pickling_problem("%s: %s" % (type(error).__name__, error), text)
             _forget_user_modules()
             if problem is not None:
-                raise problem
+                raise problem from error
             log("Importing %s failed:\n%s" % (path, text))
             raise BridgeError(
                 "importFailed",
-                "%s failed to import: %s: %s%s"
-                % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
+                "%s failed to import: %s: %s%s" % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
                 traceback=text,
-            )
+            ) from error
         register_project_modules(project)
         remember_project_sources(project)
         return module
@@ -344,8 +341,7 @@ def find_lattice(module, name):
     if not runtime.is_lattice(value):
         raise BridgeError(
             "notALattice",
-            "%r in %s is a %s, not a Covalent lattice (decorate it with @ct.lattice)."
-            % (name, _title(module), type(value).__name__),
+            "%r in %s is a %s, not a Covalent lattice (decorate it with @ct.lattice)." % (name, _title(module), type(value).__name__),
             lattice=name,
         )
     return value
@@ -360,42 +356,6 @@ def electron_function(module, name):
             electron=name,
         )
     return value
-
-
-def load_from_params(params, names=()):
-    """The workflow's module: the file imported, or a notebook's cells run up to
-    the cell that defines `names` (see notebook)."""
-    if params.get("notebook"):
-        from . import notebook
-
-        return notebook.load_notebook(params, names)
-    return load_module(params["file"], params.get("source"), params.get("workspaceFolders"))
-
-
-@handler("electrons")
-def handle_electrons(params, request_id):
-    """The electrons and lattices the file defines, with the source Covalent
-    would store as their `function_string` and the executor their decorator
-    names (None: the lattice's, else the server's default)."""
-    runtime.require_covalent()
-    module = load_from_params(params)
-    electrons = []
-    lattices = []
-    for name, value in vars(module).items():
-        if getattr(value, "__module__", None) != module.__name__ and not runtime.is_lattice(value):
-            continue
-        if runtime.is_lattice(value):
-            lattices.append(name)
-            continue
-        if not callable(value) or not runtime.is_electron_function(value):
-            continue
-        try:
-            source = inspect.getsource(value)
-        except (OSError, TypeError):
-            source = None
-        metadata = getattr(getattr(value, "electron_object", value), "metadata", None) or {}
-        electrons.append({"name": name, "source": source, "executor": metadata.get("executor"), "executorData": metadata.get("executor_data")})
-    return {"electrons": electrons, "lattices": lattices}
 
 
 def enter_workspace(workspace_folders):
