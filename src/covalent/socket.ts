@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Emitter } from '../util/events';
+import { normalizeAddress } from './servers';
 
 /**
  * A minimal socket.io client (Engine.IO v4 over a WebSocket, default namespace)
@@ -8,7 +9,7 @@ import { Emitter } from '../util/events';
  * connection drops (the server stopped) and coming back on our own with backoff.
  */
 export interface SocketOptions {
-  /** The server's http(s) address. */
+  /** The server's http(s) address; a path in it (a gateway's `/covalent`) is kept. */
   readonly baseUrl: string;
   readonly token?: () => Promise<string | undefined> | string | undefined;
   /** Backoff steps between reconnect attempts, in ms; the last repeats. */
@@ -60,7 +61,8 @@ export class CovalentSocket {
 
   private async connect(): Promise<void> {
     this.setState('connecting');
-    const url = new URL('/socket.io/', this.options.baseUrl);
+    // Appended, not resolved: `new URL('/socket.io/', base)` would drop a path prefix.
+    const url = new URL(`${normalizeAddress(this.options.baseUrl)}/socket.io/`);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('EIO', '4');
     url.searchParams.set('transport', 'websocket');

@@ -1,16 +1,36 @@
 import * as assert from 'assert';
+import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { type SecretStore, ServerConnections, tokenKey } from '../../src/covalent/connections';
 import { CovalentSocket, type SocketEvent, type SocketState } from '../../src/covalent/socket';
+import { DispatchStore } from '../../src/store/dispatchStore';
+import { LiveStatus } from '../../src/store/liveStatus';
 import { waitFor } from '../support/wait';
 
-/** A socket.io endpoint speaking Engine.IO v4 over a WebSocket, as python-socketio does. */
-async function engineIoServer(): Promise<{ address: string; sockets: WebSocket[]; received: string[]; close(): Promise<void> }> {
-  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/socket.io/' });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+interface Upgrade {
+  readonly url: string;
+  readonly authorization?: string;
+}
+
+/**
+ * A socket.io endpoint speaking Engine.IO v4 over a WebSocket, as python-socketio
+ * does, at `prefix` (a server behind a gateway path) and answering the REST
+ * status poll there too. Every upgrade request is recorded.
+ */
+async function engineIoServer(prefix = ''): Promise<{ address: string; sockets: WebSocket[]; received: string[]; upgrades: Upgrade[]; close(): Promise<void> }> {
+  const httpServer = http.createServer((request, response) => {
+    const known = new URL(request.url ?? '/', 'http://localhost').pathname === `${prefix}/api/v2/dispatches`;
+    response.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
+    response.end(known ? JSON.stringify({ dispatches: [], metadata: { count: 0 } }) : '{"detail":"Not Found"}');
+  });
+  const server = new WebSocketServer({ server: httpServer, path: `${prefix}/socket.io/` });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const sockets: WebSocket[] = [];
   const received: string[] = [];
+  const upgrades: Upgrade[] = [];
   server.on('connection', (socket, request) => {
+    upgrades.push({ url: request.url ?? '', authorization: request.headers.authorization });
     assert.ok(request.url?.includes('EIO=4'));
     assert.ok(request.url?.includes('transport=websocket'));
     sockets.push(socket);
@@ -26,14 +46,27 @@ async function engineIoServer(): Promise<{ address: string; sockets: WebSocket[]
     });
   });
   return {
-    address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    address: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}${prefix}`,
     sockets,
     received,
+    upgrades,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
+        server.close();
+        httpServer.closeAllConnections();
+        httpServer.close(() => resolve());
       }),
+  };
+}
+
+/** A secret store holding fixed tokens. */
+function secretsOf(values: Record<string, string>): SecretStore {
+  return {
+    get: (key) => Promise.resolve(values[key]),
+    store: () => Promise.resolve(),
+    delete: () => Promise.resolve(),
+    onDidChange: () => ({ dispose: () => undefined }),
   };
 }
 
@@ -69,6 +102,38 @@ describe('CovalentSocket (socket.io over ws)', () => {
       await waitFor('the drop', () => socket.state === 'disconnected', 2000, 10);
     } finally {
       socket.dispose();
+      await server.close();
+    }
+  });
+
+  it('keeps the path of a server behind a gateway and sends its bearer token with the upgrade', async () => {
+    const server = await engineIoServer('/covalent');
+    const socket = new CovalentSocket({ baseUrl: `${server.address}/`, token: () => 's3cret', backoffMs: [50] });
+    try {
+      socket.start();
+      await waitFor('the connection', () => socket.state === 'connected', 3000, 10);
+      assert.strictEqual(new URL(server.upgrades[0]?.url ?? '', 'http://x').pathname, '/covalent/socket.io/');
+      assert.strictEqual(server.upgrades[0]?.authorization, 'Bearer s3cret');
+    } finally {
+      socket.dispose();
+      await server.close();
+    }
+  });
+
+  it('the poller connects the channel of a server at a path with the token kept for that address', async () => {
+    const server = await engineIoServer('/covalent');
+    const connections = new ServerConnections({ timeoutMs: () => 1000, secrets: secretsOf({ [tokenKey(server.address)]: 'gateway-token' }) });
+    const live = new LiveStatus(new DispatchStore(), { address: server.address, connections, requestTimeoutMs: 1000, pollIntervalMs: 100 });
+    try {
+      live.start();
+      await waitFor('the channel', () => live.socketState === 'connected', 3000, 10);
+      assert.deepStrictEqual(
+        server.upgrades.map((upgrade) => [new URL(upgrade.url, 'http://x').pathname, upgrade.authorization]),
+        [['/covalent/socket.io/', 'Bearer gateway-token']],
+      );
+    } finally {
+      live.dispose();
+      connections.dispose();
       await server.close();
     }
   });
