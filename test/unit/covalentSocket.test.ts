@@ -137,4 +137,50 @@ describe('CovalentSocket (socket.io over ws)', () => {
       await server.close();
     }
   });
+
+  it('closes a connection that upgrades and then says nothing, and tries again later', async () => {
+    // Accepts the WebSocket upgrade, then never sends the Engine.IO open packet (a proxy that swallows frames).
+    const silent = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/socket.io/' });
+    await new Promise<void>((resolve) => silent.once('listening', () => resolve()));
+    let upgrades = 0;
+    const closed: number[] = [];
+    silent.on('connection', (connection) => {
+      const index = upgrades++;
+      connection.on('close', () => closed.push(index));
+    });
+    const socket = new CovalentSocket({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, openTimeoutMs: 200, backoffMs: [100] });
+    const states: SocketState[] = [];
+    socket.onDidChangeState((state) => states.push(state));
+    try {
+      socket.start();
+      await waitFor('a second attempt', () => upgrades >= 2, 3000, 10);
+      await waitFor('the first connection closed', () => closed.includes(0), 1000, 10);
+      assert.deepStrictEqual(states.slice(0, 3), ['connecting', 'disconnected', 'connecting']);
+    } finally {
+      socket.dispose();
+      for (const client of silent.clients) client.terminate();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('closes a connection whose server opens Engine.IO but never lets it join the namespace', async () => {
+    const mute = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/socket.io/' });
+    await new Promise<void>((resolve) => mute.once('listening', () => resolve()));
+    let upgrades = 0;
+    mute.on('connection', (connection) => {
+      upgrades++;
+      // Open, with a long heartbeat window, then silence: the '40' is never answered.
+      connection.send('0{"sid":"e1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}');
+    });
+    const socket = new CovalentSocket({ baseUrl: `http://127.0.0.1:${(mute.address() as AddressInfo).port}`, openTimeoutMs: 200, backoffMs: [100] });
+    try {
+      socket.start();
+      await waitFor('a second attempt', () => upgrades >= 2, 3000, 10);
+      assert.notStrictEqual(socket.state, 'connected');
+    } finally {
+      socket.dispose();
+      for (const client of mute.clients) client.terminate();
+      await new Promise<void>((resolve) => mute.close(() => resolve()));
+    }
+  });
 });
