@@ -306,9 +306,10 @@ export class ResultDetailsReader {
   }
 
   private async readText(url: string, limit: number): Promise<ValueText> {
-    const { bytes, total } = await this.client.http.range(url, 0, limit);
+    const { bytes, total, more } = await this.client.http.range(url, 0, limit);
     const shown = bytes.subarray(0, limit);
-    return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, total ?? bytes.byteLength);
+    // `more` without a total: a server that ignored Range, its size unknown; it was not read on.
+    return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, total ?? (more ? undefined : bytes.byteLength));
   }
 
   /** A `.tobj`: only its first bytes are read, up to `limit` bytes of the string form; the pickle never. */
@@ -345,11 +346,11 @@ function describedExecutor(name: string | undefined, data: unknown): string | un
   return description && executorText(description);
 }
 
-/** The first `shownBytes` of a value of `totalBytes`, decoded to `text`. */
-function shownPart(text: string, shownBytes: number, totalBytes: number): ValueText {
-  const truncated = totalBytes > shownBytes;
+/** The first `shownBytes` of a value of `totalBytes` (undefined: larger, by how much unknown), decoded to `text`. */
+function shownPart(text: string, shownBytes: number, totalBytes: number | undefined): ValueText {
+  const truncated = totalBytes === undefined || totalBytes > shownBytes;
   // A cut can split a multi-byte character: drop the replacement it decodes to.
-  return { text: truncated ? text.replace(/\uFFFD$/, '') : text, truncated, totalBytes };
+  return { text: truncated ? text.replace(/\uFFFD$/, '') : text, truncated, ...(totalBytes === undefined ? {} : { totalBytes }) };
 }
 
 function cut(text: string, limit: number): ValueText {
