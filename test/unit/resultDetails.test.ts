@@ -386,4 +386,51 @@ describe('ResultDetailsReader', () => {
     for (const id of ids.slice(0, 4)) await small.manifest(id);
     assert.deepStrictEqual(small.cached, { manifests: 2, bytes: 2 * oneManifest }, 'the byte bound holds');
   });
+
+  /** A finished dispatch of `tasks` tasks whose files answer after 15 ms, counting the file requests open at once. */
+  async function wideDispatch(tasks: number): Promise<{ reader: ResultDetailsReader; reads: () => number; mostOpen: () => number }> {
+    const nodes = Array.from({ length: tasks }, (_, node) => ({
+      id: node,
+      metadata: { name: `task_${node}`, status: 'COMPLETED', executor: 'dask' },
+      assets: { function_string: asset(`${ID}/node_${node}/function_string.txt`, 20), output: asset(`${ID}/node_${node}/results.tobj`, 100) },
+    }));
+    const body = JSON.stringify({ metadata: { dispatch_id: ID, status: 'COMPLETED' }, assets: {}, lattice: { metadata: { name: 'wide' }, assets: {}, transport_graph: { nodes, links: [] } } });
+    let open = 0;
+    let most = 0;
+    let reads = 0;
+    const httpServer = http.createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path === `/api/v2/dispatches/${ID}`) return void response.end(body);
+      const [, node, file] = /\/node_(\d+)\/(function_string\.txt|results\.tobj)$/.exec(path) ?? [];
+      if (node === undefined) return void response.writeHead(404).end();
+      reads++;
+      most = Math.max(most, ++open);
+      setTimeout(() => {
+        open--;
+        response.end(file === 'results.tobj' ? tobjArchive('{}', node) : `def task_${node}(): ...`);
+      }, 15);
+    });
+    servers.push(httpServer);
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const reader = readerOf(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, { timeoutMs: 5000 });
+    return { reader, reads: () => reads, mostOpen: () => most };
+  }
+
+  it('reads the stored sources of a 40-task dispatch with no more than 8 requests open at once', async () => {
+    const wide = await wideDispatch(40);
+    const sources = await wide.reader.taskSources(ID);
+    assert.strictEqual(sources.size, 40);
+    assert.strictEqual(sources.get('task_37'), 'def task_37(): ...');
+    assert.strictEqual(wide.reads(), 40);
+    assert.ok(wide.mostOpen() <= 8, `${wide.mostOpen()} source requests were open at once`);
+    assert.ok(wide.mostOpen() > 1, 'they still overlap');
+  });
+
+  it('reads the results of 40 tasks (the compare view) with no more than 8 requests open at once', async () => {
+    const wide = await wideDispatch(40);
+    const results = await wide.reader.taskResults(ID, Array.from({ length: 40 }, (_, node) => node));
+    assert.strictEqual(results.size, 40);
+    assert.strictEqual(results.get(37), '37');
+    assert.ok(wide.mostOpen() <= 8, `${wide.mostOpen()} result requests were open at once`);
+  });
 });
