@@ -85,6 +85,13 @@ export class InvalidResponseError extends CovalentError {
   }
 }
 
+/** The server sent more than a client reads of one answer: reading stopped there. */
+export class ResponseTooLargeError extends CovalentError {
+  readonly kind = 'invalid';
+  constructor(url: string, readonly limitBytes: number) {
+    super(`The server at ${originOf(url)} sent more than ${mebibytes(limitBytes)} for ${pathOf(url)}; reading stopped there. Check that covalent.dispatcherAddress points at a Covalent server.`, url);
+  }
+}
 
 /** Unreachable and timeout mean "offline"; a 4xx/5xx or garbage means the server is up but unhappy. */
 export function meansOffline(error: unknown): boolean {
@@ -96,6 +103,11 @@ function hintForStatus(status: number): string {
   if (status === 404) return ' The dispatch or endpoint does not exist on this server.';
   if (status >= 500) return ' See the server log (`covalent logs`).';
   return '';
+}
+
+function mebibytes(bytes: number): string {
+  const value = bytes / (1024 * 1024);
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} MiB`;
 }
 
 function originOf(url: string): string {

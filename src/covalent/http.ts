@@ -1,5 +1,5 @@
 import { performance } from 'perf_hooks';
-import { HttpStatusError, InvalidResponseError, meansTokenWanted, ServerTimeoutError, ServerUnreachableError, TokenWantedError } from './errors';
+import { HttpStatusError, InvalidResponseError, meansTokenWanted, ResponseTooLargeError, ServerTimeoutError, ServerUnreachableError, TokenWantedError } from './errors';
 import type { Validator } from './validate';
 
 /**
@@ -13,6 +13,8 @@ export interface HttpOptions {
   readonly timeoutMs: number;
   /** Returns the bearer token for remote servers (from SecretStorage), or undefined. */
   readonly token?: () => Promise<string | undefined> | string | undefined;
+  /** Most bytes of one answer that are read (default 128 MiB); a longer one is refused, unread. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface RequestOptions {
@@ -28,8 +30,10 @@ export interface RequestOptions {
 /** Part of a file read with an HTTP Range request. */
 export interface ByteRange {
   readonly bytes: Uint8Array;
-  /** The whole file's size, when the server said (Content-Range) or sent everything. */
+  /** The whole file's size, when the server said (Content-Range, Content-Length) or sent everything. */
   readonly total?: number;
+  /** The file goes on past what was read, by an amount nobody said (a server that ignored Range). */
+  readonly more?: boolean;
 }
 
 /** A 2xx answer, its body read (as text too, unless binary). */
@@ -38,7 +42,14 @@ interface Answer {
   readonly response: Response;
   readonly text: string;
   readonly bytes: Uint8Array;
+  /** The body went on past the bytes read (only a Range read accepts that). */
+  readonly more: boolean;
 }
+
+/** Far above the largest answer seen (a 5,000-task manifest is about 10 MiB). */
+const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+/** Of an error answer only its detail is shown, shortened. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 export class CovalentHttp {
   /** Requests sent since creation: the load benchmark and tests read it. */
@@ -88,26 +99,37 @@ export class CovalentHttp {
 
   /**
    * `length` bytes from `start` (HTTP Range), so a large value is never downloaded
-   * whole to show its beginning. A server that ignores Range sends everything; the
-   * asked part is cut from it. Past the end of the file: nothing.
+   * whole to show its beginning. A server that ignores Range sends everything: it is
+   * read only to the asked part's end (the rest is left unread) and the part cut
+   * from it. Past the end of the file: nothing.
    */
   async range(path: string, start: number, length: number, options: RequestOptions = {}): Promise<ByteRange> {
     let answer: Answer;
     try {
-      answer = await this.send(path, { ...options, headers: { ...options.headers, range: `bytes=${start}-${start + length - 1}` } }, true);
+      const bound = (status: number) => (status === 206 ? length : start + length);
+      answer = await this.send(path, { ...options, headers: { ...options.headers, range: `bytes=${start}-${start + length - 1}` } }, bound);
     } catch (error) {
       if (error instanceof HttpStatusError && error.status === 416) return { bytes: new Uint8Array(), total: start };
       throw error;
     }
-    const { response, bytes } = answer;
+    const { response, bytes, more } = answer;
     if (response.status === 206) {
       const total = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '')?.[1];
       return { bytes, total: total ? Number(total) : undefined };
     }
-    return { bytes: bytes.subarray(start, start + length), total: bytes.byteLength };
+    if (!more) return { bytes: bytes.subarray(start, start + length), total: bytes.byteLength };
+    const declared = declaredLength(response);
+    return { bytes: bytes.subarray(start, start + length), ...(declared === undefined ? { more: true } : { total: declared }) };
   }
 
-  private async send(path: string, options: RequestOptions, binary = false): Promise<Answer> {
+  /**
+   * One request and its answer's body, read up to a bound: `rangeBound` (by status)
+   * for a binary Range read, which may stop short; else the client's
+   * `maxResponseBytes`, past which the answer is refused. Error bodies are read
+   * only as far as their detail needs.
+   */
+  private async send(path: string, options: RequestOptions, rangeBound?: (status: number) => number): Promise<Answer> {
+    const binary = rangeBound !== undefined;
     const url = this.url(path, options.query);
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
@@ -130,9 +152,12 @@ export class CovalentHttp {
         if (abort.signal.aborted) throw new ServerTimeoutError(url, timeoutMs);
         throw new ServerUnreachableError(url, networkReason(error));
       }
+      const maxBytes = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+      const bound = !response.ok ? Math.min(ERROR_BODY_BYTES, maxBytes) : rangeBound ? Math.min(rangeBound(response.status), maxBytes) : maxBytes;
       let bytes: Uint8Array;
+      let more: boolean;
       try {
-        bytes = new Uint8Array(await response.arrayBuffer());
+        ({ bytes, more } = await readBounded(response, bound));
       } catch (error) {
         if (abort.signal.aborted) throw new ServerTimeoutError(url, timeoutMs);
         throw new ServerUnreachableError(url, networkReason(error));
@@ -140,12 +165,54 @@ export class CovalentHttp {
       const text = binary && response.ok ? '' : new TextDecoder().decode(bytes);
       if (meansTokenWanted(response.status)) throw new TokenWantedError(url, response.status, errorDetail(text), this.options.baseUrl, Boolean(token));
       if (!response.ok) throw new HttpStatusError(url, response.status, errorDetail(text));
-      return { url, response, text, bytes };
+      if (more && !binary) throw new ResponseTooLargeError(url, bound);
+      return { url, response, text, bytes, more };
     } finally {
       clearTimeout(timer);
       forgetResourceTiming(url);
     }
   }
+}
+
+/**
+ * At most `limit` bytes of a body. When more follows, the rest is not read: the
+ * stream is cancelled, which closes the connection.
+ */
+async function readBounded(response: Response, limit: number): Promise<{ bytes: Uint8Array; more: boolean }> {
+  if (!response.body) return { bytes: new Uint8Array(), more: false };
+  // Node's types leave the chunks untyped; fetch hands over bytes.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let more = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.byteLength > limit) {
+      chunks.push(value.subarray(0, limit - size));
+      size = limit;
+      more = true;
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { bytes, more };
+}
+
+/** The body's size as the server declared it; unknown when it was compressed (fetch hands over the decoded bytes). */
+function declaredLength(response: Response): number | undefined {
+  const encoding = response.headers.get('content-encoding');
+  if (encoding && encoding !== 'identity') return undefined;
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { messageOf } from '../util/errors';
 import { type Asset, type DispatchManifest, type ManifestNode, manifestSchema, toManifest } from './manifest';
 import { archiveLayout, readTransportableObject, TransportableObjectFormatError } from './transportableObject';
 import { type Infer, object, unknownValue } from './validate';
+import { mapWithConcurrency } from '../util/concurrency';
 import { type LruBounds, LruCache } from '../util/lruCache';
 import type { TaskField, ValueText, WorkflowField } from './values';
 
@@ -69,6 +70,9 @@ const TASK_ASSETS: Readonly<Record<Exclude<TaskField, 'inputs'>, { key: string; 
   source: { key: 'function_string', archive: false },
 };
 
+/** Requests one read of many tasks keeps open at once (a dispatch may have thousands of tasks). */
+const REQUESTS_PER_DISPATCH = 8;
+
 /** The v1 electron details endpoint answers `{ data }`. */
 const electronDetailSchema = object({ data: unknownValue });
 
@@ -112,15 +116,12 @@ export class ResultDetailsReader {
   async taskSources(dispatchId: string): Promise<Map<string, string>> {
     const manifest = await this.manifest(dispatchId);
     const tasks = [...manifest.nodes.values()].filter((node) => !node.name.startsWith(':') && node.assets.function_string?.remoteUri);
-    const sources = new Map<string, string>();
-    await Promise.all(
-      tasks.map(async (node) => {
-        const source = await this.readAsset(node.assets.function_string, false, this.fullValueBytes);
-        if (source.unavailable) throw new DetailsError(`The source Covalent stored for task ${node.name} of dispatch ${dispatchId} could not be read: ${source.unavailable}`);
-        sources.set(node.name, source.text);
-      }),
-    );
-    return sources;
+    const texts = await mapWithConcurrency(tasks, REQUESTS_PER_DISPATCH, async (node) => {
+      const source = await this.readAsset(node.assets.function_string, false, this.fullValueBytes);
+      if (source.unavailable) throw new DetailsError(`The source Covalent stored for task ${node.name} of dispatch ${dispatchId} could not be read: ${source.unavailable}`);
+      return source.text;
+    });
+    return new Map(tasks.map((node, index) => [node.name, texts[index] ?? '']));
   }
 
   /**
@@ -219,14 +220,12 @@ export class ResultDetailsReader {
   async taskResults(dispatchId: string, nodeIds: readonly number[], bytes = 512): Promise<Map<number, string>> {
     const manifest = await this.manifest(dispatchId);
     const results = new Map<number, string>();
-    await Promise.all(
-      nodeIds.map(async (nodeId) => {
-        const node = manifest.nodes.get(nodeId);
-        if (!node) return;
-        const value = await this.taskAsset(node, 'result', bytes);
-        if (!value.unavailable) results.set(nodeId, value.truncated ? `${value.text}…` : value.text);
-      }),
-    );
+    await mapWithConcurrency(nodeIds, REQUESTS_PER_DISPATCH, async (nodeId) => {
+      const node = manifest.nodes.get(nodeId);
+      if (!node) return;
+      const value = await this.taskAsset(node, 'result', bytes);
+      if (!value.unavailable) results.set(nodeId, value.truncated ? `${value.text}…` : value.text);
+    });
     return results;
   }
 
@@ -306,9 +305,10 @@ export class ResultDetailsReader {
   }
 
   private async readText(url: string, limit: number): Promise<ValueText> {
-    const { bytes, total } = await this.client.http.range(url, 0, limit);
+    const { bytes, total, more } = await this.client.http.range(url, 0, limit);
     const shown = bytes.subarray(0, limit);
-    return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, total ?? bytes.byteLength);
+    // `more` without a total: a server that ignored Range, its size unknown; it was not read on.
+    return shownPart(new TextDecoder('utf-8').decode(shown), shown.byteLength, total ?? (more ? undefined : bytes.byteLength));
   }
 
   /** A `.tobj`: only its first bytes are read, up to `limit` bytes of the string form; the pickle never. */
@@ -345,11 +345,11 @@ function describedExecutor(name: string | undefined, data: unknown): string | un
   return description && executorText(description);
 }
 
-/** The first `shownBytes` of a value of `totalBytes`, decoded to `text`. */
-function shownPart(text: string, shownBytes: number, totalBytes: number): ValueText {
-  const truncated = totalBytes > shownBytes;
+/** The first `shownBytes` of a value of `totalBytes` (undefined: larger, by how much unknown), decoded to `text`. */
+function shownPart(text: string, shownBytes: number, totalBytes: number | undefined): ValueText {
+  const truncated = totalBytes === undefined || totalBytes > shownBytes;
   // A cut can split a multi-byte character: drop the replacement it decodes to.
-  return { text: truncated ? text.replace(/\uFFFD$/, '') : text, truncated, totalBytes };
+  return { text: truncated ? text.replace(/\uFFFD$/, '') : text, truncated, ...(totalBytes === undefined ? {} : { totalBytes }) };
 }
 
 function cut(text: string, limit: number): ValueText {

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { Emitter } from '../util/events';
+import { normalizeAddress } from './servers';
 
 /**
  * A minimal socket.io client (Engine.IO v4 over a WebSocket, default namespace)
@@ -8,11 +9,16 @@ import { Emitter } from '../util/events';
  * connection drops (the server stopped) and coming back on our own with backoff.
  */
 export interface SocketOptions {
-  /** The server's http(s) address. */
+  /** The server's http(s) address; a path in it (a gateway's `/covalent`) is kept. */
   readonly baseUrl: string;
   readonly token?: () => Promise<string | undefined> | string | undefined;
   /** Backoff steps between reconnect attempts, in ms; the last repeats. */
   readonly backoffMs?: readonly number[];
+  /**
+   * How long a new connection may take to join the namespace (upgrade, Engine.IO
+   * open, socket.io connect) before it is closed and tried again (default 10 s).
+   */
+  readonly openTimeoutMs?: number;
 }
 
 export type SocketState = 'connecting' | 'connected' | 'disconnected' | 'closed';
@@ -23,6 +29,7 @@ export interface SocketEvent {
 }
 
 const DEFAULT_BACKOFF = [250, 500, 1000, 2000];
+const DEFAULT_OPEN_TIMEOUT_MS = 10000;
 
 export class CovalentSocket {
   private socket: WebSocket | undefined;
@@ -30,6 +37,8 @@ export class CovalentSocket {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  /** Runs from the connection attempt until the namespace is joined. */
+  private openTimer: NodeJS.Timeout | undefined;
   private heartbeatWindowMs = 45000;
   private closed = false;
   private readonly stateChanges = new Emitter<SocketState>();
@@ -60,7 +69,8 @@ export class CovalentSocket {
 
   private async connect(): Promise<void> {
     this.setState('connecting');
-    const url = new URL('/socket.io/', this.options.baseUrl);
+    // Appended, not resolved: `new URL('/socket.io/', base)` would drop a path prefix.
+    const url = new URL(`${normalizeAddress(this.options.baseUrl)}/socket.io/`);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('EIO', '4');
     url.searchParams.set('transport', 'websocket');
@@ -73,6 +83,9 @@ export class CovalentSocket {
     if (this.closed) return;
     const socket = new WebSocket(url.toString(), { headers: token ? { authorization: `Bearer ${token}` } : {}, handshakeTimeout: 5000 });
     this.socket = socket;
+    // An upgrade that is accepted and then silent (no Engine.IO open, no namespace
+    // answer) would otherwise hang in 'connecting' for good: give up and retry.
+    this.openTimer = setTimeout(() => socket.terminate(), this.options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS);
     socket.on('message', (data) => this.receive(socket, messageText(data)));
     socket.on('close', () => this.dropped(socket));
     // 'close' follows 'error'; the error itself needs no handling beyond that.
@@ -109,6 +122,7 @@ export class CovalentSocket {
   private receiveSocketIo(socket: WebSocket, packet: string): void {
     const type = packet[0];
     if (type === '0') {
+      clearTimeout(this.openTimer);
       this.attempt = 0;
       this.setState('connected');
     } else if (type === '2') {
@@ -131,6 +145,7 @@ export class CovalentSocket {
     if (this.socket !== socket) return;
     this.socket = undefined;
     clearTimeout(this.heartbeatTimer);
+    clearTimeout(this.openTimer);
     if (this.closed) return;
     this.setState('disconnected');
     const steps = this.options.backoffMs ?? DEFAULT_BACKOFF;
@@ -152,6 +167,7 @@ export class CovalentSocket {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.heartbeatTimer);
+    clearTimeout(this.openTimer);
     this.socket?.terminate();
     this.socket = undefined;
     this.setState('closed');

@@ -1,6 +1,15 @@
 import { Emitter } from '../util/events';
 import type { ExecutorDescription } from '../executors/describe';
-import type { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, DispatchStatus, GraphProblem, ServerConnection, StoreChange, TaskError } from './types';
+import { type DispatchGraph, type DispatchListing, type DispatchOrigin, type DispatchState, type DispatchStatus, type GraphProblem, isTerminal, type ServerConnection, type StoreChange, type TaskError } from './types';
+
+export interface DispatchStoreOptions {
+  /**
+   * Graphs (and task executors) kept of finished dispatches no view watches, the
+   * most recently used (default 50); older ones are dropped and fetched again
+   * when a view watches them. Watched and unfinished dispatches' graphs always stay.
+   */
+  readonly idleGraphs?: number;
+}
 
 /**
  * The single source of truth for dispatch state. The Covalent client and the
@@ -9,7 +18,9 @@ import type { DispatchGraph, DispatchListing, DispatchOrigin, DispatchState, Dis
  */
 export class DispatchStore {
   private readonly dispatches = new Map<string, DispatchState>();
+  /** In order of use, least recent first (`graph` and `setGraph` move one to the end). */
   private readonly graphs = new Map<string, DispatchGraph>();
+  private readonly idleGraphs: number;
   private readonly graphProblems = new Map<string, GraphProblem>();
   /** How many views are looking at a dispatch's tasks (their graph is kept fresh). */
   private readonly graphWatchers = new Map<string, number>();
@@ -25,6 +36,10 @@ export class DispatchStore {
   readonly onDidChange = this.changes.event;
   /** A view started watching a dispatch's graph (the poller fetches it at once). */
   readonly onDidWatchGraph = this.watcherChanges.event;
+
+  constructor(options: DispatchStoreOptions = {}) {
+    this.idleGraphs = options.idleGraphs ?? 50;
+  }
 
   get connection(): ServerConnection {
     return this.connectionState;
@@ -82,6 +97,8 @@ export class DispatchStore {
     const next = { ...(existing ?? { dispatchId, status: 'NEW_OBJECT' }), ...definedOnly(fromServer) };
     if (existing && shallowEqual(existing, next)) return;
     this.dispatches.set(dispatchId, next);
+    // Finished now: its graph may be one too many of the idle ones.
+    if (isTerminal(next.status) && !isTerminal(existing?.status) && this.graphs.has(dispatchId)) this.dropIdleGraphs();
     this.changes.fire({ kind: 'dispatch', dispatchId });
   }
 
@@ -128,8 +145,10 @@ export class DispatchStore {
 
   /** A fresh graph also ends any problem fetching it. */
   setGraph(graph: DispatchGraph): void {
+    this.graphs.delete(graph.dispatchId);
     this.graphs.set(graph.dispatchId, graph);
     this.graphProblems.delete(graph.dispatchId);
+    this.dropIdleGraphs();
     this.changes.fire({ kind: 'graph', dispatchId: graph.dispatchId });
   }
 
@@ -146,8 +165,14 @@ export class DispatchStore {
     return this.graphProblems.get(dispatchId);
   }
 
+  /** The dispatch's graph, now its most recently used. */
   graph(dispatchId: string): DispatchGraph | undefined {
-    return this.graphs.get(dispatchId);
+    const graph = this.graphs.get(dispatchId);
+    if (graph) {
+      this.graphs.delete(dispatchId);
+      this.graphs.set(dispatchId, graph);
+    }
+    return graph;
   }
 
   /** Where each task of a dispatch runs, with the settings that say where. Fires a 'graph' change. */
@@ -175,14 +200,29 @@ export class DispatchStore {
         if (disposed) return;
         disposed = true;
         const count = (this.graphWatchers.get(dispatchId) ?? 1) - 1;
-        if (count <= 0) this.graphWatchers.delete(dispatchId);
-        else this.graphWatchers.set(dispatchId, count);
+        if (count <= 0) {
+          this.graphWatchers.delete(dispatchId);
+          this.dropIdleGraphs();
+        } else this.graphWatchers.set(dispatchId, count);
       },
     };
   }
 
   watchedGraphs(): string[] {
     return [...this.graphWatchers.keys()];
+  }
+
+  /**
+   * Past `idleGraphs` graphs of finished dispatches nobody watches, the least
+   * recently used go, with their executors (both come back with the next fetch).
+   * Nobody shows them, so no change fires.
+   */
+  private dropIdleGraphs(): void {
+    const idle = [...this.graphs.keys()].filter((id) => !this.graphWatchers.has(id) && isTerminal(this.dispatches.get(id)?.status));
+    for (const id of idle.slice(0, Math.max(0, idle.length - this.idleGraphs))) {
+      this.graphs.delete(id);
+      this.executorsByDispatch.delete(id);
+    }
   }
 
   dispose(): void {

@@ -3,8 +3,7 @@ import { fromPerson } from '../commands/invocation';
 import type { DispatchStore } from '../store/dispatchStore';
 import { sameAddress } from '../covalent/servers';
 import type { LiveStatus } from '../store/liveStatus';
-import { type DispatchState, isTerminal, type TaskState } from '../store/types';
-import { describeChoice, isAsWritten } from '../executors/choice';
+import { isTerminal, type TaskState } from '../store/types';
 import { executorLabel } from '../executors/describe';
 import {
   dispatchDescription,
@@ -17,6 +16,7 @@ import {
   statusIcon,
   taskDuration,
 } from './format';
+import { dispatchTooltip, taskTooltip } from './tooltips';
 
 /** What a row of the Dispatches tree stands for. */
 export type DispatchTreeNode =
@@ -177,7 +177,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     item.id = dispatchId;
     item.description = dispatchDescription(dispatch);
     item.iconPath = themeIcon(statusIcon(dispatch.status), statusColor(dispatch.status));
-    item.tooltip = dispatchTooltip(dispatch);
+    item.tooltip = new vscode.MarkdownString(dispatchTooltip(dispatch, dispatch.origin?.fileUri ? vscode.Uri.parse(dispatch.origin.fileUri).fsPath : undefined));
     // `dispatch.running` / `dispatch.finished`: the context menu offers cancel only while it runs.
     item.contextValue = `dispatch.${isTerminal(dispatch.status) ? 'finished' : isRunning(dispatch.status) ? 'running' : 'saved'}${dispatch.origin?.fileUri ? '.hasSource' : ''}`;
     item.accessibilityInformation = { label: `${dispatchLabel(dispatch)}, ${humanStatus(dispatch.status)}, ${item.description}` };
@@ -193,17 +193,8 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     item.iconPath = themeIcon(statusIcon(task.status), statusColor(task.status));
     const error = this.store.taskErrors(dispatchId).find((candidate) => candidate.nodeId === nodeId);
     const executor = executorLabel(this.store.executor(dispatchId, nodeId), task.executor);
-    item.tooltip = new vscode.MarkdownString(
-      [
-        `**${task.name}** · ${humanStatus(task.status)}${task.reused ? ' · reused from the previous dispatch' : ''}`,
-        `Node ${task.nodeId}${executor ? ` · runs on \`${executor}\`` : ''}`,
-        task.startedAt ? `Started ${new Date(task.startedAt).toLocaleString()}` : '',
-        task.completedAt ? `Ended ${new Date(task.completedAt).toLocaleString()}` : '',
-        error ? '```\n' + error.text + '\n```' : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
+    // Names and error text come from the server: escaped, and the Markdown is neither trusted nor HTML.
+    item.tooltip = new vscode.MarkdownString(taskTooltip(task, executor, error?.text));
     item.contextValue = task.subDispatchId ? 'task.sublattice' : 'task';
     return item;
   }
@@ -232,19 +223,6 @@ export function taskDescription(task: TaskState): string {
   if (duration) parts.push(duration);
   if (task.reused) parts.push('reused');
   return parts.join(' · ');
-}
-
-function dispatchTooltip(dispatch: DispatchState): vscode.MarkdownString {
-  const time = (ms: number | undefined) => (ms ? new Date(ms).toLocaleString() : '—');
-  const lines = [
-    `**${dispatchLabel(dispatch)}** · ${humanStatus(dispatch.status)}`,
-    `Dispatch \`${dispatch.dispatchId}\``,
-    `Created ${time(dispatch.createdAt)} · started ${time(dispatch.startedAt)} · ended ${time(dispatch.completedAt)}`,
-  ];
-  if (dispatch.origin?.fileUri) lines.push(`From ${vscode.Uri.parse(dispatch.origin.fileUri).fsPath}${dispatch.origin.inputs ? ` with \`(${dispatch.origin.inputs})\`` : ''}`);
-  if (dispatch.origin?.parentDispatchId) lines.push(`Redispatch of \`${dispatch.origin.parentDispatchId}\``);
-  if (dispatch.origin && !isAsWritten(dispatch.origin.executors)) lines.push(`Dispatched ${describeChoice(dispatch.origin.executors)}`);
-  return new vscode.MarkdownString(lines.join('\n\n'));
 }
 
 function themeIcon(id: string, color: string | undefined): vscode.ThemeIcon {

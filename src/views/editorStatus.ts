@@ -4,6 +4,8 @@ import type { DispatchStore } from '../store/dispatchStore';
 import type { LiveStatus } from '../store/liveStatus';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
+import { inlineCode } from './markdown';
+import { electronHover } from './tooltips';
 import { type SourceLocator, TASK_KINDS, type WorkflowSymbol } from '../languageClient/sourceLocator';
 import type { LatticeContribution } from '../languageClient/types';
 import { LatticeCommands } from '../languageServer/protocol';
@@ -171,7 +173,7 @@ export class EditorStatus implements vscode.Disposable {
         decorations.push({
           range: new vscode.Range(line, Number.MAX_SAFE_INTEGER, line, Number.MAX_SAFE_INTEGER),
           renderOptions: { after: { contentText: electronSummary(tasks, isTerminal(dispatch.status)) } },
-          hoverMessage: new vscode.MarkdownString(`Last dispatch \`${dispatch.dispatchId}\`: ${tasks.map((task) => `${humanStatus(task.status)} ${formatDuration(taskDuration(task))}`).join(', ')}`),
+          hoverMessage: new vscode.MarkdownString(electronHover(dispatch.dispatchId, tasks)),
         });
         break;
       }
@@ -259,7 +261,7 @@ export class EditorStatus implements vscode.Disposable {
         const last = this.store.forLattice(target.uri, target.lattice)[0];
         if (!last) return undefined;
         const runtime = formatDuration(dispatchRuntime(last));
-        return `Last dispatch: ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''} (\`${last.dispatchId}\`)`;
+        return `Last dispatch: ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''} (${inlineCode(last.dispatchId)})`;
       },
     };
   }

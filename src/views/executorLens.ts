@@ -3,6 +3,7 @@ import type { LatticeMemory } from '../dispatch/inputsMemory';
 import { AS_WRITTEN, describeChoice, type ExecutorChoice, isAsWritten } from '../executors/choice';
 import type { LatticeContribution } from '../languageClient/types';
 import { workflowFileOf } from '../notebook/notebookCells';
+import { escapeMarkdown, inlineCode } from './markdown';
 
 export const CHOOSE_EXECUTOR_COMMAND = 'covalent.chooseExecutor';
 
@@ -37,12 +38,12 @@ export class ExecutorLens implements LatticeContribution, vscode.Disposable {
   /** On a lattice: its choice. On another symbol: the choices of this file's lattices, which may move it. */
   hover(target: { uri: string; lattice: string }): string | undefined {
     const choice = this.choices.get(fileOf(target.uri), target.lattice);
-    if (!isAsWritten(choice)) return `Dispatched from this editor, it runs **${describeChoice(choice)}** instead of ${AS_WRITTEN} (the lens above it changes that).`;
+    if (!isAsWritten(choice)) return `Dispatched from this editor, it runs **${escapeMarkdown(describeChoice(choice))}** instead of ${AS_WRITTEN} (the lens above it changes that).`;
     const others = this.choices.forFile(fileOf(target.uri)).filter(([lattice, latticeChoice]) => lattice !== target.lattice && !isAsWritten(latticeChoice));
     if (!others.length) return undefined;
     const lines = others.map(([lattice, latticeChoice]) => {
       const mine = latticeChoice.electrons?.[target.lattice];
-      return mine ? `\`${lattice}\` runs it on ${mine}` : `\`${lattice}\` runs ${describeChoice(latticeChoice)}`;
+      return mine ? `${inlineCode(lattice)} runs it on ${escapeMarkdown(mine)}` : `${inlineCode(lattice)} runs ${escapeMarkdown(describeChoice(latticeChoice))}`;
     });
     return `Dispatched from this editor: ${lines.join('; ')} (chosen in the lens row; the code is unchanged).`;
   }

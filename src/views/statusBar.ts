@@ -3,6 +3,7 @@ import { fromPerson } from '../commands/invocation';
 import { sameAddress } from '../covalent/servers';
 import type { DispatchStore } from '../store/dispatchStore';
 import { isRunning } from './format';
+import { inlineCode } from './markdown';
 
 /**
  * One status bar item: which server is active, is it usable, and how many of its
@@ -32,7 +33,7 @@ export class CovalentStatusBar implements vscode.Disposable {
     const running = this.store.all().filter((dispatch) => isRunning(dispatch.status) && sameAddress(this.store.serverOf(dispatch.dispatchId) ?? address, address)).length;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendText(`Covalent server ${label}`);
-    tooltip.appendMarkdown(` · \`${address.replace(/`/g, '')}\`\n\n`);
+    tooltip.appendMarkdown(` · ${inlineCode(address)}\n\n`);
     if (connection === 'offline' || connection === 'unauthorized') {
       this.item.text = connection === 'offline' ? `$(debug-disconnect) Covalent: ${label} offline` : `$(lock) Covalent: ${label} wants a token`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');

@@ -3,9 +3,10 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { performance } from 'perf_hooks';
 import { CovalentClient } from '../../src/covalent/client';
-import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
+import { HttpStatusError, InvalidResponseError, ResponseTooLargeError, ServerTimeoutError, ServerUnreachableError, meansOffline } from '../../src/covalent/errors';
 import { parseServerTime } from '../../src/covalent/validate';
 import { isServerAnswering } from '../../src/localServer/localServer';
+import { waitFor } from '../support/wait';
 
 type Handler = (request: http.IncomingMessage, url: URL) => { status?: number; type?: string; body: string; delayMs?: number } | 'hang';
 
@@ -37,6 +38,56 @@ async function fakeServer(handler: Handler): Promise<{ address: string; requests
 }
 
 const json = (value: unknown) => ({ body: JSON.stringify(value) });
+
+interface Flood {
+  written: number;
+  /** The client hung up before the whole body was written. */
+  hungUp: boolean;
+  finished: boolean;
+}
+
+/**
+ * A server whose every answer is `bytes` long, written 64 KiB at a time as the
+ * client reads it (chunked, no Content-Length unless `declareLength`), ignoring
+ * Range. `start` is what the body begins with (`[` makes a JSON array that goes on).
+ */
+async function floodServer(bytes: number, options: { status?: number; start?: string; declareLength?: boolean } = {}): Promise<{ address: string; floods: Flood[]; close(): Promise<void> }> {
+  const floods: Flood[] = [];
+  const chunk = Buffer.alloc(64 * 1024, '0,');
+  const server = http.createServer((_request, response) => {
+    const flood: Flood = { written: 0, hungUp: false, finished: false };
+    floods.push(flood);
+    response.writeHead(options.status ?? 200, { 'content-type': 'application/json', ...(options.declareLength ? { 'content-length': String(bytes) } : {}) });
+    response.on('close', () => (flood.hungUp = !flood.finished));
+    const start = Buffer.from(options.start ?? '');
+    const pump = (): void => {
+      while (!response.destroyed) {
+        if (flood.written >= bytes) {
+          flood.finished = true;
+          response.end();
+          return;
+        }
+        const piece = flood.written === 0 ? Buffer.concat([start, chunk]).subarray(0, Math.min(chunk.byteLength, bytes)) : chunk.subarray(0, Math.min(chunk.byteLength, bytes - flood.written));
+        flood.written += piece.byteLength;
+        if (!response.write(piece)) {
+          response.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    floods,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 describe('CovalentClient', () => {
   it('asks for many statuses in one request and reads them', async () => {
@@ -143,6 +194,53 @@ describe('CovalentClient', () => {
       });
     } finally {
       await server.close();
+    }
+  });
+
+  it('stops reading a JSON answer past its bound and says it is too big', async () => {
+    const server = await floodServer(64 * 1024 * 1024, { start: '[' });
+    try {
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 10000, maxResponseBytes: 1024 * 1024 });
+      await assert.rejects(client.statuses(['a']), (error: unknown) => {
+        assert.ok(error instanceof ResponseTooLargeError && !meansOffline(error), String(error));
+        assert.match(error.message, /sent more than 1 MiB for \/api\/v2\/dispatches/);
+        return true;
+      });
+      await waitFor('the connection closed', () => server.floods[0]?.hungUp, 5000, 10);
+      assert.ok(server.floods[0]!.written < 64 * 1024 * 1024, `${server.floods[0]!.written} bytes were written: the client read to the end`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads no more of an error answer than its detail needs', async () => {
+    const server = await floodServer(64 * 1024 * 1024, { status: 500, start: '<html>' });
+    try {
+      const client = new CovalentClient({ baseUrl: server.address, timeoutMs: 10000 });
+      await assert.rejects(client.statuses(['a']), (error: unknown) => error instanceof HttpStatusError && error.status === 500 && /answered 500: <html>0,0,/.test(error.message));
+      await waitFor('the connection closed', () => server.floods[0]?.hungUp, 5000, 10);
+      assert.ok(server.floods[0]!.written < 64 * 1024 * 1024, 'the error body was not read to its end');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads only as far as a Range asked when the server ignores it and sends everything', async () => {
+    const unsized = await floodServer(64 * 1024 * 1024);
+    const sized = await floodServer(64 * 1024 * 1024, { declareLength: true });
+    try {
+      const part = await new CovalentClient({ baseUrl: unsized.address, timeoutMs: 10000 }).http.range('/api/v0/files/d/node_0/stdout.log', 10, 1000);
+      assert.strictEqual(part.bytes.byteLength, 1000);
+      assert.strictEqual(part.total, undefined, 'the size is not known');
+      assert.strictEqual(part.more, true, 'but the file goes on');
+      await waitFor('the connection closed', () => unsized.floods[0]?.hungUp, 5000, 10);
+      assert.ok(unsized.floods[0]!.written < 64 * 1024 * 1024, 'the body was not read to its end');
+      const declared = await new CovalentClient({ baseUrl: sized.address, timeoutMs: 10000 }).http.range('/api/v0/files/d/node_0/stdout.log', 0, 1000);
+      assert.deepStrictEqual([declared.bytes.byteLength, declared.total], [1000, 64 * 1024 * 1024], 'the size the server declared');
+      await waitFor('the connection closed', () => sized.floods[0]?.hungUp, 5000, 10);
+    } finally {
+      await unsized.close();
+      await sized.close();
     }
   });
 

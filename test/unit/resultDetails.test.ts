@@ -7,6 +7,7 @@ import { HttpStatusError, InvalidResponseError, ServerTimeoutError, ServerUnreac
 import type { ResultDetailsReader } from '../../src/covalent/resultDetails';
 import type { LruBounds } from '../../src/util/lruCache';
 import { tobjArchive } from '../support/tobj';
+import { waitFor } from '../support/wait';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 const PARENT = '99999999-2222-4333-8444-555555555555';
@@ -85,7 +86,14 @@ function readerOf(address: string, options: Parameters<Served['reader']>[0] = {}
 /** A fake of the server's file API on a local port: honours Range like Starlette's FileResponse unless told not to. */
 async function server(
   files: Record<string, Uint8Array>,
-  options: { honourRange?: boolean; manifestBody?: (dispatchId: string) => string | undefined; manifestStatus?: number; hang?: boolean } = {},
+  options: {
+    honourRange?: boolean;
+    manifestBody?: (dispatchId: string) => string | undefined;
+    manifestStatus?: number;
+    hang?: boolean;
+    /** One file answered with `bytes` bytes whatever the Range, written as the client reads (no Content-Length unless `declareLength`). */
+    flood?: { path: string; bytes: number; declareLength?: boolean; written?: number; hungUp?: boolean };
+  } = {},
 ): Promise<Served> {
   const requests: Served['requests'] = [];
   const answer = (url: URL, range: string | undefined): { status: number; body?: string | Uint8Array; headers?: Record<string, string> } => {
@@ -118,6 +126,22 @@ async function server(
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? 'localhost'}`);
     requests.push({ url: url.toString(), range: request.headers.range, authorization: request.headers.authorization });
     if (options.hang) return;
+    const flood = options.flood;
+    if (flood && url.pathname === `/api/v0/files/${flood.path}`) {
+      response.writeHead(200, flood.declareLength ? { 'content-length': String(flood.bytes) } : {});
+      const chunk = Buffer.alloc(64 * 1024, 'y');
+      flood.written = 0;
+      response.on('close', () => (flood.hungUp = (flood.written ?? 0) < flood.bytes));
+      const pump = (): void => {
+        while (!response.destroyed && (flood.written ?? 0) < flood.bytes) {
+          const piece = chunk.subarray(0, Math.min(chunk.byteLength, flood.bytes - (flood.written ?? 0)));
+          flood.written = (flood.written ?? 0) + piece.byteLength;
+          if (!response.write(piece)) return void response.once('drain', pump);
+        }
+        if (!response.destroyed) response.end();
+      };
+      return pump();
+    }
     const { status, body, headers } = answer(url, request.headers.range);
     response.writeHead(status, headers);
     response.end(body);
@@ -215,6 +239,22 @@ describe('ResultDetailsReader', () => {
     assert.strictEqual(details.fields.result.text.length, 100);
     assert.strictEqual(details.fields.result.truncated, true);
     assert.strictEqual(details.fields.result.totalBytes, 50_000);
+  });
+
+  it('stops reading a file whose server ignores Range and sends far more than asked, and says the value is cut', async () => {
+    const path = `${ID}/node_1/stdout.log`;
+    const bytes = 64 * 1024 * 1024;
+    const flood = { path, bytes, written: 0, hungUp: false };
+    const reader = (await server(files, { flood })).reader({ previewBytes: 1000 });
+    const { stdout } = (await reader.task(ID, 1)).fields;
+    assert.deepStrictEqual(stdout, { text: 'y'.repeat(1000), truncated: true }, 'cut, its size unknown');
+    await waitFor('the connection closed', () => flood.hungUp, 5000, 10);
+    assert.ok(flood.written < bytes, `${flood.written} of ${bytes} bytes were written: the client read it to the end`);
+
+    const declared = { path, bytes, declareLength: true, hungUp: false };
+    const sized = (await server(files, { flood: declared })).reader({ previewBytes: 1000 });
+    assert.deepStrictEqual((await sized.task(ID, 1)).fields.stdout, { text: 'y'.repeat(1000), truncated: true, totalBytes: bytes }, 'the size the server declared');
+    await waitFor('the connection closed', () => declared.hungUp, 5000, 10);
   });
 
   it('shows why a field is missing without losing the others', async () => {
@@ -345,5 +385,52 @@ describe('ResultDetailsReader', () => {
     const small = fake.reader({ manifestCache: { maxEntries: 100, maxWeight: 2.5 * oneManifest } });
     for (const id of ids.slice(0, 4)) await small.manifest(id);
     assert.deepStrictEqual(small.cached, { manifests: 2, bytes: 2 * oneManifest }, 'the byte bound holds');
+  });
+
+  /** A finished dispatch of `tasks` tasks whose files answer after 15 ms, counting the file requests open at once. */
+  async function wideDispatch(tasks: number): Promise<{ reader: ResultDetailsReader; reads: () => number; mostOpen: () => number }> {
+    const nodes = Array.from({ length: tasks }, (_, node) => ({
+      id: node,
+      metadata: { name: `task_${node}`, status: 'COMPLETED', executor: 'dask' },
+      assets: { function_string: asset(`${ID}/node_${node}/function_string.txt`, 20), output: asset(`${ID}/node_${node}/results.tobj`, 100) },
+    }));
+    const body = JSON.stringify({ metadata: { dispatch_id: ID, status: 'COMPLETED' }, assets: {}, lattice: { metadata: { name: 'wide' }, assets: {}, transport_graph: { nodes, links: [] } } });
+    let open = 0;
+    let most = 0;
+    let reads = 0;
+    const httpServer = http.createServer((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if (path === `/api/v2/dispatches/${ID}`) return void response.end(body);
+      const [, node, file] = /\/node_(\d+)\/(function_string\.txt|results\.tobj)$/.exec(path) ?? [];
+      if (node === undefined) return void response.writeHead(404).end();
+      reads++;
+      most = Math.max(most, ++open);
+      setTimeout(() => {
+        open--;
+        response.end(file === 'results.tobj' ? tobjArchive('{}', node) : `def task_${node}(): ...`);
+      }, 15);
+    });
+    servers.push(httpServer);
+    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+    const reader = readerOf(`http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`, { timeoutMs: 5000 });
+    return { reader, reads: () => reads, mostOpen: () => most };
+  }
+
+  it('reads the stored sources of a 40-task dispatch with no more than 8 requests open at once', async () => {
+    const wide = await wideDispatch(40);
+    const sources = await wide.reader.taskSources(ID);
+    assert.strictEqual(sources.size, 40);
+    assert.strictEqual(sources.get('task_37'), 'def task_37(): ...');
+    assert.strictEqual(wide.reads(), 40);
+    assert.ok(wide.mostOpen() <= 8, `${wide.mostOpen()} source requests were open at once`);
+    assert.ok(wide.mostOpen() > 1, 'they still overlap');
+  });
+
+  it('reads the results of 40 tasks (the compare view) with no more than 8 requests open at once', async () => {
+    const wide = await wideDispatch(40);
+    const results = await wide.reader.taskResults(ID, Array.from({ length: 40 }, (_, node) => node));
+    assert.strictEqual(results.size, 40);
+    assert.strictEqual(results.get(37), '37');
+    assert.ok(wide.mostOpen() <= 8, `${wide.mostOpen()} result requests were open at once`);
   });
 });

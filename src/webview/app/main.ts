@@ -263,7 +263,7 @@ function fillValue(section: HTMLElement, nodeId: number | null, field: DetailFie
   }
   section.appendChild(element('pre', { className: `value${field === 'error' || field === 'stderr' ? ' value-error' : ''}`, text: value.text }));
   if (value.truncated) {
-    const more = button(`Show all (${formatBytes(value.totalBytes)})`, 'unfold', () => {
+    const more = button(value.totalBytes === undefined ? 'Show all' : `Show all (${formatBytes(value.totalBytes)})`, 'unfold', () => {
       more.disabled = true;
       post({ type: 'showAll', nodeId, field });
     });
