@@ -27,7 +27,7 @@ function copyAssets() {
     if (fs.statSync(source).isDirectory()) {
       // A folder is copied afresh, so modules removed from the source do not linger.
       fs.rmSync(target, { recursive: true, force: true });
-      fs.cpSync(source, target, { recursive: true, filter: (file) => !/__pycache__|\.pyc$/.test(file) });
+      fs.cpSync(source, target, { recursive: true, filter: (file) => !/__pycache__|\.pyc$|\.ruff_cache/.test(file) });
       continue;
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
