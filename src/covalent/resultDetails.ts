@@ -1,4 +1,5 @@
-import type { CovalentClient } from './client';
+import type { CovalentHttp } from './http';
+import type { DispatchStatus } from '../store/types';
 import { describeExecutor, type ExecutorDescription, executorText } from '../executors/describe';
 import { HttpStatusError, UnknownDispatchError } from './errors';
 import { messageOf } from '../util/errors';
@@ -76,6 +77,16 @@ const REQUESTS_PER_DISPATCH = 8;
 /** The v1 electron details endpoint answers `{ data }`. */
 const electronDetailSchema = object({ data: unknownValue });
 
+/**
+ * What the reader uses of its client (a `CovalentClient`): the server's address,
+ * the HTTP stack, and the bulk status poll that tells a gone dispatch apart.
+ */
+export interface DetailsClient {
+  readonly address: string;
+  readonly http: CovalentHttp;
+  statuses(dispatchIds: readonly string[]): Promise<Map<string, DispatchStatus>>;
+}
+
 export class ResultDetailsReader {
   private readonly manifests: LruCache<string, { readonly manifest: DispatchManifest; readonly readAt: number }>;
   /** Manifest reads under way: callers that ask at once share one request. */
@@ -86,7 +97,7 @@ export class ResultDetailsReader {
 
   /** Built by its `CovalentClient`, whose HTTP stack (address, token, timeouts, typed errors) it uses. */
   constructor(
-    private readonly client: CovalentClient,
+    private readonly client: DetailsClient,
     options: ResultDetailsOptions = {},
   ) {
     this.previewBytes = options.previewBytes ?? 16 * 1024;
