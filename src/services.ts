@@ -1,30 +1,13 @@
-import type * as vscode from 'vscode';
-import type { BridgePool } from './bridge/bridgePool';
-import type { Settings } from './config';
-import type { ServerConnections } from './covalent/connections';
+import type { Core } from './core';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
 import type { TaskCompare } from './replay/taskCompare';
 import type { TaskReplay } from './replay/taskReplay';
-import type { DispatchStore } from './store/dispatchStore';
 import type { GettingStarted } from './views/gettingStarted';
 import type { LiveStatusViews } from './views/liveStatusViews';
 import type { WorkflowsTree } from './views/workflowsTree';
 import type { ResultPanels } from './webview/resultPanels';
-
-/** What every part may use: built first, before any view or command. */
-export interface Core {
-  readonly extension: vscode.ExtensionContext;
-  readonly output: vscode.LogOutputChannel;
-  readonly settings: Settings;
-  /** The one store of dispatch state every view reads. */
-  readonly store: DispatchStore;
-  /** One warm Python bridge per interpreter: dispatching runs in the user's Python. */
-  readonly bridges: BridgePool;
-  /** One Covalent client per server address, carrying that server's token: every server request goes through one. */
-  readonly servers: ServerConnections;
-}
 
 /**
  * Every part of the extension, fully built (src/extension.ts builds them, in

@@ -3,7 +3,7 @@ import type { BridgeProcess } from '../bridge/bridgeProcess';
 import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
 import { meansTokenWanted, TokenWantedError } from '../covalent/errors';
 import type { CovalentConfig } from '../config';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { chooseInterpreter, type InterpreterChoice } from '../interpreter/interpreter';
 import { isDefaultLocalAddress } from '../localServer/localServer';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CodeLensRequest, LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind, WorkspaceSymbolRequest } from 'vscode-languageclient/node';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { fromPerson } from '../commands/invocation';
 import { CELL_SCHEME, cellOf, workflowFileKey } from '../notebook/notebookCells';
 import type { LatticeContribution, WorkflowIndex, WorkspaceLattice } from './types';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { chooseInterpreter } from '../interpreter/interpreter';
 import { isLocalAddress, isServerAnswering, portOf, runCovalentCli, waitUntilAnswering } from './localServer';
 

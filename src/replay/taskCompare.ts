@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { messageOf } from '../util/errors';
 import { matchingTask } from './replayPlan';
 

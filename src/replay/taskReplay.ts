@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { BridgeError, type ReplayOutcome, type ReplayPrepared, type WorkflowSource } from '../bridge/protocol';
 import type { DispatchService } from '../dispatch/dispatchService';
 import type { SourceLocator } from '../languageClient/sourceLocator';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { messageOf, UntrustedWorkspaceError } from '../util/errors';
 import { inputBytes, outcomeSummary, replayableTask, type RunTaskResult, runTaskResult } from './replayPlan';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
 import type { DispatchService } from '../dispatch/dispatchService';
 import { installIntoInterpreter } from '../localServer/serverCommands';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import type { LiveStatusViews } from './liveStatusViews';
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { sameAddress, serverLabel } from '../covalent/servers';
 import type { SourceLocator } from '../languageClient/sourceLocator';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import { LiveStatus, type LiveStatusOptions } from '../store/liveStatus';
 import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ResultDetailsReader } from '../covalent/resultDetails';
 import type { SourceLocator } from '../languageClient/sourceLocator';
-import type { Core } from '../services';
+import type { Core } from '../core';
 import type { LiveStatusViews } from '../views/liveStatusViews';
 import { type GraphLayoutOptions, type GraphViewState, parseGraphViewState } from './graphProtocol';
 import type { LayoutInput } from './layout';
