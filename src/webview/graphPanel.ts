@@ -6,7 +6,7 @@ import type { LayoutInput } from './layout';
 import { PanelChannel } from './panelChannel';
 import { type PageOptions, panelHtml } from './panelHtml';
 import type { GraphLayout, HostMessage, PanelTab, PanMeasurement, RenderReport, WebviewMessage } from './protocol';
-import type { ResultPanels } from './resultPanels';
+import type { PanelHost } from './panelHost';
 
 /** Messages every graph panel answers the same way; the rest are its own. */
 type SharedMessage = Extract<WebviewMessage, { type: 'ready' | 'graphView' | 'exported' | 'rendered' | 'panMeasured' | 'drawn' }>;
@@ -31,7 +31,7 @@ export abstract class GraphPanel {
   private layoutRun = 0;
 
   constructor(
-    protected readonly owner: ResultPanels,
+    protected readonly owner: PanelHost,
     readonly webviewPanel: vscode.WebviewPanel,
     /** Names the panel in the output channel's lines. */
     private readonly label: string,

@@ -11,7 +11,7 @@ import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { topologyKey } from './model';
 import type { PreviewAction, PreviewHeader, PreviewProblem, PreviewState } from './previewProtocol';
 import type { GraphLayout } from './protocol';
-import type { ResultPanels } from './resultPanels';
+import type { PanelHost } from './panelHost';
 
 /** The lattice a preview shows. */
 export interface PreviewTarget {
@@ -46,7 +46,7 @@ export class PreviewPanel extends GraphPanel {
   private layout: GraphLayout | undefined;
   private buildRun = 0;
 
-  constructor(owner: ResultPanels, webviewPanel: vscode.WebviewPanel, readonly target: PreviewTarget, args: string, selectedNodeId?: number, restoredView?: GraphViewState) {
+  constructor(owner: PanelHost, webviewPanel: vscode.WebviewPanel, readonly target: PreviewTarget, args: string, selectedNodeId?: number, restoredView?: GraphViewState) {
     super(owner, webviewPanel, `Graph preview of ${target.lattice}`, { mode: 'preview', selectedNodeId }, restoredView);
     this.args = args;
     webviewPanel.title = `Preview ${target.lattice}`;

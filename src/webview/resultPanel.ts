@@ -8,7 +8,7 @@ import { GraphPanel, type OwnMessage } from './graphPanel';
 import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
 import type { DetailField, GraphLayout, PanelAction, TaskAction, TaskDetailsView } from './protocol';
-import type { ResultPanels } from './resultPanels';
+import type { PanelHost } from './panelHost';
 
 /** The commands behind the task details pane's Run locally, Debug locally and Compare… buttons. */
 const TASK_ACTION_COMMANDS: Readonly<Record<TaskAction, string>> = {
@@ -46,7 +46,7 @@ export class ResultPanel extends GraphPanel {
   private selectedNodeId: number | undefined;
 
   constructor(
-    owner: ResultPanels,
+    owner: PanelHost,
     webviewPanel: vscode.WebviewPanel,
     readonly dispatchId: string,
     /** A restored panel brings the selection, the graph view and the server its page saved. */

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { ResultDetailsReader } from '../covalent/resultDetails';
-import type { SourceLocator } from '../languageClient/sourceLocator';
-import type { Core } from '../core';
-import type { LiveStatusViews } from '../views/liveStatusViews';
 import { type GraphLayoutOptions, type GraphViewState, parseGraphViewState } from './graphProtocol';
 import type { LayoutInput } from './layout';
 import { LayoutService } from './layoutService';
+import type { PanelHost, PanelServices } from './panelHost';
 import { panelResourceRoots } from './panelHtml';
 import { PreviewPanel, previewKey, type PreviewTarget } from './previewPanel';
 import { parsePersistedPreview } from './previewProtocol';
@@ -16,18 +14,12 @@ import { fromPerson } from '../commands/invocation';
 export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
 export const PREVIEW_PANEL_VIEW_TYPE = 'covalent.preview';
 
-/** What a panel reads and uses, beside its registry. */
-export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store' | 'servers'> {
-  readonly live: Pick<LiveStatusViews, 'live'>;
-  readonly locator: SourceLocator;
-}
-
 /**
  * The result panels, one per dispatch, and the graph previews, one per lattice:
  * opening, focusing, restoring after a window reload, and what panels share
  * (the layout worker, cached layouts).
  */
-export class ResultPanels implements vscode.Disposable {
+export class ResultPanels implements PanelHost, vscode.Disposable {
   private readonly panels = new Map<string, ResultPanel>();
   private readonly previews = new Map<string, PreviewPanel>();
   /** Layouts of recently shown graph shapes: re-opening a panel skips ELK. */
