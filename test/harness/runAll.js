@@ -319,27 +319,20 @@ async function main() {
   const host = process.env.COVALENT_TEST_HOST || 'code-server';
   const integration = !process.env.COVALENT_TEST_SKIP_INTEGRATION;
   pythonEnv.ensurePythonEnv();
-  // What later passes install (code-server and its Node, the client venvs) installs
-  // beside the unit tests, in processes of its own.
-  const codeServers = integration && host === 'code-server' ? [wantedVersion(), ...(matrix ? [MINIMUM_CODE_SERVER] : [])] : [];
-  const preparing = {
-    codeServers: Promise.all(codeServers.map((version) => inBackground(`require('./setupCodeServer').ensureCodeServer(${JSON.stringify(version)})`))),
-    clients: matrix
-      ? inBackground("require('./pythonEnv').ensureLockedEnv('client-cloudpickle-3.1.2')").then(() => inBackground("require('./pythonEnv').ensureLatestClient()"))
-      : Promise.resolve(),
-  };
-
   results.push(await timed('unit', async () => {
     console.log(`Unit tests (plain Node; client ${pythonEnv.describeInterpreter(pythonEnv.clientPython())})`);
     return runMocha(path.join(outDir, 'test', 'unit'), 20000);
   }));
+  // code-server (and its Node) installs beside the bridge passes, in processes of its own;
+  // not beside the unit tests, whose timings a loaded machine upsets.
+  const codeServers = integration && host === 'code-server' ? [wantedVersion(), ...(matrix ? [MINIMUM_CODE_SERVER] : [])] : [];
+  const installing = Promise.all(codeServers.map((version) => inBackground(`require('./setupCodeServer').ensureCodeServer(${JSON.stringify(version)})`)));
   if (matrix) {
-    await preparing.clients.catch((error) => log(`preparing the client environments: ${error.message}`));
     results.push(await timed('bridge, cloudpickle 3.1.2', () => runBridgeTests('Bridge tests, client on cloudpickle 3.1.2', pythonEnv.ensureLockedEnv('client-cloudpickle-3.1.2'))));
     results.push(await timed('bridge, latest libraries', () => runBridgeTests('Bridge tests, latest-libraries client (covalent==0.240.0 from PyPI today)', pythonEnv.ensureLatestClient())));
   }
   if (integration) {
-    await preparing.codeServers.catch((error) => log(`installing code-server: ${error.message}`));
+    await installing.catch((error) => log(`installing code-server: ${error.message}`));
     console.log('\nIntegration tests (real VS Code, real Covalent server)');
     const editions = [{ title: 'Integration tests', label: 'integration', suffix: '', codeServer: wantedVersion(), clientPython: pythonEnv.clientPython(), grep: process.env.COVALENT_TEST_GREP }];
     if (matrix && host === 'code-server') {

@@ -108,7 +108,12 @@ describe('Executors: choose where a workflow runs, on a real Dask cluster', func
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('runs every task on the cluster profile — sublattice and an electron pinned to local too — and says so in the tree, the panel and the lens row', async () => {
+  it('runs every task on the cluster profile — sublattice and an electron pinned to local too — and says so in the tree, the panel and the lens row', async function () {
+    // The first workflow on a cluster just started: once in five fresh runs here Covalent's own Dask
+    // task wrapper failed the sublattice ("cannot access local variable 'result_summary'", raised in
+    // covalent/executor/utils/wrappers.py when a worker task ends with a BaseException). Another try
+    // runs the same workflow again; the next test builds on its dispatch.
+    this.retries(1);
     const { dispatchId, ran } = await run({ args: '4', executor: 'cluster' });
     onCluster = dispatchId;
     // From the cluster's side: each task returned the address of the worker that ran it.
