@@ -1,6 +1,6 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
 import { type BridgeLogger, BridgeProcess } from './bridgeProcess';
-import type { BridgeMethod, BridgeMethods } from './protocol';
+import type { BridgeMethod, BridgeMethods, RequestLimits } from './protocol';
 
 /**
  * One warm bridge per interpreter. A bridge that died is replaced by a fresh one
@@ -36,7 +36,7 @@ export class BridgePool {
     return existing?.alive ? existing : undefined;
   }
 
-  request<M extends BridgeMethod>(python: string, method: M, params: BridgeMethods[M][0], token?: CancellationToken): Promise<BridgeMethods[M][1]> {
+  request<M extends BridgeMethod>(python: string, method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
     return this.get(python).request(method, params, token);
   }
 

@@ -8,7 +8,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult, PROTOCOL_VERSION } from './protocol';
+import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult, PROTOCOL_VERSION, type RequestLimits } from './protocol';
 
 /** Where the bridge's diagnostics go (the "Covalent" output channel in the editor, the console in tests). */
 export interface BridgeLogger {
@@ -95,12 +95,12 @@ export class BridgeProcess {
     return this.exitDescription === undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async request<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0], token?: CancellationToken): Promise<BridgeMethods[M][1]> {
+  async request<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
     await this.ready;
     return this.send(method, params, token);
   }
 
-  private send<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0], token?: CancellationToken): Promise<BridgeMethods[M][1]> {
+  private send<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
     if (!this.alive) return Promise.reject(this.diedError(this.child.pid === undefined ? 'interpreterNotFound' : 'bridgeDied'));
     return new Promise<BridgeMethods[M][1]>((resolve, reject) => {
       const onDeath = (error: BridgeError) => reject(error);

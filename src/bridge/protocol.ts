@@ -55,6 +55,16 @@ export interface ServerTokens {
   readonly tokens?: Readonly<Record<string, string>>;
 }
 
+/**
+ * How long a call may take in the bridge: `buildSeconds` bounds the user's code in
+ * its own process (importing, building the graph, unpickling what a server sent;
+ * time waiting for a server does not count), `requestSeconds` each request to a
+ * server. The editor sends both with every call (see DispatchService.request).
+ */
+export interface RequestLimits {
+  readonly limits?: { readonly buildSeconds?: number; readonly requestSeconds?: number };
+}
+
 export interface WorkspaceFolders {
   /**
    * The editor's workspace folders (paths), the file's own first: importable, and
@@ -347,8 +357,10 @@ export const BRIDGE_ERROR_KINDS = [
   'inputEvaluation',
   // The lattice raised while Covalent built its graph (`frames`: where, in the user's code).
   'graphFailed',
-  // Another request's graph build has held the interpreter for too long (one build at a time).
-  'buildBusy',
+  // Importing and building outlasted covalent.buildTimeoutSeconds: the request's process was stopped.
+  'buildTimeout',
+  // The process that ran the request's user code died before it answered (exit status in words).
+  'requestProcessDied',
   'serverUnreachable',
   'serverError',
   'sdkError',

@@ -79,13 +79,14 @@ function otherVersionBridge(folder: string, version: number): string {
     [
       'import sys',
       `sys.path.insert(0, ${JSON.stringify(path.dirname(bridgePackage))})`,
-      'from covalent_bridge import protocol',
+      'from covalent_bridge import protocol, server',
       '',
-      'protocol.take_stdout()',
+      'server.take_stdio()',
       `protocol.PROTOCOL_VERSION = ${version}`,
       'from covalent_bridge import handlers',
       '',
-      'handlers.serve()',
+      'handlers.announce()',
+      'server.main()',
       '',
     ].join('\n'),
   );

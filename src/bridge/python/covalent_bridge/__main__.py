@@ -16,15 +16,16 @@ if __package__ in (None, ""):
     import covalent_bridge  # noqa: F401 - imported from the parent folder, which then leaves sys.path
 
     sys.path.remove(_parent)
-    from covalent_bridge import protocol
+    from covalent_bridge import server
 
-    protocol.take_stdout()  # before anything the user or the SDK prints
+    server.take_stdio()  # before anything the user or the SDK prints or reads
     # `handlers` imports every module that registers a request's handler.
     from covalent_bridge import handlers
 else:
-    from . import protocol
+    from . import server
 
-    protocol.take_stdout()
+    server.take_stdio()
     from . import handlers
 
-handlers.serve()
+handlers.announce()
+server.main()

@@ -18,8 +18,13 @@ import contextlib
 import threading
 from urllib.parse import urlsplit
 
+from . import deadline
+
 # Where the Covalent server keeps workflow and task assets (its local object store).
 FILES_PATH = "/api/v0/files/"
+
+# A request's timeout when the editor gave none (the SDK sets none of its own).
+DEFAULT_REQUEST_SECONDS = 30.0
 
 _calls = threading.local()
 _installed = False
@@ -48,11 +53,20 @@ def server_tokens(params):
     servers = [_Server(address, token) for address, token in tokens.items() if isinstance(address, str) and isinstance(token, str) and token]
     main = params.get("dispatcherAddress") or params.get("triggersServerAddress")
     previous = getattr(_calls, "context", None)
-    _calls.context = (servers, _Server(main, None) if isinstance(main, str) and main else None)
+    _calls.context = (servers, _Server(main, None) if isinstance(main, str) and main else None, _request_seconds(params))
     try:
         yield
     finally:
         _calls.context = previous
+
+
+def _request_seconds(params):
+    """Each server request's timeout: the editor's `covalent.requestTimeoutMs` (a stalled server fails within it)."""
+    try:
+        seconds = float((params.get("limits") or {}).get("requestSeconds") or 0)
+    except (TypeError, ValueError):
+        seconds = 0
+    return seconds if seconds > 0 else DEFAULT_REQUEST_SECONDS
 
 
 def carried(function):
@@ -86,7 +100,7 @@ def prepare(method, url, headers):
     context = getattr(_calls, "context", None)
     if context is None or not isinstance(url, str):
         return url, headers
-    servers, main = context
+    servers, main, _ = context
     url = _route(url, main)
     for server in servers:
         if server.owns(url):
@@ -94,6 +108,12 @@ def prepare(method, url, headers):
             headers["Authorization"] = "Bearer " + server.token
             break
     return url, headers
+
+
+def timeout():
+    """The current call's request timeout (seconds)."""
+    context = getattr(_calls, "context", None)
+    return context[2] if context is not None else DEFAULT_REQUEST_SECONDS
 
 
 def install():
@@ -110,7 +130,10 @@ def install():
             url, headers = prepare(method, url, kwargs.get("headers"))
             if headers is not None:
                 kwargs["headers"] = headers
-            return original(self, method, url, *args, **kwargs)
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = timeout()
+            with deadline.paused():  # the build deadline does not count time the server takes
+                return original(self, method, url, *args, **kwargs)
 
         requests.Session.request = request
         _installed = True

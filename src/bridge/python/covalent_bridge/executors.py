@@ -251,9 +251,6 @@ def _sublattice_inherits(graph, node, executor):
 
 
 _local = threading.local()
-# Re-entrant: a build inside a build (a lattice called in a lattice) is the same request's.
-_build_lock = threading.RLock()
-_BUILD_WAIT_S = 120
 
 
 @contextlib.contextmanager
@@ -273,9 +270,7 @@ def _install_build_hook():
         return
 
     def build_graph(self, *args, **kwargs):
-        # One build at a time: requests run in threads of their own, and two builds that
-        # call the same library electron would see each other's executor in it.
-        with _one_build_at_a_time(), _electrons_left_as_written():
+        with _electrons_left_as_written():
             choice = getattr(_local, "choice", None)
             if choice is None:
                 return original(self, *args, **kwargs)
@@ -291,20 +286,6 @@ def _install_build_hook():
     build_graph._applies_executor_choice = True
     Lattice.build_graph = build_graph
     _install_metadata_recorder()
-
-
-@contextlib.contextmanager
-def _one_build_at_a_time():
-    if not _build_lock.acquire(timeout=_BUILD_WAIT_S):
-        raise BridgeError(
-            "buildBusy",
-            "Another workflow's graph has been building in this interpreter for over %d seconds (a lattice that does not finish?); "
-            "nothing was built. Try again when it ends, or reload the window to restart the Python bridge." % _BUILD_WAIT_S,
-        )
-    try:
-        yield
-    finally:
-        _build_lock.release()
 
 
 def _install_metadata_recorder():

@@ -22,10 +22,9 @@ def handle_initialize(params, request_id):
     }
 
 
-def serve():
-    """Says the bridge started, then serves requests until the editor lets go."""
+def announce():
+    """Says in the log that the bridge started, and with what."""
     log(
         "Covalent bridge %s started: Python %s (%s), covalent %s"
         % (os.getpid(), sys.version.split()[0], sys.executable, runtime.covalent_version() or "NOT importable")
     )
-    protocol.main()

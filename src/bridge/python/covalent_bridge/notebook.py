@@ -36,7 +36,8 @@ def load_notebook(params, names):
             module = notebook_cells.run_cells(statements, stop, path, {"__vsc_ipynb_file__": path})
         except notebook_cells.CellFailed as error:
             log("Running %s failed:\n%s" % (path, error.text))
-            raise BridgeError("importFailed", "%s: %s" % (title, error), traceback=error.text) from error
+            hint = workspace.stdin_hint(error.error)
+            raise BridgeError("importFailed", "%s: %s%s" % (title, error, hint), traceback=error.text) from error
         except notebook_cells.CellSyntaxError as error:
             raise _not_python(title, error) from error
         workspace.register_project_modules(project)

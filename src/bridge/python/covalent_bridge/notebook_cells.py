@@ -425,6 +425,7 @@ class CellFailed(Exception):
     def __init__(self, cell, error, text):
         super().__init__("cell %d raised %s: %s" % (cell + 1, type(error).__name__, error))
         self.cell = cell
+        self.error = error
         self.text = text
 
 

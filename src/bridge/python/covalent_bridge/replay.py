@@ -32,19 +32,13 @@ RUNNER = os.path.join(os.path.dirname(os.path.realpath(__file__)), "replay_runne
 _WAIT_EDGE = "!waiting_edge"
 
 
-# ---------------------------------------------------------------- preparing (in the bridge)
-
-
-# Preparing imports the user's modules and unpickles values that may name them:
-# one replay at a time, so another's import never swaps the modules underneath.
-_prepare_lock = threading.Lock()
+# ---------------------------------------------------------------- preparing (in the request's own process: see isolation)
 
 
 @handler("replayPrepare")
 def handle_prepare(params, request_id):
     runtime.require_covalent()
-    with _prepare_lock:
-        return _prepare(params, request_id)
+    return _prepare(params, request_id)
 
 
 def _prepare(params, request_id):

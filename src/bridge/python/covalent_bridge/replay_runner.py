@@ -14,9 +14,10 @@ _here = os.path.dirname(os.path.abspath(__file__))
 _parent = os.path.dirname(_here)
 sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or os.curdir) != _here]
 sys.path.insert(0, _parent)
-from covalent_bridge import replay_run  # noqa: E402
+from covalent_bridge import owner, replay_run  # noqa: E402
 
 sys.path.remove(_parent)
 
 if __name__ == "__main__":
+    owner.end_with_owner()
     sys.exit(replay_run.run_bundle(sys.argv[1], debugging="--debug" in sys.argv[2:]))

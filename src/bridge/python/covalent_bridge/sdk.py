@@ -5,7 +5,7 @@ import inspect
 import time
 import traceback
 
-from . import executors, inputs, runtime, workflow, workspace
+from . import deadline, executors, inputs, runtime, workflow, workspace
 from .errors import BridgeError, log
 from .protocol import handler, raise_if_cancelled
 
@@ -122,7 +122,8 @@ def _wait_for_result(dispatch_id, address, request_id, poll_ms):
         status = sdk_call("Reading the status", lambda: get_result(dispatch_id, dispatcher_addr=address, status_only=True))["status"]
         if str(status) in TERMINAL_STATUSES:
             break
-        time.sleep(interval)
+        with deadline.paused():  # waiting on the server is not user code
+            time.sleep(interval)
     result = sdk_call(
         "Reading the result",
         lambda: get_result(dispatch_id, dispatcher_addr=address, intermediate_outputs=False, sublattice_results=False),

@@ -36,7 +36,8 @@ from .errors import BridgeError, log
 _import_lock = threading.Lock()
 
 # What the bridge itself runs with: kept across imports of user code.
-_BASE_PATH = list(sys.path)
+# (Not the bridge's own folder, on it in the fork server: see isolation.)
+_BASE_PATH = [entry for entry in sys.path if os.path.realpath(entry or os.curdir) != os.path.dirname(os.path.dirname(os.path.realpath(__file__)))]
 _BASE_MODULES = frozenset(sys.modules)
 BRIDGE_FOLDER = os.path.dirname(os.path.realpath(__file__))
 _STDLIB_NAMES = frozenset(getattr(sys, "stdlib_module_names", ()))
@@ -216,7 +217,8 @@ def load_module(path, source=None, workspace_folders=None):
             log("Importing %s failed:\n%s" % (path, text))
             raise BridgeError(
                 "importFailed",
-                "%s failed to import: %s: %s%s" % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error)),
+                "%s failed to import: %s: %s%s%s"
+                % (os.path.basename(path), type(error).__name__, error, _shadowing_hint(project, error), stdin_hint(error)),
                 traceback=text,
             ) from error
         register_project_modules(project)
@@ -292,6 +294,16 @@ def _project_modules(project):
         if file is not None and project.owns(file):
             modules.append(module)
     return modules
+
+
+def stdin_hint(error):
+    """input() at import reads an empty standard input (a dispatch has no terminal): say so."""
+    if not isinstance(error, EOFError):
+        return ""
+    return (
+        " (the file reads standard input at import, with input() or sys.stdin, and a dispatch has none: "
+        'move that under `if __name__ == "__main__":`, or pass the value as an input of the lattice)'
+    )
 
 
 def _shadowing_hint(project, error):

@@ -1,0 +1,214 @@
+"""Runs each request that touches user code in a process of its own (see child).
+
+The processes are forked from a fork server that imported covalent and the
+bridge once (multiprocessing's "forkserver", single-threaded, started before any
+request), so a request's process starts warm, sees no other request's modules,
+`sys.path` or working directory, and never holds another request's tokens. Its
+answer comes back over a pipe. The parent stops it when the editor cancels the
+request or when its user code outlasts the build deadline, and names how it
+ended when it dies.
+"""
+
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+
+from . import child, protocol
+from .errors import BridgeError, log
+
+# Requests whose handler imports the user's files, builds graphs, evaluates inputs
+# or unpickles what a server sent.
+ISOLATED_METHODS = frozenset({"dispatch", "redispatch", "previewGraph", "electrons", "checkInputs", "replayPrepare", "waitForResult"})
+
+DEFAULT_BUILD_SECONDS = 300.0
+_POLL_S = 0.05
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+
+_context = None
+_context_lock = threading.Lock()
+_running = set()
+_running_lock = threading.Lock()
+
+
+def start_fork_server():
+    """Starts the fork server now (it imports covalent while the editor gets ready);
+    where there is none (Windows), each request's process starts fresh."""
+    global _context
+    with _context_lock:
+        if _context is not None:
+            return _context
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            _context = multiprocessing.get_context("forkserver")
+            _context.set_forkserver_preload(["covalent_bridge.handlers"])
+            with _package_importable(), _package_on_pythonpath():
+                from multiprocessing import forkserver
+
+                forkserver.ensure_running()
+        else:
+            _context = multiprocessing.get_context("spawn")
+        return _context
+
+
+class _package_importable:
+    """The bridge's package importable while a process is prepared (the parent keeps it off sys.path for user code)."""
+
+    def __enter__(self):
+        self.added = _PACKAGE_PARENT not in sys.path
+        if self.added:
+            sys.path.insert(0, _PACKAGE_PARENT)
+
+    def __exit__(self, *exc):
+        if self.added and _PACKAGE_PARENT in sys.path:
+            sys.path.remove(_PACKAGE_PARENT)
+
+
+class _package_on_pythonpath:
+    """The fork server imports its preloaded modules before it reads any sys.path the
+    parent sends (Python 3.11 ignores that): it finds the package through PYTHONPATH."""
+
+    def __enter__(self):
+        self.before = os.environ.get("PYTHONPATH")
+        os.environ[child.PYTHONPATH_BEFORE] = json.dumps(self.before)
+        os.environ["PYTHONPATH"] = os.pathsep.join(entry for entry in (_PACKAGE_PARENT, self.before) if entry)
+
+    def __exit__(self, *exc):
+        del os.environ[child.PYTHONPATH_BEFORE]
+        if self.before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = self.before
+
+
+def run(message):
+    """The request answered in a process of its own: the child's answer, or why there is none."""
+    request_id = message.get("id")
+    params = message.get("params") or {}
+    limit = _build_seconds(params)
+    context = start_fork_server()
+    ours, theirs = context.Pipe(duplex=True)
+    process = context.Process(target=child.run, args=(message, theirs), daemon=True, name="covalent-request-%s" % request_id)
+    with _package_importable():
+        process.start()
+    theirs.close()
+    with _running_lock:
+        _running.add(process)
+    try:
+        return _supervise(process, ours, request_id, params, limit)
+    finally:
+        ours.close()
+        _kill(process)
+        with _running_lock:
+            _running.discard(process)
+
+
+def _supervise(process, channel, request_id, params, limit):
+    clock_used = 0.0
+    clock_since = time.monotonic()  # None while the child says its clock is paused
+    while True:
+        message = _receive(channel)
+        if message is not None:
+            if "answer" in message:
+                return message["answer"]
+            if message.get("clock") == "pause" and clock_since is not None:
+                clock_used += time.monotonic() - clock_since
+                clock_since = None
+            elif message.get("clock") == "run" and clock_since is None:
+                clock_since = time.monotonic()
+            continue
+        if protocol.is_cancelled(request_id):
+            _kill(process)
+            return protocol.cancelled_response(request_id)
+        used = clock_used + (time.monotonic() - clock_since if clock_since is not None else 0.0)
+        if used > limit:
+            _kill(process)
+            return protocol.error_response(request_id, _over_deadline(params, limit))
+        if not process.is_alive():
+            message = _receive(channel)
+            if message is not None and "answer" in message:
+                return message["answer"]
+            process.join(1)
+            return protocol.error_response(request_id, _died(params, process.exitcode))
+
+
+def _receive(channel):
+    """The child's next message, or None when it said nothing for a moment."""
+    try:
+        if not channel.poll(_POLL_S):
+            return None
+        return json.loads(channel.recv_bytes().decode("utf-8"))
+    except (EOFError, OSError):
+        time.sleep(_POLL_S)  # it closed its end: it is ending; the liveness check says how
+        return None
+
+
+def _build_seconds(params):
+    limits = params.get("limits") or {}
+    try:
+        seconds = float(limits.get("buildSeconds") or DEFAULT_BUILD_SECONDS)
+    except (TypeError, ValueError):
+        seconds = DEFAULT_BUILD_SECONDS
+    return max(seconds, 0.1)
+
+
+def _what(params):
+    target = params.get("file") or (params.get("function") or {}).get("file")
+    return os.path.basename(target) if target else "the request's Python code"
+
+
+def _over_deadline(params, limit):
+    what = _what(params)
+    return BridgeError(
+        "buildTimeout",
+        "Importing and building %s took longer than covalent.buildTimeoutSeconds (%g s): it was stopped and nothing was dispatched. "
+        'Code that waits at import (a network call, a lock, input(), time.sleep) belongs under `if __name__ == "__main__":`; '
+        "or raise the setting." % (what, limit),
+        seconds=limit,
+        file=params.get("file"),
+    )
+
+
+def describe_exit(code):
+    """An exit status in words."""
+    if code is None:
+        return "it did not end"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "signal %d" % -code
+        if -code == getattr(signal, "SIGKILL", 9):
+            return "it was killed (%s: the system may have run out of memory)" % name
+        return "it was killed by %s" % name
+    return "it exited with code %d" % code
+
+
+def _died(params, code):
+    log("A request's process (%s) ended without answering: %s." % (_what(params), describe_exit(code)))
+    return BridgeError(
+        "requestProcessDied",
+        "The process that ran %s ended before it answered: %s. Nothing else was affected; see the Covalent output for what it printed."
+        % (_what(params), describe_exit(code)),
+        exitCode=code,
+    )
+
+
+def _kill(process):
+    if process.pid is None or process.exitcode is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # it and whatever it started (its own process group)
+    except (AttributeError, OSError):
+        process.kill()
+    process.join(5)
+
+
+def stop_all():
+    """Ends every request's process (the bridge is exiting)."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        _kill(process)
