@@ -16,6 +16,8 @@ export interface CovalentConfig {
   readonly unsavedFiles: 'ask' | 'save' | 'dispatchBuffer';
   readonly pollIntervalMs: number;
   readonly requestTimeoutMs: number;
+  /** How long importing a workflow and building its graph may take in the bridge (seconds). */
+  readonly buildTimeoutSeconds: number;
   /** `covalent.executors` as written: profile name → `{ executor, ...constructor arguments }` (read with `readProfiles`). */
   readonly executors: Readonly<Record<string, unknown>>;
 }
@@ -39,6 +41,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
     unsavedFiles: section.get<CovalentConfig['unsavedFiles']>('unsavedFiles') ?? 'ask',
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),
     requestTimeoutMs: Math.max(500, section.get<number>('requestTimeoutMs') ?? 10000),
+    buildTimeoutSeconds: Math.max(1, section.get<number>('buildTimeoutSeconds') ?? 300),
     executors: { ...(section.get<Record<string, unknown>>('executors') ?? {}) },
   };
 }

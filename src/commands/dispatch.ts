@@ -33,7 +33,7 @@ export const dispatchCommands: CommandTable = {
 
   'covalent.saveWithoutRunning': runsUserCode('Saving a dispatch', async (services, invocation) => {
     const { target, args, executors } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
-    const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, () => services.dispatch.dispatch({ ...target, args, disableRun: true, executors }));
+    const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, (token) => services.dispatch.dispatch({ ...target, args, disableRun: true, executors }, token));
     announce(`Saved ${target.lattice} without running (Covalent: Run Saved Dispatch starts it)`, dispatchId);
     return dispatchId;
   }),
@@ -161,15 +161,18 @@ async function redispatchRequested(services: Services, invocation: Invocation): 
   const parent = services.store.get(request.dispatchId)?.origin;
   const uri = request.uri ? toUri(request.uri) : parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined;
   if (request.isPending) return services.dispatch.redispatch({ dispatchId: request.dispatchId, uri, replaceElectrons: {}, reusePreviousResults: false, isPending: true });
-  return withDispatchProgress('Redispatching…', () =>
-    services.dispatch.redispatch({
-      dispatchId: request.dispatchId,
-      uri,
-      replaceElectrons: request.replaceElectrons ?? {},
-      reusePreviousResults: request.reusePreviousResults ?? services.settings.current.reusePreviousResults,
-      args: request.args,
-      executors: request.executors,
-    }),
+  return withDispatchProgress('Redispatching…', (token) =>
+    services.dispatch.redispatch(
+      {
+        dispatchId: request.dispatchId,
+        uri,
+        replaceElectrons: request.replaceElectrons ?? {},
+        reusePreviousResults: request.reusePreviousResults ?? services.settings.current.reusePreviousResults,
+        args: request.args,
+        executors: request.executors,
+      },
+      token,
+    ),
   );
 }
 
@@ -202,7 +205,9 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
       : { label: 'As the earlier dispatch ran', detail: 'Its tasks keep their executors (as written, when the graph is built again with new inputs or electrons).', choice: undefined },
   });
   const chosen = dispatchId;
-  const newId = await withDispatchProgress('Redispatching…', () => services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }));
+  const newId = await withDispatchProgress('Redispatching…', (token) =>
+    services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }, token),
+  );
   announce('Redispatched', newId);
   return newId;
 }
@@ -212,14 +217,17 @@ export function toUri(value: string): vscode.Uri {
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? vscode.Uri.parse(value) : vscode.Uri.file(value);
 }
 
-function withDispatchProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
-  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Covalent: ${title}` }, task));
+/** A progress notification a person can cancel: cancelling stops the request's Python process (nothing more is sent). */
+function withDispatchProgress<T>(title: string, task: (token: vscode.CancellationToken) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Covalent: ${title}`, cancellable: true }, (_progress, token) => task(token)),
+  );
 }
 
 /** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
 async function dispatchAnnounced(service: DispatchService, options: DispatchOptions): Promise<string> {
   const where = isAsWritten(options.executors) ? '' : ` ${describeChoice(options.executors)}`;
-  const dispatchId = await withDispatchProgress(`Dispatching ${options.lattice}${where}…`, () => service.dispatch(options));
+  const dispatchId = await withDispatchProgress(`Dispatching ${options.lattice}${where}…`, (token) => service.dispatch(options, token));
   announce(`Dispatched ${options.lattice}${where}`, dispatchId);
   return dispatchId;
 }

@@ -28,6 +28,11 @@ async function invoke(services: Services, id: string, command: Command, invocati
     return await command.run(invocation);
   } catch (caught) {
     if (caught instanceof UserCancelled) return undefined;
+    // A person who pressed Cancel on the progress needs no error (its request's process was stopped).
+    if (invocation.interactive && isBridgeError(caught, 'cancelled')) {
+      services.output.info(`${id}: cancelled.`);
+      return undefined;
+    }
     const error = services.dispatch.explain(caught);
     services.output.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}`);
     const fix = await offerFix(services, error, invocation);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BridgeProcess } from '../bridge/bridgeProcess';
-import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
+import { BridgeError, type BridgeMethod, type BridgeMethods, isBridgeError, type RequestLimits, type ServerTokens, type SyncResult, type WorkflowSource, type WorkspaceFolders } from '../bridge/protocol';
 import { meansTokenWanted, TokenWantedError } from '../covalent/errors';
 import type { CovalentConfig } from '../config';
 import type { Core } from '../core';
@@ -116,8 +116,10 @@ export class DispatchService {
     const { bridge } = await this.bridgeFor(resource);
     const servers = serversOf(params);
     const tokens = await this.tokensFor(servers);
+    const { buildTimeoutSeconds, requestTimeoutMs } = this.core.settings.current;
+    const limits: RequestLimits['limits'] = { buildSeconds: buildTimeoutSeconds, requestSeconds: requestTimeoutMs / 1000 };
     try {
-      return await bridge.request(method, Object.keys(tokens).length ? { ...params, tokens } : params, token);
+      return await bridge.request(method, { ...params, limits, ...(Object.keys(tokens).length ? { tokens } : {}) }, token);
     } catch (error) {
       throw this.explain(error, { method, server: servers[0], tokenSent: servers[0] !== undefined && servers[0] in tokens });
     }

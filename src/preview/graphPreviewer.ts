@@ -19,8 +19,11 @@ export interface BuiltPreview {
 export async function buildPreview(dispatch: DispatchService, target: DispatchTarget, args: string, token?: vscode.CancellationToken): Promise<BuiltPreview> {
   const source = await dispatch.workflowSource(target.uri, 'dispatchBuffer');
   const text = source.notebook ? JSON.stringify(source.notebook) : (source.source ?? (await readText(source.file)));
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Covalent: building the graph of ${target.lattice}…` }, () =>
-    dispatch.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token),
+  // Cancelling the notification (or the caller's token) stops the build's Python process.
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Covalent: building the graph of ${target.lattice}…`, cancellable: true },
+    (_progress, progressToken) =>
+      dispatch.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token ?? progressToken),
   );
   return { graph: previewGraphOf(result), text };
 }

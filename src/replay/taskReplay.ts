@@ -7,6 +7,7 @@ import type { DispatchService } from '../dispatch/dispatchService';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../core';
 import { messageOf, UntrustedWorkspaceError } from '../util/errors';
+import { ReplayServerTrust } from './serverTrust';
 import { inputBytes, outcomeSummary, replayableTask, type RunTaskResult, runTaskResult } from './replayPlan';
 
 /** The debug type this extension contributes: debugpy's own adapter, launched in the user's interpreter. */
@@ -64,6 +65,9 @@ interface DebuggedTask {
  */
 export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.DebugAdapterDescriptorFactory, vscode.Disposable {
   private readonly debugged = new Map<string, DebuggedTask>();
+  /** Sessions of tasks this extension started, stopped when it deactivates. */
+  private readonly sessions = new Set<vscode.DebugSession>();
+  private readonly serverTrust: ReplayServerTrust;
   private readonly disposables: vscode.Disposable[] = [];
   private nextDebugId = 1;
   private readonly finished = new vscode.EventEmitter<{ session: vscode.DebugSession; result: RunTaskResult | undefined }>();
@@ -71,7 +75,11 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   readonly onDidFinishDebugging = this.finished.event;
 
   constructor(private readonly services: ReplayServices) {
+    this.serverTrust = new ReplayServerTrust(services.extension.globalState);
     this.disposables.push(
+      vscode.debug.onDidStartDebugSession((session) => {
+        if (session.type === TASK_DEBUG_TYPE) this.sessions.add(session);
+      }),
       this.finished,
       vscode.debug.registerDebugConfigurationProvider(TASK_DEBUG_TYPE, this),
       vscode.debug.registerDebugAdapterDescriptorFactory(TASK_DEBUG_TYPE, this),
@@ -123,6 +131,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
    */
   async prepare(request: TaskRequest, progress: ReplayProgress, token?: vscode.CancellationToken): Promise<Prepared> {
     const serverAddress = this.services.dispatch.serverOf(request.dispatchId);
+    await this.serverTrust.require(serverAddress, `Running task ${request.taskId} of ${request.dispatchId.slice(0, 8)} locally`);
     progress.report({ message: 'reading the dispatch…' });
     const manifest = await this.services.servers.client(serverAddress).details.manifest(request.dispatchId);
     const node = replayableTask(manifest, request.taskId);
@@ -226,6 +235,8 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
       python: [prepared.executable],
       cwd: prepared.prepared.cwd,
       console: 'internalConsole',
+      // The task's process ends with this editor's extension host (see owner.py).
+      env: { COVALENT_OWNER_PID: String(process.pid) },
       justMyCode,
       // The runner is the extension's, not the user's: stepping and "my code" skip it.
       rules: [{ path: prepared.prepared.packageFolder, include: false }],
@@ -282,6 +293,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   }
 
   private async sessionEnded(session: vscode.DebugSession): Promise<void> {
+    this.sessions.delete(session);
     const id: unknown = session.configuration.covalentReplayId;
     const debugged = typeof id === 'string' ? this.debugged.get(id) : undefined;
     if (!debugged || typeof id !== 'string') return;
@@ -311,6 +323,8 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
   }
 
   dispose(): void {
+    for (const session of this.sessions) void vscode.debug.stopDebugging(session);
+    this.sessions.clear();
     for (const { prepared } of this.debugged.values()) removeFolder(prepared.bundleDir);
     this.debugged.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();

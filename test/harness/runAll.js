@@ -229,10 +229,22 @@ async function runServerTests(editions) {
     } finally {
       stopFollowing();
     }
+    // Nothing the extension started may outlive the editor (bridges, request processes, runners, debuggees).
+    const left = await require('./leftovers').leftoversOf(`COVALENT_TEST_LOG=${logFile}`);
     if (!fs.existsSync(resultsFile)) {
       return { passed: 0, failed: 1, pending: 0, failures: [{ title: `integration suite (${profile})`, error: `no results (exit code ${exitCode}); see ${runDir}` }] };
     }
     const summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    if (left.length) {
+      summary.failed += 1;
+      summary.failures.push({
+        title: `integration suite (${profile}): no process outlives the editor`,
+        error: `still running after the editor closed (now killed):\n${left.map(({ pid, command }) => `  ${pid} ${command}`).join('\n')}`,
+      });
+    } else {
+      summary.passed += 1;
+      log(`no process of the extension outlived the editor (${profile} pass)`);
+    }
     if (exitCode !== 0 && summary.failed === 0) {
       summary.failed = 1;
       summary.failures.push({ title: `integration suite (${profile})`, error: `VS Code reported exit code ${exitCode}` });
