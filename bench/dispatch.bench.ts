@@ -16,13 +16,26 @@ import { execFile } from 'child_process';
 import { promisify } from 'util';
 import { BridgePool } from '../src/bridge/bridgePool';
 import { harness } from '../test/support/harness';
-import { median } from './stats';
+import { median, percentile } from './stats';
 
 const runProcess = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..');
 const RUNS = 10;
+const CHILD_RUNS = 50;
 
-
+/** A warm Python process that imported covalent once and dispatches RUNS times, each timed in-process. */
+const IN_PROCESS_SDK = [
+  'import json, sys, time',
+  'import covalent as ct',
+  'from redispatch_howto import workflow',
+  'ct.dispatch(workflow)(1, 2)  # warm: the first dispatch of the process is not counted',
+  'times = []',
+  'for _ in range(int(sys.argv[1])):',
+  '    started = time.perf_counter()',
+  '    ct.dispatch(workflow)(1, 2)',
+  '    times.append((time.perf_counter() - started) * 1000)',
+  'print(json.dumps(times))',
+].join('\n');
 
 function format(values: readonly number[]): string {
   return `median ${median(values).toFixed(0)} ms (min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}, n=${values.length})`;
@@ -70,12 +83,32 @@ async function main(): Promise<void> {
       bridge.push(await dispatchThroughBridge());
       terminal.push(await dispatchFromTerminal());
     }
+    const { stdout: sdkOut } = await runProcess(python, ['-c', IN_PROCESS_SDK, String(RUNS)], { cwd: workspace, env: { ...server.env, PYTHONDONTWRITEBYTECODE: '1' }, timeout: 300000 });
+    const inProcess = JSON.parse(sdkOut.trim().split('\n').pop() ?? '[]') as number[];
+
+    // A request's own process: `checkInputs` runs in one (forked from the fork server), `initialize` in the bridge itself.
+    const roundTrip: number[] = [];
+    const withChild: number[] = [];
+    for (let run = 0; run < CHILD_RUNS; run++) {
+      let started = performance.now();
+      await pool.request(python, 'initialize', {});
+      roundTrip.push(performance.now() - started);
+      started = performance.now();
+      await pool.request(python, 'checkInputs', { args: '1, 2' });
+      withChild.push(performance.now() - started);
+    }
     const speedup = median(terminal) / median(bridge);
     console.log(`server: real Covalent ${server.address}; interpreter: ${python}`);
     console.log('warm bridge driven from Node through the extension\'s bridge layer (BridgePool → the bridge package, JSON-RPC over stdio)');
     console.log(`dispatch → id, warm bridge:             ${format(bridge)}`);
     console.log(`anchor: python -c "…ct.dispatch(workflow)(1, 2)" from a terminal: ${format(terminal)}`);
+    console.log(`warm in-process SDK (one python, covalent imported once, ct.dispatch timed inside): ${format(inProcess)}`);
     console.log(`first dispatch of a session (bridge start + import covalent + dispatch): ${cold.toFixed(0)} ms`);
+    console.log(
+      `a request's own process: request in a child ${median(withChild).toFixed(1)} ms median, ${percentile(withChild, 95).toFixed(1)} ms p95; ` +
+        `in the bridge itself ${median(roundTrip).toFixed(1)} ms median, ${percentile(roundTrip, 95).toFixed(1)} ms p95 (n=${CHILD_RUNS}); ` +
+        `the child costs ${(median(withChild) - median(roundTrip)).toFixed(1)} ms median`,
+    );
     console.log(`speed-up (median anchor / median warm bridge): ${speedup.toFixed(1)}× (goal: at least 5×)`);
   } finally {
     await pool.stopAll();

@@ -2,7 +2,8 @@
 
 Started by isolation from the warm fork server (covalent and the bridge already
 imported), with an empty standard input and the bridge's stderr as its output.
-It holds only this request's tokens, and dies when the bridge does.
+It holds only this request's tokens, and dies when the bridge does. It is
+started before its request comes, so the request pays no start-up.
 """
 
 import json
@@ -11,14 +12,21 @@ import signal
 import sys
 import threading
 
-from . import deadline, handlers, protocol  # noqa: F401 - handlers: every request's handler registered (a spawned process imports only this module)
+from . import deadline, handlers, protocol, runtime  # noqa: F401 - handlers: every request's handler registered (a spawned process imports only this module)
 
 # The variable isolation sets in the fork server's environment (isolation imports this module).
 PYTHONPATH_BEFORE = "COVALENT_BRIDGE_PYTHONPATH_BEFORE"
 _PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
-def run(message, channel):
+def run(channel):
+    """Waits, warm, for the one request the bridge hands it (see isolation: a spare
+    process is ready before its request comes), answers it and ends."""
+    runtime.warm_up()
+    try:
+        message = json.loads(channel.recv_bytes().decode("utf-8"))
+    except (EOFError, OSError):
+        os._exit(0)  # the bridge ended before it needed this process
     if hasattr(os, "setpgrp"):
         os.setpgrp()  # the bridge ends this process's own children with it
     sys.path[:] = [entry for entry in sys.path if os.path.realpath(entry or os.curdir) != _PACKAGE_PARENT]

@@ -32,6 +32,9 @@ _context = None
 _context_lock = threading.Lock()
 _running = set()
 _running_lock = threading.Lock()
+# One process started ahead, waiting for the next request (see child.run).
+_spare = None
+_spare_lock = threading.Lock()
 
 
 def start_fork_server():
@@ -43,7 +46,7 @@ def start_fork_server():
             return _context
         if "forkserver" in multiprocessing.get_all_start_methods():
             _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(["covalent_bridge.handlers"])
+            _context.set_forkserver_preload(["covalent_bridge.preload"])
             with _package_importable(), _package_on_pythonpath():
                 from multiprocessing import forkserver
 
@@ -88,14 +91,11 @@ def run(message):
     request_id = message.get("id")
     params = message.get("params") or {}
     limit = _build_seconds(params)
-    context = start_fork_server()
-    ours, theirs = context.Pipe(duplex=True)
-    process = context.Process(target=child.run, args=(message, theirs), daemon=True, name="covalent-request-%s" % request_id)
-    with _package_importable():
-        process.start()
-    theirs.close()
-    with _running_lock:
-        _running.add(process)
+    process, ours = _take_process()
+    try:
+        ours.send_bytes(json.dumps(message, default=str).encode("utf-8"))
+    except OSError:
+        pass  # it died waiting: the supervision below says how
     try:
         return _supervise(process, ours, request_id, params, limit)
     finally:
@@ -103,6 +103,46 @@ def run(message):
         _kill(process)
         with _running_lock:
             _running.discard(process)
+
+
+def _start_process():
+    context = start_fork_server()
+    ours, theirs = context.Pipe(duplex=True)
+    process = context.Process(target=child.run, args=(theirs,), daemon=True, name="covalent-request")
+    with _package_importable():
+        process.start()
+    theirs.close()
+    with _running_lock:
+        _running.add(process)
+    return process, ours
+
+
+def _take_process():
+    """The spare process (a new one when there is none or it died), and another spare started behind it."""
+    global _spare
+    with _spare_lock:
+        taken, _spare = _spare, None
+    if taken is None or not taken[0].is_alive():
+        if taken is not None:
+            taken[1].close()
+        taken = _start_process()
+    threading.Thread(target=_start_spare, daemon=True, name="covalent-spare").start()
+    return taken
+
+
+def _start_spare():
+    global _spare
+    try:
+        started = _start_process()
+    except Exception as error:  # noqa: BLE001 - the next request starts its own
+        log("Starting a spare request process failed: %s" % error)
+        return
+    with _spare_lock:
+        if _spare is None:
+            _spare = started
+            return
+    started[1].close()  # another request's refill got there first
+    _kill(started[0])
 
 
 def _supervise(process, channel, request_id, params, limit):
@@ -207,7 +247,7 @@ def _kill(process):
 
 
 def stop_all():
-    """Ends every request's process (the bridge is exiting)."""
+    """Ends every request's process and the spare (the bridge is exiting)."""
     with _running_lock:
         running = list(_running)
     for process in running:

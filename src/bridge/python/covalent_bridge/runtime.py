@@ -64,6 +64,21 @@ def is_electron_function(value):
     return electron_of(value) is not None
 
 
+_UPLOAD_WORKERS = 8
+_upload_workers = None
+
+
+def warm_up():
+    """Starts the upload threads now (a request's process, waiting for its request):
+    threads do not survive a fork, and starting them under a dispatch costs it time."""
+    if _upload_workers is None:
+        return
+    import time
+
+    for future in [_upload_workers.submit(time.sleep, 0.005) for _ in range(_UPLOAD_WORKERS)]:
+        future.result()
+
+
 def _upload_assets_concurrently():
     """The SDK uploads a dispatch's assets (about 30 files for the seed workflow)
     one HTTP request after another. The bridge keeps the SDK's own per-asset
@@ -77,7 +92,8 @@ def _upload_assets_concurrently():
         upload_one = local_plugin._upload_asset
     except (ImportError, AttributeError):
         return  # another SDK layout: keep its own upload
-    workers = ThreadPoolExecutor(max_workers=8, thread_name_prefix="covalent-upload")
+    global _upload_workers
+    workers = _upload_workers = ThreadPoolExecutor(max_workers=_UPLOAD_WORKERS, thread_name_prefix="covalent-upload")
 
     def upload(assets):
         pending = [asset for asset in assets if asset.remote_uri and asset.uri]
