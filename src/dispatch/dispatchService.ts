@@ -201,13 +201,19 @@ export class DispatchService {
       );
     let dispatchId: string;
     try {
-      ({ dispatchId } = await send());
+      try {
+        ({ dispatchId } = await send());
+      } catch (error) {
+        // Nothing given, nothing remembered, and the lattice needs inputs: ask rather than fail.
+        if (!(isBridgeError(error, 'inputsMissing') && remembered === undefined && options.askForInputs)) throw error;
+        args = (await options.askForInputs(error.data.template ?? '')).trim();
+        submittedAt = Date.now();
+        ({ dispatchId } = await send());
+      }
     } catch (error) {
-      // Nothing given, nothing remembered, and the lattice needs inputs: ask rather than fail.
-      if (!(isBridgeError(error, 'inputsMissing') && remembered === undefined && options.askForInputs)) throw error;
-      args = (await options.askForInputs(error.data.template ?? '')).trim();
-      submittedAt = Date.now();
-      ({ dispatchId } = await send());
+      // What was typed survives the failure: the retry (or the next inputs box) starts from it.
+      if (args && args !== remembered) await this.inputs.remember(fileUri, options.lattice, args);
+      throw error;
     }
     this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt, executors });
     await this.inputs.remember(fileUri, options.lattice, args);

@@ -129,4 +129,19 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
       expectRejection(vscode.commands.executeCommand('covalent.redispatch', { dispatchId: 'x', uri: howto.toString(), replaceElectrons: ['task 2'] }), /not a Python name/),
     );
   });
+
+  it('typed inputs survive a failed dispatch: the retry starts from them', async () => {
+    const api = await extensionApi();
+    await settings().update('dispatcherAddress', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+    try {
+      await expectRejection(vscode.commands.executeCommand('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '7, 9' }), /did not answer|unreachable|refused/i);
+    } finally {
+      await settings().update('dispatcherAddress', env.serverAddress, vscode.ConfigurationTarget.Global);
+    }
+    assert.strictEqual(api.services.dispatch.rememberedInputs(howto, 'workflow'), '7, 9', 'what was typed is kept for the retry');
+    // The retry names no inputs: it dispatches the kept ones.
+    const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow' });
+    assert.strictEqual(api.services.store.get(dispatchId)?.origin?.inputs, '7, 9');
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
+  });
 });

@@ -72,6 +72,7 @@ describe('Python bridge: a process per request (real interpreter)', function () 
       'asks.py': ['import covalent as ct', 'NAME = input("name? ")', '@ct.lattice', 'def flow():', '    return NAME'],
       'hangs.py': [...writesPid('hangs.pid'), 'import time', 'time.sleep(600)'],
       'hangs_for_cancel.py': [...writesPid('cancel.pid'), 'import time', 'time.sleep(600)'],
+      'busy.py': [...writesPid('busy.pid'), 'import requests', 'while True:', '    try:', '        requests.get("http://127.0.0.1:9", timeout=1)', '    except Exception:', '        pass'],
       'hangs_at_exit.py': [...writesPid('exit.pid'), 'import time', 'time.sleep(600)'],
       'dies.py': ['import os, signal', 'os.kill(os.getpid(), signal.SIGKILL)'],
       'exits.py': ['import os', 'os._exit(7)'],
@@ -141,7 +142,7 @@ describe('Python bridge: a process per request (real interpreter)', function () 
     const error = await hung;
     assert.strictEqual(error.kind, 'buildTimeout');
     assert.match(error.message, /hangs\.py took longer than covalent\.buildTimeoutSeconds \(4 s\)/);
-    assert.match(error.message, /nothing was dispatched/);
+    assert.match(error.message, /nothing was sent to a server/);
     assert.ok(await gone(pid), 'the hung process was killed');
   });
 
@@ -152,6 +153,16 @@ describe('Python bridge: a process per request (real interpreter)', function () 
     source.cancel();
     assert.strictEqual((await hung).kind, 'cancelled');
     assert.ok(await gone(pid), 'the cancelled request’s process was killed');
+  });
+
+  it('cancels a request whose process keeps its pipe busy (a loop of server requests)', async () => {
+    const source = new CancellationTokenSource();
+    const busy = rejection(electrons('busy.py', undefined, source));
+    const pid = await pidWritten(file('busy.pid'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    source.cancel();
+    assert.strictEqual((await busy).kind, 'cancelled');
+    assert.ok(await gone(pid), 'the busy process was killed');
   });
 
   it('a process that dies fails only its own request, with its exit status in words; the bridge goes on', async () => {

@@ -16,16 +16,16 @@ if __package__ in (None, ""):
     import covalent_bridge  # noqa: F401 - imported from the parent folder, which then leaves sys.path
 
     sys.path.remove(_parent)
-    from covalent_bridge import server
+    from covalent_bridge import stdio
 
-    server.take_stdio()  # before anything the user or the SDK prints or reads
+    stdio.take()  # before anything the user or the SDK prints or reads
     # `handlers` imports every module that registers a request's handler.
-    from covalent_bridge import handlers
+    from covalent_bridge import handlers, server
 else:
-    from . import server
+    from . import stdio
 
-    server.take_stdio()
-    from . import handlers
+    stdio.take()
+    from . import handlers, server
 
 handlers.announce()
 server.main()

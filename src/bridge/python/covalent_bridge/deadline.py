@@ -13,7 +13,8 @@ import threading
 
 _channel = None  # the connection to the parent, in a request's process only
 _paused = 0
-_lock = threading.Lock()
+_count_lock = threading.Lock()  # the count and its message change together: no "run" overtakes a "pause"
+_send_lock = threading.Lock()
 
 
 def connect(channel):
@@ -26,7 +27,7 @@ def tell(message):
     if _channel is None:
         return
     data = json.dumps(message, default=str).encode("utf-8")
-    with _lock:
+    with _send_lock:
         _channel.send_bytes(data)
 
 
@@ -34,16 +35,14 @@ def tell(message):
 def paused():
     """Time in here (a server request, a wait between polls) is not counted."""
     global _paused
-    with _lock:
+    with _count_lock:
         _paused += 1
-        first = _paused == 1
-    if first:
-        tell({"clock": "pause"})
+        if _paused == 1:
+            tell({"clock": "pause"})
     try:
         yield
     finally:
-        with _lock:
+        with _count_lock:
             _paused -= 1
-            last = _paused == 0
-        if last:
-            tell({"clock": "run"})
+            if _paused == 0:
+                tell({"clock": "run"})

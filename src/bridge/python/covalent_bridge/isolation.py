@@ -35,6 +35,7 @@ _running_lock = threading.Lock()
 # One process started ahead, waiting for the next request (see child.run).
 _spare = None
 _spare_lock = threading.Lock()
+_start_lock = threading.Lock()
 
 
 def start_fork_server():
@@ -93,23 +94,22 @@ def run(message):
     limit = _build_seconds(params)
     process, ours = _take_process()
     try:
-        ours.send_bytes(json.dumps(message, default=str).encode("utf-8"))
-    except OSError:
-        pass  # it died waiting: the supervision below says how
-    try:
-        return _supervise(process, ours, request_id, params, limit)
+        try:
+            ours.send_bytes(json.dumps(message, default=str).encode("utf-8"))
+        except OSError:
+            pass  # it died waiting: the supervision below says how
+        return _supervise(process, ours, request_id, message.get("method"), params, limit)
     finally:
         ours.close()
-        _kill(process)
-        with _running_lock:
-            _running.discard(process)
+        _end(process)
 
 
 def _start_process():
     context = start_fork_server()
     ours, theirs = context.Pipe(duplex=True)
     process = context.Process(target=child.run, args=(theirs,), daemon=True, name="covalent-request")
-    with _package_importable():
+    # One start at a time: the package's folder goes on sys.path (and PYTHONPATH) for it only.
+    with _start_lock, _package_importable(), _package_on_pythonpath():
         process.start()
     theirs.close()
     with _running_lock:
@@ -125,6 +125,7 @@ def _take_process():
     if taken is None or not taken[0].is_alive():
         if taken is not None:
             taken[1].close()
+            _end(taken[0])
         taken = _start_process()
     threading.Thread(target=_start_spare, daemon=True, name="covalent-spare").start()
     return taken
@@ -142,15 +143,14 @@ def _start_spare():
             _spare = started
             return
     started[1].close()  # another request's refill got there first
-    _kill(started[0])
+    _end(started[0])
 
 
-def _supervise(process, channel, request_id, params, limit):
+def _supervise(process, channel, request_id, method, params, limit):
     clock_used = 0.0
     clock_since = time.monotonic()  # None while the child says its clock is paused
     while True:
-        message = _receive(channel)
-        if message is not None:
+        for message in _messages(channel):
             if "answer" in message:
                 return message["answer"]
             if message.get("clock") == "pause" and clock_since is not None:
@@ -158,31 +158,35 @@ def _supervise(process, channel, request_id, params, limit):
                 clock_since = None
             elif message.get("clock") == "run" and clock_since is None:
                 clock_since = time.monotonic()
-            continue
+        # Checked however busy the child keeps the pipe.
         if protocol.is_cancelled(request_id):
-            _kill(process)
+            _end(process)
             return protocol.cancelled_response(request_id)
         used = clock_used + (time.monotonic() - clock_since if clock_since is not None else 0.0)
         if used > limit:
-            _kill(process)
-            return protocol.error_response(request_id, _over_deadline(params, limit))
+            _end(process)
+            return protocol.error_response(request_id, _over_deadline(method, params, limit))
         if not process.is_alive():
-            message = _receive(channel)
-            if message is not None and "answer" in message:
-                return message["answer"]
+            # Whatever it sent before it ended (its answer among it) is still in the pipe.
+            for message in _messages(channel, wait=0):
+                if "answer" in message:
+                    return message["answer"]
             process.join(1)
             return protocol.error_response(request_id, _died(params, process.exitcode))
 
 
-def _receive(channel):
-    """The child's next message, or None when it said nothing for a moment."""
+def _messages(channel, wait=_POLL_S):
+    """The child's messages waiting now (after up to `wait` seconds for the first)."""
+    received = []
     try:
-        if not channel.poll(_POLL_S):
-            return None
-        return json.loads(channel.recv_bytes().decode("utf-8"))
-    except (EOFError, OSError):
-        time.sleep(_POLL_S)  # it closed its end: it is ending; the liveness check says how
-        return None
+        ready = channel.poll(wait)
+        while ready:
+            received.append(json.loads(channel.recv_bytes().decode("utf-8")))
+            ready = channel.poll(0)
+    except (EOFError, OSError, ValueError):
+        if not received:
+            time.sleep(wait)  # it closed its end: it is ending; the liveness check says how
+    return received
 
 
 def _build_seconds(params):
@@ -199,13 +203,21 @@ def _what(params):
     return os.path.basename(target) if target else "the request's Python code"
 
 
-def _over_deadline(params, limit):
+def _over_deadline(method, params, limit):
     what = _what(params)
+    if method == "waitForResult":
+        doing, after = "Loading the dispatch's result", "the dispatch itself goes on on the server"
+    elif method == "replayPrepare":
+        doing, after = "Preparing the task (importing %s, loading its recorded inputs)" % what, "nothing ran"
+    elif method in ("dispatch", "redispatch"):
+        doing, after = "Importing and building %s" % what, "nothing was dispatched"
+    else:
+        doing, after = "Importing and building %s" % what, "nothing was sent to a server"
     return BridgeError(
         "buildTimeout",
-        "Importing and building %s took longer than covalent.buildTimeoutSeconds (%g s): it was stopped and nothing was dispatched. "
+        "%s took longer than covalent.buildTimeoutSeconds (%g s): it was stopped and %s. "
         'Code that waits at import (a network call, a lock, input(), time.sleep) belongs under `if __name__ == "__main__":`; '
-        "or raise the setting." % (what, limit),
+        "or raise the setting." % (doing, limit, after),
         seconds=limit,
         file=params.get("file"),
     )
@@ -236,14 +248,30 @@ def _died(params, code):
     )
 
 
-def _kill(process):
-    if process.pid is None or process.exitcode is not None:
-        return
+def _end(process):
+    """Kills the process and whatever it started (its own process group), even when it has
+    ended already, and lets go of it."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)  # it and whatever it started (its own process group)
-    except (AttributeError, OSError):
-        process.kill()
-    process.join(5)
+        pid = process.pid
+    except ValueError:
+        return  # let go of already (the bridge's exit and the request's own end can meet)
+    if pid is not None:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (AttributeError, OSError):
+            pass
+        if process.exitcode is None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+        process.join(5)
+    with _running_lock:
+        _running.discard(process)
+    try:
+        process.close()
+    except ValueError:
+        pass  # still running after all: the bridge's exit ends it
 
 
 def stop_all():
@@ -251,4 +279,4 @@ def stop_all():
     with _running_lock:
         running = list(_running)
     for process in running:
-        _kill(process)
+        _end(process)

@@ -117,12 +117,12 @@ def _wait_for_result(dispatch_id, address, request_id, poll_ms):
     from covalent._results_manager.results_manager import get_result
 
     interval = max(float(poll_ms or 500) / 1000.0, 0.1)
-    while True:
-        raise_if_cancelled(request_id)
-        status = sdk_call("Reading the status", lambda: get_result(dispatch_id, dispatcher_addr=address, status_only=True))["status"]
-        if str(status) in TERMINAL_STATUSES:
-            break
-        with deadline.paused():  # waiting on the server is not user code
+    with deadline.paused():  # waiting on the server is not user code
+        while True:
+            raise_if_cancelled(request_id)
+            status = sdk_call("Reading the status", lambda: get_result(dispatch_id, dispatcher_addr=address, status_only=True))["status"]
+            if str(status) in TERMINAL_STATUSES:
+                break
             time.sleep(interval)
     result = sdk_call(
         "Reading the result",

@@ -6,41 +6,19 @@ block a cancel; requests that touch user code run in a process of their own
 """
 
 import json
-import os
-import sys
 import threading
+import traceback
 
-from . import isolation, owner, protocol
-from .errors import log
+from . import isolation, protocol, stdio
+from .errors import BridgeError, log
 
-_protocol_out = None
-_protocol_in = None
 _write_lock = threading.Lock()
-
-
-def take_stdio():
-    """Keeps the real stdin and stdout for the protocol: everything else printed goes
-    to stderr, and anything that reads standard input (input() in user code, a
-    process the bridge starts) reads an empty one, never the editor's requests."""
-    global _protocol_out, _protocol_in
-    if _protocol_out is not None:
-        return
-    _protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    _protocol_in = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    sys.stdout = sys.stderr
-    empty = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(empty, sys.stdin.fileno())
-    os.close(empty)
-    sys.stdin = open(os.devnull, encoding="utf-8")
-    # Replay runners watch this process: they end when it does.
-    os.environ[owner.OWNER_VARIABLE] = str(os.getpid())
 
 
 def _read_message():
     headers = {}
     while True:
-        line = _protocol_in.readline()
+        line = stdio.protocol_in.readline()
         if not line:
             return None
         line = line.decode("ascii").strip()
@@ -49,7 +27,7 @@ def _read_message():
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     length = int(headers.get("content-length", "0"))
-    body = _protocol_in.read(length)
+    body = stdio.protocol_in.read(length)
     if len(body) < length:
         return None
     return json.loads(body.decode("utf-8"))
@@ -59,8 +37,8 @@ def _send(message):
     body = json.dumps(message, default=str).encode("utf-8")
     header = ("Content-Length: %d\r\n\r\n" % len(body)).encode("ascii")
     with _write_lock:
-        _protocol_out.write(header + body)
-        _protocol_out.flush()
+        stdio.protocol_out.write(header + body)
+        stdio.protocol_out.flush()
 
 
 def _serve(message):
@@ -70,6 +48,16 @@ def _serve(message):
             response = isolation.run(message)
         else:
             response = protocol.answer(message)
+    except Exception as error:  # noqa: BLE001 - every request is answered, this one with why it could not run
+        log("%s could not run:\n%s" % (message.get("method"), traceback.format_exc()))
+        response = protocol.error_response(
+            request_id,
+            BridgeError(
+                "requestProcessDied",
+                "The bridge could not run this request in a process of its own: %s: %s. Reload the window to restart the bridge."
+                % (type(error).__name__, error),
+            ),
+        )
     finally:
         protocol.forget(request_id)
     if request_id is not None:
