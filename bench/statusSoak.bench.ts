@@ -1,5 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as v8 from 'v8';
+import { heapByKind, valueBytes, VALUE_KINDS } from './heapSnapshot';
 import { DispatchStore } from '../src/store/dispatchStore';
 import { LiveStatus } from '../src/store/liveStatus';
 import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
@@ -16,7 +19,9 @@ import { median } from './stats';
  * warm-up, the end is the median of the last minute's, and the trend is the
  * least-squares slope over all samples. Compiled code is shown apart: it grows
  * while V8 optimises and is not data we keep. COVALENT_BENCH_SOAK_SNAPSHOTS=<dir>
- * writes heap snapshots at the anchor and the end to compare in DevTools.
+ * keeps the heap snapshots taken at the anchor and the end (else a temporary folder),
+ * to compare in DevTools; their sizes by kind are printed: the values the program
+ * keeps apart from V8's own growth.
  */
 const MINUTES = Number(process.env.COVALENT_BENCH_SOAK_MINUTES ?? 10);
 const COUNT = 100;
@@ -79,9 +84,16 @@ function slopePerMinute(samples: readonly Sample[], value: (sample: Sample) => n
 
 const percent = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to - from) / from) * 100).toFixed(1)}%`;
 
-function snapshot(name: string): void {
-  const folder = process.env.COVALENT_BENCH_SOAK_SNAPSHOTS;
-  if (folder) console.log(`  heap snapshot: ${v8.writeHeapSnapshot(path.join(folder, `soak-${name}.heapsnapshot`))}`);
+/**
+ * A heap snapshot at the anchor and at the end: what the heap holds by kind tells
+ * the values the program keeps from V8's own growth (compiled code's metadata,
+ * feedback and deoptimisation data live outside the code space and would count as data).
+ */
+function snapshot(name: string): string {
+  const folder = process.env.COVALENT_BENCH_SOAK_SNAPSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-soak-'));
+  const file = v8.writeHeapSnapshot(path.join(folder, `soak-${name}.heapsnapshot`));
+  console.log(`  heap snapshot: ${file}`);
+  return file;
 }
 
 benchmarkWithServer('soak', async (server) => {
@@ -96,13 +108,14 @@ benchmarkWithServer('soak', async (server) => {
   await sleep(WARMUP_MS);
   const startRequests = live.client.http.requestCount;
   const samples: Sample[] = [];
+  let anchorSnapshot = '';
   const total = MINUTES * PER_MINUTE;
   for (let index = 0; index <= total; index++) {
     const startedAt = samples[0]?.at ?? Date.now();
     if (index > 0) await sleep(SAMPLE_MS - ((Date.now() - startedAt) % SAMPLE_MS));
     const now = await sample();
     samples.push(now);
-    if (index === PER_MINUTE - 1) snapshot('anchor');
+    if (index === PER_MINUTE - 1) anchorSnapshot = snapshot('anchor');
     if (index % PER_MINUTE !== 0) continue;
     const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
     const rate = index ? (live.client.http.requestCount - startRequests) / ((now.at - startedAt) / 1000) : 0;
@@ -110,7 +123,7 @@ benchmarkWithServer('soak', async (server) => {
       `minute ${String(index / PER_MINUTE).padStart(2)}: heap ${mb(now.heap)} (code ${mb(now.code)}), ${now.timers} timers, ${now.sockets} sockets, ${running} running, ${rate.toFixed(2)} req/s`,
     );
   }
-  snapshot('end');
+  const endSnapshot = snapshot('end');
   const first = samples.slice(0, PER_MINUTE);
   const last = samples.slice(-PER_MINUTE);
   const anchorHeap = median(first.map((entry) => entry.heap));
@@ -127,6 +140,15 @@ benchmarkWithServer('soak', async (server) => {
   console.log(
     `timers ${Math.min(...samples.map((entry) => entry.timers))}–${Math.max(...samples.map((entry) => entry.timers))}, sockets ${Math.min(...samples.map((entry) => entry.sockets))}–${Math.max(...samples.map((entry) => entry.sockets))}; goal: growth ≤ 10%`,
   );
+  const [anchorKinds, endKinds] = [heapByKind(anchorSnapshot), heapByKind(endSnapshot)];
+  const [anchorValues, endValues] = [valueBytes(anchorKinds), valueBytes(endKinds)];
+  const grown = Object.keys(endKinds)
+    .map((kind) => ({ kind, bytes: (endKinds[kind] ?? 0) - (anchorKinds[kind] ?? 0) }))
+    .filter((entry) => entry.bytes !== 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((entry) => `${entry.kind} ${entry.bytes >= 0 ? '+' : ''}${(entry.bytes / 1024).toFixed(1)} KB${VALUE_KINDS.includes(entry.kind) ? '' : ' (V8)'}`);
+  console.log(`heap snapshots, anchor → end: values kept (${VALUE_KINDS.join(', ')}) ${mb(anchorValues)} → ${mb(endValues)} (${percent(anchorValues, endValues)}, ${((endValues - anchorValues) / 1024 / MINUTES).toFixed(2)} KB/min)`);
+  console.log(`  by kind: ${grown.join(', ')}`);
   watchers.forEach((watcher) => watcher.dispose());
   live.dispose();
 });
