@@ -3,34 +3,10 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { alive, gone, pidWritten } from '../support/processes';
 import type { RunTaskResult } from '../../src/replay/replayPlan';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchSuite, expectRejection, extensionApi, graphNodes, nothingDispatched, sleep } from './support/dispatching';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function pidWritten(file: string, ms = 30000): Promise<number> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-    if (text) return Number(text);
-    await sleep(100);
-  }
-  throw new Error(`nothing wrote ${file}`);
-}
-
-async function gone(pid: number, ms = 10000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (alive(pid) && Date.now() < until) await sleep(100);
-  return !alive(pid);
-}
+import { dispatchSuite, expectRejection, extensionApi, graphNodes, nothingDispatched } from './support/dispatching';
 
 function write(file: string, lines: string[]): vscode.Uri {
   fs.mkdirSync(path.dirname(file), { recursive: true });

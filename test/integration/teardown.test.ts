@@ -2,18 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { pidWritten } from '../support/processes';
 import { waitForTerminalStatus } from './support/covalentRest';
-import { dispatchSuite, graphNodes, sleep } from './support/dispatching';
-
-async function pidWritten(file: string, ms = 60000): Promise<number> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : '';
-    if (text) return Number(text);
-    await sleep(100);
-  }
-  throw new Error(`nothing wrote ${file}`);
-}
+import { dispatchSuite, graphNodes } from './support/dispatching';
 
 /**
  * The last file of the suite (the harness sorts them): it leaves user code

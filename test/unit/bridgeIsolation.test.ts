@@ -5,47 +5,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { BridgePool } from '../../src/bridge/bridgePool';
-import { bridgePackage, MemoryLogger, rejection, venvPython } from './bridgeSupport';
-
-/** Writes `files` (path → lines) under `root`. */
-function writeTree(root: string, files: Record<string, string[]>): void {
-  for (const [file, lines] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), lines.join('\n') + '\n');
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Resolves once `pid` is gone (false when it still runs after `ms`). */
-async function gone(pid: number, ms = 10000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return !alive(pid);
-}
-
-/** The pid a module wrote at import (it writes `pid` files before it hangs). */
-async function pidWritten(file: string, ms = 20000): Promise<number> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (fs.existsSync(file)) {
-      const text = fs.readFileSync(file, 'utf8').trim();
-      if (text) return Number(text);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing wrote ${file}`);
-}
+import { gone, pidWritten } from '../support/processes';
+import { bridgePackage, MemoryLogger, rejection, venvPython, writeTree } from './bridgeSupport';
 
 /**
  * Each request that runs user code runs in a process of its own, forked from the

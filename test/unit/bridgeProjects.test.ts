@@ -3,15 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BridgePool } from '../../src/bridge/bridgePool';
-import { bridgePackage, MemoryLogger, NOBODY, rejection, venvPython } from './bridgeSupport';
-
-/** Writes `files` (path → lines) under `root`. */
-function writeTree(root: string, files: Record<string, string[]>): void {
-  for (const [file, lines] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), lines.join('\n') + '\n');
-  }
-}
+import { bridgePackage, MemoryLogger, NOBODY, rejection, venvPython, writeTree } from './bridgeSupport';
 
 /**
  * Workflows shaped like projects, imported by the real bridge the way Python

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
 import { BridgeError } from '../../src/bridge/protocol';
@@ -41,4 +42,12 @@ export async function rejection(promise: Promise<unknown>): Promise<BridgeError>
     return error;
   }
   assert.fail('expected the request to fail');
+}
+
+/** Writes `files` (path → lines) under `root`. */
+export function writeTree(root: string, files: Record<string, string[]>): void {
+  for (const [file, lines] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), lines.join('\n') + '\n');
+  }
 }
