@@ -212,7 +212,7 @@ export class DispatchService {
       }
     } catch (error) {
       // What was typed survives the failure: the retry (or the next inputs box) starts from it.
-      if (args && args !== remembered) await this.inputs.remember(fileUri, options.lattice, args);
+      if (args && args !== this.inputs.get(fileUri, options.lattice)) await this.inputs.remember(fileUri, options.lattice, args);
       throw error;
     }
     this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt, executors });
