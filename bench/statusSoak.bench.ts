@@ -90,7 +90,8 @@ const percent = (from: number, to: number) => `${to >= from ? '+' : ''}${(((to -
  * feedback and deoptimisation data live outside the code space and would count as data).
  */
 function snapshot(name: string): string {
-  const folder = process.env.COVALENT_BENCH_SOAK_SNAPSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-soak-'));
+  const wanted = process.env.COVALENT_BENCH_SOAK_SNAPSHOTS;
+  const folder = wanted ? (fs.mkdirSync(wanted, { recursive: true }), wanted) : fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-soak-'));
   const file = v8.writeHeapSnapshot(path.join(folder, `soak-${name}.heapsnapshot`));
   console.log(`  heap snapshot: ${file}`);
   return file;
