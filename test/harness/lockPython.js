@@ -1,6 +1,7 @@
 // `npm run lock:python`: makes the harness's lock files anew from their `.in` files
 // with uv (`uv pip compile --generate-hashes`), every transitive package pinned with
-// its hashes, for every Python the harness accepts (3.10–3.12). uv comes from PyPI,
+// its hashes, for every Python the harness accepts (3.10–3.12); pins already in a lock
+// stay unless `-- --upgrade` is given. uv comes from PyPI,
 // at a pinned version, into the ignored cache. Nothing else reads PyPI's newest:
 // the environments install from these locks alone.
 'use strict';
@@ -25,9 +26,11 @@ function ensureUv() {
 
 function main() {
   const uv = ensureUv();
+  // Packages already locked keep their pins unless `npm run lock:python -- --upgrade`.
+  const upgrade = process.argv.includes('--upgrade') ? ['--upgrade'] : [];
   for (const { input, lock } of Object.values(LOCKS)) {
     log(`locking ${path.basename(input)} → ${path.basename(lock)}`);
-    execFileSync(uv, ['pip', 'compile', '--universal', '--python-version', '3.10', '--generate-hashes', '--no-header', '--quiet', '--upgrade', input, '-o', lock], {
+    execFileSync(uv, ['pip', 'compile', '--universal', '--python-version', '3.10', '--generate-hashes', '--no-header', '--quiet', ...upgrade, input, '-o', lock], {
       cwd: path.dirname(input),
       stdio: 'inherit',
     });
