@@ -19,7 +19,8 @@ cloudpickle), `workspace` (importing the user's code), `notebook_cells` and
 request's module: its file or its notebook), `replay_run` (running one prepared
 task in a process of its own: the code of the program `replay_runner.py`, which
 runs it plainly or under debugpy); then the modules that answer requests:
-`electrons`, `inputs`, `executors`, `sdk`, `replay`, `preview`; `handlers`
+`electrons`, `inputs`, `executors`, `sdk`, `replay`, `preview`, `values` (a
+recorded value drawn as the result panel shows it); `handlers`
 (`initialize`, and every module above that answers requests); `child` (a
 request's own process: it answers one request and ends), `preload` (what the
 fork server imports), `isolation` (running a request in its own process, with

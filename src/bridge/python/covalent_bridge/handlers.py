@@ -5,7 +5,7 @@ registers its own with `@protocol.handler("name")` when imported."""
 import os
 import sys
 
-from . import electrons, executors, inputs, preview, protocol, replay, runtime, sdk  # noqa: F401 - the modules but protocol and runtime register handlers
+from . import electrons, executors, inputs, preview, protocol, replay, runtime, sdk, values  # noqa: F401 - the modules but protocol and runtime register handlers
 from .errors import log
 from .protocol import handler
 

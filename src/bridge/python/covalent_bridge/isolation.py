@@ -22,7 +22,7 @@ from .errors import BridgeError, log
 
 # Requests whose handler imports the user's files, builds graphs, evaluates inputs
 # or unpickles what a server sent.
-ISOLATED_METHODS = frozenset({"dispatch", "redispatch", "previewGraph", "electrons", "checkInputs", "replayPrepare", "waitForResult"})
+ISOLATED_METHODS = frozenset({"dispatch", "redispatch", "previewGraph", "electrons", "checkInputs", "replayPrepare", "waitForResult", "renderValue"})
 
 DEFAULT_BUILD_SECONDS = 300.0
 _POLL_S = 0.05
@@ -207,6 +207,8 @@ def _over_deadline(method, params, limit):
     what = _what(params)
     if method == "waitForResult":
         doing, after = "Loading the dispatch's result", "the dispatch itself goes on on the server"
+    elif method == "renderValue":
+        doing, after = "Loading and drawing the value", "nothing changed on the server"
     elif method == "replayPrepare":
         doing, after = "Preparing the task (importing %s, loading its recorded inputs)" % what, "nothing ran"
     elif method in ("dispatch", "redispatch"):

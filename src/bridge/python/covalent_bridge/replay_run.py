@@ -114,7 +114,11 @@ def load_value(path, what, stored=False):
 
     with open(path, "rb") as file:
         archive = file.read()
-    transportable = TransportableObject.deserialize(archive)
+    return unpickle(TransportableObject.deserialize(archive), what, stored)
+
+
+def unpickle(transportable, what, stored=False):
+    """A TransportableObject's value; a failure says what is missing here."""
     try:
         return transportable.get_deserialized()
     except BaseException as error:  # whatever unpickling raises is explained
