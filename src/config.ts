@@ -18,6 +18,8 @@ export interface CovalentConfig {
   readonly requestTimeoutMs: number;
   /** How long importing a workflow and building its graph may take in the bridge (seconds). */
   readonly buildTimeoutSeconds: number;
+  /** Values larger than this (MB) are announced by their size and downloaded only when asked. */
+  readonly maxValueMB: number;
   /** `covalent.executors` as written: profile name → `{ executor, ...constructor arguments }` (read with `readProfiles`). */
   readonly executors: Readonly<Record<string, unknown>>;
 }
@@ -42,6 +44,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): CovalentConfig {
     pollIntervalMs: Math.max(200, section.get<number>('pollIntervalMs') ?? 500),
     requestTimeoutMs: Math.max(500, section.get<number>('requestTimeoutMs') ?? 10000),
     buildTimeoutSeconds: Math.max(1, section.get<number>('buildTimeoutSeconds') ?? 300),
+    maxValueMB: Math.max(0, section.get<number>('maxValueMB') ?? 20),
     executors: { ...(section.get<Record<string, unknown>>('executors') ?? {}) },
   };
 }

@@ -11,6 +11,7 @@ import type { Core } from './core';
 import type { Services } from './services';
 import { TaskFixes } from './replay/taskFixes';
 import { TaskCompare } from './replay/taskCompare';
+import { ValueService } from './values/valueService';
 import { TaskReplay } from './replay/taskReplay';
 import { DispatchStore } from './store/dispatchStore';
 import { ExecutorLens } from './views/executorLens';
@@ -74,7 +75,8 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const workflows = parts.add(new WorkflowsTree(detection));
 
   // 5. Result panels (one per dispatch; restored after a window reload).
-  const panels = parts.add(new ResultPanels({ ...core, live, locator }));
+  const values = new ValueService(core, dispatch);
+  const panels = parts.add(new ResultPanels({ ...core, live, locator, values }));
 
   // 6. The walkthrough's progress, from what dispatching and the views do.
   const gettingStarted = parts.add(new GettingStarted(core, dispatch, live));
@@ -86,7 +88,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare };
+  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);

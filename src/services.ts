@@ -7,6 +7,7 @@ import type { TaskReplay } from './replay/taskReplay';
 import type { GettingStarted } from './views/gettingStarted';
 import type { LiveStatusViews } from './views/liveStatusViews';
 import type { WorkflowsTree } from './views/workflowsTree';
+import type { ValueService } from './values/valueService';
 import type { ResultPanels } from './webview/resultPanels';
 
 /**
@@ -31,4 +32,6 @@ export interface Services extends Core {
   readonly replay: TaskReplay;
   /** A task of two dispatches side by side in the diff editor. */
   readonly compare: TaskCompare;
+  /** A dispatch's values drawn as figures, tables and arrays (the panel and `covalent.renderValue`). */
+  readonly values: ValueService;
 }

@@ -287,6 +287,39 @@ export interface PreviewResult {
   readonly summary: readonly { readonly name: string; readonly type: string; readonly count: number }[];
 }
 
+/** One recorded value to draw: its archive, and for a workflow's inputs how to name them. */
+export interface ValueSource {
+  readonly name: string;
+  /** The `.tobj` archive's address on the dispatch's server. */
+  readonly url: string;
+  /** The workflow's inputs archive: its values are named by the stored function's signature (`functionUrl`). */
+  readonly workflowInputs?: boolean;
+  readonly functionUrl?: string;
+  /** One input of the workflow, by name. */
+  readonly pick?: string;
+}
+
+/** `renderValue`: values drawn as the result panel shows them, in a process of the request's own. */
+export interface RenderValueParams extends ServerTokens {
+  readonly dispatcherAddress: string;
+  readonly values: readonly ValueSource[];
+  /** The page's device pixel ratio: figures are drawn for it. */
+  readonly pixelRatio?: number;
+  /** Rows of a table or an array from `offset`, `rows` of them. */
+  readonly offset?: number;
+  readonly rows?: number;
+  /** Instead of drawing the (one) value: write it whole to `path` (CSV or Parquet for a table, `.npy` for an array). */
+  readonly exportTo?: { readonly path: string; readonly format: 'csv' | 'parquet' | 'npy' };
+}
+
+/**
+ * As the bridge answers: a `RenderedValue` whose images carry their bytes
+ * (`data`, base64) instead of `bytes` and `src`, and whose HTML is not sanitized yet.
+ */
+export interface RenderValueResult {
+  readonly values: readonly { readonly name: string; readonly value: Readonly<Record<string, unknown>> & { readonly kind: string } }[];
+}
+
 /** Method name → [params, result]. */
 export interface BridgeMethods {
   initialize: [Record<string, never>, InitializeResult];
@@ -301,6 +334,7 @@ export interface BridgeMethods {
   replayPrepare: [ReplayPrepareParams, ReplayPrepared];
   replayRun: [{ bundle: string }, ReplayOutcome];
   previewGraph: [PreviewParams, PreviewResult];
+  renderValue: [RenderValueParams, RenderValueResult];
 }
 
 export type BridgeMethod = keyof BridgeMethods;
@@ -319,6 +353,7 @@ export const BRIDGE_METHODS = Object.keys({
   replayPrepare: true,
   replayRun: true,
   previewGraph: true,
+  renderValue: true,
 } satisfies Record<BridgeMethod, true>) as readonly BridgeMethod[];
 
 /** What went wrong, as the bridge classifies it (the `kind` of its error data), by name. */
@@ -343,6 +378,8 @@ export const BRIDGE_ERROR_KINDS = [
   'notUnpicklable',
   // The process running a replayed task died before it finished.
   'replayCrashed',
+  // A recorded value the server would not give, or an archive Covalent cannot read.
+  'valueUnavailable',
   // Debugging a task needs debugpy in the interpreter.
   'debugpyMissing',
   // A module-level value of the project cannot be pickled, so its code cannot be shipped.

@@ -3,6 +3,7 @@ import { parseReplaceElectrons } from '../dispatch/electronChanges';
 import type { ServerChoice } from '../covalent/servers';
 import { type ExecutorChoice, normalizeChoice } from '../executors/choice';
 import { DISPATCH_STATUSES, type DispatchStatus } from '../store/types';
+import { isValueName, type ValueName } from '../values/rendered';
 
 /**
  * The argument objects of the public command API, checked before anything runs.
@@ -309,4 +310,22 @@ export function readToken(argument: unknown): { address?: string; token?: string
     '{ address?, token }',
   );
   return { address, token: token?.trim() || undefined };
+}
+
+/** `covalent.renderValue`: `{ dispatchId, taskId?, value }` (`value`: `result`, `inputs` or `input:NAME`). */
+export function readValueRequest(argument: unknown): { dispatchId: string; taskId?: number; value: ValueName } {
+  const { dispatchId, taskId, value } = readObject(
+    argument,
+    {
+      dispatchId: DISPATCH_ID,
+      taskId: field(optional(unknownValue), ''),
+      value: field(string, "Expected `value`: 'result', 'inputs' or 'input:NAME' (an input by its parameter name)."),
+    },
+    '{ dispatchId, taskId?, value }',
+  );
+  if (taskId !== undefined && !(typeof taskId === 'number' && Number.isInteger(taskId) && taskId >= 0)) {
+    throw new ArgumentError('`taskId` must be the task\'s node id in the dispatch (a number), or absent for the workflow\'s value.');
+  }
+  if (!isValueName(value)) throw new ArgumentError(`\`value\` must be 'result', 'inputs' or 'input:NAME', not ${JSON.stringify(value).slice(0, 80)}.`);
+  return { dispatchId, ...(taskId === undefined ? {} : { taskId }), value };
 }

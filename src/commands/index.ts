@@ -5,6 +5,7 @@ import { replayCommands } from './replay';
 import { previewCommands } from './preview';
 import { resultCommands } from './results';
 import { serverCommands } from './servers';
+import { valueCommands } from './values';
 import type { CommandTable } from './types';
 import { viewCommands } from './views';
 
@@ -20,4 +21,5 @@ export const commandTable: CommandTable = {
   ...serverCommands,
   ...gettingStartedCommands,
   ...replayCommands,
+  ...valueCommands,
 };

@@ -256,6 +256,21 @@ export class ResultDetailsReader {
     return owners.size === 1 ? [...owners][0] : undefined;
   }
 
+  /** An asset's address on the configured server (the manifest names the server's own idea of it). */
+  assetUrl(remoteUri: string): string {
+    return this.rebase(remoteUri);
+  }
+
+  /** The server's string form of a value archive, cut as the panel's preview is. */
+  archiveText(asset: Asset): Promise<ValueText> {
+    return this.readAsset(asset, true, this.previewBytes);
+  }
+
+  /** A whole asset's bytes (Save As… of a value), `size` as the manifest gives it. */
+  async download(remoteUri: string, size: number): Promise<Uint8Array> {
+    return (await this.client.http.range(this.rebase(remoteUri), 0, Math.max(size, 1))).bytes;
+  }
+
   forget(dispatchId: string): void {
     this.manifests.delete(dispatchId);
   }

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { Core } from '../core';
+import type { DispatchService } from '../dispatch/dispatchService';
+import type { ExportFormat } from './valueActions';
+import { drawValue, type DrawnValue, type RenderOptions, type ValueRequest, valueSource } from './valueRenderer';
+import { archiveLayout } from '../covalent/transportableObject';
+import { locateValue } from './valueSources';
+
+/**
+ * Values of any dispatch drawn for the panel and the `covalent.renderValue`
+ * command: the dispatch's server (from the store) and its details reader, the
+ * size limit from the settings, the bridge of the workspace's interpreter.
+ * Drawing unpickles what a server recorded, so an untrusted workspace gets the
+ * server's text of a value instead.
+ */
+export class ValueService {
+  constructor(
+    private readonly core: Core,
+    private readonly dispatch: DispatchService,
+  ) {}
+
+  get limitBytes(): number {
+    return Math.round(this.core.settings.current.maxValueMB * 1024 * 1024);
+  }
+
+  async draw(request: ValueRequest, options: Omit<RenderOptions, 'limitBytes'> = {}, token?: vscode.CancellationToken): Promise<DrawnValue> {
+    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    if (!vscode.workspace.isTrusted) return this.untrusted(reader, request);
+    return drawValue(reader, (params) => this.dispatch.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes: this.limitBytes });
+  }
+
+  /** The value written by the bridge to `path` as CSV, Parquet or `.npy` (the whole of it, whatever was shown). */
+  async export(request: ValueRequest, format: ExportFormat, path: string, token?: vscode.CancellationToken): Promise<void> {
+    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+    if ('missing' in located) throw new Error(located.missing);
+    await this.dispatch.request(undefined, 'renderValue', { dispatcherAddress: reader.serverAddress, values: located.values.slice(0, 1).map((entry) => valueSource(reader, entry)), exportTo: { path, format } }, token);
+  }
+
+  /** A value's pickle, as the server recorded it (its archive keeps it in base64 after the text). */
+  async pickle(request: ValueRequest): Promise<Uint8Array | undefined> {
+    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+    if ('missing' in located || located.values.length !== 1) return undefined;
+    const [value] = located.values;
+    if (!value?.asset.remoteUri) return undefined;
+    const archive = await reader.download(value.asset.remoteUri, value.asset.size ?? 0);
+    const { dataOffset } = archiveLayout(archive);
+    return Buffer.from(new TextDecoder().decode(archive.subarray(dataOffset)), 'base64');
+  }
+
+  private async untrusted(reader: Parameters<typeof drawValue>[0], request: ValueRequest): Promise<DrawnValue> {
+    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+    if ('missing' in located) return { value: { kind: 'missing', message: located.missing }, pictures: new Map() };
+    const texts = await Promise.all(located.values.map((entry) => reader.archiveText(entry.asset)));
+    return {
+      value: {
+        kind: 'text',
+        text: texts.map((text, index) => (located.values.length > 1 ? `${located.values[index]?.name} = ${text.text}` : text.text)).join('\n'),
+        note: 'Shown as the server\'s text: values are drawn (unpickled) only in a trusted workspace.',
+      },
+      pictures: new Map(),
+    };
+  }
+}
