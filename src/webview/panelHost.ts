@@ -1,6 +1,8 @@
+import type * as vscode from 'vscode';
 import type { Core } from '../core';
 import type { ResultDetailsReader } from '../covalent/resultDetails';
 import type { SourceLocator } from '../languageClient/sourceLocator';
+import type { ValueService } from '../values/valueService';
 import type { GraphLayoutOptions } from './graphProtocol';
 import type { LayoutInput } from './layout';
 import type { GraphLayout } from './protocol';
@@ -14,6 +16,8 @@ export interface LiveDemand {
 export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store' | 'servers'> {
   readonly live: { readonly live: LiveDemand };
   readonly locator: SourceLocator;
+  /** Values drawn as figures, tables and arrays. */
+  readonly values: ValueService;
 }
 
 /**
@@ -25,6 +29,8 @@ export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'sett
 export interface PanelHost {
   readonly services: PanelServices;
   readonly layouts: { warm(): void };
+  /** The folder panels write drawn values' pictures in (one of the page's resource roots). */
+  readonly picturesRoot: vscode.Uri;
   /** Lays a graph out for `options`; a shape laid out recently comes from the cache. */
   layoutFor(key: string, graph: LayoutInput, options: GraphLayoutOptions): Promise<GraphLayout>;
   /** Opens the panel of a dispatch, or focuses it when it is open. */

@@ -29,9 +29,14 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pag
 </html>`;
 }
 
-/** Folders the page may load from. */
-export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+/** Folders the page may load from: its bundle and styles, and the pictures of drawn values (`picturesRoot`). */
+export function panelResourceRoots(extensionUri: vscode.Uri, picturesRoot?: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media'), ...(picturesRoot ? [picturesRoot] : [])];
+}
+
+/** Where drawn values' pictures are written, a folder per panel (emptied at activation: a crash leaves some). */
+export function picturesRootOf(globalStorageUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(globalStorageUri, 'pictures');
 }
 
 function createNonce(): string {

@@ -173,6 +173,9 @@ export class PreviewPanel extends GraphPanel {
       case 'loadWorkflow':
       case 'loadCompare':
       case 'action':
+      case 'drawValue':
+      case 'valueAction':
+      case 'valuePainted':
         return; // A dispatch's requests: a preview has no server data.
     }
   }

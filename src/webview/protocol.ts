@@ -19,6 +19,7 @@ import {
   parseGraphWebviewMessage,
 } from './graphProtocol';
 import { PREVIEW_HOST_TYPES, parsePreviewHostMessage, parsePreviewWebviewMessage, type PreviewHostMessage, type PreviewWebviewMessage } from './previewProtocol';
+import { parseValueHostMessage, parseValueWebviewMessage, VALUE_HOST_TYPES, type ValueHostMessage, type ValueReport, type ValueWebviewMessage } from './valueProtocol';
 
 import { TASK_FIELDS as DETAIL_FIELDS, type TaskField as DetailField, type ValueText as ValueView, type WorkflowField } from '../covalent/values';
 
@@ -145,6 +146,8 @@ export interface RenderReport {
   readonly foreignElements: number;
   /** Their tag names, to say what got in. */
   readonly foreignTags?: readonly string[];
+  /** Elements of the page with an `on…` attribute (must be 0: data never brings a handler). */
+  readonly eventHandlerAttributes?: number;
   /** Every script element of the page (VS Code's bridge and ours). */
   readonly scripts?: readonly string[];
   /** `window.__covalentInjected` — any script from server data that ran sets it. */
@@ -163,6 +166,8 @@ export interface RenderReport {
   readonly transform: { x: number; y: number; scale: number };
   /** What the graph's canvas holds and how it is shown. */
   readonly graph?: GraphDrawReport;
+  /** Each drawn value of the side pane, as painted. */
+  readonly values?: readonly ValueReport[];
 }
 
 export type HostMessage =
@@ -183,7 +188,8 @@ export type HostMessage =
   /** Benchmark hook: pan (or zoom) the graph for this many frames and report frame times. */
   | { readonly type: 'measurePan'; readonly requestId: number; readonly frames: number; readonly gesture?: 'pan' | 'zoom' }
   | GraphHostMessage
-  | PreviewHostMessage;
+  | PreviewHostMessage
+  | ValueHostMessage;
 
 export interface PanMeasurement {
   readonly frames: number;
@@ -217,7 +223,8 @@ export type WebviewMessage =
   | { readonly type: 'panMeasured'; readonly requestId: number; readonly measurement: PanMeasurement }
   | { readonly type: 'state'; readonly selectedNodeId?: number; readonly tab?: string }
   | GraphWebviewMessage
-  | PreviewWebviewMessage;
+  | PreviewWebviewMessage
+  | ValueWebviewMessage;
 
 type Fields = Record<string, unknown>;
 
@@ -271,7 +278,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         tab: typeof value.tab === 'string' && value.tab.length < 40 ? value.tab : undefined,
       };
     default:
-      return parseGraphWebviewMessage(value) ?? parsePreviewWebviewMessage(value);
+      return parseGraphWebviewMessage(value) ?? parsePreviewWebviewMessage(value) ?? parseValueWebviewMessage(value);
   }
 }
 
@@ -287,7 +294,7 @@ function isRenderReport(value: unknown): value is RenderReport {
   );
 }
 
-const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll', ...GRAPH_HOST_TYPES, ...PREVIEW_HOST_TYPES] as const;
+const HOST_TYPES = ['header', 'graph', 'tasks', 'graphProblem', 'details', 'workflow', 'fullValue', 'compare', 'detailsProblem', 'select', 'showTab', 'probe', 'measurePan', 'pressShowAll', ...GRAPH_HOST_TYPES, ...PREVIEW_HOST_TYPES, ...VALUE_HOST_TYPES] as const;
 
 /**
  * The webview's check of what the extension sent: the shape of the envelope and
@@ -330,6 +337,10 @@ export function parseHostMessage(value: unknown): HostMessage | undefined {
     case 'previewNode':
     case 'pressPreviewAction':
       return parsePreviewHostMessage(value);
+    case 'drawnValue':
+    case 'valueProblem':
+    case 'pressValueButton':
+      return parseValueHostMessage(value);
     default:
       return value as unknown as HostMessage;
   }

@@ -8,7 +8,9 @@ import { GraphPanel, type OwnMessage } from './graphPanel';
 import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
 import { compareWithParent, liveTasks, panelHeader, topologyKey } from './model';
 import type { DetailField, GraphLayout, PanelAction, TaskAction, TaskDetailsView } from './protocol';
+import type { ValueButton, ValueName } from './valueProtocol';
 import type { PanelHost } from './panelHost';
+import { ValueChannel } from './valueChannel';
 
 /** The commands behind the task details pane's Run locally, Debug locally and Compare… buttons. */
 const TASK_ACTION_COMMANDS: Readonly<Record<TaskAction, string>> = {
@@ -44,6 +46,8 @@ export class ResultPanel extends GraphPanel {
   private laidOutAt: number | undefined;
   private drawLogged = false;
   private selectedNodeId: number | undefined;
+  /** Values drawn as figures, tables and arrays, and their pictures' files. */
+  private readonly values: ValueChannel;
 
   constructor(
     owner: PanelHost,
@@ -55,6 +59,8 @@ export class ResultPanel extends GraphPanel {
     super(owner, webviewPanel, `Result panel ${dispatchId}`, { mode: 'result', dispatchId, selectedNodeId: restored.selectedNodeId }, restored.restoredView);
     this.selectedNodeId = restored.selectedNodeId;
     const services = owner.services;
+    this.values = new ValueChannel(webviewPanel.webview, services.values, dispatchId, () => this.serverAddress, owner.picturesRoot, (message) => this.post(message));
+    this.disposables.push(this.values);
     const store = services.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
     // heard of is recorded (on the server its page named, else the active one) so its status is polled too.
@@ -87,6 +93,16 @@ export class ResultPanel extends GraphPanel {
 
   get serverAddress(): string {
     return this.owner.services.store.serverOf(this.dispatchId) ?? this.owner.services.settings.current.dispatcherAddress;
+  }
+
+  /** Fires when the page says a drawn value is on screen. */
+  get onDidPaintValue(): ValueChannel['onDidPaint'] {
+    return this.values.onDidPaint;
+  }
+
+  /** Test hook: press a drawn value's Fetch, Save As… or Copy loading code button, as a click would. */
+  pressValueButton(nodeId: number | null, value: ValueName, button: ValueButton): void {
+    this.post({ type: 'pressValueButton', nodeId, value, button });
   }
 
   /** Test hook: press "show all" on a field of the selected task, as a click would. */
@@ -157,6 +173,11 @@ export class ResultPanel extends GraphPanel {
         else void vscode.window.showInformationMessage(`Covalent: task ${task?.name ?? message.nodeId} has no sublattice dispatch yet.`);
         return;
       }
+      case 'drawValue':
+      case 'valueAction':
+      case 'valuePainted':
+        await this.values.received(message);
+        return;
       case 'state':
         this.selectedNodeId = message.selectedNodeId;
         return;

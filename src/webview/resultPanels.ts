@@ -4,7 +4,7 @@ import { type GraphLayoutOptions, type GraphViewState, parseGraphViewState } fro
 import type { LayoutInput } from './layout';
 import { LayoutService } from './layoutService';
 import type { PanelHost, PanelServices } from './panelHost';
-import { panelResourceRoots } from './panelHtml';
+import { panelResourceRoots, picturesRootOf } from './panelHtml';
 import { PreviewPanel, previewKey, type PreviewTarget } from './previewPanel';
 import { parsePersistedPreview } from './previewProtocol';
 import { parsePersistedState, type GraphLayout } from './protocol';
@@ -27,7 +27,13 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
   readonly layouts: LayoutService;
   private readonly serializers: vscode.Disposable[];
 
+  /** Where result panels write the pictures of drawn values. */
+  readonly picturesRoot: vscode.Uri;
+
   constructor(readonly services: PanelServices) {
+    this.picturesRoot = picturesRootOf(services.extension.globalStorageUri);
+    // Pictures of panels from a session that ended without closing them.
+    void Promise.resolve(vscode.workspace.fs.delete(this.picturesRoot, { recursive: true, useTrash: false })).catch(() => undefined);
     this.layouts = new LayoutService(vscode.Uri.joinPath(services.extension.extensionUri, 'dist').fsPath);
     // Registered at activation so a panel left open is restored after a window reload.
     this.serializers = [
@@ -73,7 +79,7 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(RESULT_PANEL_VIEW_TYPE, `Covalent ${dispatchId.slice(0, 8)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
-      localResourceRoots: panelResourceRoots(this.services.extension.extensionUri),
+      localResourceRoots: panelResourceRoots(this.services.extension.extensionUri, this.picturesRoot),
     });
     return this.adopt(panel, dispatchId, undefined, undefined, serverAddress);
   }
@@ -165,7 +171,7 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
   }
 
   private adopt(webviewPanel: vscode.WebviewPanel, dispatchId: string, selectedNodeId?: number, view?: GraphViewState, serverAddress?: string): ResultPanel {
-    webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri) };
+    webviewPanel.webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(this.services.extension.extensionUri, this.picturesRoot) };
     const panel = new ResultPanel(this, webviewPanel, dispatchId, { selectedNodeId, restoredView: view, serverAddress });
     this.panels.set(dispatchId, panel);
     webviewPanel.onDidDispose(() => {

@@ -2,7 +2,8 @@
 // would put one: every request (REST, asset transfers, the socket.io websocket)
 // must carry `Authorization: Bearer <token>`; the others get 401 (no token) or
 // 403 (another token) and never reach the server. It counts what it refuses and
-// what it lets through, by kind, so tests can say "zero refused requests".
+// what it lets through, by kind, so tests can say "zero refused requests", and the
+// bytes of each asset it sends back, so they can say what was downloaded.
 // The token is stripped before forwarding: the server never sees it.
 //
 // Its own two paths answer without a token (loopback test tool only):
@@ -16,7 +17,8 @@ const crypto = require('crypto');
 const CONTROL_PREFIX = '/__proxy/';
 
 function emptyStats() {
-  return { refused: 0, forwarded: 0, assets: 0, websockets: 0, refusedPaths: [] };
+  // assetBytes: bytes of asset bodies sent back, by path (a value's download shows there).
+  return { refused: 0, forwarded: 0, assets: 0, websockets: 0, refusedPaths: [], assetBytes: {} };
 }
 
 /** What a request is, for the counters: an asset transfer, the socket.io channel, or REST. */
@@ -77,6 +79,12 @@ class AuthProxy {
       { host: this.target.hostname, port: this.target.port, method: request.method, path, headers: this.forwardedHeaders(request.headers) },
       (answer) => {
         response.writeHead(answer.statusCode || 502, answer.headers);
+        if (kindOf(path) === 'asset') {
+          const key = path.split('?')[0];
+          answer.on('data', (chunk) => {
+            if (key in this.stats.assetBytes || Object.keys(this.stats.assetBytes).length < 500) this.stats.assetBytes[key] = (this.stats.assetBytes[key] || 0) + chunk.length;
+          });
+        }
         answer.pipe(response);
       },
     );

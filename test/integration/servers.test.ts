@@ -6,23 +6,10 @@ import type { SyncResult } from '../../src/bridge/protocol';
 import type { CovalentExtensionApi } from '../../src/extension';
 import { GettingStarted, WALKTHROUGH_KEYS } from '../../src/views/gettingStarted';
 import { harness, type HarnessServer } from '../support/harness';
-import { dispatchResultString, dispatchStatus, getJson, waitForTerminalStatus } from './support/covalentRest';
+import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
 import { dispatchCount, dispatchSuite, expectRejection, extensionApi, waitFor } from './support/dispatching';
 import { probeUntil } from './support/panels';
-
-/** What the harness's authenticating proxy counted (test/harness/authProxy.js). */
-interface ProxyStats {
-  readonly refused: number;
-  readonly forwarded: number;
-  readonly assets: number;
-  readonly websockets: number;
-  readonly refusedPaths: readonly string[];
-}
-
-async function proxyStats(proxy: string, reset = false): Promise<ProxyStats> {
-  if (reset) await fetch(`${proxy}/__proxy/reset`, { method: 'POST' });
-  return getJson<ProxyStats>(`${proxy}/__proxy/stats`);
-}
+import { proxyStats } from './support/proxy';
 
 function useServer(choice: { name: string } | { address: string }): Thenable<string> {
   return vscode.commands.executeCommand<string>('covalent.useServer', choice);

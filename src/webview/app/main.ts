@@ -18,6 +18,7 @@ import type { PreviewHeader } from '../previewProtocol';
 import { button, clear, definitionList, element, formatBytes, formatDuration, formatTime, icon, metaItem, statusChip } from './dom';
 import { GraphView } from './graph';
 import { previewGraphMessage, renderPreviewHeader, renderPreviewNode, renderPreviewSummary } from './previewPage';
+import { ValueViews } from './valueView';
 
 /**
  * The result panel's page. It draws only what the extension sends and asks for
@@ -57,6 +58,7 @@ let workflowDetails: WorkflowDetailsView | undefined;
 let workflowRequested = false;
 let compareRequested = false;
 let timelineTimer: number | undefined;
+const values = new ValueViews((message) => post(message));
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -240,7 +242,16 @@ function renderTaskDetails(details: TaskDetailsView): void {
     ['stderr', 'Stderr'],
     ['source', 'Source'],
   ];
-  for (const [field, label] of fields) target.appendChild(valueSection(details.nodeId, field, label, details.fields[field]));
+  for (const [field, label] of fields) {
+    const section = valueSection(details.nodeId, field, label, details.fields[field]);
+    target.appendChild(section);
+    if (drawable(field, details.fields[field])) values.draw(section, { nodeId: details.nodeId, value: field === 'inputs' ? 'inputs' : 'result' });
+  }
+}
+
+/** Inputs and results are drawn (figures, tables, arrays) when the server has them. */
+function drawable(field: DetailField, value: ValueView | undefined): boolean {
+  return !previewMode && (field === 'inputs' || field === 'result') && value !== undefined && !value.unavailable && value.text !== '';
 }
 
 function valueSection(nodeId: number | null, field: DetailField, label: string, value: ValueView | undefined): HTMLElement {
@@ -291,8 +302,14 @@ function renderWorkflow(details: WorkflowDetailsView): void {
       ['Workflow executor', details.workflowExecutor ?? '—'],
     ]),
   );
-  target.appendChild(valueSection(null, 'inputs', 'Inputs', details.fields.inputs));
-  target.appendChild(valueSection(null, 'result', 'Result', details.fields.result));
+  for (const [field, label] of [
+    ['inputs', 'Inputs'],
+    ['result', 'Result'],
+  ] as const) {
+    const section = valueSection(null, field, label, details.fields[field]);
+    target.appendChild(section);
+    if (drawable(field, details.fields[field])) values.draw(section, { nodeId: null, value: field });
+  }
   const failed = [...tasks.values()].filter((task) => task.status === 'FAILED');
   const errorSection = valueSection(null, 'error', 'Error', details.fields.error);
   if (failed.length > 0) {
@@ -463,6 +480,11 @@ function handle(message: HostMessage): void {
     case 'fullValue':
       applyFullValue(message.nodeId, message.field, message.value);
       return;
+    case 'drawnValue':
+    case 'valueProblem':
+    case 'pressValueButton':
+      values.received(message);
+      return;
     case 'compare':
       renderCompare(message.compare, message.message);
       if (!message.compare) compareRequested = message.message?.startsWith('Loading') ?? false;
@@ -535,7 +557,11 @@ function showPreviewGraphMessage(): void {
 function renderReport(): RenderReport {
   // Value boxes hold text only: any element inside one came from data, not from us.
   // (Scripts outside #app are VS Code's own webview bridge.)
-  const foreign = Array.from(document.querySelectorAll('pre.value *, .placeholder *, dd *, td *:not(.badge), #app script, #app img, #app iframe, #app object, #app embed, #app b'));
+  // Drawn values' pictures are ours (img.value-image); sanitized HTML is counted apart.
+  const foreign = Array.from(document.querySelectorAll('pre.value *, .placeholder *, dd *, td *:not(.badge), #app script, #app img:not(.value-image), #app iframe, #app object, #app embed, #app b')).filter(
+    (node) => !node.closest('.value-html') || ['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName),
+  );
+  const handlers = Array.from(document.querySelectorAll('#app *')).filter((node) => Array.from(node.attributes).some((attribute) => attribute.name.startsWith('on'))).length;
   const scripts = Array.from(document.querySelectorAll('script')).map((script) => script.src || 'inline');
   return {
     nodes: graph.drawnNodes(),
@@ -545,6 +571,8 @@ function renderReport(): RenderReport {
     workflowText: tabBodies.workflow.textContent ?? '',
     foreignElements: foreign.length,
     foreignTags: foreign.map((node) => node.tagName.toLowerCase()),
+    eventHandlerAttributes: handlers,
+    values: values.reports(),
     scripts,
     injectedScriptRan: (window as unknown as { __covalentInjected?: unknown }).__covalentInjected !== undefined,
     header: headerRoot.textContent ?? '',

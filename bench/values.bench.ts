@@ -1,0 +1,206 @@
+/**
+ * `npm run bench -- values`: clicking a task → its result painted, in the result
+ * panel and in the Covalent UI, for the same tasks of one dispatch, in the same
+ * headless Chromium, in one run: a matplotlib figure, a 100,000 × 10 DataFrame
+ * (first rows painted) and a 1,000 × 1,000 array. Goal: ≤ 1 s each, and ≤ 0.5×
+ * the Covalent UI's time.
+ *
+ * The panel: bench/valuesBenchHost.ts selects each task as a click does and waits
+ * for the page to say the value is on screen. The Covalent UI: `<server>/<id>`,
+ * a click on the task's node, and its drawer's result request answered and the
+ * next frame drawn. Screenshots go to .cache/values-*.png.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFile } from 'child_process';
+import type { ValuesHostResult } from './valuesBenchHost';
+import { harness } from '../test/support/harness';
+import { median } from './stats';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const cacheDir = path.join(repoRoot, '.cache');
+const REPEATS = 5;
+
+const LATTICE = `"""Generated for the values benchmark: the three kinds of result it times."""
+import covalent as ct
+
+
+@ct.electron
+def figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    x = np.linspace(0, 10, 500)
+    ax.plot(x, np.sin(x))
+    ax.set_title("sin")
+    return fig
+
+
+@ct.electron
+def dataframe():
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame(np.random.default_rng(0).random((100_000, 10)), columns=[f"c{i}" for i in range(10)])
+
+
+@ct.electron
+def array():
+    import numpy as np
+
+    return np.random.default_rng(1).random((1000, 1000))
+
+
+@ct.lattice
+def values_bench():
+    return [figure(), dataframe(), array()]
+`;
+
+function log(message: string): void {
+  console.log(`[values bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
+async function main(): Promise<void> {
+  const python: string = harness('pythonEnv').ensurePythonEnv();
+  harness('setupCodeServer').ensureCodeServer();
+  const { CovalentServer } = harness('covalentServer');
+  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
+  const { copyExamples, writeUserSettings } = harness('workspace');
+  const { chromium } = await import('playwright-core');
+
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-values-bench-'));
+  const server = await CovalentServer.create({ python, home: path.join(runDir, 'covalent') });
+  process.once('exit', () => server.killProcessGroup());
+  await server.start();
+  const workspace: string = copyExamples(path.join(runDir, 'workspace'));
+  fs.writeFileSync(path.join(workspace, 'values_bench.py'), LATTICE);
+  const script = ['import sys, cloudpickle, covalent as ct', 'import values_bench as m', 'cloudpickle.register_pickle_by_value(m)', 'print(ct.dispatch(m.values_bench, dispatcher_addr=sys.argv[1])())'].join('\n');
+  const dispatchId = await new Promise<string>((resolve, reject) =>
+    execFile(python, ['-c', script, server.address], { cwd: workspace, env: { ...process.env, PYTHONPATH: workspace } }, (error, stdout) =>
+      error ? reject(new Error(error.message, { cause: error })) : resolve(stdout.trim().split('\n').pop() ?? ''),
+    ),
+  );
+  log(`Covalent server at ${server.address}; dispatch ${dispatchId}`);
+  const deadline = Date.now() + 300000;
+  let status = '';
+  while (Date.now() < deadline && status !== 'COMPLETED') {
+    status = (await getJson<{ dispatches: { status: string }[] }>(`${server.address}/api/v2/dispatches?dispatch_id=${dispatchId}&status_only=true`)).dispatches[0]?.status ?? '';
+    if (['FAILED', 'CANCELLED'].includes(status)) throw new Error(`the dispatch ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const graph = await getJson<{ graph: { nodes: { name: string; node_id: number }[] } }>(`${server.address}/api/v1/dispatches/${dispatchId}/graph`);
+  const nodeOf = (name: string) => graph.graph.nodes.find((node) => node.name === name)?.node_id ?? -1;
+  const manifest = await getJson<{ lattice: { transport_graph: { nodes: { id: number; assets: { output?: { size?: number } } }[] } } }>(`${server.address}/api/v2/dispatches/${dispatchId}`);
+  const sizeOf = (nodeId: number) => manifest.lattice.transport_graph.nodes.find((node) => node.id === nodeId)?.assets.output?.size ?? 0;
+  const plan = [
+    { label: 'a matplotlib figure (640 × 480)', name: 'figure', kind: 'image' },
+    { label: 'a 100,000 × 10 DataFrame, first rows', name: 'dataframe', kind: 'table' },
+    { label: 'a 1,000 × 1,000 array', name: 'array', kind: 'array' },
+  ].map((item) => ({ ...item, nodeId: nodeOf(item.name), repeats: REPEATS }));
+
+  const resultsFile = path.join(runDir, 'host-results.json');
+  const userDataDir = path.join(runDir, 'user-data');
+  writeUserSettings(userDataDir, { python, serverAddress: server.address, extra: { 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' } });
+  const codeServer = await startCodeServer({
+    userDataDir,
+    extensionsDir: path.join(runDir, 'extensions'),
+    workspace,
+    env: { ...server.env, VALUES_BENCH_DISPATCH: dispatchId, VALUES_BENCH_PLAN: JSON.stringify(plan), VALUES_BENCH_RESULTS: resultsFile },
+    logFile: path.join(runDir, 'code-server.log'),
+  });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    let exit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (exit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer.port}${file}`;
+    await page.goto(
+      workbenchUrl(codeServer, workspace, [
+        ['extensionDevelopmentPath', remote(repoRoot)],
+        ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'valuesBenchHost.js'))],
+      ]),
+    );
+    fs.mkdirSync(cacheDir, { recursive: true });
+    let shooting = false;
+    const shots = setInterval(() => {
+      const request = `${resultsFile}.screenshot`;
+      if (shooting || !fs.existsSync(request)) return;
+      shooting = true;
+      const name = path.basename(fs.readFileSync(request, 'utf8').trim());
+      void page
+        .screenshot({ path: path.join(cacheDir, name) })
+        .then(() => log(`screenshot: ${path.join(cacheDir, name)}`))
+        .catch((error: unknown) => log(`screenshot ${name} failed: ${(error as Error).message}`))
+        .finally(() => {
+          fs.rmSync(request, { force: true });
+          shooting = false;
+        });
+    }, 200);
+    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 15 * 60 * 1000))]);
+    clearInterval(shots);
+    if (code !== 0) throw new Error(`the benchmark module in VS Code exited with ${code}; see ${runDir}`);
+    const panelResults = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as ValuesHostResult[];
+
+    // The Covalent UI, same browser, same tasks: click the node, wait for its drawer's result.
+    const ui = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    await ui.goto(`${server.address}/${dispatchId}`);
+    await ui.locator('.react-flow__node').first().waitFor({ state: 'visible', timeout: 120000 });
+    const rows: string[] = [];
+    for (const item of plan) {
+      const panel = panelResults.find((result) => result.label === item.label);
+      const uiTimes: number[] = [];
+      let uiStatus = 0;
+      for (let attempt = 0; attempt < REPEATS; attempt++) {
+        // Close the drawer (click the empty pane) so each click opens the task afresh.
+        await ui.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+        await ui.waitForTimeout(300);
+        const answered = ui.waitForResponse((response) => response.url().includes(`/electron/${item.nodeId}/details/result`), { timeout: 120000 });
+        const started = Date.now();
+        await ui.locator('.react-flow__node').filter({ hasText: new RegExp(`^\\s*${item.name}\\s*$`) }).first().click({ timeout: 20000 });
+        const response = await answered;
+        uiStatus = response.status();
+        await response.finished();
+        await ui.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+        uiTimes.push(Date.now() - started);
+      }
+      await ui.screenshot({ path: path.join(cacheDir, `covalent-ui-values-${item.kind}.png`) });
+      const panelTimes = panel?.clickToPaintedMs ?? [];
+      const panelFirst = panelTimes[0];
+      const panelMedian = panelTimes.length ? Math.round(median(panelTimes.slice(1).length ? panelTimes.slice(1) : panelTimes)) : undefined;
+      const uiMedian = Math.round(median(uiTimes.slice(1)));
+      rows.push(
+        `${item.label} (${(sizeOf(item.nodeId) / 1024 / 1024).toFixed(1)} MB on the server):\n` +
+          (panel?.error ? `  the panel failed: ${panel.error}\n` : '') +
+          `  panel click → value painted: first ${panelFirst ?? '—'} ms, then median ${panelMedian ?? '—'} ms (runs ${panelTimes.join(', ')} ms)\n` +
+          `  Covalent UI click → result answered and drawn (anchor; HTTP ${uiStatus}): first ${uiTimes[0]} ms, then median ${uiMedian} ms (runs ${uiTimes.join(', ')} ms)\n` +
+          (panelMedian !== undefined ? `  ratio panel/UI: ${(panelMedian / uiMedian).toFixed(2)}× (goal ≤ 0.5×); panel ≤ 1 s: ${panelMedian <= 1000 ? 'yes' : 'no'}\n` : ''),
+      );
+    }
+    console.log('\n' + rows.join('\n'));
+  } finally {
+    await browser.close().catch(() => undefined);
+    codeServer.stop();
+    await server.stop().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
