@@ -4,7 +4,8 @@ import type { CovalentExtensionApi } from '../src/extension';
 
 /**
  * Runs inside VS Code's extension host for bench/values.bench.ts (loaded as the
- * "extension tests" module): opens the result panel of the dispatch, then for
+ * "extension tests" module): starts the bridge (as any dispatch or preview
+ * before it would have), opens the result panel of the dispatch, then for
  * each planned task times selecting it (as a click does) → the page saying its
  * result is on screen (a picture loaded, a table's first rows in).
  */
@@ -37,6 +38,11 @@ export async function run(): Promise<void> {
   const extension = vscode.extensions.getExtension<CovalentExtensionApi>('covalent-vscode.covalent-vscode');
   if (!extension) throw new Error('the extension is not installed in this VS Code');
   const api = await extension.activate();
+  // As after any dispatch or preview: the bridge and its warm request process are up.
+  const { bridge } = await api.services.dispatch.bridgeFor(undefined);
+  await bridge.ready;
+  await api.services.dispatch.request(undefined, 'checkInputs', { args: '' });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
   const panel = api.services.panels.get(dispatchId);
   if (!panel) throw new Error(`no panel for ${dispatchId}`);

@@ -4,6 +4,7 @@ import type { DispatchService } from '../dispatch/dispatchService';
 import type { ExportFormat } from './valueActions';
 import { drawValue, type DrawnValue, type RenderOptions, type ValueRequest, valueSource } from './valueRenderer';
 import { archiveLayout } from '../covalent/transportableObject';
+import { LruCache } from '../util/lruCache';
 import { locateValue } from './valueSources';
 
 /**
@@ -14,19 +15,48 @@ import { locateValue } from './valueSources';
  * server's text of a value instead.
  */
 export class ValueService {
+  /**
+   * Values drawn before, by what was asked: a recorded value never changes, so
+   * going back to a task shows it at once. Bounded by the bytes of their pictures and rows.
+   */
+  private readonly drawn = new LruCache<string, DrawnValue>({ maxEntries: 64, maxWeight: 64 * 1024 * 1024 });
+  /** Drawings under way: a prefetch and the page's own request share one. */
+  private readonly drawing = new Map<string, Promise<DrawnValue>>();
+
   constructor(
     private readonly core: Core,
     private readonly dispatch: DispatchService,
   ) {}
+
+  /** Starts the bridge a drawing will need, so the first value shown does not wait for Python to start. */
+  warm(): void {
+    if (vscode.workspace.isTrusted) void this.dispatch.bridgeFor(undefined).catch(() => undefined);
+  }
 
   get limitBytes(): number {
     return Math.round(this.core.settings.current.maxValueMB * 1024 * 1024);
   }
 
   async draw(request: ValueRequest, options: Omit<RenderOptions, 'limitBytes'> = {}, token?: vscode.CancellationToken): Promise<DrawnValue> {
-    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    const serverAddress = this.dispatch.serverOf(request.dispatchId);
+    const reader = this.core.servers.client(serverAddress).details;
     if (!vscode.workspace.isTrusted) return this.untrusted(reader, request);
-    return drawValue(reader, (params) => this.dispatch.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes: this.limitBytes });
+    const limitBytes = this.limitBytes;
+    const key = JSON.stringify([serverAddress, request.dispatchId, request.taskId, request.value, options.pixelRatio ?? 1, options.offset ?? 0, options.rows, options.fetchLarge === true, limitBytes]);
+    const cached = this.drawn.get(key);
+    if (cached) return cached;
+    let drawing = this.drawing.get(key);
+    if (!drawing) {
+      drawing = drawValue(reader, (params) => this.dispatch.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes })
+        .then((drawn) => {
+          // "Not there yet" changes as the task finishes: only what was drawn is kept.
+          if (drawn.value.kind !== 'missing') this.drawn.set(key, drawn, weightOf(drawn));
+          return drawn;
+        })
+        .finally(() => this.drawing.delete(key));
+      this.drawing.set(key, drawing);
+    }
+    return drawing;
   }
 
   /** The value written by the bridge to `path` as CSV, Parquet or `.npy` (the whole of it, whatever was shown). */
@@ -62,4 +92,11 @@ export class ValueService {
       pictures: new Map(),
     };
   }
+}
+
+/** About what a drawn value holds: its pictures' bytes and its JSON (rows, text). */
+function weightOf(drawn: DrawnValue): number {
+  let pictures = 0;
+  for (const bytes of drawn.pictures.values()) pictures += bytes.byteLength;
+  return pictures + JSON.stringify(drawn.value).length * 2;
 }

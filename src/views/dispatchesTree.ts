@@ -17,6 +17,7 @@ import {
   taskDuration,
 } from './format';
 import { dispatchTooltip, taskTooltip } from './tooltips';
+import type { ResultPreviews } from '../store/resultPreviews';
 
 /** What a row of the Dispatches tree stands for. */
 export type DispatchTreeNode =
@@ -47,6 +48,8 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     private readonly store: DispatchStore,
     live: LiveStatus,
     private readonly server: () => { readonly address: string; readonly label: string },
+    /** A finished task's short result, for its tooltip (read on hover). */
+    private readonly results?: ResultPreviews,
   ) {
     this.view = vscode.window.createTreeView('covalent.dispatches', { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
@@ -181,6 +184,18 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     // `dispatch.running` / `dispatch.finished`: the context menu offers cancel only while it runs.
     item.contextValue = `dispatch.${isTerminal(dispatch.status) ? 'finished' : isRunning(dispatch.status) ? 'running' : 'saved'}${dispatch.origin?.fileUri ? '.hasSource' : ''}`;
     item.accessibilityInformation = { label: `${dispatchLabel(dispatch)}, ${humanStatus(dispatch.status)}, ${item.description}` };
+    return item;
+  }
+
+  /** A finished task's tooltip gains its result when it is short (a number, a word), read on hover. */
+  async resolveTreeItem(item: vscode.TreeItem, element: DispatchTreeNode): Promise<vscode.TreeItem> {
+    if (element.kind !== 'task' || !this.results) return item;
+    const task = this.store.graph(element.dispatchId)?.tasks.find((candidate) => candidate.nodeId === element.nodeId);
+    if (task?.status !== 'COMPLETED' || task.kind === 'parameter') return item;
+    const result = await this.results.preview(element.dispatchId, element.nodeId);
+    if (result === undefined) return item;
+    const error = this.store.taskErrors(element.dispatchId).find((candidate) => candidate.nodeId === element.nodeId);
+    item.tooltip = new vscode.MarkdownString(taskTooltip(task, executorLabel(this.store.executor(element.dispatchId, element.nodeId), task.executor), error?.text, result));
     return item;
   }
 

@@ -3,6 +3,7 @@ import { sameAddress, serverLabel } from '../covalent/servers';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../core';
 import { LiveStatus, type LiveStatusOptions } from '../store/liveStatus';
+import { ResultPreviews } from '../store/resultPreviews';
 import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
 import { CovalentStatusBar } from './statusBar';
@@ -24,7 +25,10 @@ export class LiveStatusViews implements vscode.Disposable {
   ) {
     const store = core.store;
     this.live = new LiveStatus(store, this.options());
-    this.tree = new DispatchesTree(store, this.live, () => this.server);
+    const results = new ResultPreviews(async (dispatchId, nodeIds, bytes) =>
+      core.servers.client(store.serverOf(dispatchId) ?? core.settings.current.dispatcherAddress).details.taskResults(dispatchId, nodeIds, bytes),
+    );
+    this.tree = new DispatchesTree(store, this.live, () => this.server, results);
     this.statusBar = new CovalentStatusBar(store, () => this.server);
     this.editor = new EditorStatus(store, this.live, locator);
     this.disposables.push(

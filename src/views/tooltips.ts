@@ -12,13 +12,14 @@ import { codeBlock, escapeMarkdown, inlineCode } from './markdown';
 
 const localTime = (ms: number) => new Date(ms).toLocaleString();
 
-/** A task row's tooltip: name, status, where it ran, its times and its error. */
-export function taskTooltip(task: TaskState, executor: string | undefined, errorText: string | undefined): string {
+/** A task row's tooltip: name, status, where it ran, its times, its short result and its error. */
+export function taskTooltip(task: TaskState, executor: string | undefined, errorText: string | undefined, result?: string): string {
   return [
     `**${escapeMarkdown(task.name)}** · ${humanStatus(task.status)}${task.reused ? ' · reused from the previous dispatch' : ''}`,
     `Node ${task.nodeId}${executor ? ` · runs on ${inlineCode(executor)}` : ''}`,
     task.startedAt ? `Started ${localTime(task.startedAt)}` : '',
     task.completedAt ? `Ended ${localTime(task.completedAt)}` : '',
+    result !== undefined ? `Result ${inlineCode(result)}` : '',
     errorText ? codeBlock(errorText) : '',
   ]
     .filter(Boolean)

@@ -59,8 +59,9 @@ export class ResultPanel extends GraphPanel {
     super(owner, webviewPanel, `Result panel ${dispatchId}`, { mode: 'result', dispatchId, selectedNodeId: restored.selectedNodeId }, restored.restoredView);
     this.selectedNodeId = restored.selectedNodeId;
     const services = owner.services;
-    this.values = new ValueChannel(webviewPanel.webview, services.values, dispatchId, () => this.serverAddress, owner.picturesRoot, (message) => this.post(message));
+    this.values = new ValueChannel(webviewPanel.webview, services.values, dispatchId, () => this.serverAddress, () => this.parentDispatchId, owner.picturesRoot, (message) => this.post(message));
     this.disposables.push(this.values);
+    services.values.warm();
     const store = services.store;
     // The poller fetches graphs only of watched dispatches; a dispatch it has never
     // heard of is recorded (on the server its page named, else the active one) so its status is polled too.
@@ -145,6 +146,7 @@ export class ResultPanel extends GraphPanel {
     switch (message.type) {
       case 'select':
         this.selectedNodeId = message.nodeId;
+        this.values.prefetch(message.nodeId);
         await this.sendDetails(message.nodeId);
         return;
       case 'showAll':

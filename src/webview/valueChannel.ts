@@ -27,6 +27,8 @@ export class ValueChannel implements vscode.Disposable {
     private readonly values: ValueService,
     private readonly dispatchId: string,
     private readonly serverAddress: () => string,
+    /** The dispatch the Compare tab compares with: its values may be asked for too. */
+    private readonly parentDispatchId: () => string | undefined,
     picturesRoot: vscode.Uri,
     private readonly post: (message: HostMessage) => void,
   ) {
@@ -37,15 +39,27 @@ export class ValueChannel implements vscode.Disposable {
   /** Fires when the page says a value is on screen (the benchmark listens). */
   readonly onDidPaint = this.paintedEmitter.event;
 
+  /** The page's device pixel ratio, as its last request said. */
+  private pixelRatio = 1;
+
+  /**
+   * A task was selected: its result is drawn now, while its details load, so the
+   * page's own request (sent once the details are in) finds it done or under way.
+   */
+  prefetch(nodeId: number): void {
+    void this.values.draw(this.request({ nodeId, value: 'result' }), this.drawOptions(undefined, false)).catch(() => undefined);
+  }
+
   async received(message: ValueWebviewMessage): Promise<void> {
     if (message.type === 'valueAction') return this.act(message, message.action);
     if (message.type === 'valuePainted') {
       this.paintedEmitter.fire({ nodeId: message.nodeId, value: message.value, kind: message.kind, at: Date.now() });
       return;
     }
-    const address = { nodeId: message.nodeId, value: message.value };
+    const address: ValueAddress = { nodeId: message.nodeId, value: message.value, ...(message.dispatchId === undefined ? {} : { dispatchId: message.dispatchId }) };
+    this.pixelRatio = message.pixelRatio;
     try {
-      const drawn = await this.values.draw(this.request(address), { pixelRatio: message.pixelRatio, offset: message.offset, rows: VALUE_ROWS, fetchLarge: message.fetchLarge });
+      const drawn = await this.values.draw(this.request(address), this.drawOptions(message.offset, message.fetchLarge === true));
       this.shown.set(key(address), drawn);
       this.post({ type: 'drawnValue', ...address, requestId: message.requestId, offset: message.offset ?? 0, drawn: await this.place(drawn.value, drawn.pictures) });
     } catch (error) {
@@ -53,8 +67,14 @@ export class ValueChannel implements vscode.Disposable {
     }
   }
 
+  private drawOptions(offset: number | undefined, fetchLarge: boolean) {
+    return { pixelRatio: this.pixelRatio, offset, rows: VALUE_ROWS, fetchLarge };
+  }
+
   private request(address: ValueAddress): ValueRequest {
-    return { dispatchId: this.dispatchId, ...(address.nodeId === null ? {} : { taskId: address.nodeId }), value: address.value };
+    const other = address.dispatchId;
+    if (other !== undefined && other !== this.dispatchId && other !== this.parentDispatchId()) throw new Error(`dispatch ${other} is not this panel's or its parent's`);
+    return { dispatchId: other ?? this.dispatchId, ...(address.nodeId === null ? {} : { taskId: address.nodeId }), value: address.value };
   }
 
   /** The value with each picture written to a file and named by its webview URI. */
@@ -115,5 +135,5 @@ export class ValueChannel implements vscode.Disposable {
 }
 
 function key(address: ValueAddress): string {
-  return `${address.nodeId ?? 'workflow'}|${address.value}`;
+  return `${address.dispatchId ?? ''}|${address.nodeId ?? 'workflow'}|${address.value}`;
 }

@@ -16,13 +16,15 @@ export const VALUE_ACTIONS = ['saveAs', 'copyLoadingCode'] as const;
 export type ValueAction = (typeof VALUE_ACTIONS)[number];
 
 /** The buttons of a drawn value. */
-export type ValueButton = 'fetch' | 'more' | 'text' | ValueAction;
-const VALUE_BUTTONS: readonly string[] = ['fetch', 'more', 'text', ...VALUE_ACTIONS];
+export type ValueButton = 'fetch' | 'more' | 'text' | 'sideBySide' | ValueAction;
+const VALUE_BUTTONS: readonly string[] = ['fetch', 'more', 'text', 'sideBySide', ...VALUE_ACTIONS];
 
 export interface ValueAddress {
   /** null: the workflow's. */
   readonly nodeId: number | null;
   readonly value: ValueName;
+  /** Another dispatch than the panel's: its parent, in the Compare tab. */
+  readonly dispatchId?: string;
 }
 
 export type ValueWebviewMessage =
@@ -54,7 +56,8 @@ function isObject(value: unknown): value is Fields {
 function address(value: Fields): ValueAddress | undefined {
   const nodeId = value.nodeId;
   if (!(nodeId === null || (typeof nodeId === 'number' && Number.isInteger(nodeId) && nodeId >= 0)) || !isValueName(value.value)) return undefined;
-  return { nodeId, value: value.value };
+  if (value.dispatchId !== undefined && !(typeof value.dispatchId === 'string' && /^[0-9A-Za-z_-]{1,100}$/.test(value.dispatchId))) return undefined;
+  return { nodeId, value: value.value, ...(typeof value.dispatchId === 'string' ? { dispatchId: value.dispatchId } : {}) };
 }
 
 export function parseValueWebviewMessage(value: Fields): ValueWebviewMessage | undefined {
@@ -94,6 +97,8 @@ export function parseValueHostMessage(value: Fields): ValueHostMessage | undefin
 /** What the page painted of a value: the test hook reads this, not the extension's model. */
 export interface ValueReport {
   readonly nodeId: number | null;
+  /** Set for a value of another dispatch (the parent's, in the Compare tab). */
+  readonly dispatchId?: string;
   readonly value: string;
   readonly kind: string;
   /** An image's natural size as loaded (pixels), and the size it is shown at. */

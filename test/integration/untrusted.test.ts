@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { dispatchCount, EXTENSION_ID, expectRejection, extensionApi, waitFor } from './support/dispatching';
+import { dispatchCount, dispatchWithPython, EXTENSION_ID, expectRejection, extensionApi, waitFor } from './support/dispatching';
+import { waitForTerminalStatus } from './support/covalentRest';
 import { testEnvironment } from './support/env';
 
 /**
@@ -75,6 +76,16 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     await expectRejection(vscode.commands.executeCommand('covalent.stopServer', {}), /Restricted Mode/);
     assert.strictEqual(api.services.bridges.peek(env.clientPython), undefined, 'no Python bridge was started');
     assert.strictEqual(await dispatchCount(env.serverAddress), before);
+  });
+
+  it('shows a recorded value as the server’s text: drawing it would unpickle with the workspace’s Python', async () => {
+    const api = await extensionApi();
+    const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '1, 2');
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, dispatchId), 'COMPLETED');
+    const shown = await vscode.commands.executeCommand<{ kind: string; text?: string; note?: string }>('covalent.renderValue', { dispatchId, value: 'result' });
+    assert.deepStrictEqual([shown.kind, shown.text], ['text', '1.5']);
+    assert.match(shown.note ?? '', /only in a trusted workspace/);
+    assert.strictEqual(api.services.bridges.peek(env.clientPython), undefined, 'no Python bridge was started');
   });
 
   it('still detects lattices (the language server needs no trust)', async () => {

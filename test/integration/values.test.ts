@@ -10,7 +10,7 @@ import type { ValueReport } from '../../src/webview/valueProtocol';
 import type { ResultPanel } from '../../src/webview/resultPanel';
 import { testEnvironment } from './support/env';
 import { waitForTerminalStatus } from './support/covalentRest';
-import { extensionApi, lastLine, runPython } from './support/dispatching';
+import { extensionApi, lastLine, runPython, waitFor } from './support/dispatching';
 import { probeUntil, serverGraph } from './support/panels';
 import { proxyStats } from './support/proxy';
 
@@ -52,9 +52,14 @@ def big(megabytes):
     return np.zeros(megabytes * 1024 * 1024 // 8)
 
 
+@ct.electron
+def count():
+    return 42
+
+
 @ct.lattice
 def hostile(megabytes=40):
-    return {"markup": markup(), "big": big(megabytes)}
+    return {"markup": markup(), "big": big(megabytes), "count": count()}
 `;
 
 async function dispatchByValue(env: ReturnType<typeof testEnvironment>, module: string, lattice: string, args: string): Promise<string> {
@@ -267,6 +272,45 @@ describe('Values: figures, tables and arrays drawn from a real dispatch', functi
     const inputs = await valueReport(panel, null, 'inputs', (value) => value.kind === 'mapping');
     assert.deepStrictEqual(inputs.entries, ['rows', 'size']);
     panel.showTab('task');
+  });
+
+  it('shows a task’s result next to its parent’s in the Compare tab: a table next to a table', async () => {
+    const redispatched = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: gallery, args: 'rows=20, size=4' });
+    assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatched), 'COMPLETED');
+    const panel = await openPanel(redispatched);
+    panel.showTab('compare');
+    await probeUntil(panel, (drawn) => drawn.compareRows > 0, 'the comparison with the parent');
+    panel.pressValueButton(task('table'), 'result', 'sideBySide');
+    const report = await probeUntil(
+      panel,
+      (drawn) => (drawn.values ?? []).filter((value) => value.nodeId === task('table') && value.kind === 'table').length === 2,
+      'both tables painted',
+    );
+    const tables = (report.values ?? []).filter((value) => value.nodeId === task('table') && value.kind === 'table');
+    const parent = tables.find((value) => value.dispatchId === gallery);
+    const now = tables.find((value) => value.dispatchId === undefined);
+    assert.match(parent?.countLine ?? '', /50 of 1,000 rows shown/);
+    assert.strictEqual(now?.countLine, '20 rows');
+    assert.deepStrictEqual(now?.header, parent?.header);
+    panel.close();
+  });
+
+  it('shows a small result in the Dispatches tree’s tooltip of its task', async () => {
+    if (!api.services.store.get(hostile)) api.services.store.track(hostile, { serverAddress: env.serverAddress });
+    const watch = api.services.store.watchGraph(hostile);
+    try {
+      await waitFor('the graph in the store', () => api.services.store.graph(hostile)?.tasks.some((entry) => entry.name === 'count' && entry.status === 'COMPLETED'), 60000);
+      const tree = api.services.live.tree;
+      const resolve = (name: string) => tree.resolveTreeItem(new vscode.TreeItem(name), { kind: 'task', dispatchId: hostile, nodeId: task(name, hostileTasks) });
+      const small = await resolve('count');
+      assert.match((small.tooltip as vscode.MarkdownString).value, /Result `42`/);
+      // numpy's own short form of 5 million zeros is one line: that is a preview too.
+      assert.match(((await resolve('big')).tooltip as vscode.MarkdownString).value, /Result `\[0\. 0\. 0\. \.\.\. 0\. 0\. 0\.\]`/);
+      const long = await resolve('markup');
+      assert.strictEqual(long.tooltip, undefined, 'a long result is for the panel, not the tooltip');
+    } finally {
+      watch.dispose();
+    }
   });
 
   it('never lets markup in a result run in the panel', async () => {

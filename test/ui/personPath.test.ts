@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
-import type { Locator } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { waitFor } from '../support/wait';
 import { artifactsDir, EditorSession, harnessServerFromEnv } from './editorSession';
 import { Steps } from './steps';
@@ -96,22 +96,7 @@ describe('UI: a person in the editor (code-server, headless Chromium)', function
     });
 
     const panel = workbench.visibleWebview();
-    await steps.run('open the result panel from the row', async () => {
-      const clickOpenResult = async () => {
-        await row.hover();
-        await row.getByRole('button', { name: 'Open Result', exact: true }).click({ timeout: 10000 });
-      };
-      await clickOpenResult();
-      // VS Code 1.100 can hand the row's action no element when the live tree refreshes under the
-      // click; the command then asks which dispatch (as from the palette). A person clicks again.
-      const asked = workbench.quickInput().filter({ hasText: 'Open the result of a dispatch' });
-      if (await asked.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
-        await page.keyboard.press('Escape');
-        await clickOpenResult();
-      }
-      const shown = await waitFor('the result panel', () => panel.locator('body[data-dispatch-id]').getAttribute('data-dispatch-id', { timeout: 1000 }).catch(() => undefined), 30000);
-      assert.strictEqual(shown, dispatchId, 'the panel opened from the top row shows another dispatch');
-    });
+    await steps.run('open the result panel from the row', () => openResultFromRow(page, workbench, row, dispatchId));
 
     await steps.run('see the graph', async () => {
       // The graph is painted on a canvas, which says how many nodes it holds.
@@ -119,16 +104,7 @@ describe('UI: a person in the editor (code-server, headless Chromium)', function
         throw new Error('the result panel draws no graph of 7 nodes (the tasks, parameters and post-processing) within 30 s');
       });
       // A person finds each task by name: the graph selects it and the details show its status.
-      const find = panel.getByRole('searchbox', { name: /Find a task/ });
-      for (const name of USER_TASKS) {
-        await find.fill(name);
-        await find.press('Enter');
-        await waitFor(`${name} found, selected and shown completed`, async () => {
-          const found = (await panel.locator('.graph-find-status').textContent()) ?? '';
-          const title = (await panel.locator('.details-title').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
-          return found.startsWith('1 of') && title.startsWith(name) && /completed/i.test(title) ? true : undefined;
-        }, 20000);
-      }
+      for (const name of USER_TASKS) await findTask(panel, name);
     });
 
     await steps.run('back in the editor, click Preview graph', async () => {
@@ -151,7 +127,91 @@ describe('UI: a person in the editor (code-server, headless Chromium)', function
       assert.match(call, /workflow\(1, 2\)/);
     });
   });
+
+  it('dispatches the rich values example and sees its figure, table and array drawn in the result panel', async () => {
+    assert.ok(session, 'the editor did not open');
+    const { page } = session;
+    const workbench = new Workbench(page);
+    const steps = new Steps(page, artifacts);
+
+    await steps.run('open rich_values.py', async () => {
+      await workbench.explorerItem('rich_values.py').click({ timeout: 20000 });
+      // The lattice is at the end of the file: its lenses show once it is in view.
+      await page.locator('.monaco-editor .view-lines').first().click({ timeout: 10000 });
+      await page.keyboard.press('ControlOrMeta+End');
+      await workbench.codeLens('Dispatch').waitFor({ state: 'visible', timeout: 60000 });
+    });
+    const dispatchId = await steps.run('click Dispatch and see it dispatched', async () => {
+      await workbench.codeLens('Dispatch').click({ timeout: 10000 });
+      return waitFor('the status bar to say gallery was dispatched', async () => /Dispatched gallery — ([0-9a-f-]{36})/.exec(await workbench.statusBarText())?.[1], 90000);
+    });
+    const dispatches = workbench.viewPane('Dispatches');
+    if (!(await dispatches.isVisible())) await workbench.activityBarItem('Covalent').click({ timeout: 10000 });
+    const row = workbench.treeRows(dispatches).first();
+    await steps.run('Dispatches row completes', () =>
+      waitFor('the gallery row to complete', async () => {
+        const seen = await workbench.treeRowText(row);
+        const done = /(\d+)\/(\d+) tasks/.exec(seen.description);
+        return seen.label === 'gallery' && done && done[1] === done[2] ? true : undefined;
+      }, 90000),
+    );
+    const panel = workbench.visibleWebview();
+    await steps.run('open its result panel', () => openResultFromRow(page, workbench, row, dispatchId));
+
+    await steps.run('the figure task shows its picture', async () => {
+      await findTask(panel, 'figure');
+      await waitFor('the figure loaded', () => panel.locator('img.value-image').evaluate((image: HTMLImageElement) => image.complete && image.naturalWidth > 0).catch(() => false), 30000);
+    });
+    await steps.run('the table task shows its rows, and more on request', async () => {
+      await findTask(panel, 'table');
+      const rows = panel.locator('.painted-table .value-rows tbody tr');
+      await waitFor('the first 50 rows', async () => ((await rows.count()) === 50 ? true : undefined), 30000);
+      await panel.getByRole('button', { name: 'Show 50 more rows' }).click({ timeout: 10000 });
+      await waitFor('100 rows', async () => ((await rows.count()) === 100 ? true : undefined), 30000);
+      assert.match((await panel.locator('.painted-table .count-line').textContent()) ?? '', /100 of 1,000 rows shown/);
+    });
+    await steps.run('the array task shows its shape and heat map', async () => {
+      await findTask(panel, 'array');
+      await panel.locator('.painted-array canvas.heatmap').waitFor({ state: 'visible', timeout: 30000 });
+      assert.match((await panel.locator('.painted-array .shape-line').first().textContent()) ?? '', /shape \(8, 8\) · float64/);
+    });
+    await steps.run('the workflow tab draws the result dict', async () => {
+      await panel.getByRole('tab', { name: /Workflow/ }).click({ timeout: 10000 });
+      await panel.locator('[data-node="workflow"][data-value="result"] > .painted-mapping').waitFor({ state: 'visible', timeout: 30000 });
+    });
+  });
 });
+
+/** Opens the result panel with the Open Result button of a Dispatches row, and checks it shows `dispatchId`. */
+async function openResultFromRow(page: Page, workbench: Workbench, row: Locator, dispatchId: string): Promise<void> {
+  const clickOpenResult = async () => {
+    await row.hover();
+    await row.getByRole('button', { name: 'Open Result', exact: true }).click({ timeout: 10000 });
+  };
+  await clickOpenResult();
+  // VS Code 1.100 can hand the row's action no element when the live tree refreshes under the
+  // click; the command then asks which dispatch (as from the palette). A person clicks again.
+  const asked = workbench.quickInput().filter({ hasText: 'Open the result of a dispatch' });
+  if (await asked.waitFor({ state: 'visible', timeout: 2000 }).then(() => true, () => false)) {
+    await page.keyboard.press('Escape');
+    await clickOpenResult();
+  }
+  const panel = workbench.visibleWebview();
+  const shown = await waitFor('the result panel', () => panel.locator('body[data-dispatch-id]').getAttribute('data-dispatch-id', { timeout: 1000 }).catch(() => undefined), 30000);
+  assert.strictEqual(shown, dispatchId, 'the panel opened from the top row shows another dispatch');
+}
+
+/** Types a task's name in the panel's find box: the graph selects it and the details show it completed. */
+async function findTask(panel: FrameLocator, name: string): Promise<void> {
+  const find = panel.getByRole('searchbox', { name: /Find a task/ });
+  await find.fill(name);
+  await find.press('Enter');
+  await waitFor(`${name} found, selected and shown completed`, async () => {
+    const found = (await panel.locator('.graph-find-status').textContent()) ?? '';
+    const title = (await panel.locator('.details-title').textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+    return found.startsWith('1 of') && title.startsWith(name) && /completed/i.test(title) ? true : undefined;
+  }, 20000);
+}
 
 async function visibleTexts(locator: Locator): Promise<string[]> {
   const texts: string[] = [];

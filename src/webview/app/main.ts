@@ -403,6 +403,24 @@ function renderCompare(compare: CompareView | undefined, message: string | undef
   const counts = new Map<string, number>();
   for (const row of compare.rows) counts.set(row.change, (counts.get(row.change) ?? 0) + 1);
   target.appendChild(element('p', { className: 'compare-summary', text: [...counts].map(([change, count]) => `${count} ${change}`).join(' · ') }));
+  // Values side by side (a figure next to a figure): the workflow's results first, a task's when its button is pressed.
+  const sideBySide = element('div', { className: 'compare-values' });
+  const showSideBySide = (nodeId: number | null, name: string) => {
+    sideBySide.replaceChildren(element('h3', { text: `${name}: the parent’s result and now` }));
+    const pair = element('div', { className: 'compare-pair' });
+    for (const [label, address] of [
+      ['Parent', { nodeId, value: 'result' as const, dispatchId: compare.parentDispatchId }],
+      ['Now', { nodeId, value: 'result' as const }],
+    ] as const) {
+      const side = element('section', { className: 'value-section compare-side' }, element('h3', { text: label }));
+      pair.appendChild(side);
+      values.draw(side, address);
+    }
+    sideBySide.appendChild(pair);
+  };
+  const workflowPair = button('Workflow results side by side', 'split-horizontal', () => showSideBySide(null, 'The workflow'));
+  workflowPair.dataset.sideBySide = 'workflow';
+  target.appendChild(workflowPair);
   const table = element('table', { className: 'compare' });
   const head = element('tr');
   for (const title of ['Task', 'Change', 'Status (parent → now)', 'Duration (parent → now)', 'Result (parent → now)']) head.appendChild(element('th', { text: title }));
@@ -416,11 +434,21 @@ function renderCompare(compare: CompareView | undefined, message: string | undef
     const durationText = row.change === 'reused' ? `${formatDuration(row.parentDurationMs)} → reused` : `${formatDuration(row.parentDurationMs)} → ${formatDuration(row.durationMs)}`;
     tr.appendChild(element('td', { text: durationText }));
     const same = row.result !== undefined && row.result === row.parentResult;
-    tr.appendChild(element('td', { className: same ? 'same' : 'differs', text: same ? `${row.result} (same)` : `${row.parentResult ?? '—'} → ${row.result ?? '—'}` }));
+    const resultCell = element('td', { className: same ? 'same' : 'differs', text: same ? `${row.result} (same)` : `${row.parentResult ?? '—'} → ${row.result ?? '—'}` });
+    if (row.change !== 'added' && row.change !== 'removed') {
+      const pairButton = button('Side by side', 'split-horizontal', () => showSideBySide(row.nodeId, row.name), `Draw ${row.name}'s result in the parent and now, side by side`);
+      pairButton.classList.add('side-by-side');
+      pairButton.dataset.sideBySide = String(row.nodeId);
+      // The row selects its task; the button only draws.
+      pairButton.addEventListener('click', (event) => event.stopPropagation());
+      resultCell.appendChild(pairButton);
+    }
+    tr.appendChild(resultCell);
     body.appendChild(tr);
   }
   table.appendChild(body);
   target.appendChild(table);
+  target.appendChild(sideBySide);
 }
 
 // ---------------------------------------------------------------- messages
@@ -559,7 +587,7 @@ function renderReport(): RenderReport {
   // (Scripts outside #app are VS Code's own webview bridge.)
   // Drawn values' pictures are ours (img.value-image); sanitized HTML is counted apart.
   const foreign = Array.from(document.querySelectorAll('pre.value *, .placeholder *, dd *, td *:not(.badge), #app script, #app img:not(.value-image), #app iframe, #app object, #app embed, #app b')).filter(
-    (node) => !node.closest('.value-html') || ['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName),
+    (node) => !node.closest('.side-by-side') && (!node.closest('.value-html') || ['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName)),
   );
   const handlers = Array.from(document.querySelectorAll('#app *')).filter((node) => Array.from(node.attributes).some((attribute) => attribute.name.startsWith('on'))).length;
   const scripts = Array.from(document.querySelectorAll('script')).map((script) => script.src || 'inline');

@@ -40,7 +40,10 @@ export class ValueViews {
   draw(section: HTMLElement, address: ValueAddress): void {
     let box = section.querySelector<HTMLElement>(':scope > .drawn-value');
     if (!box) {
-      box = element('div', { className: 'drawn-value', attributes: { 'data-node': String(address.nodeId ?? 'workflow'), 'data-value': address.value, 'aria-live': 'polite' } });
+      box = element('div', {
+        className: 'drawn-value',
+        attributes: { 'data-node': String(address.nodeId ?? 'workflow'), 'data-value': address.value, 'data-dispatch': address.dispatchId ?? '', 'aria-live': 'polite' },
+      });
       // After the server's text, so the section reads as before until the drawing comes.
       section.appendChild(box);
     }
@@ -50,7 +53,12 @@ export class ValueViews {
 
   received(message: ValueHostMessage): void {
     if (message.type === 'pressValueButton') {
-      this.box(message)?.querySelector<HTMLButtonElement>(`button[data-button="${message.button}"]`)?.click();
+      // The Compare tab's buttons belong to its rows; the others to the value's own box.
+      const pressed =
+        message.button === 'sideBySide'
+          ? document.querySelector<HTMLButtonElement>(`button[data-side-by-side="${message.nodeId ?? 'workflow'}"]`)
+          : this.box(message)?.querySelector<HTMLButtonElement>(`button[data-button="${message.button}"]`);
+      pressed?.click();
       return;
     }
     const pending = this.pending.get(message.requestId);
@@ -83,6 +91,7 @@ export class ValueViews {
       const nodeAttribute = box.dataset.node ?? 'workflow';
       return {
         nodeId: nodeAttribute === 'workflow' ? null : Number(nodeAttribute),
+        ...(box.dataset.dispatch ? { dispatchId: box.dataset.dispatch } : {}),
         value: box.dataset.value ?? '',
         kind,
         ...(image ? { naturalWidth: image.naturalWidth, naturalHeight: image.naturalHeight } : {}),
@@ -103,7 +112,9 @@ export class ValueViews {
 
   private box(address: ValueAddress): HTMLElement | undefined {
     const node = String(address.nodeId ?? 'workflow');
-    return Array.from(document.querySelectorAll<HTMLElement>('.drawn-value')).find((box) => box.dataset.node === node && box.dataset.value === address.value);
+    return Array.from(document.querySelectorAll<HTMLElement>('.drawn-value')).find(
+      (box) => box.dataset.node === node && box.dataset.value === address.value && (box.dataset.dispatch ?? '') === (address.dispatchId ?? ''),
+    );
   }
 
   private ask(box: HTMLElement, address: ValueAddress, extra: { offset?: number; fetchLarge?: boolean; rows?: RowsView }): void {
@@ -120,8 +131,15 @@ export class ValueViews {
   }
 
   /** The value at the top of its section, with its buttons; the server's text is hidden behind "Text". */
-  private paintTop(box: HTMLElement, address: ValueAddress, drawn: RenderedValue): void {
+  private paintTop(box: HTMLElement, address: ValueAddress, shown: RenderedValue): void {
     const section = box.parentElement;
+    // No inputs at all: the server's text says so, with nothing to draw or save.
+    if (shown.kind === 'mapping' && shown.length === 0) {
+      box.replaceChildren();
+      box.dataset.kind = 'none';
+      return;
+    }
+    const drawn = shown;
     const rich = drawn.kind !== 'text' && drawn.kind !== 'missing';
     section?.classList.toggle('drawn', rich && drawn.kind !== 'large');
     const painted = this.paint(drawn, address, 0);
@@ -133,7 +151,9 @@ export class ValueViews {
       }), 'fetch'));
     }
     if (drawn.kind !== 'missing') {
-      actions.appendChild(withName(button('Save As…', 'save-as', () => this.post({ type: 'valueAction', ...address, action: 'saveAs' })), 'saveAs'));
+      // A task's inputs are several values: each is saved from its own task's result.
+      const several = drawn.kind === 'mapping' && drawn.type === 'inputs';
+      if (!several) actions.appendChild(withName(button('Save As…', 'save-as', () => this.post({ type: 'valueAction', ...address, action: 'saveAs' })), 'saveAs'));
       actions.appendChild(withName(button('Copy loading code', 'copy', () => this.post({ type: 'valueAction', ...address, action: 'copyLoadingCode' }), 'Copy the Python that loads this value with ct.get_result'), 'copyLoadingCode'));
     }
     if (rich && drawn.kind !== 'large' && section?.querySelector(':scope > pre.value')) {

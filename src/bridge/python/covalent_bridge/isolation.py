@@ -131,6 +131,12 @@ def _take_process():
     return taken
 
 
+def warm_spare():
+    """Starts the first spare process in the background, so the first request
+    (a dispatch, a value shown) does not wait for the fork server's imports."""
+    threading.Thread(target=_start_spare, daemon=True, name="covalent-spare").start()
+
+
 def _start_spare():
     global _spare
     try:

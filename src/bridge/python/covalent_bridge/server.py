@@ -69,6 +69,7 @@ def main():
     every request's process."""
     try:
         isolation.start_fork_server()
+        isolation.warm_spare()
     except Exception as error:  # noqa: BLE001 - each request then says why it cannot start
         log("The bridge's fork server did not start: %s" % error)
     try:
