@@ -25,6 +25,7 @@ import * as path from 'path';
 import { execFile } from 'child_process';
 import { type FrameStats, frameStats, gestureFrames } from '../src/webview/app/gestureFrames';
 import type { HostResult } from './panelBenchHost';
+import { runInBrowserHost } from './browserHost';
 import { harness } from '../test/support/harness';
 import { median } from './stats';
 
@@ -211,36 +212,9 @@ async function main(): Promise<void> {
   });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   try {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    let exit: (code: number) => void = () => undefined;
-    const exited = new Promise<number>((resolve) => (exit = resolve));
-    await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
-    await page.exposeFunction('codeAutomationLog', () => undefined);
-    const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer.port}${file}`;
-    await page.goto(
-      workbenchUrl(codeServer, workspace, [
-        ['extensionDevelopmentPath', remote(repoRoot)],
-        ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'panelBenchHost.js'))],
-      ]),
-    );
-    // The host asks for screenshots of the window through a file beside its results.
-    let shooting = false;
-    const shots = setInterval(() => {
-      const request = `${resultsFile}.screenshot`;
-      if (shooting || !fs.existsSync(request)) return;
-      shooting = true;
-      const name = fs.readFileSync(request, 'utf8').trim();
-      void page
-        .screenshot({ path: path.join(cacheDir, path.basename(name)) })
-        .then(() => log(`screenshot: ${path.join(cacheDir, path.basename(name))}`))
-        .catch((error: unknown) => log(`screenshot ${name} failed: ${(error as Error).message}`))
-        .finally(() => {
-          fs.rmSync(request, { force: true });
-          shooting = false;
-        });
-    }, 250);
-    const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30 * 60 * 1000))]);
-    clearInterval(shots);
+    const hostModule = path.join(repoRoot, 'out', 'bench', 'panelBenchHost.js');
+    const url = (query: [string, string][]) => workbenchUrl(codeServer, workspace, query);
+    const { page, code } = await runInBrowserHost({ browser, url, codeServerPort: codeServer.port, repoRoot, hostModule, resultsFile, screenshotDir: cacheDir, timeoutMs: 30 * 60 * 1000, log });
     fs.mkdirSync(cacheDir, { recursive: true });
     await page.screenshot({ path: path.join(cacheDir, screenshotName) });
     log(`screenshot of the panel: ${path.join(cacheDir, screenshotName)}`);

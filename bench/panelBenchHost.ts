@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { requestScreenshot } from './browserHost';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../src/extension';
 import type { GraphControl } from '../src/webview/graphProtocol';
@@ -34,15 +35,10 @@ export interface HostResult {
   readonly error?: string;
 }
 
-/** Asks the benchmark (outside VS Code) for a screenshot of the window and waits until it is taken. */
+/** The window as drawn, after a moment for the last frame to settle. */
 async function screenshot(name: string): Promise<void> {
-  const resultsFile = process.env.PANEL_BENCH_RESULTS;
-  if (!resultsFile) return;
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const request = `${resultsFile}.screenshot`;
-  fs.writeFileSync(request, name);
-  const deadline = Date.now() + 30000;
-  while (fs.existsSync(request) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  await requestScreenshot(process.env.PANEL_BENCH_RESULTS, name);
 }
 
 export async function run(): Promise<void> {

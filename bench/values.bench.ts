@@ -18,6 +18,7 @@ import * as path from 'path';
 import { execFile } from 'child_process';
 import type { Browser } from 'playwright-core';
 import type { ValuesHostResult } from './valuesBenchHost';
+import { runInBrowserHost } from './browserHost';
 import { harness } from '../test/support/harness';
 import { median } from './stats';
 
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
         logFile: path.join(runDir, 'code-server.log'),
       });
       codeServer = started;
-      panelResults = await measurePanel(browser, workbenchUrl, started, workspace, resultsFile);
+      panelResults = await measurePanel(browser, (query) => workbenchUrl(started, workspace, query), started.port, resultsFile);
     }
     const uiTimes = await measureCovalentUi(browser, `${server.address}/${dispatchId}`, plan);
     const rows = plan.map((item) => {
@@ -159,42 +160,9 @@ async function main(): Promise<void> {
 
 
 /** VS Code in the browser with valuesBenchHost as its test module; its results when it exits. */
-async function measurePanel(
-  browser: Browser,
-  workbenchUrl: (server: never, workspace: string, query: [string, string][]) => string,
-  codeServer: { port: number },
-  workspace: string,
-  resultsFile: string,
-): Promise<ValuesHostResult[]> {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-  let exit: (code: number) => void = () => undefined;
-  const exited = new Promise<number>((resolve) => (exit = resolve));
-  await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
-  await page.exposeFunction('codeAutomationLog', () => undefined);
-  const remote = (file: string) => `vscode-remote://127.0.0.1:${codeServer.port}${file}`;
-  await page.goto(
-    workbenchUrl(codeServer as never, workspace, [
-      ['extensionDevelopmentPath', remote(repoRoot)],
-      ['extensionTestsPath', remote(path.join(repoRoot, 'out', 'bench', 'valuesBenchHost.js'))],
-    ]),
-  );
-  let shooting = false;
-  const shots = setInterval(() => {
-    const request = `${resultsFile}.screenshot`;
-    if (shooting || !fs.existsSync(request)) return;
-    shooting = true;
-    const name = path.basename(fs.readFileSync(request, 'utf8').trim());
-    void page
-      .screenshot({ path: path.join(cacheDir, name) })
-      .then(() => log(`screenshot: ${path.join(cacheDir, name)}`))
-      .catch((error: unknown) => log(`screenshot ${name} failed: ${(error as Error).message}`))
-      .finally(() => {
-        fs.rmSync(request, { force: true });
-        shooting = false;
-      });
-  }, 200);
-  const code = await Promise.race([exited, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 15 * 60 * 1000))]);
-  clearInterval(shots);
+async function measurePanel(browser: Browser, url: (query: [string, string][]) => string, codeServerPort: number, resultsFile: string): Promise<ValuesHostResult[]> {
+  const hostModule = path.join(repoRoot, 'out', 'bench', 'valuesBenchHost.js');
+  const { page, code } = await runInBrowserHost({ browser, url, codeServerPort, repoRoot, hostModule, resultsFile, screenshotDir: cacheDir, timeoutMs: 15 * 60 * 1000, log });
   if (code !== 0) throw new Error(`the benchmark module in VS Code exited with ${code}; see ${path.dirname(resultsFile)}`);
   await page.close().catch(() => undefined);
   return JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as ValuesHostResult[];

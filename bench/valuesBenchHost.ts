@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { requestScreenshot } from './browserHost';
 import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../src/extension';
 
@@ -22,14 +23,7 @@ export interface ValuesHostResult {
   readonly error?: string;
 }
 
-async function screenshot(name: string): Promise<void> {
-  const resultsFile = process.env.VALUES_BENCH_RESULTS;
-  if (!resultsFile) return;
-  const request = `${resultsFile}.screenshot`;
-  fs.writeFileSync(request, name);
-  const deadline = Date.now() + 30000;
-  while (fs.existsSync(request) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-}
+const screenshot = (name: string) => requestScreenshot(process.env.VALUES_BENCH_RESULTS, name);
 
 export async function run(): Promise<void> {
   const dispatchId = process.env.VALUES_BENCH_DISPATCH ?? '';
