@@ -48,6 +48,7 @@ export class ValueViews {
       section.appendChild(box);
     }
     box.replaceChildren(element('p', { className: 'drawing', text: 'Drawing the value…' }));
+    delete box.dataset.kind;
     this.ask(box, address, {});
   }
 
@@ -85,7 +86,7 @@ export class ValueViews {
   reports(): ValueReport[] {
     return Array.from(document.querySelectorAll<HTMLElement>('.drawn-value')).map((box) => {
       const top = box.querySelector<HTMLElement>(':scope > .painted');
-      const kind = top?.dataset.kind ?? (box.querySelector('.drawing') ? 'drawing' : 'none');
+      const kind = top?.dataset.kind ?? box.dataset.kind ?? (box.querySelector('.drawing') ? 'drawing' : 'none');
       const image = top?.querySelector<HTMLImageElement>(':scope > img.value-image');
       const table = top?.querySelector<HTMLTableElement>(':scope > .value-rows table');
       const nodeAttribute = box.dataset.node ?? 'workflow';
@@ -140,6 +141,8 @@ export class ValueViews {
       return;
     }
     const drawn = shown;
+    // Plain text the section already shows as the server printed it: only the buttons are added.
+    const textShown = drawn.kind === 'text' && !drawn.note && section?.querySelector(':scope > pre.value') !== null;
     const rich = drawn.kind !== 'text' && drawn.kind !== 'missing';
     section?.classList.toggle('drawn', rich && drawn.kind !== 'large');
     const painted = this.paint(drawn, address, 0);
@@ -159,7 +162,8 @@ export class ValueViews {
     if (rich && drawn.kind !== 'large' && section?.querySelector(':scope > pre.value')) {
       actions.appendChild(withName(button('Text', 'symbol-text', () => section.classList.toggle('drawn'), "Show or hide the server's text of the value"), 'text'));
     }
-    box.replaceChildren(painted, actions);
+    box.replaceChildren(...(textShown ? [] : [painted]), actions);
+    if (textShown) box.dataset.kind = 'text';
   }
 
   private paint(drawn: RenderedValue, address: ValueAddress, depth: number): HTMLElement {
