@@ -84,7 +84,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   // 7. Investigating a task: replaying it here (run or debug, with debugpy's adapter), comparing it
   //    across dispatches, and the failed-task quick fixes that offer both.
   const replay = parts.add(new TaskReplay({ ...core, dispatch, locator }));
-  const compare = parts.add(new TaskCompare(core, (dispatchId) => dispatch.serverOf(dispatchId)));
+  const compare = parts.add(new TaskCompare(core, (dispatchId) => dispatch.serverOf(dispatchId), values, panels.picturesRoot));
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import type { Core } from '../core';
 import { messageOf } from '../util/errors';
 import { matchingTask } from './replayPlan';
+import type { ValueService } from '../values/valueService';
+import { valueAsText } from '../values/valueText';
 
 /** The scheme of the read-only documents that show one task's recorded values. */
 export const TASK_VALUES_SCHEME = 'covalent-task';
@@ -24,12 +26,15 @@ export class TaskCompare implements vscode.TextDocumentContentProvider, vscode.D
   constructor(
     private readonly core: Pick<Core, 'servers'>,
     private readonly serverOf: (dispatchId: string) => string,
+    /** Results drawn (tables, arrays, pictures) beside their text; pictures side by side in a diff of their own. */
+    private readonly values?: ValueService,
+    private readonly picturesRoot?: vscode.Uri,
   ) {
     this.registration = vscode.workspace.registerTextDocumentContentProvider(TASK_VALUES_SCHEME, this);
   }
 
   /** Opens the diff: this dispatch's task on the left, the other dispatch's on the right. Resolves with both documents' URIs. */
-  async compare(dispatchId: string, otherDispatchId: string, taskId: number): Promise<{ left: vscode.Uri; right: vscode.Uri }> {
+  async compare(dispatchId: string, otherDispatchId: string, taskId: number): Promise<{ left: vscode.Uri; right: vscode.Uri; pictures?: { left: vscode.Uri; right: vscode.Uri } }> {
     const [manifest, other] = await Promise.all([this.manifest(dispatchId), this.manifest(otherDispatchId)]);
     const node = manifest.nodes.get(taskId);
     const match = matchingTask(manifest, taskId, other);
@@ -37,6 +42,31 @@ export class TaskCompare implements vscode.TextDocumentContentProvider, vscode.D
     const right = this.uriOf(otherDispatchId, match.nodeId, match.name);
     const title = `${match.name}: ${dispatchId.slice(0, 8)} ↔ ${otherDispatchId.slice(0, 8)}`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: false });
+    const pictures = await this.comparePictures(dispatchId, taskId, otherDispatchId, match.nodeId, match.name).catch(() => undefined);
+    return { left, right, ...(pictures ? { pictures } : {}) };
+  }
+
+  /** Two results that are pictures (figures, images): also side by side in VS Code's image diff. */
+  private async comparePictures(dispatchId: string, taskId: number, otherDispatchId: string, otherTaskId: number, name: string): Promise<{ left: vscode.Uri; right: vscode.Uri } | undefined> {
+    if (!this.values || !this.picturesRoot || !vscode.workspace.isTrusted) return undefined;
+    const [mine, theirs] = await Promise.all([
+      this.values.draw({ dispatchId, taskId, value: 'result' }),
+      this.values.draw({ dispatchId: otherDispatchId, taskId: otherTaskId, value: 'result' }),
+    ]);
+    const files: vscode.Uri[] = [];
+    for (const [drawn, id] of [
+      [mine, dispatchId],
+      [theirs, otherDispatchId],
+    ] as const) {
+      const bytes = drawn.value.kind === 'image' && drawn.value.id ? drawn.pictures.get(drawn.value.id) : undefined;
+      if (!bytes || drawn.value.kind !== 'image') return undefined;
+      const file = vscode.Uri.joinPath(this.picturesRoot, 'compare', `${name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${id.slice(0, 8)}.${drawn.value.mime === 'image/svg+xml' ? 'svg' : drawn.value.mime === 'image/jpeg' ? 'jpg' : 'png'}`);
+      await vscode.workspace.fs.writeFile(file, bytes);
+      files.push(file);
+    }
+    const [left, right] = files;
+    if (!left || !right) return undefined;
+    await vscode.commands.executeCommand('vscode.diff', left, right, `${name}: ${dispatchId.slice(0, 8)} ↔ ${otherDispatchId.slice(0, 8)} (pictures)`, { preview: false });
     return { left, right };
   }
 
@@ -57,9 +87,22 @@ export class TaskCompare implements vscode.TextDocumentContentProvider, vscode.D
         if (value?.truncated) lines.push(`… (cut: ${value.totalBytes ?? '?'} bytes in all)`);
         lines.push('');
       });
+      const drawn = await this.drawnResult(dispatchId, nodeId);
+      if (drawn) lines.push('── Result, drawn ──', drawn, '');
       return lines.join('\n');
     } catch (error) {
       return `Task ${nodeId} of dispatch ${dispatchId} could not be read: ${messageOf(error)}\n`;
+    }
+  }
+
+  /** The result as the panel draws it, in text (a table's rows, an array's shape), when it is more than text. */
+  private async drawnResult(dispatchId: string, nodeId: number): Promise<string | undefined> {
+    if (!this.values || !vscode.workspace.isTrusted) return undefined;
+    try {
+      const drawn = await this.values.draw({ dispatchId, taskId: nodeId, value: 'result' });
+      return drawn.value.kind === 'text' || drawn.value.kind === 'missing' ? undefined : valueAsText(drawn.value);
+    } catch {
+      return undefined; // The text above is what the server recorded; the drawing is extra.
     }
   }
 

@@ -77,6 +77,8 @@ describe('Values: figures, tables and arrays drawn from a real dispatch', functi
   let api: CovalentExtensionApi;
   let gallery: string;
   let hostile: string;
+  /** The gallery redispatched with other inputs (the Compare tab's test makes it). */
+  let redispatched: string;
   const tasks = new Map<string, number>();
   const hostileTasks = new Map<string, number>();
 
@@ -275,7 +277,7 @@ describe('Values: figures, tables and arrays drawn from a real dispatch', functi
   });
 
   it('shows a task’s result next to its parent’s in the Compare tab: a table next to a table', async () => {
-    const redispatched = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: gallery, args: 'rows=20, size=4' });
+    redispatched = await vscode.commands.executeCommand<string>('covalent.redispatch', { dispatchId: gallery, args: 'rows=20, size=4' });
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatched), 'COMPLETED');
     const panel = await openPanel(redispatched);
     panel.showTab('compare');
@@ -293,6 +295,25 @@ describe('Values: figures, tables and arrays drawn from a real dispatch', functi
     assert.strictEqual(now?.countLine, '20 rows');
     assert.deepStrictEqual(now?.header, parent?.header);
     panel.close();
+  });
+
+  it('compares a task across dispatches: tables drawn in the text diff, figures in an image diff', async () => {
+    assert.ok(redispatched, 'the test before redispatched the gallery');
+    const tables = await vscode.commands.executeCommand<{ left: vscode.Uri; right: vscode.Uri; pictures?: unknown }>('covalent.compareTask', { dispatchId: redispatched, otherDispatchId: gallery, taskId: task('table') });
+    const [now, before] = await Promise.all([vscode.workspace.openTextDocument(tables.left), vscode.workspace.openTextDocument(tables.right)]);
+    assert.match(now.getText(), /── Result, drawn ──\nDataFrame · 20 rows × 3 columns\n +x \(int64\) +y \(float64\) +label \(str\)\n +0 +0 +0\.0 +row 0/);
+    assert.match(before.getText(), /DataFrame · 1,000 rows × 3 columns \(the first 50\)/);
+    assert.strictEqual(tables.pictures, undefined, 'tables are no pictures');
+    const figures = await vscode.commands.executeCommand<{ pictures?: { left: vscode.Uri; right: vscode.Uri } }>('covalent.compareTask', { dispatchId: redispatched, otherDispatchId: gallery, taskId: task('figure') });
+    assert.ok(figures.pictures, 'both figures side by side');
+    for (const picture of [figures.pictures.left, figures.pictures.right]) {
+      const bytes = await vscode.workspace.fs.readFile(picture);
+      assert.strictEqual(Buffer.from(bytes.subarray(1, 4)).toString(), 'PNG');
+    }
+    const shown = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    // VS Code's image diff names its tab by the two files.
+    assert.ok(shown.some((tab) => /^figure-[0-9a-f]{8}\.png ↔ figure-[0-9a-f]{8}\.png$/.test(tab.label)), `the picture diff is open (${shown.map((tab) => tab.label).join(', ')})`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('shows a small result in the Dispatches tree’s tooltip of its task', async () => {

@@ -6,6 +6,7 @@ import { sanitizeHtml } from '../../src/values/sanitizeHtml';
 import { loadingCode, saveChoices } from '../../src/values/valueActions';
 import { drawValue, type ValueServer } from '../../src/values/valueRenderer';
 import { locatedBytes, locateValue } from '../../src/values/valueSources';
+import { valueAsText } from '../../src/values/valueText';
 import { ResultPreviews } from '../../src/store/resultPreviews';
 
 /** The pure parts of drawn values: where a value lives, what is sent, sanitizing, saving, previews. */
@@ -171,5 +172,32 @@ describe('Result previews for the tree’s tooltips', () => {
     assert.strictEqual(await previews.preview('d', 1), undefined);
     fail = false;
     assert.strictEqual(await previews.preview('d', 1), '7');
+  });
+});
+
+describe('Values as text (the task diff)', () => {
+  it('puts a table in aligned columns under its header and dtypes, and a dict’s entries indented', () => {
+    const text = valueAsText({
+      kind: 'mapping',
+      type: 'dict',
+      length: 2,
+      entries: [
+        { key: 'frame', kind: 'table', value: { kind: 'table', type: 'dataframe', columns: ['x', 'label'], dtypes: ['int64', 'str'], columnCount: 2, rowCount: 3, offset: 0, index: ['0', '1'], rows: [['5', 'a'], ['10', 'bb']] } },
+        { key: 'plot', kind: 'image', value: { kind: 'image', mime: 'image/png', width: 640, height: 480, bytes: 2048, source: 'matplotlib figure' } },
+      ],
+    });
+    assert.strictEqual(
+      text,
+      [
+        'dict · 2 entries',
+        'frame:',
+        '  DataFrame · 3 rows × 2 columns (the first 2)',
+        '     x (int64)  label (str)',
+        '  0          5            a',
+        '  1         10           bb',
+        'plot:',
+        '  picture: matplotlib figure, 640 × 480 px, image/png, 2,048 bytes',
+      ].join('\n'),
+    );
   });
 });
