@@ -26,6 +26,7 @@ import { execFile } from 'child_process';
 import { type FrameStats, frameStats, gestureFrames } from '../src/webview/app/gestureFrames';
 import type { HostResult } from './panelBenchHost';
 import { runInBrowserHost } from './browserHost';
+import { getJson, waitForStatus } from './serverRest';
 import { harness } from '../test/support/harness';
 import { median } from './stats';
 
@@ -64,24 +65,6 @@ interface ServerGraph {
 
 function log(message: string): void {
   console.log(`[panel bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
-
-async function waitForStatus(server: string, dispatchId: string, wanted: (status: string) => boolean, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let status = '';
-  while (Date.now() < deadline) {
-    const body = await getJson<{ dispatches: { dispatch_id: string; status: string }[] }>(`${server}/api/v2/dispatches?dispatch_id=${dispatchId}&status_only=true`);
-    status = body.dispatches[0]?.status ?? '';
-    if (wanted(status)) return status;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-  throw new Error(`${dispatchId} still ${status} after ${timeoutMs / 1000} s`);
 }
 
 function describeFrames(what: string, times: FrameStats | undefined): string {

@@ -19,6 +19,7 @@ import { execFile } from 'child_process';
 import type { Browser } from 'playwright-core';
 import type { ValuesHostResult } from './valuesBenchHost';
 import { runInBrowserHost } from './browserHost';
+import { getJson, waitForStatus } from './serverRest';
 import { harness } from '../test/support/harness';
 import { median } from './stats';
 
@@ -69,12 +70,6 @@ function log(message: string): void {
   console.log(`[values bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
-
 async function main(): Promise<void> {
   const python: string = harness('pythonEnv').ensurePythonEnv();
   harness('setupCodeServer').ensureCodeServer();
@@ -96,13 +91,8 @@ async function main(): Promise<void> {
     ),
   );
   log(`Covalent server at ${server.address}; dispatch ${dispatchId}`);
-  const deadline = Date.now() + 300000;
-  let status = '';
-  while (Date.now() < deadline && status !== 'COMPLETED') {
-    status = (await getJson<{ dispatches: { status: string }[] }>(`${server.address}/api/v2/dispatches?dispatch_id=${dispatchId}&status_only=true`)).dispatches[0]?.status ?? '';
-    if (['FAILED', 'CANCELLED'].includes(status)) throw new Error(`the dispatch ${status}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  const status = await waitForStatus(server.address, dispatchId, (current) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(current), 300000);
+  if (status !== 'COMPLETED') throw new Error(`the dispatch ${status}`);
   const graph = await getJson<{ graph: { nodes: { name: string; node_id: number }[] } }>(`${server.address}/api/v1/dispatches/${dispatchId}/graph`);
   const nodeOf = (name: string) => graph.graph.nodes.find((node) => node.name === name)?.node_id ?? -1;
   const manifest = await getJson<{ lattice: { transport_graph: { nodes: { id: number; assets: { output?: { size?: number } } }[] } } }>(`${server.address}/api/v2/dispatches/${dispatchId}`);
