@@ -2,6 +2,8 @@
  * The requests the Python bridge (the python/covalent_bridge package) answers, and the
  * errors it gives. Plain types: no `vscode`, so the bridge tests in plain Node.
  */
+import type { ServerTokens } from './serverTokens';
+import type { RenderValueParams, RenderValueResult } from './renderValue';
 
 /**
  * The version of the requests and errors below. The bridge answers its own in
@@ -46,14 +48,7 @@ export interface NotebookCells {
   readonly stopCell?: number;
 }
 
-/**
- * Bearer tokens of the servers a call talks to (server address → token). The
- * bridge adds each to that server's requests only, for this call only: one bridge
- * serves several servers, so nothing process-wide (no environment variable) holds them.
- */
-export interface ServerTokens {
-  readonly tokens?: Readonly<Record<string, string>>;
-}
+export type { ServerTokens } from './serverTokens';
 
 /**
  * How long a call may take in the bridge: `buildSeconds` bounds the user's code in
@@ -287,38 +282,7 @@ export interface PreviewResult {
   readonly summary: readonly { readonly name: string; readonly type: string; readonly count: number }[];
 }
 
-/** One recorded value to draw: its archive, and for a workflow's inputs how to name them. */
-export interface ValueSource {
-  readonly name: string;
-  /** The `.tobj` archive's address on the dispatch's server. */
-  readonly url: string;
-  /** The workflow's inputs archive: its values are named by the stored function's signature (`functionUrl`). */
-  readonly workflowInputs?: boolean;
-  readonly functionUrl?: string;
-  /** One input of the workflow, by name. */
-  readonly pick?: string;
-}
-
-/** `renderValue`: values drawn as the result panel shows them, in a process of the request's own. */
-export interface RenderValueParams extends ServerTokens {
-  readonly dispatcherAddress: string;
-  readonly values: readonly ValueSource[];
-  /** The page's device pixel ratio: figures are drawn for it. */
-  readonly pixelRatio?: number;
-  /** Rows of a table or an array from `offset`, `rows` of them. */
-  readonly offset?: number;
-  readonly rows?: number;
-  /** Instead of drawing the (one) value: write it whole to `path` (CSV or Parquet for a table, `.npy` for an array). */
-  readonly exportTo?: { readonly path: string; readonly format: 'csv' | 'parquet' | 'npy' };
-}
-
-/**
- * As the bridge answers: a `RenderedValue` whose images carry their bytes
- * (`data`, base64) instead of `bytes` and `src`, and whose HTML is not sanitized yet.
- */
-export interface RenderValueResult {
-  readonly values: readonly { readonly name: string; readonly value: Readonly<Record<string, unknown>> & { readonly kind: string } }[];
-}
+export type { RenderValueParams, RenderValueResult, ValueSource } from './renderValue';
 
 /** Method name → [params, result]. */
 export interface BridgeMethods {
