@@ -49,8 +49,10 @@ export class ValueService {
     if (!drawing) {
       drawing = drawValue(reader, (params) => this.dispatch.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes })
         .then((drawn) => {
-          // "Not there yet" changes as the task finishes: only what was drawn is kept.
-          if (drawn.value.kind !== 'missing') this.drawn.set(key, drawn, weightOf(drawn));
+          // "Not there yet" changes as the task finishes, and "cannot be drawn here" once a library is
+          // installed: only what was drawn is kept.
+          const lasting = drawn.value.kind !== 'missing' && !(drawn.value.kind === 'text' && drawn.value.note);
+          if (lasting) this.drawn.set(key, drawn, weightOf(drawn));
           return drawn;
         })
         .finally(() => this.drawing.delete(key));
