@@ -35,7 +35,7 @@ export interface CodeServer {
 interface HarnessModules {
   paths: { cacheDir: string; repoRoot: string };
   pythonEnv: { ensurePythonEnv: () => string; clientPython: () => string; venvDir: string };
-  setupCodeServer: { ensureCodeServer: (version?: string) => { entry: string; node: string; version: string; args: string[] }; wantedVersion: () => string };
+  setupCodeServer: { ensureCodeServer: (version?: string) => { entry: string; node: string; version: string; args: string[] }; wantedVersion: () => string; MINIMUM_CODE_SERVER: string };
   covalentServer: {
     CovalentServer: {
       new (options: { python: string; home: string; port: number }): HarnessServer;

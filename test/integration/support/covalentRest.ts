@@ -27,12 +27,22 @@ const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'POSTPROCESSING_FA
 export async function waitForTerminalStatus(server: string, dispatchId: string, timeoutMs = 90000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let status: string | undefined;
+  let lost: Error | undefined;
   while (Date.now() < deadline) {
-    status = await dispatchStatus(server, dispatchId);
+    try {
+      status = await dispatchStatus(server, dispatchId);
+      lost = undefined;
+    } catch (error) {
+      // The test's own watcher: a kept-alive connection the server closed as it was reused
+      // ("fetch failed") is asked again; only a server that stays away fails the wait.
+      if (!(error instanceof TypeError)) throw error;
+      lost = error;
+    }
     if (status && TERMINAL.has(status)) return status;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`dispatch ${dispatchId} still ${status ?? 'unknown'} after ${timeoutMs} ms`);
+  const cause = lost?.cause instanceof Error ? lost.cause.message : lost?.message;
+  throw new Error(`dispatch ${dispatchId} still ${status ?? 'unknown'} after ${timeoutMs} ms${cause ? ` (the last poll failed: ${cause})` : ''}`);
 }
 
 interface Asset {
