@@ -15,6 +15,7 @@ const net = require('net');
 const crypto = require('crypto');
 
 const CONTROL_PREFIX = '/__proxy/';
+const UPSTREAM_AGENT = new http.Agent({ keepAlive: false });
 
 function emptyStats() {
   // assetBytes: bytes of asset bodies sent back, by path (a value's download shows there).
@@ -76,7 +77,9 @@ class AuthProxy {
     }
     this.count(path);
     const upstream = http.request(
-      { host: this.target.hostname, port: this.target.port, method: request.method, path, headers: this.forwardedHeaders(request.headers) },
+      // A fresh upstream connection per request: a kept-alive one the server closes as it is reused
+      // would answer the client 502 (ECONNRESET), a failure of the proxy, not of what is tested.
+      { host: this.target.hostname, port: this.target.port, method: request.method, path, headers: this.forwardedHeaders(request.headers), agent: UPSTREAM_AGENT },
       (answer) => {
         response.writeHead(answer.statusCode || 502, answer.headers);
         if (kindOf(path) === 'asset') {
