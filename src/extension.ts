@@ -57,7 +57,8 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const output = parts.add(vscode.window.createOutputChannel('Covalent', { log: true }));
   const settings = parts.add(new Settings());
   const store = parts.add(new DispatchStore());
-  const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge'), output));
+  // The editor shows figures and tables: its bridges preload the libraries that draw them (when installed).
+  const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge'), output, { COVALENT_BRIDGE_PRELOAD: 'pandas,matplotlib.pyplot' }));
   const servers = parts.add(new ServerConnections({ secrets: extension.secrets, timeoutMs: () => settings.current.requestTimeoutMs }));
   const core: Core = { extension, output, settings, store, bridges, servers };
   const dispatch = new DispatchService(core);
