@@ -49,6 +49,9 @@ export function codeCells(notebook: vscode.NotebookDocument): vscode.NotebookCel
   return notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code && cell.document.languageId === 'python');
 }
 
+/** How long a shown notebook may take to give its cell an editor before the cell is opened on its own. */
+const CELL_EDITOR_WAIT_MS = 3000;
+
 /**
  * Shows a range of a cell: the notebook editor opens at the cell and the
  * cell's editor gets the selection.
@@ -60,5 +63,33 @@ export async function showCell(cell: vscode.NotebookCell, selection: vscode.Rang
     selections: [new vscode.NotebookRange(cell.index, cell.index + 1)],
   });
   editor.revealRange(new vscode.NotebookRange(cell.index, cell.index + 1), vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+  // The revealed cell's editor is among the visible ones: select there. showTextDocument on a cell
+  // document can wait for ever in older engines while the notebook editor is still being built,
+  // and a panel that awaits it would then answer nothing more.
+  const cellEditor = await visibleEditorOf(cell.document, CELL_EDITOR_WAIT_MS);
+  if (cellEditor) {
+    cellEditor.selection = new vscode.Selection(selection.start, selection.end);
+    cellEditor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return;
+  }
   await vscode.window.showTextDocument(cell.document, { viewColumn: editor.viewColumn, selection, preserveFocus: options.preserveFocus });
+}
+
+/** The visible editor of `document`, waiting up to `waitMs` for one to appear. */
+function visibleEditorOf(document: vscode.TextDocument, waitMs: number): Promise<vscode.TextEditor | undefined> {
+  const find = () => vscode.window.visibleTextEditors.find((candidate) => candidate.document === document);
+  const visible = find();
+  if (visible) return Promise.resolve(visible);
+  return new Promise((resolve) => {
+    const done = (found: vscode.TextEditor | undefined) => {
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(found);
+    };
+    const subscription = vscode.window.onDidChangeVisibleTextEditors(() => {
+      const found = find();
+      if (found) done(found);
+    });
+    const timer = setTimeout(() => done(undefined), waitMs);
+  });
 }

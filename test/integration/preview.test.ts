@@ -6,7 +6,7 @@ import type { PreviewCounts } from '../../src/commands/preview';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { PreviewPanel } from '../../src/webview/previewPanel';
 import { dispatchResultString, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchSuite, dispatchWithPython, expectRejection, extensionApi, nothingDispatched as nothingDispatchedOn, waitFor, waitForDespiteErrors } from './support/dispatching';
+import { dispatchSuite, dispatchWithPython, expectRejection, extensionApi, nothingDispatched as nothingDispatchedOn, waitFor, waitForDespiteErrors, within } from './support/dispatching';
 import { probeUntil, serverGraph } from './support/panels';
 
 /**
@@ -115,7 +115,7 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     const notebook = vscode.Uri.file(path.join(env.workspaceFolder, 'redispatch_howto.ipynb'));
     const fromFile = previewOf(howto, 'workflow').shown.graph;
     assert.ok(fromFile);
-    const counts = await nothingDispatched(() => Promise.resolve(vscode.commands.executeCommand<PreviewCounts>('covalent.previewGraph', { uri: notebook.toString(), lattice: 'workflow', args: '1, 2' })));
+    const counts = await within('the notebook’s preview', 90000, nothingDispatched(() => Promise.resolve(vscode.commands.executeCommand<PreviewCounts>('covalent.previewGraph', { uri: notebook.toString(), lattice: 'workflow', args: '1, 2' }))));
     assert.deepStrictEqual(counts, { nodes: fromFile.nodeCount, edges: fromFile.edgeCount });
     const panel = previewOf(notebook, 'workflow');
     const graph = panel.shown.graph;
@@ -125,7 +125,7 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     const task1 = graph.tasks.find((task) => task.name === 'task_1');
     assert.ok(task1);
     assert.deepStrictEqual({ ...task1.source }, { function: 'task_1', file: notebook.fsPath, cell: 2, line: 6 });
-    await panel.goToSource(task1.nodeId);
+    await within('Go to source of task_1', 20000, panel.goToSource(task1.nodeId));
     const editor = await waitFor('the notebook at the electron’s cell', () => {
       const active = vscode.window.activeNotebookEditor;
       return active?.notebook.uri.toString() === notebook.toString() ? active : undefined;
@@ -135,8 +135,8 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     const details = await probeUntil(panel, (report) => /Defined at/.test(report.detailsText), 'the selected node');
     assert.match(details.detailsText, /Defined atredispatch_howto\.ipynb, cell 3:6/);
     panel.close();
-    await vscode.window.showNotebookDocument(editor.notebook);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await within('showing the notebook again', 20000, vscode.window.showNotebookDocument(editor.notebook));
+    await within('closing the notebook', 20000, vscode.commands.executeCommand('workbench.action.closeActiveEditor'));
   });
 
   it('its Dispatch button dispatches exactly what is shown and opens the result', async () => {

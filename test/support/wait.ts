@@ -34,3 +34,16 @@ export async function waitForDespiteErrors<T>(what: string, probe: () => T | und
     throw lastError ? new Error(`${(timeout as Error).message}: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`, { cause: timeout }) : timeout;
   }
 }
+
+/** `promise`, or an error naming `what` once `timeoutMs` has passed: a step that hangs says which it was. */
+export async function within<T>(what: string, timeoutMs: number, promise: Thenable<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([Promise.resolve(promise), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

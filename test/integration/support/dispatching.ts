@@ -15,7 +15,7 @@ import { testEnvironment, type TestEnvironment } from './env';
  */
 
 // Waiting needs no VS Code: the unit tests use the same helpers.
-export { waitFor, waitForDespiteErrors } from '../../support/wait';
+export { waitFor, waitForDespiteErrors, within } from '../../support/wait';
 
 export const EXTENSION_ID = 'covalent-vscode.covalent-vscode';
 
