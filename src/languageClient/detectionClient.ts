@@ -96,6 +96,7 @@ export class DetectionClient implements WorkflowIndex, vscode.Disposable {
           range: converter.asRange(symbol.location.range),
           selectionRange: converter.asRange(data.selectionRange),
           moduleLevel: data.moduleLevel,
+          parameters: data.parameters,
           container: symbol.containerName,
         },
       ];

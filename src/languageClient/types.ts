@@ -32,6 +32,8 @@ export interface WorkspaceLattice {
   readonly range: vscode.Range;
   readonly selectionRange: vscode.Range;
   readonly moduleLevel: boolean;
+  /** Its parameters as written (`x`, `by=0`); absent when the language server cannot tell. */
+  readonly parameters?: readonly string[];
   /** The enclosing function or class of a nested lattice. */
   readonly container?: string;
 }

@@ -30,6 +30,8 @@ export interface WorkflowSymbolData {
   readonly selectionRange: { start: { line: number; character: number }; end: { line: number; character: number } };
   /** Only module-level lattices can be dispatched. */
   readonly moduleLevel: boolean;
+  /** The lattice function's parameters as written (`x`, `by=0`); absent when not known (`name = ct.lattice(f)`). */
+  readonly parameters?: readonly string[];
   /**
    * In a notebook read from disk: the index of the lattice's cell (the location's
    * URI is the notebook, its range is in that cell). A lattice of a notebook open

@@ -120,10 +120,12 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   };
 });
 
+/** The first read of the workspace folders: workspace symbols answer once it is done, so a list is never half the workspace. */
+let firstScan: Promise<void> = Promise.resolve();
+
 connection.onInitialized(() => {
   if (options.indexWorkspace === false || !index) return;
-  const scanning = index.scan(workspaceFolders.map((folder) => folder.uri));
-  scanning.catch((error: unknown) => connection.console.error(`Indexing the workspace failed: ${String(error)}`));
+  firstScan = index.scan(workspaceFolders.map((folder) => folder.uri)).catch((error: unknown) => connection.console.error(`Indexing the workspace failed: ${String(error)}`));
 });
 
 connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -210,12 +212,13 @@ connection.onHover(({ textDocument, position }) => {
 
 connection.onCodeAction(({ textDocument, context }) => quickFixes(textDocument.uri, context.diagnostics));
 
-connection.onWorkspaceSymbol(({ query }): WorkspaceSymbol[] => {
+connection.onWorkspaceSymbol(async ({ query }): Promise<WorkspaceSymbol[]> => {
+  await firstScan;
   const wanted = query.toLowerCase();
   return (index?.all() ?? [])
     .filter((lattice) => matchesQuery(lattice.name.toLowerCase(), wanted))
     .map((lattice) => {
-      const data: WorkflowSymbolData = { detail: lattice.kind === 'sublattice' ? 'sublattice' : 'lattice', selectionRange: lattice.selectionRange, moduleLevel: lattice.moduleLevel, cell: lattice.cell };
+      const data: WorkflowSymbolData = { detail: lattice.kind === 'sublattice' ? 'sublattice' : 'lattice', selectionRange: lattice.selectionRange, moduleLevel: lattice.moduleLevel, parameters: lattice.parameters, cell: lattice.cell };
       return {
         name: lattice.name,
         kind: SymbolKind.Module,

@@ -175,6 +175,7 @@ function sameLattices(a: readonly IndexedLattice[], b: readonly IndexedLattice[]
       lattice.cell === other.cell &&
       lattice.kind === other.kind &&
       lattice.moduleLevel === other.moduleLevel &&
+      (lattice.parameters ?? []).join(',') === (other.parameters ?? []).join(',') &&
       lattice.selectionRange.start.line === other.selectionRange.start.line &&
       lattice.selectionRange.start.character === other.selectionRange.start.character
     );

@@ -104,6 +104,7 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
         selectionRange: absoluteRange(fact.nameRange, base),
         moduleLevel: fact.moduleLevel,
         container: fact.container,
+        parameters: fact.parameters,
         form: 'decorator',
         wrappers: fact.decorators.filter((reference) => roleOf(reference)).map((reference) => reference.text),
         ...executorsOf(kind, fact.decorators, roleOf),

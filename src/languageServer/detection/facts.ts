@@ -57,6 +57,8 @@ export interface FunctionFact {
   readonly decorators: readonly WrapperReference[];
   /** Has any decorator at all (also ones that are not plain references). */
   readonly decorated: boolean;
+  /** Its parameters as written, one line each (`x`, `by: int = 0`, `*args`). */
+  readonly parameters: readonly string[];
   readonly body: BodyFacts;
 }
 
@@ -245,6 +247,7 @@ export class StatementScanner {
       container: scope.container,
       decorators,
       decorated,
+      parameters: parametersOf(nameNode.parent?.childForFieldName('parameters') ?? null),
       body: { hasValueReturn: false, calls: [] },
     };
     this.facts.functions.push(fact);
@@ -431,4 +434,10 @@ function ownCopy(text: string): string {
 /** Collapses the whitespace of multi-line source into one readable line. */
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/g, '(').replace(/,\s*\)/g, ')');
+}
+
+/** A parameter list's entries as written, each on one line; `*` and `/` markers kept. */
+function parametersOf(list: Node | null): string[] {
+  if (!list) return [];
+  return list.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? [child.text.replace(/\s+/g, ' ')] : []));
 }

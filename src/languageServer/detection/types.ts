@@ -35,6 +35,8 @@ export interface CovalentSymbol {
   readonly wrapped?: string;
   /** The executor its Covalent decorator names (`executor=`, or the older `backend=`), as written. */
   readonly executor?: string;
+  /** A function's parameters as written (the assignment form's are unknown here: empty). */
+  readonly parameters?: readonly string[];
   /** A lattice's `workflow_executor=`, as written. */
   readonly workflowExecutor?: string;
   /** An electron that names no executor runs on its lattice's: the lattices of this file that call it, and what each names. */
