@@ -6,6 +6,7 @@ import { ServerConnections } from './covalent/connections';
 import { DispatchService } from './dispatch/dispatchService';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
+import { LanguageModelTools } from './languageModelTools/languageModelTools';
 import { previewLens } from './preview/previewLens';
 import type { Core } from './core';
 import type { Services } from './services';
@@ -23,6 +24,8 @@ import { ResultPanels } from './webview/resultPanels';
 /** What `activate` returns: other extensions and the integration tests read it. */
 export interface CovalentExtensionApi {
   readonly services: Services;
+  /** The agent tools chat's agent mode calls (what each asks before it acts). */
+  readonly agentTools: LanguageModelTools;
 }
 
 /** Disposables of the running extension, stopped in reverse order; async ones are awaited. */
@@ -92,8 +95,11 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
+  // 9. The agent tools for chat's agent mode: each runs the command a person would.
+  const agentTools = parts.add(new LanguageModelTools(services));
+
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
-  return { services };
+  return { services, agentTools };
 }
 
 /** Stops the language server and the Python bridges, and resolves once they have. */

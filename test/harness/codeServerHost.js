@@ -102,17 +102,25 @@ function workbenchUrl(server, workspace, payload) {
  */
 async function runTestsInCodeServer({ extensionPath, testsPath, workspace, userDataDir, env, runDir, timeoutMs, workspaceTrust = false, logName = 'code-server.log' }) {
   const { chromium } = require('playwright-core');
-  const server = await startCodeServer({
-    userDataDir,
-    extensionsDir: path.join(runDir, 'extensions'),
-    workspace,
-    env,
-    logFile: path.join(runDir, logName),
-    workspaceTrust,
-  });
+  let page;
+  const helper = await startWorkbenchHelper(() => page);
+  let server;
+  try {
+    server = await startCodeServer({
+      userDataDir,
+      extensionsDir: path.join(runDir, 'extensions'),
+      workspace,
+      env: { ...env, COVALENT_TEST_WORKBENCH: helper.url },
+      logFile: path.join(runDir, logName),
+      workspaceTrust,
+    });
+  } catch (error) {
+    helper.close();
+    throw error;
+  }
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     let resolveExit;
     const exitCode = new Promise((resolve) => (resolveExit = resolve));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
@@ -136,7 +144,45 @@ async function runTestsInCodeServer({ extensionPath, testsPath, workspace, userD
   } finally {
     await browser.close().catch(() => undefined);
     server.stop();
+    helper.close();
   }
+}
+
+/**
+ * What a test in the extension host cannot do itself: press a button of a modal
+ * dialog the workbench shows (a tool's confirmation when it is called outside
+ * chat), as a person would. `GET /dialog?press=Yes&timeoutMs=N` waits for the
+ * dialog, answers its text, and presses the named button. Loopback only.
+ */
+function startWorkbenchHelper(currentPage) {
+  const server = http.createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://127.0.0.1');
+    const answer = (status, body) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    const page = currentPage();
+    if (url.pathname !== '/dialog' || !page) return answer(404, { error: 'no such helper, or no workbench yet' });
+    try {
+      const box = page.locator('.monaco-dialog-box').first();
+      await box.waitFor({ state: 'visible', timeout: Number(url.searchParams.get('timeoutMs') ?? 30000) });
+      const text = await box.innerText();
+      const press = url.searchParams.get('press') ?? 'Yes';
+      const buttons = box.locator('.dialog-buttons .monaco-button');
+      const labels = await buttons.allInnerTexts();
+      const index = labels.findIndex((label) => label.replace(/&/g, '').trim() === press);
+      if (index < 0) return answer(409, { error: `the dialog has no button "${press}"`, text, buttons: labels });
+      await buttons.nth(index).click();
+      await box.waitFor({ state: 'hidden', timeout: 10000 });
+      answer(200, { text, buttons: labels });
+    } catch (error) {
+      answer(500, { error: String(error && error.message ? error.message : error) });
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }));
+  });
 }
 
 module.exports = { startCodeServer, runTestsInCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS };
