@@ -88,6 +88,30 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     assert.strictEqual(api.services.bridges.peek(env.clientPython), undefined, 'no Python bridge was started');
   });
 
+  it('refuses every agent tool that runs code or changes a server, and asks nothing; the reading ones answer', async () => {
+    const api = await extensionApi();
+    const before = await dispatchCount(env.serverAddress);
+    const dispatchId = '00000000-0000-4000-8000-000000000000';
+    const acting: [string, object][] = [
+      ['covalent_previewGraph', { file: 'redispatch_howto.py', lattice: 'workflow', args: '1, 2' }],
+      ['covalent_dispatch', { file: 'redispatch_howto.py', lattice: 'workflow', args: '1, 2' }],
+      ['covalent_redispatch', { dispatchId }],
+      ['covalent_cancel', { dispatchId }],
+      ['covalent_runTaskLocally', { dispatchId, taskId: 1 }],
+    ];
+    for (const [name, input] of acting) {
+      assert.strictEqual(api.agentTools.prepare(name as never, input as Record<string, unknown>).confirmationMessages, undefined, `${name} asks nothing it will not do`);
+      const answer = await toolAnswer(name, input);
+      assert.match(answer.error ?? '', /off in Restricted Mode.*trust the workspace/, name);
+    }
+    const listed = await toolAnswer('covalent_listWorkflows', {});
+    assert.ok((listed.workflows ?? []).some((workflow) => workflow.lattice === 'workflow'), JSON.stringify(listed));
+    const read = await toolAnswer('covalent_getDispatch', { dispatchId });
+    assert.match(read.error ?? '', /has no dispatch/);
+    assert.strictEqual(api.services.bridges.peek(env.clientPython), undefined, 'no Python bridge was started');
+    assert.strictEqual(await dispatchCount(env.serverAddress), before);
+  });
+
   it('still detects lattices (the language server needs no trust)', async () => {
     const document = await vscode.workspace.openTextDocument(howto);
     await vscode.window.showTextDocument(document);
@@ -105,3 +129,10 @@ describe('Untrusted workspace (Restricted Mode)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
+
+async function toolAnswer(name: string, input: object): Promise<{ error?: string; workflows?: { lattice: string }[] }> {
+  const result = await vscode.lm.invokeTool(name, { input, toolInvocationToken: undefined });
+  const part = result.content[0] as { value?: unknown } | undefined;
+  assert.strictEqual(typeof part?.value, 'string', 'one text part');
+  return JSON.parse(part?.value as string) as { error?: string; workflows?: { lattice: string }[] };
+}
