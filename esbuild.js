@@ -58,6 +58,8 @@ const builds = [
     entryPoints: existing([
       { in: 'src/extension.ts', out: 'extension' },
       { in: 'src/languageServer/server.ts', out: 'server' },
+      // The agent tools over stdio for MCP clients: built only from modules without `vscode`.
+      { in: 'src/mcp/main.ts', out: 'mcp' },
       // ELK for the result panel's graph, in a worker thread (src/webview/layoutService.ts).
       { in: 'src/webview/layoutWorker.ts', out: 'layoutWorker' },
     ]),

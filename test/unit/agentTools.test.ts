@@ -9,6 +9,8 @@ import { UnknownDispatchError } from '../../src/covalent/errors';
 import type { DispatchManifest } from '../../src/covalent/manifest';
 import type { ResultDetailsReader } from '../../src/covalent/resultDetails';
 import { confirmationOf } from '../../src/languageModelTools/confirmations';
+import { readArguments, readToken } from '../../src/mcp/main';
+import { definitionIn } from '../../src/mcp/workspaceDefinitions';
 
 /** The agent tools' pure parts: the catalog against package.json, input checks in words, answers cut, confirmations. */
 
@@ -134,5 +136,30 @@ describe('Agent tools: catalog, inputs and answers', () => {
     assert.match(confirmationOf('covalent_cancel', { dispatchId: DISPATCH }, context)?.message ?? '', /Cancel dispatch/);
     assert.match(confirmationOf('covalent_runTaskLocally', { dispatchId: DISPATCH, taskId: 2 }, context)?.message ?? '', /Run task `2`/);
     assert.strictEqual(confirmationOf('covalent_getDispatch', { dispatchId: DISPATCH }, context), undefined);
+  });
+
+  it('builds the MCP server without vscode: its bundle requires no vscode module', () => {
+    const bundle = path.join(root, 'dist', 'mcp.js');
+    assert.ok(fs.existsSync(bundle), 'npm run build made dist/mcp.js');
+    assert.doesNotMatch(fs.readFileSync(bundle, 'utf8'), /require\(["']vscode["']\)/);
+  });
+
+  it('reads the MCP server\'s arguments, and its token only from the environment', () => {
+    assert.deepStrictEqual(readArguments(['--server', 'http://h:1', '--python=/py', '--workspace', folder], '/'), { server: 'http://h:1', python: '/py', workspace: folder });
+    assert.strictEqual(readArguments([], folder).workspace, folder);
+    assert.throws(() => readArguments(['--token', 'secret'], folder), /readable by other users.*COVALENT_TOKEN/);
+    assert.throws(() => readArguments(['--verbose'], folder), /Unknown argument --verbose/);
+    assert.throws(() => readArguments(['--workspace', path.join(folder, 'none')], '/'), /is not a folder/);
+    fs.writeFileSync(path.join(folder, 'token'), 'from-file\n');
+    assert.strictEqual(readToken({ COVALENT_TOKEN: ' abc ' }), 'abc');
+    assert.strictEqual(readToken({ COVALENT_TOKEN_FILE: path.join(folder, 'token') }), 'from-file');
+    assert.strictEqual(readToken({}), undefined);
+    assert.throws(() => readToken({ COVALENT_TOKEN_FILE: path.join(folder, 'missing') }), /cannot be read/);
+  });
+
+  it('finds a definition on disk with its decorators and body (the MCP server\'s source of a task)', () => {
+    const text = ['import covalent as ct', '', '@ct.electron', 'def shaky(x):', '    y = x', '', '    return y', '', 'def other():', '    pass'].join('\n');
+    assert.deepStrictEqual(definitionIn(text, 'shaky'), { line: 3, text: '@ct.electron\ndef shaky(x):\n    y = x\n\n    return y' });
+    assert.strictEqual(definitionIn(text, 'missing'), undefined);
   });
 });
