@@ -96,7 +96,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   // 9. The agent tools for chat's agent mode: each runs the command a person would.
-  const agentTools = parts.add(new LanguageModelTools(services));
+  const agentTools = parts.add(new LanguageModelTools(services, () => gettingStarted.agentAnswered()));
 
   output.info(`Covalent for VS Code activated (VS Code ${vscode.version}, Node ${process.version}).`);
   return { services, agentTools };

@@ -15,7 +15,11 @@ export class LanguageModelTools implements vscode.Disposable {
   private readonly context: ConfirmationContext;
   private readonly registrations: vscode.Disposable[];
 
-  constructor(private readonly services: Services) {
+  /** `answered` hears of every answer (the walkthrough's step completes on the first). */
+  constructor(
+    private readonly services: Services,
+    private readonly answered: () => void = () => undefined,
+  ) {
     this.backend = new EditorBackend(services);
     const backend = this.backend;
     this.context = {
@@ -50,6 +54,7 @@ export class LanguageModelTools implements vscode.Disposable {
             ? { error: `${spec?.displayName ?? name} is off in Restricted Mode: it runs the workspace's code or changes a server. Ask the person to trust the workspace (Manage Workspace Trust), then try again.` }
             : await answerTool(name, options.input, this.backend);
         if ('error' in answer && Object.keys(answer).length === 1) this.services.output.warn(`${name}: ${String(answer.error)}`);
+        this.answered();
         return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(JSON.stringify(answer))]);
       },
     };

@@ -23,6 +23,8 @@ export const WALKTHROUGH_KEYS = {
   dispatched: 'covalent.dispatchedFromEditor',
   /** A dispatch the editor made completed while the Dispatches view was showing. */
   watchedCompleted: 'covalent.watchedDispatchComplete',
+  /** An agent (chat's agent mode) called one of the Covalent tools. */
+  agentAnswered: 'covalent.agentToolAnswered',
 } as const;
 
 export type WalkthroughKey = (typeof WALKTHROUGH_KEYS)[keyof typeof WALKTHROUGH_KEYS];
@@ -141,6 +143,11 @@ export class GettingStarted implements vscode.Disposable {
     await vscode.window.showTextDocument(uri, { preview: false });
     this.complete(WALKTHROUGH_KEYS.exampleOpened);
     return uri;
+  }
+
+  /** An agent tool answered: the walkthrough's "Ask the agent" step is done. */
+  agentAnswered(): void {
+    this.complete(WALKTHROUGH_KEYS.agentAnswered);
   }
 
   private complete(key: WalkthroughKey): void {

@@ -120,6 +120,7 @@ describe('Agent tools: the fix loop through vscode.lm.invokeTool', function () {
     const done = await invoke('covalent_getDispatch', { dispatchId: newId });
     assert.strictEqual(done.status, 'COMPLETED');
     assert.strictEqual(done.result, '8');
+    assert.ok(api.services.gettingStarted.completed.has('covalent.agentToolAnswered'), 'the walkthrough\'s "Ask the agent" step is done');
   });
 
   it('cancels a running dispatch: CANCELLED on the server', async () => {

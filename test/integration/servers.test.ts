@@ -218,7 +218,7 @@ describe('Getting started walkthrough', function () {
     const setByExtension = new Set<string>([...Object.values(WALKTHROUGH_KEYS), 'covalent.serverReachable']);
     assert.deepStrictEqual(
       walkthrough.steps.map((step) => step.id),
-      ['interpreter', 'install', 'server', 'example', 'dispatch', 'watch'],
+      ['interpreter', 'install', 'server', 'example', 'dispatch', 'watch', 'agent'],
     );
     for (const step of walkthrough.steps) {
       assert.ok(step.completionEvents.length > 0 && step.completionEvents.every((event) => setByExtension.has(event.replace(/^onContext:/, ''))), `${step.id}: ${step.completionEvents.join(', ')}`);
