@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Core } from '../core';
 import { messageOf } from '../util/errors';
 import { matchingTask } from './replayPlan';
+import { pictureExtension } from '../values/rendered';
 import type { ValueService } from '../values/valueService';
 import { valueAsText } from '../values/valueText';
 
@@ -60,7 +61,7 @@ export class TaskCompare implements vscode.TextDocumentContentProvider, vscode.D
     ] as const) {
       const bytes = drawn.value.kind === 'image' && drawn.value.id ? drawn.pictures.get(drawn.value.id) : undefined;
       if (!bytes || drawn.value.kind !== 'image') return undefined;
-      const file = vscode.Uri.joinPath(this.picturesRoot, 'compare', `${name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${id.slice(0, 8)}.${drawn.value.mime === 'image/svg+xml' ? 'svg' : drawn.value.mime === 'image/jpeg' ? 'jpg' : 'png'}`);
+      const file = vscode.Uri.joinPath(this.picturesRoot, 'compare', `${name.replace(/[^A-Za-z0-9_-]+/g, '_')}-${id.slice(0, 8)}.${pictureExtension(drawn.value.mime)}`);
       await vscode.workspace.fs.writeFile(file, bytes);
       files.push(file);
     }

@@ -22,6 +22,13 @@ export interface RenderedImage {
   readonly src?: string;
 }
 
+/** The file extension of a drawn picture's type (PNG when the bridge names none we know). */
+export function pictureExtension(mime: string): 'png' | 'jpg' | 'svg' {
+  if (mime === 'image/svg+xml') return 'svg';
+  if (mime === 'image/jpeg') return 'jpg';
+  return 'png';
+}
+
 export interface RenderedTable {
   readonly kind: 'table';
   readonly type: 'dataframe' | 'series';

@@ -1,4 +1,4 @@
-import type { RenderedValue } from './rendered';
+import { pictureExtension, type RenderedValue } from './rendered';
 import type { ValueRequest } from './valueRenderer';
 
 /**
@@ -22,7 +22,7 @@ const PICKLE: SaveChoice = { label: 'Pickle', description: 'the value as the ser
 export function saveChoices(value: RenderedValue | undefined): SaveChoice[] {
   switch (value?.kind) {
     case 'image': {
-      const extension = value.mime === 'image/svg+xml' ? 'svg' : value.mime === 'image/jpeg' ? 'jpg' : 'png';
+      const extension = pictureExtension(value.mime);
       return [{ label: extension.toUpperCase(), description: `the picture as drawn (${value.width} × ${value.height})`, extension, format: 'picture' }, PICKLE];
     }
     case 'table':

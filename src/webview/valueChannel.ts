@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { messageOf } from '../util/errors';
-import { VALUE_ROWS, type RenderedValue } from '../values/rendered';
+import { pictureExtension, VALUE_ROWS, type RenderedValue } from '../values/rendered';
 import type { DrawnValue, ValueRequest } from '../values/valueRenderer';
 import type { ValueService } from '../values/valueService';
 import { type ExportFormat, loadingCode, saveChoices } from '../values/valueActions';
@@ -8,7 +8,6 @@ import type { HostMessage } from './protocol';
 import type { ValueAddress, ValueWebviewMessage } from './valueProtocol';
 
 /** The file extension of each picture type the panel writes. */
-const PICTURE_EXTENSIONS: Readonly<Record<string, string>> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/svg+xml': 'svg' };
 
 /**
  * One result panel's drawn values: it asks the value service, writes each
@@ -82,7 +81,7 @@ export class ValueChannel implements vscode.Disposable {
     if (value.kind === 'image' && value.id) {
       const bytes = pictures.get(value.id);
       if (!bytes) return value;
-      const file = vscode.Uri.joinPath(this.folder, `${++this.pictures}.${PICTURE_EXTENSIONS[value.mime] ?? 'png'}`);
+      const file = vscode.Uri.joinPath(this.folder, `${++this.pictures}.${pictureExtension(value.mime)}`);
       await vscode.workspace.fs.writeFile(file, bytes);
       return { ...value, src: this.webview.asWebviewUri(file).toString() };
     }
