@@ -96,7 +96,7 @@ export function valueSource(server: Pick<ValueServer, 'assetUrl'>, entry: Locate
 }
 
 /** The server's string form, with why it is not drawn. */
-async function serverText(server: ValueServer, values: readonly LocatedValue[], why: string): Promise<RenderedValue> {
+export async function serverText(server: Pick<ValueServer, 'archiveText'>, values: readonly LocatedValue[], why: string): Promise<RenderedValue> {
   const texts = await Promise.all(values.map((entry) => server.archiveText(entry.asset)));
   const text = texts.map((entry, index) => (values.length > 1 ? `${values[index]?.name} = ${entry.text}` : entry.text)).join('\n');
   return { kind: 'text', text, truncated: texts.some((entry) => entry.truncated), note: `Shown as the server's text: ${why}` };

@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { Core } from '../core';
 import type { DispatchService } from '../dispatch/dispatchService';
 import type { ExportFormat } from './valueActions';
-import { drawValue, type DrawnValue, type RenderOptions, type ValueRequest, valueSource } from './valueRenderer';
+import { drawValue, type DrawnValue, type RenderOptions, serverText, type ValueRequest, valueSource } from './valueRenderer';
+import type { ResultDetailsReader } from '../covalent/resultDetails';
 import { archiveLayout } from '../covalent/transportableObject';
 import { LruCache } from '../util/lruCache';
-import { locateValue } from './valueSources';
+import { type Located, locateValue } from './valueSources';
 
 /**
  * Values of any dispatch drawn for the panel and the `covalent.renderValue`
@@ -38,9 +39,9 @@ export class ValueService {
   }
 
   async draw(request: ValueRequest, options: Omit<RenderOptions, 'limitBytes'> = {}, token?: vscode.CancellationToken): Promise<DrawnValue> {
+    if (!vscode.workspace.isTrusted) return this.untrusted(request);
     const serverAddress = this.dispatch.serverOf(request.dispatchId);
     const reader = this.core.servers.client(serverAddress).details;
-    if (!vscode.workspace.isTrusted) return this.untrusted(reader, request);
     const limitBytes = this.limitBytes;
     const key = JSON.stringify([serverAddress, request.dispatchId, request.taskId, request.value, options.pixelRatio ?? 1, options.offset ?? 0, options.rows, options.fetchLarge === true, limitBytes]);
     const cached = this.drawn.get(key);
@@ -63,16 +64,14 @@ export class ValueService {
 
   /** The value written by the bridge to `path` as CSV, Parquet or `.npy` (the whole of it, whatever was shown). */
   async export(request: ValueRequest, format: ExportFormat, path: string, token?: vscode.CancellationToken): Promise<void> {
-    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
-    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+    const { reader, located } = await this.locate(request);
     if ('missing' in located) throw new Error(located.missing);
     await this.dispatch.request(undefined, 'renderValue', { dispatcherAddress: reader.serverAddress, values: located.values.slice(0, 1).map((entry) => valueSource(reader, entry)), exportTo: { path, format } }, token);
   }
 
   /** A value's pickle, as the server recorded it (its archive keeps it in base64 after the text). */
   async pickle(request: ValueRequest): Promise<Uint8Array | undefined> {
-    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
-    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+    const { reader, located } = await this.locate(request);
     if ('missing' in located || located.values.length !== 1) return undefined;
     const [value] = located.values;
     if (!value?.asset.remoteUri) return undefined;
@@ -81,18 +80,16 @@ export class ValueService {
     return Buffer.from(new TextDecoder().decode(archive.subarray(dataOffset)), 'base64');
   }
 
-  private async untrusted(reader: Parameters<typeof drawValue>[0], request: ValueRequest): Promise<DrawnValue> {
-    const located = locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value);
+  private async untrusted(request: ValueRequest): Promise<DrawnValue> {
+    const { reader, located } = await this.locate(request);
     if ('missing' in located) return { value: { kind: 'missing', message: located.missing }, pictures: new Map() };
-    const texts = await Promise.all(located.values.map((entry) => reader.archiveText(entry.asset)));
-    return {
-      value: {
-        kind: 'text',
-        text: texts.map((text, index) => (located.values.length > 1 ? `${located.values[index]?.name} = ${text.text}` : text.text)).join('\n'),
-        note: 'Shown as the server\'s text: values are drawn (unpickled) only in a trusted workspace.',
-      },
-      pictures: new Map(),
-    };
+    return { value: await serverText(reader, located.values, 'values are drawn (unpickled) only in a trusted workspace.'), pictures: new Map() };
+  }
+
+  /** The dispatch's details reader (on its own server), and where its manifest keeps the value. */
+  private async locate(request: ValueRequest): Promise<{ reader: ResultDetailsReader; located: Located }> {
+    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    return { reader, located: locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value) };
   }
 }
 
