@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
+import { harness } from '../test/support/harness';
 
 /**
  * A benchmark's module run inside VS Code in the browser: code-server's workbench
@@ -62,4 +63,18 @@ export async function requestScreenshot(resultsFile: string | undefined, name: s
   fs.writeFileSync(request, name);
   const deadline = Date.now() + 30000;
   while (fs.existsSync(request) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/**
+ * What a benchmark in VS Code in the browser takes from the test harness: the
+ * locked interpreter (made if missing), code-server (installed if missing), the
+ * Covalent server, the workbench's URL and Chromium, the examples and settings.
+ */
+export function browserBenchHarness() {
+  const python: string = harness('pythonEnv').ensurePythonEnv();
+  harness('setupCodeServer').ensureCodeServer();
+  const { CovalentServer } = harness('covalentServer');
+  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
+  const { copyExamples, writeUserSettings } = harness('workspace');
+  return { python, CovalentServer, startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS, copyExamples, writeUserSettings };
 }

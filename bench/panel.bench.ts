@@ -25,9 +25,8 @@ import * as path from 'path';
 import { execFile } from 'child_process';
 import { type FrameStats, frameStats, gestureFrames } from '../src/webview/app/gestureFrames';
 import type { HostResult } from './panelBenchHost';
-import { runInBrowserHost } from './browserHost';
+import { browserBenchHarness, runInBrowserHost } from './browserHost';
 import { getJson, waitForStatus } from './serverRest';
-import { harness } from '../test/support/harness';
 import { median } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -73,11 +72,7 @@ function describeFrames(what: string, times: FrameStats | undefined): string {
 
 
 async function main(): Promise<void> {
-  const python: string = harness('pythonEnv').ensurePythonEnv();
-  harness('setupCodeServer').ensureCodeServer();
-  const { CovalentServer } = harness('covalentServer');
-  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
-  const { copyExamples, writeUserSettings } = harness('workspace');
+  const { python, CovalentServer, startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS, copyExamples, writeUserSettings } = browserBenchHarness();
   const { chromium } = await import('playwright-core');
 
   const sizes = (process.env.PANEL_BENCH_TASKS ?? '1000,5000').split(',').map(Number).filter((size) => size > 0);

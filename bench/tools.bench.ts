@@ -8,8 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ToolTiming } from './toolsBenchHost';
-import { runInBrowserHost } from './browserHost';
-import { harness } from '../test/support/harness';
+import { browserBenchHarness, runInBrowserHost } from './browserHost';
 import { median, percentile } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -19,11 +18,7 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  const python: string = harness('pythonEnv').ensurePythonEnv();
-  harness('setupCodeServer').ensureCodeServer();
-  const { CovalentServer } = harness('covalentServer');
-  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
-  const { copyExamples, writeUserSettings } = harness('workspace');
+  const { python, CovalentServer, startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS, copyExamples, writeUserSettings } = browserBenchHarness();
   const { chromium } = await import('playwright-core');
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-tools-bench-'));

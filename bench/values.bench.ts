@@ -18,9 +18,8 @@ import * as path from 'path';
 import { execFile } from 'child_process';
 import type { Browser } from 'playwright-core';
 import type { ValuesHostResult } from './valuesBenchHost';
-import { runInBrowserHost } from './browserHost';
+import { browserBenchHarness, runInBrowserHost } from './browserHost';
 import { getJson, waitForStatus } from './serverRest';
-import { harness } from '../test/support/harness';
 import { median } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -71,11 +70,7 @@ function log(message: string): void {
 }
 
 async function main(): Promise<void> {
-  const python: string = harness('pythonEnv').ensurePythonEnv();
-  harness('setupCodeServer').ensureCodeServer();
-  const { CovalentServer } = harness('covalentServer');
-  const { startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS } = harness('codeServerHost');
-  const { copyExamples, writeUserSettings } = harness('workspace');
+  const { python, CovalentServer, startCodeServer, workbenchUrl, chromiumPath, CHROMIUM_ARGS, copyExamples, writeUserSettings } = browserBenchHarness();
   const { chromium } = await import('playwright-core');
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-values-bench-'));
