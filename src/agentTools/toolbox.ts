@@ -76,7 +76,7 @@ async function previewGraph(input: Fields, backend: AgentBackend): Promise<ToolA
       nodeCount: graph.nodeCount,
       edgeCount: graph.edgeCount,
       note: `The graph has ${graph.nodeCount} nodes, too many to list; its electrons and how many times each runs are in "summary".`,
-      summary: graph.summary.map((row) => ({ name: row.label, kind: row.kind, count: row.count })),
+      summary: graph.summary.map((row) => ({ name: row.name, kind: row.kind, count: row.count })),
     };
   }
   return {

@@ -6,7 +6,7 @@ import type { Services } from '../services';
 import { isTerminal } from '../store/types';
 import { readCancelRequest, readDispatchId, readDispatchIds, readDispatchRequest, readRedispatchRequest, readTarget } from './arguments';
 import { workflowFileOf } from '../notebook/notebookCells';
-import { fromPerson, type Invocation } from './invocation';
+import { fromPerson, type Invocation } from '../util/invocation';
 import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, askForTarget, askForTasks, pickDispatch, type WhereToRun } from './prompts';
 import { askForExecutors, chooseWhereToRun } from './executorPrompts';
 import { describeChoice, type ExecutorChoice, isAsWritten } from '../executors/choice';

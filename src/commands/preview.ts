@@ -5,7 +5,7 @@ import type { Services } from '../services';
 import { UserCancelled } from '../util/errors';
 import { readPreviewRequest, readTarget } from './arguments';
 import { toUri } from './dispatch';
-import type { Invocation } from './invocation';
+import type { Invocation } from '../util/invocation';
 import { askForInputs, askForTarget } from './prompts';
 import { type CommandTable, runsUserCode } from './types';
 

@@ -5,7 +5,7 @@ import { isDefaultLocalAddress } from '../localServer/localServer';
 import { installIntoInterpreter, startLocalServer } from '../localServer/serverCommands';
 import type { Services } from '../services';
 import { messageOf, UntrustedWorkspaceError, UserCancelled } from '../util/errors';
-import { fromPerson, type Invocation, invocationOf } from './invocation';
+import { fromPerson, type Invocation, invocationOf } from '../util/invocation';
 import type { Command, CommandTable } from './types';
 
 /**

@@ -6,7 +6,7 @@ import type { Services } from '../services';
 import { UserCancelled } from '../util/errors';
 import { isDispatchId, readCompareRequest, readTaskRequest } from './arguments';
 import { toUri } from './dispatch';
-import { fromPerson, type Invocation } from './invocation';
+import { fromPerson, type Invocation } from '../util/invocation';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable, runsUserCode } from './types';
 

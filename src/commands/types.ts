@@ -1,5 +1,5 @@
 import type { Services } from '../services';
-import type { Invocation } from './invocation';
+import type { Invocation } from '../util/invocation';
 
 /** A command, built once from the services it uses. */
 export interface Command {

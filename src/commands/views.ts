@@ -6,7 +6,7 @@ import { dispatchLabel, humanStatus } from '../views/format';
 import { LOAD_MORE_COMMAND } from '../views/dispatchesTree';
 import type { WorkflowLatticeElement } from '../views/workflowsTree';
 import { readDispatchId, readFilter } from './arguments';
-import type { Invocation } from './invocation';
+import type { Invocation } from '../util/invocation';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable } from './types';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CodeLensRequest, LanguageClient, type LanguageClientOptions, type Middleware, type ServerOptions, TransportKind, WorkspaceSymbolRequest } from 'vscode-languageclient/node';
 import type { Core } from '../core';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 import { CELL_SCHEME, cellOf, workflowFileKey } from '../notebook/notebookCells';
 import type { LatticeContribution, WorkflowIndex, WorkspaceLattice } from './types';
 import { LatticeCommands, type LatticeTarget, NOTEBOOK_SELECTOR, type ServerOptions as CovalentServerOptions, WORKFLOWS_CHANGED_NOTIFICATION, type WorkflowSymbolData } from '../languageServer/protocol';

@@ -1,9 +1,6 @@
 import type { PreviewResult } from '../bridge/protocol';
 import { edgesOfLinks } from '../covalent/client';
 import type { TaskEdge } from '../store/types';
-import { isPostprocessing } from '../webview/graphProtocol';
-import type { LayoutInput } from '../webview/layout';
-import type { PreviewNodeView, PreviewSummaryRow } from '../webview/previewProtocol';
 
 /**
  * A workflow's graph as the bridge built it before any dispatch (Covalent's own
@@ -39,6 +36,14 @@ export interface PreviewTask {
   readonly source?: NodeSource;
 }
 
+/** How many nodes of one electron (or of one kind Covalent adds) the graph has. */
+export interface PreviewCount {
+  /** The node's name as Covalent gives it (`square`, `:parameter:1`, `:sublattice:shifted`). */
+  readonly name: string;
+  readonly kind: string;
+  readonly count: number;
+}
+
 export interface PreviewGraph {
   readonly lattice: string;
   /** Every node and link of the transport graph, parameters, waiting edges and post-processing included. */
@@ -48,7 +53,7 @@ export interface PreviewGraph {
   readonly truncated: boolean;
   readonly tasks: readonly PreviewTask[];
   readonly edges: readonly TaskEdge[];
-  readonly summary: readonly PreviewSummaryRow[];
+  readonly summary: readonly PreviewCount[];
 }
 
 export function previewGraphOf(result: PreviewResult): PreviewGraph {
@@ -67,42 +72,11 @@ export function previewGraphOf(result: PreviewResult): PreviewGraph {
     truncated: result.truncated,
     tasks,
     edges: edgesOfLinks(result.nodes, result.links),
-    summary: result.summary.map((row) => ({ label: summaryLabel(row.name, row.type), kind: row.type, count: row.count })),
+    summary: result.summary.map((row) => ({ name: row.name, kind: row.type, count: row.count })),
   };
-}
-
-/** What the layout worker needs (the same input a dispatch's graph gives it). */
-export function layoutInputOf(graph: PreviewGraph): LayoutInput {
-  return { tasks: graph.tasks.map(({ nodeId, name, kind }) => ({ nodeId, name, kind })), edges: graph.edges };
-}
-
-/** A row of the counts: electrons by name, Covalent's own nodes by what they do. */
-export function summaryLabel(name: string, kind: string): string {
-  if (kind === 'parameter') return 'parameters (inputs and constants)';
-  if (isPostprocessing(name)) return 'post-processing';
-  if (kind === 'sublattice') return `${name.replace(/^:sublattice:/, '')} (sublattice)`;
-  if (kind === 'function') return name;
-  return `${name.replace(/^:([a-z_]+):.*$/, '$1').replace(/_/g, ' ')} (made by Covalent)`;
 }
 
 /** Nodes that run something (not parameters). */
 export function taskCount(graph: PreviewGraph): number {
   return graph.summary.filter((row) => row.kind !== 'parameter').reduce((total, row) => total + row.count, 0);
-}
-
-/** What the side pane shows for a selected node: its function and what flows in and out. */
-export function previewNodeView(graph: PreviewGraph, nodeId: number, where?: string): PreviewNodeView | undefined {
-  const task = graph.tasks.find((candidate) => candidate.nodeId === nodeId);
-  if (!task) return undefined;
-  const nameOf = (id: number) => graph.tasks.find((candidate) => candidate.nodeId === id)?.name ?? String(id);
-  const flows = (edge: TaskEdge) => edge.label !== '!waiting_edge';
-  return {
-    nodeId,
-    name: task.name,
-    kind: task.kind,
-    function: task.source?.function,
-    where,
-    inputs: graph.edges.filter((edge) => edge.target === nodeId && flows(edge)).map((edge) => ({ edge: edge.label ?? '', node: nameOf(edge.source) })),
-    outputs: graph.edges.filter((edge) => edge.source === nodeId && flows(edge)).map((edge) => ({ edge: edge.label ?? '', node: nameOf(edge.target) })),
-  };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 import type { DispatchStore } from '../store/dispatchStore';
 
 /**

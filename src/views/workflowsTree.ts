@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 import type { WorkflowIndex, WorkspaceLattice } from '../languageClient/types';
 import type { LatticeTarget } from '../languageServer/protocol';
 

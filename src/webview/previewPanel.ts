@@ -1,10 +1,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { isBridgeError, type SourceFrame } from '../bridge/protocol';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 import { notebookOf, showCell } from '../notebook/notebookCells';
 import { currentText } from '../preview/graphPreviewer';
-import { layoutInputOf, PREVIEW_MAX_NODES, type PreviewGraph, previewNodeView, taskCount } from '../preview/previewGraph';
+import { PREVIEW_MAX_NODES, type PreviewGraph, taskCount } from '../preview/previewGraph';
+import { layoutInputOf, previewNodeView, summaryRows } from './previewView';
 import { messageOf } from '../util/errors';
 import { GraphPanel, type OwnMessage } from './graphPanel';
 import { type GraphViewState, layoutOptionsKey } from './graphProtocol';
@@ -193,7 +194,7 @@ export class PreviewPanel extends GraphPanel {
             nodes: graph.nodeCount,
             edges: graph.edgeCount,
             tasks: taskCount(graph),
-            summary: graph.summary,
+            summary: summaryRows(graph),
             tooLarge: graph.truncated ? { nodes: graph.nodeCount, limit: PREVIEW_MAX_NODES } : undefined,
           }
         : {}),

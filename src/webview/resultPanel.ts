@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sameAddress } from '../covalent/servers';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 import type { TaskDetails } from '../covalent/resultDetails';
 import type { DispatchGraph } from '../store/types';
 import { messageOf } from '../util/errors';

@@ -9,7 +9,7 @@ import { PreviewPanel, previewKey, type PreviewTarget } from './previewPanel';
 import { parsePersistedPreview } from './previewProtocol';
 import { parsePersistedState, type GraphLayout } from './protocol';
 import { ResultPanel } from './resultPanel';
-import { fromPerson } from '../commands/invocation';
+import { fromPerson } from '../util/invocation';
 
 export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
 export const PREVIEW_PANEL_VIEW_TYPE = 'covalent.preview';

@@ -13,7 +13,7 @@ import {
   readTarget,
   readToken,
 } from '../../src/commands/arguments';
-import { fromPerson, invocationOf } from '../../src/commands/invocation';
+import { fromPerson, invocationOf } from '../../src/util/invocation';
 import { addressProblem } from '../../src/covalent/servers';
 
 const ID = '4ec8b431-d437-4bf6-b364-f37a4ef5c082';

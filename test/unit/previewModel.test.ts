@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import type { PreviewResult } from '../../src/bridge/protocol';
 import { readPreviewRequest } from '../../src/commands/arguments';
-import { layoutInputOf, previewGraphOf, previewNodeView, summaryLabel, taskCount } from '../../src/preview/previewGraph';
+import { previewGraphOf, taskCount } from '../../src/preview/previewGraph';
+import { layoutInputOf, previewNodeView, summaryLabel, summaryRows } from '../../src/webview/previewView';
 import { topologyKey } from '../../src/webview/model';
 import { parsePersistedPreview } from '../../src/webview/previewProtocol';
 import { parseHostMessage, parseWebviewMessage } from '../../src/webview/protocol';
@@ -57,7 +58,7 @@ describe('Graph preview: the model the panel shows (no VS Code)', () => {
 
   it('names the summary’s rows for people', () => {
     assert.deepStrictEqual(
-      previewGraphOf(SEED).summary.map((row) => row.label),
+      summaryRows(previewGraphOf(SEED)).map((row) => row.label),
       ['task_0', 'task_1', 'task_2', 'post-processing', 'parameters (inputs and constants)'],
     );
     assert.strictEqual(summaryLabel(':sublattice:shifted', 'sublattice'), 'shifted (sublattice)');
