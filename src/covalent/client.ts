@@ -1,4 +1,4 @@
-import { DISPATCH_STATUSES, type DispatchGraph, type DispatchState, type DispatchStatus, type TaskEdge, type TaskState } from '../store/types';
+import { DISPATCH_STATUSES, type DispatchGraph, type DispatchState, type DispatchStatus, type TaskEdge, type TaskState } from './dispatchTypes';
 import { CovalentHttp, type HttpOptions } from './http';
 import { type ResultDetailsOptions, ResultDetailsReader } from './resultDetails';
 import { array, type Infer, literal, number, object, optional, string, timestamp, unknownValue } from './validate';

@@ -1,5 +1,5 @@
 import type { CovalentHttp } from './http';
-import type { DispatchStatus } from '../store/types';
+import type { DispatchStatus } from './dispatchTypes';
 import { describeExecutor, type ExecutorDescription, executorText } from '../executors/describe';
 import { HttpStatusError, UnknownDispatchError } from './errors';
 import { messageOf } from '../util/errors';
