@@ -188,6 +188,29 @@ describe('import circles', () => {
     assert.deepStrictEqual(found, [], `import circles:\n${describe_(found, (file) => file)}`);
   });
 
+  it('the folders of src/ import each other in layers: none imports a folder that imports it back', () => {
+    // A file's room: its folder under src/ (the page's app/ apart from the rest of webview/), or itself at the top.
+    const room = (file: string) => {
+      const relative = path.relative(srcRoot, file).split(path.sep);
+      if (relative[0] === 'webview' && relative[1] === 'app') return 'webview/app';
+      return relative.length > 1 ? (relative[0] ?? '') : (relative[0] ?? '').replace(/\.ts$/, '');
+    };
+    const rooms: Graph = new Map();
+    const through = new Map<string, string>();
+    for (const [file, targets] of typescriptGraph()) {
+      for (const target of targets) {
+        const [from, to] = [room(file), room(target)];
+        if (from === to) continue;
+        if (!rooms.has(from)) rooms.set(from, new Set());
+        rooms.get(from)?.add(to);
+        through.set(`${from} ${to}`, `${path.relative(srcRoot, file)} → ${path.relative(srcRoot, target)}`);
+      }
+    }
+    const found = cycles(rooms);
+    const arrows = found.map((component) => component.flatMap((from) => component.filter((to) => rooms.get(from)?.has(to)).map((to) => `${from} → ${to} (${through.get(`${from} ${to}`)})`)).join('; '));
+    assert.deepStrictEqual(arrows, [], `folders that import each other:\n${arrows.join('\n')}`);
+  });
+
   it('the bridge package imports its modules in layers, imports inside functions included', () => {
     const graph = pythonGraph();
     assert.ok(graph.has('handlers') && (graph.get('handlers')?.size ?? 0) > 3, 'the bridge imports were not read');
