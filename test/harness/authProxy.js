@@ -91,7 +91,11 @@ class AuthProxy {
         answer.pipe(response);
       },
     );
+    // A client that goes away mid-request (ECONNRESET) ends the upstream request too, and nothing else.
+    request.on('error', () => upstream.destroy());
+    response.on('error', () => upstream.destroy());
     upstream.on('error', (error) => {
+      if (response.destroyed) return;
       if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
       response.end(`proxy: ${error.message}`);
     });
@@ -108,6 +112,8 @@ class AuthProxy {
   upgrade(request, socket, head) {
     const path = request.url || '/';
     const status = this.verdict(request.headers);
+    // The socket leaves the HTTP server's care here: a client that resets it must not bring the harness down.
+    socket.on('error', () => socket.destroy());
     if (status) {
       this.refuse('UPGRADE', path, status);
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
