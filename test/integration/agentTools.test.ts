@@ -40,10 +40,24 @@ describe('Agent tools: the fix loop through vscode.lm.invokeTool', function () {
     '',
   ].join('\n');
 
+  // The suites after this one find the store and the remembered inputs as they were (lenses and dispatch lists read them).
+  const INPUTS_KEY = 'covalent.inputsByLattice';
+  let knownBefore: Set<string>;
+  let rememberedBefore: unknown;
+
   before(async () => {
     api = await extensionApi();
+    knownBefore = new Set(api.services.store.all().map((state) => state.dispatchId));
+    rememberedBefore = api.services.extension.workspaceState.get(INPUTS_KEY);
     loopFile = scratchFile('agent_loop.py');
     fs.writeFileSync(loopFile, BROKEN);
+  });
+
+  after(async () => {
+    if (!api) return;
+    for (const state of api.services.store.all()) if (!knownBefore.has(state.dispatchId)) api.services.store.remove(state.dispatchId);
+    await api.services.extension.workspaceState.update(INPUTS_KEY, rememberedBefore);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('contributes the eight tools, all registered', () => {
