@@ -6,7 +6,6 @@ import {
   type PanelHeader,
   type PanelTab,
   parseHostMessage,
-  type RenderReport,
   type TaskDetailsView,
   type TaskLive,
   type ValueView,
@@ -15,11 +14,16 @@ import {
 } from '../protocol';
 import { DEFAULT_VIEW_STATE, displayName, type GraphViewState, parseGraphViewState } from '../graphProtocol';
 import type { PreviewHeader } from '../previewProtocol';
-import { button, clear, definitionList, element, formatBytes, formatDuration, formatTime, icon, metaItem, statusChip } from './dom';
+import { clear, element } from './dom';
 import { GraphView } from './graph';
 import { previewGraphMessage, renderPreviewHeader, renderPreviewNode, renderPreviewSummary } from './previewPage';
 import { ValueViews } from './valueView';
 import { paintCompare } from './compareView';
+import { type DetailsPage, fillValue, paintTaskDetails, paintWorkflow } from './detailsView';
+import { paintHeader } from './headerView';
+import { pageReport } from './reportView';
+import { buildTabs } from './tabsView';
+import { paintTimeline } from './timelineView';
 
 /**
  * The result panel's page. It draws only what the extension sends and asks for
@@ -60,6 +64,14 @@ let workflowRequested = false;
 let compareRequested = false;
 let timelineTimer: number | undefined;
 const values = new ValueViews((message) => post(message));
+const detailsPage: DetailsPage = {
+  post: (message) => post(message),
+  values,
+  previewMode,
+  nodeInfo: (nodeId) => graph.nodeInfo(nodeId),
+  task: (nodeId) => tasks.get(nodeId),
+  selectTask: (nodeId) => selectTask(nodeId),
+};
 
 function post(message: WebviewMessage): void {
   vscode.postMessage(message);
@@ -91,27 +103,7 @@ const graph = new GraphView(
   savedView ?? DEFAULT_VIEW_STATE,
   previewMode ? { statuses: false, emptyText: 'The graph has no nodes.' } : undefined,
 );
-const tabBar = element('nav', { className: 'tabs', attributes: { role: 'tablist' } });
-const tabBodies: Record<Tab, HTMLElement> = {
-  task: element('div', { className: 'tab-body', attributes: { role: 'tabpanel', id: 'tab-task' } }),
-  workflow: element('div', { className: 'tab-body', attributes: { role: 'tabpanel', id: 'tab-workflow' } }),
-  timeline: element('div', { className: 'tab-body', attributes: { role: 'tabpanel', id: 'tab-timeline' } }),
-  compare: element('div', { className: 'tab-body', attributes: { role: 'tabpanel', id: 'tab-compare' } }),
-};
-const TAB_LABELS: Record<Tab, [string, string]> = {
-  task: ['Task', 'symbol-method'],
-  workflow: previewMode ? ['Summary', 'list-flat'] : ['Workflow', 'type-hierarchy'],
-  timeline: ['Timeline', 'graph-line'],
-  compare: ['Compare', 'diff'],
-};
-const tabButtons = new Map<Tab, HTMLButtonElement>();
-for (const tab of TABS) {
-  const [label, iconName] = TAB_LABELS[tab];
-  const tabButton = element('button', { className: 'tab', attributes: { role: 'tab', 'data-tab': tab }, onClick: () => showTab(tab) }, icon(iconName), element('span', { text: label }));
-  tabButton.type = 'button';
-  tabButtons.set(tab, tabButton);
-  tabBar.appendChild(tabButton);
-}
+const { tabBar, tabBodies, tabButtons } = buildTabs(TABS, previewMode, (tab) => showTab(tab));
 const sidePane = element('aside', { className: 'side-pane' }, tabBar, ...TABS.map((tab) => tabBodies[tab]));
 const app = document.getElementById('app') ?? document.body;
 app.appendChild(headerRoot);
@@ -143,53 +135,7 @@ function renderPlaceholder(target: HTMLElement, text: string): void {
 
 // ---------------------------------------------------------------- header
 function renderHeader(): void {
-  if (!header) return;
-  const h = header;
-  clear(headerRoot);
-  const runtime = h.startedAt !== undefined ? (h.completedAt ?? (h.terminal ? undefined : Date.now())) : undefined;
-  const title = element(
-    'div',
-    { className: 'title-row' },
-    element('h1', { text: h.latticeName ?? 'Dispatch' }),
-    statusChip(h.status),
-    element('code', { className: 'dispatch-id', text: h.dispatchId, title: 'Dispatch id' }),
-    iconButton('copy', 'Copy the dispatch id', () => post({ type: 'action', action: 'copyId' })),
-  );
-  const meta = element(
-    'div',
-    { className: 'meta-row' },
-    metaItem('Started', formatTime(h.startedAt)),
-    metaItem('Ended', formatTime(h.completedAt)),
-    metaItem('Runtime', runtime !== undefined && h.startedAt !== undefined ? formatDuration(runtime - h.startedAt) : '—'),
-    metaItem('Tasks', h.totalTasks !== undefined ? `${h.completedTasks ?? 0}/${h.totalTasks}` : '—'),
-    metaItem('Server', h.serverAddress),
-  );
-  if (h.parentDispatchId) {
-    const link = element('a', { className: 'link', text: h.parentDispatchId.slice(0, 8), title: `Open the parent dispatch ${h.parentDispatchId}`, attributes: { href: '#' } });
-    link.addEventListener('click', (event) => {
-      event.preventDefault();
-      post({ type: 'action', action: 'openParent' });
-    });
-    meta.appendChild(element('span', { className: 'meta' }, element('span', { className: 'meta-label', text: 'Redispatch of' }), link));
-  }
-  const actions = element(
-    'div',
-    { className: 'actions' },
-    button('Redispatch', 'debug-restart', () => post({ type: 'action', action: 'redispatch' })),
-    h.terminal ? undefined : button('Cancel', 'debug-stop', () => post({ type: 'action', action: 'cancel' })),
-    button('Open in Covalent UI', 'link-external', () => post({ type: 'action', action: 'openInUi' })),
-    button('Refresh', 'refresh', () => post({ type: 'action', action: 'refresh' })),
-  );
-  if (h.executors?.length) meta.appendChild(metaItem('Runs on', h.executors.map((group) => (h.executors?.length === 1 ? group.label : `${group.label} (${group.tasks})`)).join(', ')));
-  headerRoot.appendChild(element('div', { className: 'header-main' }, title, meta));
-  headerRoot.appendChild(actions);
-  if (h.problem) headerRoot.appendChild(element('div', { className: 'problem', attributes: { role: 'alert' } }, icon('warning'), element('span', { text: h.problem })));
-}
-
-function iconButton(iconName: string, title: string, onClick: () => void): HTMLButtonElement {
-  const node = element('button', { className: 'icon-button', title, attributes: { 'aria-label': title }, onClick }, icon(iconName));
-  node.type = 'button';
-  return node;
+  if (header) paintHeader(headerRoot, header, post);
 }
 
 // ---------------------------------------------------------------- task details
@@ -206,128 +152,20 @@ function selectTask(nodeId: number): void {
 
 function renderTaskDetails(details: TaskDetailsView): void {
   currentDetails = details;
-  const target = tabBodies.task;
-  clear(target);
-  const live = tasks.get(details.nodeId);
-  const info = graph.nodeInfo(details.nodeId);
-  const status = live?.status ?? 'UNKNOWN';
-  const duration = live?.startedAt !== undefined && live.completedAt !== undefined ? live.completedAt - live.startedAt : undefined;
-  const titleRow = element('div', { className: 'details-title' }, element('h2', { text: details.name }), statusChip(status));
-  if (live?.reused) titleRow.appendChild(element('span', { className: 'badge reused-badge', text: '↻ reused from the parent dispatch' }));
-  target.appendChild(titleRow);
-  const actions = element('div', { className: 'details-actions' });
-  if (!details.name.startsWith(':')) {
-    actions.appendChild(button('Go to source', 'go-to-file', () => post({ type: 'goToSource', nodeId: details.nodeId })));
-    actions.appendChild(button('Run locally', 'run', () => post({ type: 'taskAction', action: 'runLocally', nodeId: details.nodeId })));
-    actions.appendChild(button('Debug locally', 'debug-alt-small', () => post({ type: 'taskAction', action: 'debugLocally', nodeId: details.nodeId })));
-    actions.appendChild(button('Compare…', 'diff', () => post({ type: 'taskAction', action: 'compare', nodeId: details.nodeId })));
-  }
-  if (info?.kind === 'sublattice') actions.appendChild(button('Open sublattice', 'type-hierarchy-sub', () => post({ type: 'openSublattice', nodeId: details.nodeId })));
-  target.appendChild(actions);
-  target.appendChild(
-    definitionList([
-      ['Status', status.replace(/_/g, ' ')],
-      ['Started', formatTime(live?.startedAt)],
-      ['Ended', formatTime(live?.completedAt)],
-      ['Duration', live?.reused ? '0 (reused)' : formatDuration(duration)],
-      ['Executor', details.executor ?? live?.executor ?? '—'],
-      ['Kind', info?.kind ?? '—'],
-      ['Node', String(details.nodeId)],
-    ]),
-  );
-  const fields: [DetailField, string][] = [
-    ['inputs', 'Inputs'],
-    ['result', 'Result'],
-    ['error', 'Error'],
-    ['stdout', 'Stdout'],
-    ['stderr', 'Stderr'],
-    ['source', 'Source'],
-  ];
-  for (const [field, label] of fields) {
-    const section = valueSection(details.nodeId, field, label, details.fields[field]);
-    target.appendChild(section);
-    if (drawable(field, details.fields[field])) values.draw(section, { nodeId: details.nodeId, value: field === 'inputs' ? 'inputs' : 'result' });
-  }
-}
-
-/** Inputs and results are drawn (figures, tables, arrays) when the server has them. */
-function drawable(field: DetailField, value: ValueView | undefined): boolean {
-  return !previewMode && (field === 'inputs' || field === 'result') && value !== undefined && !value.unavailable && value.text !== '';
-}
-
-function valueSection(nodeId: number | null, field: DetailField, label: string, value: ValueView | undefined): HTMLElement {
-  const section = element('section', { className: `value-section field-${field}`, attributes: { 'data-field': field } });
-  section.appendChild(element('h3', { text: label }));
-  fillValue(section, nodeId, field, value);
-  return section;
-}
-
-function fillValue(section: HTMLElement, nodeId: number | null, field: DetailField, value: ValueView | undefined): void {
-  for (const old of Array.from(section.querySelectorAll('.value, .unavailable, .empty, .show-all'))) old.remove();
-  if (!value) return;
-  if (value.unavailable) {
-    section.appendChild(element('p', { className: 'unavailable', text: `Not available: ${value.unavailable}` }));
-    return;
-  }
-  if (!value.text) {
-    section.appendChild(element('p', { className: 'empty', text: '(none)' }));
-    return;
-  }
-  section.appendChild(element('pre', { className: `value${field === 'error' || field === 'stderr' ? ' value-error' : ''}`, text: value.text }));
-  if (value.truncated) {
-    const more = button(value.totalBytes === undefined ? 'Show all' : `Show all (${formatBytes(value.totalBytes)})`, 'unfold', () => {
-      more.disabled = true;
-      post({ type: 'showAll', nodeId, field });
-    });
-    more.classList.add('show-all');
-    section.appendChild(more);
-  }
+  paintTaskDetails(tabBodies.task, details, detailsPage);
 }
 
 function applyFullValue(nodeId: number | null, field: DetailField, value: ValueView): void {
   const container = nodeId === null ? tabBodies.workflow : tabBodies.task;
   if (nodeId !== null && currentDetails?.nodeId !== nodeId) return;
   const section = container.querySelector<HTMLElement>(`section[data-field="${field}"]`);
-  if (section) fillValue(section, nodeId, field, value);
+  if (section) fillValue(section, nodeId, field, value, post);
 }
 
-// ---------------------------------------------------------------- workflow
 function renderWorkflow(details: WorkflowDetailsView): void {
   workflowDetails = details;
-  const target = tabBodies.workflow;
-  clear(target);
-  target.appendChild(element('div', { className: 'details-title' }, element('h2', { text: details.name ?? 'Workflow' }), statusChip(header?.status ?? 'UNKNOWN')));
-  target.appendChild(
-    definitionList([
-      ['Executor', details.executor ?? '—'],
-      ['Workflow executor', details.workflowExecutor ?? '—'],
-    ]),
-  );
-  for (const [field, label] of [
-    ['inputs', 'Inputs'],
-    ['result', 'Result'],
-  ] as const) {
-    const section = valueSection(null, field, label, details.fields[field]);
-    target.appendChild(section);
-    if (drawable(field, details.fields[field])) values.draw(section, { nodeId: null, value: field });
-  }
   const failed = [...tasks.values()].filter((task) => task.status === 'FAILED');
-  const errorSection = valueSection(null, 'error', 'Error', details.fields.error);
-  if (failed.length > 0) {
-    const list = element('p', { className: 'failed-tasks', text: 'Failed tasks: ' });
-    for (const task of failed) {
-      const info = graph.nodeInfo(task.nodeId);
-      const link = element('a', { className: 'link', text: info ? displayName(info.name, info.kind) : String(task.nodeId), attributes: { href: '#' } });
-      link.addEventListener('click', (event) => {
-        event.preventDefault();
-        selectTask(task.nodeId);
-      });
-      list.appendChild(link);
-      list.appendChild(document.createTextNode(' '));
-    }
-    errorSection.appendChild(list);
-  }
-  target.appendChild(errorSection);
+  paintWorkflow(tabBodies.workflow, details, { ...detailsPage, status: header?.status, failed });
 }
 
 // ---------------------------------------------------------------- timeline
@@ -340,50 +178,7 @@ function scheduleTimeline(): void {
 }
 
 function renderTimeline(): void {
-  const target = tabBodies.timeline;
-  const scroll = target.scrollTop;
-  clear(target);
-  const rows = [...tasks.values()]
-    .filter((task) => task.startedAt !== undefined && graph.nodeInfo(task.nodeId)?.kind !== 'parameter')
-    .sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0) || a.nodeId - b.nodeId);
-  if (rows.length === 0) {
-    target.appendChild(element('p', { className: 'placeholder', text: 'No task has started yet.' }));
-    return;
-  }
-  const now = Date.now();
-  const start = Math.min(...rows.map((task) => task.startedAt ?? now));
-  const end = Math.max(...rows.map((task) => task.completedAt ?? (isRunning(task.status) ? now : task.startedAt ?? now)));
-  const span = Math.max(1, end - start);
-  target.appendChild(element('p', { className: 'timeline-scale', text: `${formatTime(start)} — ${formatDuration(span)} in total. ↻ marks reused tasks (no run time).` }));
-  const list = element('div', { className: 'timeline' });
-  for (const task of rows) {
-    const info = graph.nodeInfo(task.nodeId);
-    const from = task.startedAt ?? start;
-    const to = task.completedAt ?? (isRunning(task.status) ? now : from);
-    const row = element('div', { className: 'timeline-row', attributes: { 'data-node': String(task.nodeId) }, onClick: () => selectTask(task.nodeId) });
-    row.appendChild(element('span', { className: 'timeline-label', text: info ? displayName(info.name, info.kind) : String(task.nodeId), title: info?.name }));
-    const track = element('span', { className: 'timeline-track' });
-    const left = ((from - start) / span) * 100;
-    if (task.reused || to === from) {
-      const mark = element('span', { className: `timeline-mark${task.reused ? ' reused' : ''}`, title: task.reused ? 'reused: no run time' : 'no run time', text: task.reused ? '↻' : '◆' });
-      mark.style.left = `${left}%`;
-      track.appendChild(mark);
-    } else {
-      const bar = element('span', { className: 'timeline-bar', attributes: { 'data-status': task.status }, title: `${formatDuration(to - from)} · ${task.status}` });
-      bar.style.left = `${left}%`;
-      bar.style.width = `${Math.max(0.3, ((to - from) / span) * 100)}%`;
-      track.appendChild(bar);
-    }
-    row.appendChild(track);
-    row.appendChild(element('span', { className: 'timeline-duration', text: task.reused ? 'reused' : formatDuration(to - from) }));
-    list.appendChild(row);
-  }
-  target.appendChild(list);
-  target.scrollTop = scroll;
-}
-
-function isRunning(status: string): boolean {
-  return status === 'RUNNING' || status === 'DISPATCHING' || status === 'POSTPROCESSING';
+  paintTimeline(tabBodies.timeline, tasks, (nodeId) => graph.nodeInfo(nodeId), selectTask);
 }
 
 // ---------------------------------------------------------------- compare
@@ -474,7 +269,7 @@ function handle(message: HostMessage): void {
       tabBodies.task.querySelector<HTMLButtonElement>(`section[data-field="${message.field}"] .show-all`)?.click();
       return;
     case 'probe':
-      post({ type: 'rendered', requestId: message.requestId, report: renderReport() });
+      post({ type: 'rendered', requestId: message.requestId, report: pageReport({ graph, selectedNodeId, tabBodies, values, header: headerRoot, tabBar, savedState: vscode.getState() }) });
       return;
     case 'measurePan':
       void graph.measureGesture(message.frames, message.gesture ?? 'pan').then((measurement) => post({ type: 'panMeasured', requestId: message.requestId, measurement }));
@@ -520,39 +315,6 @@ function showPreviewGraphMessage(): void {
   const text = previewHeader && previewGraphMessage(previewHeader);
   if (text) graph.showMessage(text);
   else if (previewHeader?.state === 'ready' && graph.nodeCount > 0) graph.showMessage(undefined);
-}
-
-function renderReport(): RenderReport {
-  // Value boxes hold text only: any element inside one came from data, not from us.
-  // (Scripts outside #app are VS Code's own webview bridge.)
-  // Drawn values' pictures are ours (img.value-image); sanitized HTML is counted apart.
-  const foreign = Array.from(document.querySelectorAll('pre.value *, .placeholder *, dd *, td *:not(.badge), #app script, #app img:not(.value-image), #app iframe, #app object, #app embed, #app b')).filter(
-    (node) => !node.closest('.side-by-side') && (!node.closest('.value-html') || ['SCRIPT', 'IMG', 'IFRAME', 'OBJECT', 'EMBED'].includes(node.tagName)),
-  );
-  const handlers = Array.from(document.querySelectorAll('#app *')).filter((node) => Array.from(node.attributes).some((attribute) => attribute.name.startsWith('on'))).length;
-  const scripts = Array.from(document.querySelectorAll('script')).map((script) => script.src || 'inline');
-  return {
-    nodes: graph.drawnNodes(),
-    edges: graph.drawnEdges(),
-    selectedNodeId,
-    detailsText: tabBodies.task.textContent ?? '',
-    workflowText: tabBodies.workflow.textContent ?? '',
-    foreignElements: foreign.length,
-    foreignTags: foreign.map((node) => node.tagName.toLowerCase()),
-    eventHandlerAttributes: handlers,
-    values: values.reports(),
-    scripts,
-    injectedScriptRan: (window as unknown as { __covalentInjected?: unknown }).__covalentInjected !== undefined,
-    header: headerRoot.textContent ?? '',
-    tabs: Array.from(tabBar.querySelectorAll('.tab')).map((tab) => tab.textContent ?? ''),
-    timelineBars: tabBodies.timeline.querySelectorAll('.timeline-row').length,
-    timelineReused: tabBodies.timeline.querySelectorAll('.timeline-mark.reused').length,
-    compareRows: tabBodies.compare.querySelectorAll('tbody tr').length,
-    graphRenders: graph.renders,
-    transform: { ...graph.transform },
-    graph: graph.report(),
-    savedState: vscode.getState(),
-  };
 }
 
 window.addEventListener('message', (event: MessageEvent) => received(event.data));
