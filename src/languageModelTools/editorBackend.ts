@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentBackend, LatticeRequest, RedispatchRequest, SourceText, WorkflowLocation } from '../agentTools/backend';
+import { workflowLocations } from '../agentTools/workflowList';
 import { TASK_KINDS } from '../languageClient/sourceLocator';
 import type { PreviewGraph } from '../preview/previewGraph';
 import type { RunTaskResult } from '../replay/replayPlan';
@@ -20,17 +21,8 @@ export class EditorBackend implements AgentBackend {
   }
 
   async workflows(): Promise<WorkflowLocation[]> {
-    const lattices = await this.services.detection.workspaceLattices();
-    return lattices
-      .filter((lattice) => lattice.kind === 'lattice' && lattice.moduleLevel && lattice.uri.scheme === 'file')
-      .map((lattice) => ({
-        path: lattice.uri.fsPath,
-        lattice: lattice.name,
-        line: lattice.selectionRange.start.line + 1,
-        ...(lattice.cell !== undefined ? { cell: lattice.cell } : {}),
-        ...(lattice.parameters ? { parameters: lattice.parameters } : {}),
-      }))
-      .sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+    // Only files on disk can be dispatched (not untitled buffers).
+    return workflowLocations(await this.services.detection.workspaceLattices(), (lattice) => (lattice.uri.scheme === 'file' ? lattice.uri.fsPath : undefined));
   }
 
   async preview(request: LatticeRequest): Promise<PreviewGraph> {

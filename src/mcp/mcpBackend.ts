@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import type { AgentBackend, LatticeRequest, RedispatchRequest, SourceText, WorkflowLocation } from '../agentTools/backend';
+import { workflowLocations } from '../agentTools/workflowList';
 import { BridgePool } from '../bridge/bridgePool';
 import type { BridgeLogger, BridgeProcess } from '../bridge/bridgeProcess';
 import { type BridgeMethod, type BridgeMethods, isBridgeError, type WorkflowSource } from '../bridge/protocol';
@@ -59,17 +60,8 @@ export class McpBackend implements AgentBackend {
     // Read afresh each time: the agent edits files between calls.
     this.index = this.freshIndex();
     const index = await this.index;
-    return index
-      .all()
-      .filter((lattice) => lattice.kind === 'lattice' && lattice.moduleLevel)
-      .map((lattice) => ({
-        path: fileURLToPath(lattice.uri.replace(/#.*$/, '')),
-        lattice: lattice.name,
-        line: lattice.selectionRange.start.line + 1,
-        ...(lattice.cell !== undefined ? { cell: lattice.cell } : {}),
-        ...(lattice.parameters ? { parameters: lattice.parameters } : {}),
-      }))
-      .sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line);
+    // A notebook's lattice is named by its notebook's URI (with the cell in the fragment).
+    return workflowLocations(index.all(), (lattice) => fileURLToPath(lattice.uri.replace(/#.*$/, '')));
   }
 
   async preview(request: LatticeRequest): Promise<PreviewGraph> {
