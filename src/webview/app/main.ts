@@ -272,7 +272,7 @@ function handle(message: HostMessage): void {
       post({ type: 'rendered', requestId: message.requestId, report: pageReport({ graph, selectedNodeId, tabBodies, values, header: headerRoot, tabBar, savedState: vscode.getState() }) });
       return;
     case 'measurePan':
-      void graph.measureGesture(message.frames, message.gesture ?? 'pan').then((measurement) => post({ type: 'panMeasured', requestId: message.requestId, measurement }));
+      void graph.testHooks.measureGesture(message.frames, message.gesture ?? 'pan').then((measurement) => post({ type: 'panMeasured', requestId: message.requestId, measurement }));
       return;
     case 'graphView':
       graph.applyView(message.view);
@@ -282,13 +282,13 @@ function handle(message: HostMessage): void {
       void graph.exportPicture(message.format).then((picture) => picture && post({ type: 'exported', requestId: message.requestId, ...picture }));
       return;
     case 'pressControl':
-      graph.press(message.control, message.value);
+      graph.testHooks.press(message.control, message.value);
       return;
     case 'findTask':
-      graph.findAsTyped(message.query);
+      graph.testHooks.findAsTyped(message.query);
       return;
     case 'dragNode':
-      void graph.dragNode(message.nodeId, message.dx, message.dy);
+      void graph.testHooks.dragNode(message.nodeId, message.dx, message.dy);
       return;
     case 'previewHeader':
       previewHeader = message.header;

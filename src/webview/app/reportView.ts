@@ -27,8 +27,8 @@ export function pageReport(page: ReportedPage): RenderReport {
   const handlers = Array.from(document.querySelectorAll('#app *')).filter((node) => Array.from(node.attributes).some((attribute) => attribute.name.startsWith('on'))).length;
   const scripts = Array.from(document.querySelectorAll('script')).map((script) => script.src || 'inline');
   return {
-    nodes: graph.drawnNodes(),
-    edges: graph.drawnEdges(),
+    nodes: graph.testHooks.drawnNodes(),
+    edges: graph.testHooks.drawnEdges(),
     selectedNodeId: page.selectedNodeId,
     detailsText: tabBodies.task.textContent ?? '',
     workflowText: tabBodies.workflow.textContent ?? '',
@@ -45,7 +45,7 @@ export function pageReport(page: ReportedPage): RenderReport {
     compareRows: tabBodies.compare.querySelectorAll('tbody tr').length,
     graphRenders: graph.renders,
     transform: { ...graph.transform },
-    graph: graph.report(),
+    graph: graph.testHooks.report(),
     savedState: page.savedState,
   };
 }
