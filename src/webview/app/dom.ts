@@ -60,6 +60,11 @@ export function formatBytes(bytes: number | undefined): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** "1 row", "1,200 rows". */
+export function formatCount(amount: number, noun: string, plural = `${noun}s`): string {
+  return `${amount.toLocaleString()} ${amount === 1 ? noun : plural}`;
+}
+
 const STATUS_ICONS: Readonly<Record<string, string>> = {
   COMPLETED: 'pass',
   FAILED: 'error',
