@@ -21,7 +21,8 @@ export interface NodeInfo {
 export interface DetailsPage {
   readonly post: Post;
   readonly values: ValueViews;
-  readonly previewMode: boolean;
+  /** Inputs and results are drawn as well as printed (not in a preview: nothing is on a server). */
+  readonly drawsValues: boolean;
   nodeInfo(nodeId: number): NodeInfo | undefined;
   task(nodeId: number): TaskLive | undefined;
   selectTask(nodeId: number): void;
@@ -74,7 +75,7 @@ export function paintTaskDetails(target: HTMLElement, details: TaskDetailsView, 
 
 /** Inputs and results are drawn (figures, tables, arrays) when the server has them. */
 function drawable(page: DetailsPage, field: DetailField, value: ValueView | undefined): boolean {
-  return !page.previewMode && (field === 'inputs' || field === 'result') && value !== undefined && !value.unavailable && value.text !== '';
+  return page.drawsValues && (field === 'inputs' || field === 'result') && value !== undefined && !value.unavailable && value.text !== '';
 }
 
 function valueSection(nodeId: number | null, field: DetailField, label: string, value: ValueView | undefined, post: Post): HTMLElement {

@@ -40,7 +40,7 @@ export interface GraphViewOptions {
   readonly emptyText: string;
 }
 
-const DISPATCH_GRAPH: GraphViewOptions = { statuses: true, emptyText: 'This dispatch has no tasks yet.' };
+export const DISPATCH_GRAPH: GraphViewOptions = { statuses: true, emptyText: 'This dispatch has no tasks yet.' };
 
 export class GraphView {
   readonly root: HTMLElement;
