@@ -11,6 +11,7 @@ import { askForInputs, askForRedispatchInputs, askForReplacements, askForReuse, 
 import { askForExecutors, chooseWhereToRun } from './executorPrompts';
 import { describeChoice, type ExecutorChoice, isAsWritten } from '../executors/choice';
 import { type CommandTable, runsUserCode } from './types';
+import { Commands } from '../util/commandIds';
 
 /**
  * Dispatch, redispatch, cancel, triggers and the local server. With the public
@@ -18,7 +19,7 @@ import { type CommandTable, runsUserCode } from './types';
  * (lens, tree row, panel, palette) is asked for whatever the argument lacks.
  */
 export const dispatchCommands: CommandTable = {
-  'covalent.dispatch': runsUserCode('Dispatching', async (services, invocation) => {
+  [Commands.dispatch]: runsUserCode('Dispatching', async (services, invocation) => {
     // Nothing given or remembered: the bridge says whether the lattice needs inputs; a person is then asked for them.
     const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, {});
     // Where it runs is in the lens row next to this lens: the box asks only for the missing inputs.
@@ -26,19 +27,19 @@ export const dispatchCommands: CommandTable = {
     return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors, askForInputs: ask });
   }),
 
-  'covalent.dispatchWithInputs': runsUserCode('Dispatching', async (services, invocation) => {
+  [Commands.dispatchWithInputs]: runsUserCode('Dispatching', async (services, invocation) => {
     const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, { askAlways: true });
     return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors });
   }),
 
-  'covalent.saveWithoutRunning': runsUserCode('Saving a dispatch', async (services, invocation) => {
+  [Commands.saveWithoutRunning]: runsUserCode('Saving a dispatch', async (services, invocation) => {
     const { target, args, executors } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
     const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, (token) => services.dispatch.dispatch({ ...target, args, disableRun: true, executors }, token));
     announce(`Saved ${target.lattice} without running (Covalent: Run Saved Dispatch starts it)`, dispatchId);
     return dispatchId;
   }),
 
-  'covalent.dispatchSync': runsUserCode('Dispatching', async (services, invocation): Promise<Omit<SyncResult, 'error'>> => {
+  [Commands.dispatchSync]: runsUserCode('Dispatching', async (services, invocation): Promise<Omit<SyncResult, 'error'>> => {
     const { target, args, executors } = await dispatchInputs(services, invocation, { askWhenNoneRemembered: invocation.source === 'palette' });
     const service = services.dispatch;
     const outcome = await vscode.window.withProgress(
@@ -63,14 +64,14 @@ export const dispatchCommands: CommandTable = {
         ? `${target.lattice} completed: ${truncate(outcome.result ?? 'None', 200)}`
         : `${target.lattice}: ${outcome.status}${outcome.error ? ` — ${truncate(outcome.error, 200)}` : ''}`;
     void vscode.window.showInformationMessage(summary, 'Open Result').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('covalent.openResult', fromPerson('notification', { dispatchId: outcome.dispatchId }));
+      if (choice) void vscode.commands.executeCommand(Commands.openResult, fromPerson('notification', { dispatchId: outcome.dispatchId }));
     });
     return { dispatchId: outcome.dispatchId, status: outcome.status, result: outcome.result };
   }),
 
-  'covalent.redispatch': runsUserCode('Redispatching', (services, invocation) => (invocation.interactive ? redispatchAsked(services, invocation) : redispatchRequested(services, invocation))),
+  [Commands.redispatch]: runsUserCode('Redispatching', (services, invocation) => (invocation.interactive ? redispatchAsked(services, invocation) : redispatchRequested(services, invocation))),
 
-  'covalent.runSaved': runsUserCode('Running a saved dispatch', async (services, invocation) => {
+  [Commands.runSaved]: runsUserCode('Running a saved dispatch', async (services, invocation) => {
     const dispatchId =
       invocation.argument !== undefined
         ? readDispatchId(invocation.argument)
@@ -80,7 +81,7 @@ export const dispatchCommands: CommandTable = {
     return started;
   }),
 
-  'covalent.cancel': runsUserCode('Cancelling through the Python SDK', async (services, invocation) => {
+  [Commands.cancel]: runsUserCode('Cancelling through the Python SDK', async (services, invocation) => {
     let request: { dispatchId: string; taskIds?: number[] };
     if (invocation.argument !== undefined) request = readCancelRequest(invocation.argument);
     else {
@@ -92,7 +93,7 @@ export const dispatchCommands: CommandTable = {
     return message;
   }),
 
-  'covalent.stopTriggers': runsUserCode('Stopping triggers through the Python SDK', async (services, invocation) => {
+  [Commands.stopTriggers]: runsUserCode('Stopping triggers through the Python SDK', async (services, invocation) => {
     let dispatchIds: string[];
     if (invocation.argument !== undefined) dispatchIds = readDispatchIds(invocation.argument);
     else {
@@ -108,8 +109,8 @@ export const dispatchCommands: CommandTable = {
     return stopped;
   }),
 
-  'covalent.startServer': runsUserCode('Starting the local server', (services) => startLocalServer(services)),
-  'covalent.stopServer': runsUserCode('Stopping the local server', (services) => stopLocalServer(services)),
+  [Commands.startServer]: runsUserCode('Starting the local server', (services) => startLocalServer(services)),
+  [Commands.stopServer]: runsUserCode('Stopping the local server', (services) => stopLocalServer(services)),
 };
 
 interface DispatchInputs {

@@ -6,7 +6,7 @@ import { toUri } from './dispatch';
 import { chooseWhereToRun } from './executorPrompts';
 import { askForTarget } from './prompts';
 import { type CommandTable, runsUserCode } from './types';
-import { CHOOSE_EXECUTOR_COMMAND } from '../views/executorLens';
+import { Commands } from '../util/commandIds';
 
 /**
  * Where a lattice runs when a person dispatches it (its lens row says so):
@@ -14,7 +14,7 @@ import { CHOOSE_EXECUTOR_COMMAND } from '../views/executorLens';
  * editing the code.
  */
 export const executorCommands: CommandTable = {
-  [CHOOSE_EXECUTOR_COMMAND]: runsUserCode('Choosing where a workflow runs', async (services, invocation) => {
+  [Commands.chooseExecutor]: runsUserCode('Choosing where a workflow runs', async (services, invocation) => {
     if (!invocation.interactive) {
       // The API sets the choice without asking; the names are checked now, not at the next dispatch.
       const request = readExecutorChoiceRequest(invocation.argument);

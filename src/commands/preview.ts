@@ -8,6 +8,7 @@ import { toUri } from './dispatch';
 import type { Invocation } from '../util/invocation';
 import { askForInputs, askForTarget } from './prompts';
 import { type CommandTable, runsUserCode } from './types';
+import { Commands } from '../util/commandIds';
 
 /** What `covalent.previewGraph` returns: the size of the whole transport graph. */
 export interface PreviewCounts {
@@ -23,7 +24,7 @@ export interface PreviewCounts {
  * of. The preview runs the workflow file's code, so it is off in Restricted Mode.
  */
 export const previewCommands: CommandTable = {
-  'covalent.previewGraph': runsUserCode('Previewing a workflow’s graph', (services, invocation) => previewGraph(services, invocation)),
+  [Commands.previewGraph]: runsUserCode('Previewing a workflow’s graph', (services, invocation) => previewGraph(services, invocation)),
 };
 
 async function previewGraph(services: Services, invocation: Invocation): Promise<PreviewCounts | undefined> {

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { messageOf, UntrustedWorkspaceError, UserCancelled } from '../util/errors';
 import { fromPerson, type Invocation, invocationOf } from '../util/invocation';
 import type { Command, CommandTable } from './types';
+import { Commands } from '../util/commandIds';
 
 /**
  * Registers every command, and is the one place their failures go: a person gets
@@ -88,7 +89,7 @@ async function applyFix(services: Services, choice: Fix | 'Show Output', error: 
     case 'Set Server Token…': {
       // The token of the server that refused, whichever is active; a token set means "try again".
       const address = error instanceof TokenWantedError ? error.serverAddress : services.settings.current.dispatcherAddress;
-      return (await vscode.commands.executeCommand<boolean | undefined>('covalent.setServerToken', fromPerson('notification', { address }))) === true;
+      return (await vscode.commands.executeCommand<boolean | undefined>(Commands.setServerToken, fromPerson('notification', { address }))) === true;
     }
     case 'Show Output':
       services.output.show(true);

@@ -9,6 +9,7 @@ import { toUri } from './dispatch';
 import { fromPerson, type Invocation } from '../util/invocation';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable, runsUserCode } from './types';
+import { Commands } from '../util/commandIds';
 
 /**
  * Investigating a task: run or debug it here with the inputs the server recorded,
@@ -17,14 +18,14 @@ import { command, type CommandTable, runsUserCode } from './types';
  * for what is missing and shown the outcome with links to the code.
  */
 export const replayCommands: CommandTable = {
-  'covalent.runTaskLocally': runsUserCode('Running a task locally', async (services, invocation) => {
+  [Commands.runTaskLocally]: runsUserCode('Running a task locally', async (services, invocation) => {
     const request = await taskRequest(services, invocation, 'Run which task locally?');
     const result = await withStoredFunctionOffer(services, invocation, request, (chosen) => runWithProgress(services, chosen));
     if (invocation.interactive) showOutcome(services, chosen(request, result), result);
     return result;
   }),
 
-  'covalent.debugTask': runsUserCode('Debugging a task locally', async (services, invocation) => {
+  [Commands.debugTask]: runsUserCode('Debugging a task locally', async (services, invocation) => {
     const request = await taskRequest(services, invocation, 'Debug which task locally?');
     return withStoredFunctionOffer(services, invocation, request, (chosen) =>
       cancellable(
@@ -36,7 +37,7 @@ export const replayCommands: CommandTable = {
     );
   }),
 
-  'covalent.compareTask': command(async (services, invocation) => {
+  [Commands.compareTask]: command(async (services, invocation) => {
     let request: { dispatchId: string; otherDispatchId: string; taskId: number };
     if (!invocation.interactive) request = readCompareRequest(invocation.argument);
     else {
@@ -140,7 +141,7 @@ function showOutcome(services: Services, request: TaskRequest, result: RunTaskRe
       const line = document.lineAt(Math.min(Math.max(0, frame.line - 1), document.lineCount - 1));
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(line.range.start.translate(0, line.firstNonWhitespaceCharacterIndex), line.range.end) });
     } else if (choice === 'Debug Task') {
-      await vscode.commands.executeCommand('covalent.debugTask', fromPerson('notification', { dispatchId: request.dispatchId, taskId: request.taskId, useStoredFunction: request.useStoredFunction }));
+      await vscode.commands.executeCommand(Commands.debugTask, fromPerson('notification', { dispatchId: request.dispatchId, taskId: request.taskId, useStoredFunction: request.useStoredFunction }));
     } else if (choice === 'Show Output') services.output.show(true);
   });
 }

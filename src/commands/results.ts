@@ -1,10 +1,11 @@
 import { ArgumentError, isDispatchId, readDispatchId } from './arguments';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable } from './types';
+import { Commands } from '../util/commandIds';
 
 /** The result panel. */
 export const resultCommands: CommandTable = {
-  'covalent.openResult': command(async (services, invocation) => {
+  [Commands.openResult]: command(async (services, invocation) => {
     let dispatchId: string;
     if (invocation.argument === undefined) dispatchId = await pickDispatch(services, { title: 'Open the result of a dispatch', allowTyping: true });
     else {

@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { UserCancelled } from '../util/errors';
 import { readAddress, readServerChoice, readToken } from './arguments';
 import { command, type CommandTable } from './types';
+import { Commands, focusViewCommand, Views } from '../util/commandIds';
 
 /**
  * Which server the extension talks to, and the tokens it sends: the active server
@@ -11,7 +12,7 @@ import { command, type CommandTable } from './types';
  * `covalent.servers` (the status bar's picker), and each server's token.
  */
 export const serverCommands: CommandTable = {
-  'covalent.useServer': command(async (services, invocation) => {
+  [Commands.useServer]: command(async (services, invocation) => {
     const given = invocation.argument as { name?: unknown; address?: unknown } | undefined;
     const named = typeof given === 'object' && given !== null && (given.name !== undefined || given.address !== undefined);
     if (!invocation.interactive || named) {
@@ -21,14 +22,14 @@ export const serverCommands: CommandTable = {
     return pickServer(services);
   }),
 
-  'covalent.configureServer': command(async (services, invocation) => {
+  [Commands.configureServer]: command(async (services, invocation) => {
     const address = invocation.interactive ? await askForAddress(services) : readAddress(invocation.argument);
     const problem = addressProblem(address);
     if (problem) throw new Error(problem);
     return useAddress(services, normalizeAddress(address));
   }),
 
-  'covalent.setServerToken': command(async (services, invocation) => {
+  [Commands.setServerToken]: command(async (services, invocation) => {
     const given = invocation.argument !== undefined ? readToken(invocation.argument) : {};
     const address = normalizeAddress(given.address ?? services.settings.current.dispatcherAddress);
     const problem = addressProblem(address);
@@ -113,13 +114,13 @@ async function pickServer(services: Services): Promise<string | undefined> {
     case 'other':
       return useAddress(services, normalizeAddress(await askForAddress(services)));
     case 'token':
-      await vscode.commands.executeCommand('covalent.setServerToken');
+      await vscode.commands.executeCommand(Commands.setServerToken);
       return dispatcherAddress;
     case 'settings':
       await vscode.commands.executeCommand('workbench.action.openSettings', 'covalent.servers');
       return dispatcherAddress;
     case 'dispatches':
-      await vscode.commands.executeCommand('covalent.dispatches.focus');
+      await vscode.commands.executeCommand(focusViewCommand(Views.dispatches));
       return dispatcherAddress;
   }
 }

@@ -3,10 +3,11 @@ import type { RenderedValue } from '../values/rendered';
 import { ArgumentError, readValueRequest } from './arguments';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable } from './types';
+import { Commands } from '../util/commandIds';
 
 /** Drawn values: what the result panel shows of one value, as data. */
 export const valueCommands: CommandTable = {
-  'covalent.renderValue': command(async (services, invocation) => {
+  [Commands.renderValue]: command(async (services, invocation) => {
     if (invocation.argument === undefined) {
       // From the palette: the panel is where a value is looked at.
       const dispatchId = await pickDispatch(services, { title: 'Show the values of a dispatch', allowTyping: true });

@@ -3,12 +3,12 @@ import { LIST_STATUS_FILTERS } from '../covalent/client';
 import type { Services } from '../services';
 import type { DispatchStatus } from '../store/types';
 import { dispatchLabel, humanStatus } from '../views/format';
-import { LOAD_MORE_COMMAND } from '../views/dispatchesTree';
 import type { WorkflowLatticeElement } from '../views/workflowsTree';
 import { readDispatchId, readFilter } from './arguments';
 import type { Invocation } from '../util/invocation';
 import { pickDispatch } from './prompts';
 import { command, type CommandTable } from './types';
+import { Commands } from '../util/commandIds';
 
 /**
  * Commands of the Dispatches tree, the status bar and the server settings. A
@@ -16,26 +16,26 @@ import { command, type CommandTable } from './types';
  * tests), or nothing (palette: it asks).
  */
 export const viewCommands: CommandTable = {
-  'covalent.showOutput': command((services) => services.output.show(true)),
-  'covalent.refresh': command(async (services) => {
+  [Commands.showOutput]: command((services) => services.output.show(true)),
+  [Commands.refresh]: command(async (services) => {
     await services.live.live.refresh();
   }),
-  [LOAD_MORE_COMMAND]: command(async (services) => {
+  [Commands.loadMoreDispatches]: command(async (services) => {
     await services.live.live.loadMore();
   }),
-  'covalent.copyDispatchId': command(async (services, invocation) => {
+  [Commands.copyDispatchId]: command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Copy the id of which dispatch?');
     await vscode.env.clipboard.writeText(dispatchId);
     if (invocation.interactive) void vscode.window.setStatusBarMessage(`Copied dispatch id ${dispatchId}`, 3000);
     return dispatchId;
   }),
-  'covalent.openInCovalentUI': command(async (services, invocation) => {
+  [Commands.openInCovalentUI]: command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Open which dispatch in the Covalent UI?');
     const url = services.servers.client(services.dispatch.serverOf(dispatchId)).uiUrl(dispatchId);
     await vscode.env.openExternal(vscode.Uri.parse(url));
     return url;
   }),
-  'covalent.deleteDispatch': command(async (services, invocation) => {
+  [Commands.deleteDispatch]: command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Delete which dispatch from the server?');
     if (invocation.interactive) {
       const label = dispatchLabel(services.store.get(dispatchId) ?? { dispatchId, status: 'NEW_OBJECT' });
@@ -45,7 +45,7 @@ export const viewCommands: CommandTable = {
     await services.live.live.delete([dispatchId]);
     return true;
   }),
-  'covalent.goToSource': command(async (services, invocation) => {
+  [Commands.goToSource]: command(async (services, invocation) => {
     // A Workflows row: the lattice it shows.
     const row = invocation.argument as Partial<WorkflowLatticeElement> | undefined;
     if (row?.type === 'lattice' && row.symbol) return services.locator.showLattice(row.symbol);
@@ -60,7 +60,7 @@ export const viewCommands: CommandTable = {
     if (!found) throw new Error(`No definition of ${name} found in this workspace.`);
     return found;
   }),
-  'covalent.filterDispatches': command(async (services, invocation) => {
+  [Commands.filterDispatches]: command(async (services, invocation) => {
     const live = services.live.live;
     if (!invocation.interactive) {
       const { search, status } = readFilter(invocation.argument);

@@ -6,6 +6,7 @@ import type { PreviewGraph } from '../preview/previewGraph';
 import type { RunTaskResult } from '../replay/replayPlan';
 import type { Services } from '../services';
 import { messageOf } from '../util/errors';
+import { Commands } from '../util/commandIds';
 
 /**
  * The agent tools in the editor: each one runs the command a person would
@@ -27,7 +28,7 @@ export class EditorBackend implements AgentBackend {
 
   async preview(request: LatticeRequest): Promise<PreviewGraph> {
     const uri = vscode.Uri.file(request.path);
-    await vscode.commands.executeCommand('covalent.previewGraph', { uri: uri.toString(), lattice: request.lattice, args: request.args });
+    await vscode.commands.executeCommand(Commands.previewGraph, { uri: uri.toString(), lattice: request.lattice, args: request.args });
     const graph = this.services.panels.preview({ uri, lattice: request.lattice })?.shown.graph;
     if (!graph) throw new Error(`The preview of ${request.lattice} was built but its panel was closed before it could be read; ask again.`);
     return graph;
@@ -35,20 +36,20 @@ export class EditorBackend implements AgentBackend {
 
   async dispatch(request: LatticeRequest & { readonly executor?: string }): Promise<string> {
     const argument = { uri: vscode.Uri.file(request.path).toString(), lattice: request.lattice, args: request.args, ...(request.executor ? { executor: request.executor } : {}) };
-    return vscode.commands.executeCommand<string>('covalent.dispatch', argument);
+    return vscode.commands.executeCommand<string>(Commands.dispatch, argument);
   }
 
   async redispatch(request: RedispatchRequest): Promise<string> {
     const { path, ...rest } = request;
-    return vscode.commands.executeCommand<string>('covalent.redispatch', { ...rest, ...(path ? { uri: vscode.Uri.file(path).toString() } : {}) });
+    return vscode.commands.executeCommand<string>(Commands.redispatch, { ...rest, ...(path ? { uri: vscode.Uri.file(path).toString() } : {}) });
   }
 
   async cancel(dispatchId: string): Promise<void> {
-    await vscode.commands.executeCommand('covalent.cancel', { dispatchId });
+    await vscode.commands.executeCommand(Commands.cancel, { dispatchId });
   }
 
   runTaskLocally(dispatchId: string, taskId: number): Promise<RunTaskResult> {
-    return Promise.resolve(vscode.commands.executeCommand<RunTaskResult>('covalent.runTaskLocally', { dispatchId, taskId }));
+    return Promise.resolve(vscode.commands.executeCommand<RunTaskResult>(Commands.runTaskLocally, { dispatchId, taskId }));
   }
 
   serverOf(dispatchId?: string): string {

@@ -2,13 +2,14 @@
  * What the language server and the extension agree on beyond plain LSP. No
  * `vscode` import: the server, the client and the tests share it.
  */
+import { Commands } from '../util/commandIds';
 
 /** Commands the CodeLenses run; their one argument is a `LatticeTarget`. */
 export const LatticeCommands = {
-  dispatch: 'covalent.dispatch',
-  dispatchWithInputs: 'covalent.dispatchWithInputs',
-  saveWithoutRunning: 'covalent.saveWithoutRunning',
-  redispatch: 'covalent.redispatch',
+  dispatch: Commands.dispatch,
+  dispatchWithInputs: Commands.dispatchWithInputs,
+  saveWithoutRunning: Commands.saveWithoutRunning,
+  redispatch: Commands.redispatch,
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { fromPerson } from '../util/invocation';
 import type { DispatchStore } from '../store/dispatchStore';
+import { Commands } from '../util/commandIds';
 
 /**
  * Quick fixes on a failed task's Problem (the Covalent diagnostic at its
@@ -23,11 +24,11 @@ export class TaskFixes implements vscode.CodeActionProvider, vscode.Disposable {
       if (!task) continue;
       const argument = { dispatchId: task.dispatchId, taskId: task.nodeId };
       const run = new vscode.CodeAction(`Run ${task.taskName} locally with the inputs the server recorded`, vscode.CodeActionKind.QuickFix);
-      run.command = { title: run.title, command: 'covalent.runTaskLocally', arguments: [fromPerson('quickFix', { ...argument })] };
+      run.command = { title: run.title, command: Commands.runTaskLocally, arguments: [fromPerson('quickFix', { ...argument })] };
       run.diagnostics = [diagnostic];
       run.isPreferred = true;
       const debug = new vscode.CodeAction(`Debug ${task.taskName} locally with the inputs the server recorded`, vscode.CodeActionKind.QuickFix);
-      debug.command = { title: debug.title, command: 'covalent.debugTask', arguments: [fromPerson('quickFix', { ...argument })] };
+      debug.command = { title: debug.title, command: Commands.debugTask, arguments: [fromPerson('quickFix', { ...argument })] };
       debug.diagnostics = [diagnostic];
       actions.push(run, debug);
     }

@@ -18,6 +18,7 @@ import {
 } from './format';
 import { dispatchTooltip, taskTooltip } from './tooltips';
 import type { ResultPreviews } from '../store/resultPreviews';
+import { Commands, Views } from '../util/commandIds';
 
 /** What a row of the Dispatches tree stands for. */
 export type DispatchTreeNode =
@@ -26,7 +27,6 @@ export type DispatchTreeNode =
   | { readonly kind: 'loadMore' }
   | { readonly kind: 'info'; readonly text: string };
 
-export const LOAD_MORE_COMMAND = 'covalent.loadMoreDispatches';
 const GRAPH_WAIT_MS = 10000;
 
 /**
@@ -51,7 +51,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     /** A finished task's short result, for its tooltip (read on hover). */
     private readonly results?: ResultPreviews,
   ) {
-    this.view = vscode.window.createTreeView('covalent.dispatches', { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(Views.dispatches, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(
       this.view,
       this.changed,
@@ -108,7 +108,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
         const listing = this.store.listing;
         const item = new vscode.TreeItem(listing.total !== undefined ? `Load more… (${listing.dispatchIds.length} of ${listing.total})` : 'Load more…');
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: LOAD_MORE_COMMAND, title: 'Load more' };
+        item.command = { command: Commands.loadMoreDispatches, title: 'Load more' };
         item.contextValue = 'loadMore';
         return item;
       }

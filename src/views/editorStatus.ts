@@ -11,6 +11,7 @@ import type { LatticeContribution } from '../languageClient/types';
 import { LatticeCommands } from '../languageServer/protocol';
 import { workflowFileKey } from '../notebook/notebookCells';
 import { DYNAMIC_CODE, tracebackFrames, unplacedFunctions, withFrameFiles } from '../covalent/tracebacks';
+import { Commands } from '../util/commandIds';
 
 /**
  * Live status in the Python editor and in notebook cells, for dispatches the
@@ -252,7 +253,7 @@ export class EditorStatus implements vscode.Disposable {
           {
             title: `$(${statusIcon(last.status)}) last dispatch ${humanStatus(last.status)}${runtime ? ` · ${runtime}` : ''}`,
             tooltip: `Dispatch ${last.dispatchId}: open its result`,
-            command: 'covalent.openResult',
+            command: Commands.openResult,
             arguments: [{ dispatchId: last.dispatchId }],
           },
         ];

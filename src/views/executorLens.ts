@@ -4,8 +4,8 @@ import { AS_WRITTEN, describeChoice, type ExecutorChoice, isAsWritten } from '..
 import type { LatticeContribution } from '../languageClient/types';
 import { workflowFileOf } from '../notebook/notebookCells';
 import { escapeMarkdown, inlineCode } from './markdown';
+import { Commands } from '../util/commandIds';
 
-export const CHOOSE_EXECUTOR_COMMAND = 'covalent.chooseExecutor';
 
 /**
  * Where each lattice runs when a person dispatches it, in its lens row
@@ -29,7 +29,7 @@ export class ExecutorLens implements LatticeContribution, vscode.Disposable {
         tooltip: isAsWritten(choice)
           ? `${target.lattice} runs on the executors its code names. Choose where it runs, without editing the code…`
           : `${target.lattice} runs ${describeChoice(choice)} when dispatched from this editor (the code is unchanged). Change it…`,
-        command: CHOOSE_EXECUTOR_COMMAND,
+        command: Commands.chooseExecutor,
         arguments: [target],
       },
     ];

@@ -4,6 +4,7 @@ import type { DispatchService } from '../dispatch/dispatchService';
 import { installIntoInterpreter } from '../localServer/serverCommands';
 import type { Core } from '../core';
 import type { LiveStatusViews } from './liveStatusViews';
+import { ContextKeys } from '../util/commandIds';
 
 /**
  * The "Get Started with Covalent" walkthrough's progress. Each step of
@@ -13,18 +14,12 @@ import type { LiveStatusViews } from './liveStatusViews';
  * a CodeLens, the palette or the tree.
  */
 export const WALKTHROUGH_KEYS = {
-  /** A Python interpreter was found and started. */
-  interpreterFound: 'covalent.interpreterFound',
-  /** That interpreter imports covalent. */
-  covalentInstalled: 'covalent.covalentInstalled',
-  /** The example workflow was opened. */
-  exampleOpened: 'covalent.exampleOpened',
-  /** The editor dispatched a workflow. */
-  dispatched: 'covalent.dispatchedFromEditor',
-  /** A dispatch the editor made completed while the Dispatches view was showing. */
-  watchedCompleted: 'covalent.watchedDispatchComplete',
-  /** An agent (chat's agent mode) called one of the Covalent tools. */
-  agentAnswered: 'covalent.agentToolAnswered',
+  interpreterFound: ContextKeys.interpreterFound,
+  covalentInstalled: ContextKeys.covalentInstalled,
+  exampleOpened: ContextKeys.exampleOpened,
+  dispatched: ContextKeys.dispatchedFromEditor,
+  watchedCompleted: ContextKeys.watchedDispatchComplete,
+  agentAnswered: ContextKeys.agentToolAnswered,
 } as const;
 
 export type WalkthroughKey = (typeof WALKTHROUGH_KEYS)[keyof typeof WALKTHROUGH_KEYS];

@@ -7,6 +7,7 @@ import { ResultPreviews } from '../store/resultPreviews';
 import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
 import { CovalentStatusBar } from './statusBar';
+import { ContextKeys } from '../util/commandIds';
 
 /**
  * The live-status parts (poller, tree, status bar, editor status), created once
@@ -36,8 +37,8 @@ export class LiveStatusViews implements vscode.Disposable {
         if (change.kind !== 'connection') return;
         // The welcome view of the tree reads this key.
         if (change.connection === 'unknown') return;
-        void vscode.commands.executeCommand('setContext', 'covalent.serverReachable', change.connection === 'online');
-        void vscode.commands.executeCommand('setContext', 'covalent.serverWantsToken', change.connection === 'unauthorized');
+        void vscode.commands.executeCommand('setContext', ContextKeys.serverReachable, change.connection === 'online');
+        void vscode.commands.executeCommand('setContext', ContextKeys.serverWantsToken, change.connection === 'unauthorized');
       }),
       core.settings.onDidChange((change) => {
         if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) this.live.reconfigure(this.options());

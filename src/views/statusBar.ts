@@ -4,6 +4,7 @@ import { sameAddress } from '../covalent/servers';
 import type { DispatchStore } from '../store/dispatchStore';
 import { isRunning } from './format';
 import { inlineCode } from './markdown';
+import { Commands } from '../util/commandIds';
 
 /**
  * One status bar item: which server is active, is it usable, and how many of its
@@ -19,7 +20,7 @@ export class CovalentStatusBar implements vscode.Disposable {
   ) {
     this.item = vscode.window.createStatusBarItem('covalent.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Covalent Server';
-    this.item.command = { command: 'covalent.useServer', title: 'Switch Covalent Server', arguments: [fromPerson('statusBar', {})] };
+    this.item.command = { command: Commands.useServer, title: 'Switch Covalent Server', arguments: [fromPerson('statusBar', {})] };
     this.subscription = store.onDidChange((change) => {
       if (change.kind === 'connection' || change.kind === 'dispatch' || change.kind === 'list') this.render();
     });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { fromPerson } from '../util/invocation';
 import type { WorkflowIndex, WorkspaceLattice } from '../languageClient/types';
 import type { LatticeTarget } from '../languageServer/protocol';
+import { Commands, Views } from '../util/commandIds';
 
 /**
  * The Workflows view: every lattice in the workspace's Python files and
@@ -38,7 +39,7 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowsTreeEleme
   readonly view: vscode.TreeView<WorkflowsTreeElement>;
 
   constructor(private readonly detection: WorkflowIndex) {
-    this.view = vscode.window.createTreeView('covalent.workflows', { treeDataProvider: this, showCollapseAll: true });
+    this.view = vscode.window.createTreeView(Views.workflows, { treeDataProvider: this, showCollapseAll: true });
     this.disposables.push(this.view, detection.onDidChangeWorkflows(() => this.refresh()));
   }
 
@@ -80,7 +81,7 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowsTreeEleme
     item.command =
       symbol.cell === undefined
         ? { title: 'Go to Definition', command: 'vscode.open', arguments: [symbol.uri, { selection: symbol.selectionRange } satisfies vscode.TextDocumentShowOptions] }
-        : { title: 'Go to Definition', command: 'covalent.goToSource', arguments: [element] };
+        : { title: 'Go to Definition', command: Commands.goToSource, arguments: [element] };
     return item;
   }
 

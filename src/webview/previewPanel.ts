@@ -13,6 +13,7 @@ import { topologyKey } from './model';
 import type { PreviewAction, PreviewHeader, PreviewProblem, PreviewState } from './previewProtocol';
 import type { GraphLayout } from './protocol';
 import type { PanelHost } from './panelHost';
+import { Commands } from '../util/commandIds';
 
 /** The lattice a preview shows. */
 export interface PreviewTarget {
@@ -240,10 +241,10 @@ export class PreviewPanel extends GraphPanel {
         await this.dispatchShown();
         return;
       case 'refresh':
-        await vscode.commands.executeCommand('covalent.previewGraph', fromPerson('panel', argument));
+        await vscode.commands.executeCommand(Commands.previewGraph, fromPerson('panel', argument));
         return;
       case 'changeInputs':
-        await vscode.commands.executeCommand('covalent.previewGraph', fromPerson('panel', { ...argument, askForInputs: true }));
+        await vscode.commands.executeCommand(Commands.previewGraph, fromPerson('panel', { ...argument, askForInputs: true }));
         return;
     }
   }
@@ -268,7 +269,7 @@ export class PreviewPanel extends GraphPanel {
       if (choice !== anyway) return;
     }
     const dispatchId = await vscode.commands.executeCommand<string | undefined>(
-      'covalent.dispatch',
+      Commands.dispatch,
       fromPerson('panel', { uri: this.target.uri.toString(), lattice: this.target.lattice, args: this.args }),
     );
     if (dispatchId) this.owner.open(dispatchId);

@@ -11,12 +11,13 @@ import type { DetailField, GraphLayout, PanelAction, TaskAction, TaskDetailsView
 import type { ValueButton, ValueName } from './valueProtocol';
 import type { PanelHost } from './panelHost';
 import { ValueChannel } from './valueChannel';
+import { Commands } from '../util/commandIds';
 
 /** The commands behind the task details pane's Run locally, Debug locally and Compare… buttons. */
 const TASK_ACTION_COMMANDS: Readonly<Record<TaskAction, string>> = {
-  runLocally: 'covalent.runTaskLocally',
-  debugLocally: 'covalent.debugTask',
-  compare: 'covalent.compareTask',
+  runLocally: Commands.runTaskLocally,
+  debugLocally: Commands.debugTask,
+  compare: Commands.compareTask,
 };
 
 /** Up to this many tasks the panel reads the manifest at once to find a redispatch's parent. */
@@ -377,11 +378,11 @@ export class ResultPanel extends GraphPanel {
         if (this.parentDispatchId) this.owner.open(this.parentDispatchId, this.serverAddress);
         return;
       case 'redispatch':
-        await vscode.commands.executeCommand('covalent.redispatch', fromPerson('panel', { dispatchId }));
+        await vscode.commands.executeCommand(Commands.redispatch, fromPerson('panel', { dispatchId }));
         return;
       case 'cancel': {
         const choice = await vscode.window.showWarningMessage(`Cancel dispatch ${dispatchId}?`, { modal: true }, 'Cancel Dispatch');
-        if (choice) await vscode.commands.executeCommand('covalent.cancel', fromPerson('panel', { dispatchId }));
+        if (choice) await vscode.commands.executeCommand(Commands.cancel, fromPerson('panel', { dispatchId }));
         return;
       }
       case 'refresh':

@@ -10,9 +10,8 @@ import { parsePersistedPreview } from './previewProtocol';
 import { parsePersistedState, type GraphLayout } from './protocol';
 import { ResultPanel } from './resultPanel';
 import { fromPerson } from '../util/invocation';
+import { Commands, PanelTypes } from '../util/commandIds';
 
-export const RESULT_PANEL_VIEW_TYPE = 'covalent.result';
-export const PREVIEW_PANEL_VIEW_TYPE = 'covalent.preview';
 
 /**
  * The result panels, one per dispatch, and the graph previews, one per lattice:
@@ -37,13 +36,13 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
     this.layouts = new LayoutService(vscode.Uri.joinPath(services.extension.extensionUri, 'dist').fsPath);
     // Registered at activation so a panel left open is restored after a window reload.
     this.serializers = [
-      vscode.window.registerWebviewPanelSerializer(RESULT_PANEL_VIEW_TYPE, {
+      vscode.window.registerWebviewPanelSerializer(PanelTypes.result, {
         deserializeWebviewPanel: (panel, state) => {
           this.restore(panel, state);
           return Promise.resolve();
         },
       }),
-      vscode.window.registerWebviewPanelSerializer(PREVIEW_PANEL_VIEW_TYPE, {
+      vscode.window.registerWebviewPanelSerializer(PanelTypes.preview, {
         deserializeWebviewPanel: (panel, state) => {
           this.restorePreview(panel, state);
           return Promise.resolve();
@@ -76,7 +75,7 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
       existing.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RESULT_PANEL_VIEW_TYPE, `Covalent ${dispatchId.slice(0, 8)}`, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(PanelTypes.result, `Covalent ${dispatchId.slice(0, 8)}`, vscode.ViewColumn.Active, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: panelResourceRoots(this.services.extension.extensionUri, this.picturesRoot),
@@ -95,7 +94,7 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
       existing.webviewPanel.reveal(undefined, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PREVIEW_PANEL_VIEW_TYPE, `Preview ${target.lattice}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    const panel = vscode.window.createWebviewPanel(PanelTypes.preview, `Preview ${target.lattice}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       retainContextWhenHidden: true,
       localResourceRoots: panelResourceRoots(this.services.extension.extensionUri),
@@ -124,7 +123,7 @@ export class ResultPanels implements PanelHost, vscode.Disposable {
     if (!vscode.workspace.isTrusted) {
       preview.failed(restored.args, new Error('Building the graph runs Python from this workspace, which is in Restricted Mode. Trust the workspace, then press Preview Again.'));
     } else {
-      void vscode.commands.executeCommand('covalent.previewGraph', fromPerson('panel', { uri: restored.uri, lattice: restored.lattice, args: restored.args }));
+      void vscode.commands.executeCommand(Commands.previewGraph, fromPerson('panel', { uri: restored.uri, lattice: restored.lattice, args: restored.args }));
     }
     return preview;
   }
