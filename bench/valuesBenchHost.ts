@@ -33,9 +33,9 @@ export async function run(): Promise<void> {
   if (!extension) throw new Error('the extension is not installed in this VS Code');
   const api = await extension.activate();
   // As after any dispatch or preview: the bridge and its warm request process are up.
-  const { bridge } = await api.services.dispatch.bridgeFor(undefined);
+  const { bridge } = await api.services.bridgeCalls.bridgeFor(undefined);
   await bridge.ready;
-  await api.services.dispatch.request(undefined, 'checkInputs', { args: '' });
+  await api.services.bridgeCalls.request(undefined, 'checkInputs', { args: '' });
   await new Promise((resolve) => setTimeout(resolve, 3000));
   await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
   const panel = api.services.panels.get(dispatchId);

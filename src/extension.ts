@@ -1,9 +1,13 @@
 import * as vscode from 'vscode';
 import { BridgePool } from './bridge/bridgePool';
 import { commandTable, registerCommands } from './commands';
+import { askAboutUnsavedFile } from './commands/prompts';
 import { Settings } from './config';
 import { ServerConnections } from './covalent/connections';
+import { BridgeCalls } from './dispatch/bridgeCalls';
 import { DispatchService } from './dispatch/dispatchService';
+import { LatticeChoices } from './dispatch/latticeChoices';
+import { WorkflowSources } from './dispatch/workflowSources';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
 import { LanguageModelTools } from './languageModelTools/languageModelTools';
@@ -64,7 +68,10 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const bridges = parts.add(new BridgePool(extension.asAbsolutePath('dist/bridge/covalent_bridge'), output, { COVALENT_BRIDGE_PRELOAD: 'pandas,matplotlib.pyplot' }));
   const servers = parts.add(new ServerConnections({ secrets: extension.secrets, timeoutMs: () => settings.current.requestTimeoutMs }));
   const core: Core = { extension, output, settings, store, bridges, servers };
-  const dispatch = new DispatchService(core);
+  const bridgeCalls = new BridgeCalls(core);
+  const workflowSources = new WorkflowSources(core, askAboutUnsavedFile);
+  const choices = new LatticeChoices(extension.workspaceState);
+  const dispatch = new DispatchService({ core, calls: bridgeCalls, sources: workflowSources, choices });
 
   // 2. Live status and its views: the poller, the Dispatches tree, the status bar, and status in the editor.
   const locator = parts.add(new SourceLocator());
@@ -72,27 +79,27 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
 
   // 3. The language client (lattice detection), with the lenses and hovers added per lattice:
   //    the graph preview, where it runs (the executor choice) and live status.
-  const executorLens = parts.add(new ExecutorLens(dispatch.executorChoices));
+  const executorLens = parts.add(new ExecutorLens(choices.executors));
   const detection = parts.add(new DetectionClient(core, [previewLens, executorLens, live.editor.latticeContribution()]));
 
   // 4. The Workflows view, from the language server's workspace symbols.
   const workflows = parts.add(new WorkflowsTree(detection));
 
   // 5. Result panels (one per dispatch; restored after a window reload).
-  const values = new ValueService(core, dispatch);
+  const values = new ValueService(core, bridgeCalls, (dispatchId) => dispatch.serverOf(dispatchId));
   const panels = parts.add(new ResultPanels({ ...core, live, locator, values }));
 
   // 6. The walkthrough's progress, from what dispatching and the views do.
-  const gettingStarted = parts.add(new GettingStarted(core, dispatch, live));
+  const gettingStarted = parts.add(new GettingStarted(core, bridgeCalls, live));
 
   // 7. Investigating a task: replaying it here (run or debug, with debugpy's adapter), comparing it
   //    across dispatches, and the failed-task quick fixes that offer both.
-  const replay = parts.add(new TaskReplay({ ...core, dispatch, locator }));
+  const replay = parts.add(new TaskReplay({ ...core, bridgeCalls, workflowSources, dispatch, locator }));
   const compare = parts.add(new TaskCompare(core, (dispatchId) => dispatch.serverOf(dispatchId), values, panels.picturesRoot));
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
+  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   // 9. The agent tools for chat's agent mode: each runs the command a person would.

@@ -1,5 +1,8 @@
 import type { Core } from './core';
+import type { BridgeCalls } from './dispatch/bridgeCalls';
 import type { DispatchService } from './dispatch/dispatchService';
+import type { LatticeChoices } from './dispatch/latticeChoices';
+import type { WorkflowSources } from './dispatch/workflowSources';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
 import type { TaskCompare } from './replay/taskCompare';
@@ -16,6 +19,13 @@ import type { ResultPanels } from './webview/resultPanels';
  * `activate` returns.
  */
 export interface Services extends Core {
+  /** Calls into the user's Python through its bridge, with tokens, limits and advice on failures. */
+  readonly bridgeCalls: BridgeCalls;
+  /** A workflow's source as the bridge imports it (unsaved edits as the setting, or the person, says). */
+  readonly workflowSources: WorkflowSources;
+  /** Each lattice's last inputs and executor choice. */
+  readonly choices: LatticeChoices;
+  /** Dispatch, redispatch, cancel: the operations on a server's dispatches. */
   readonly dispatch: DispatchService;
   /** Poller, Dispatches tree, status bar and editor status. */
   readonly live: LiveStatusViews;

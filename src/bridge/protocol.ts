@@ -54,7 +54,7 @@ export type { ServerTokens } from './serverTokens';
  * How long a call may take in the bridge: `buildSeconds` bounds the user's code in
  * its own process (importing, building the graph, unpickling what a server sent;
  * time waiting for a server does not count), `requestSeconds` each request to a
- * server. The editor sends both with every call (see DispatchService.request).
+ * server. The editor sends both with every call (see BridgeCalls.request).
  */
 export interface RequestLimits {
   readonly limits?: { readonly buildSeconds?: number; readonly requestSeconds?: number };

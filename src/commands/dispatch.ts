@@ -134,22 +134,22 @@ async function dispatchInputs(services: Services, invocation: Invocation, ask: {
   const given = invocation.argument !== undefined ? readTarget(invocation.argument) : undefined;
   const target = given?.uri && given.lattice ? { uri: toUri(given.uri), lattice: given.lattice } : await askForTarget(services);
   // A panel that shows a lattice with its inputs (a graph preview) dispatches exactly those.
-  if (given?.args !== undefined && !ask.askAlways) return { target, args: given.args, executors: services.dispatch.rememberedExecutors(target.uri, target.lattice) ?? {} };
-  const remembered = services.dispatch.rememberedInputs(target.uri, target.lattice);
+  if (given?.args !== undefined && !ask.askAlways) return { target, args: given.args, executors: services.choices.rememberedExecutors(target.uri, target.lattice) ?? {} };
+  const remembered = services.choices.rememberedInputs(target.uri, target.lattice);
   let args: string | undefined;
   if (ask.askAlways || (ask.askWhenNoneRemembered && remembered === undefined)) {
     // Dispatch with Inputs… (and the palette's Save Without Running): the box can also change where it runs.
     args = await askForInputs(services, target.uri, target.lattice, remembered ?? '', whereToRun(services, target));
   }
   // Read after the inputs box: its button may have changed it.
-  return { target, args, executors: services.dispatch.rememberedExecutors(target.uri, target.lattice) ?? {} };
+  return { target, args, executors: services.choices.rememberedExecutors(target.uri, target.lattice) ?? {} };
 }
 
 /** The inputs box's "where to run" button: the lattice's remembered choice, changed in place. */
 function whereToRun(services: Services, target: { uri: vscode.Uri; lattice: string }): WhereToRun {
-  const dispatch = services.dispatch;
+  const choices = services.choices;
   return {
-    describe: () => describeChoice(dispatch.rememberedExecutors(target.uri, target.lattice)),
+    describe: () => describeChoice(choices.rememberedExecutors(target.uri, target.lattice)),
     change: async () => {
       await chooseWhereToRun(services, target);
     },

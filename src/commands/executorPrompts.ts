@@ -34,9 +34,9 @@ export interface ExecutorQuestion {
 
 /** Asks where a lattice runs, its remembered choice pre-selected, and remembers the answer (normalised). */
 export async function chooseWhereToRun(services: Services, target: { readonly uri: vscode.Uri; readonly lattice: string }): Promise<ExecutorChoice | undefined> {
-  const current = services.dispatch.rememberedExecutors(target.uri, target.lattice);
+  const current = services.choices.rememberedExecutors(target.uri, target.lattice);
   const choice = normalizeChoice(await askForExecutors(services, { title: `Where should ${target.lattice} run?`, uri: target.uri, current }));
-  await services.dispatch.rememberExecutors(target.uri, target.lattice, choice);
+  await services.choices.rememberExecutors(target.uri, target.lattice, choice);
   return choice;
 }
 
@@ -79,7 +79,7 @@ export async function askForExecutors(services: Services, question: ExecutorQues
 
 async function installedPlugins(services: Services, uri: vscode.Uri | undefined): Promise<ExecutorPlugin[]> {
   const { plugins } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Covalent: listing executor plugins…' }, () =>
-    services.dispatch.request(uri, 'executorPlugins', {}),
+    services.bridgeCalls.request(uri, 'executorPlugins', {}),
   );
   return plugins;
 }
@@ -116,7 +116,7 @@ function executorItems(services: Services, plugins: readonly ExecutorPlugin[], c
 /** Electrons of the file, then where they run; the rest of the current choice stays. */
 async function perElectron(services: Services, question: ExecutorQuestion, plugins: readonly ExecutorPlugin[]): Promise<ExecutorChoice | undefined> {
   if (!question.uri) throw new Error('Choosing executors per electron needs the workflow file: open it and run the command from its lens.');
-  const { electrons } = await services.dispatch.request(question.uri, 'electrons', await services.dispatch.workflowSource(question.uri));
+  const { electrons } = await services.bridgeCalls.request(question.uri, 'electrons', await services.workflowSources.resolve(question.uri));
   if (!electrons.length) throw new Error(`${vscode.workspace.asRelativePath(question.uri)} defines no electrons to choose from.`);
   const current = question.current?.electrons ?? {};
   const chosen = await vscode.window.showQuickPick(

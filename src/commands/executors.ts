@@ -20,7 +20,7 @@ export const executorCommands: CommandTable = {
       const request = readExecutorChoiceRequest(invocation.argument);
       const uri = toUri(request.uri);
       await checkNames(services, uri, request.executors);
-      await services.dispatch.rememberExecutors(uri, request.lattice, request.executors);
+      await services.choices.rememberExecutors(uri, request.lattice, request.executors);
       return request.executors;
     }
     const given = invocation.argument !== undefined ? readTarget(invocation.argument) : {};
@@ -36,7 +36,7 @@ async function checkNames(services: Services, uri: vscode.Uri, choice: ExecutorC
   const names = new Set([...(choice?.all ? [choice.all] : []), ...Object.values(choice?.electrons ?? {})]);
   if (names.size === 0) return;
   const { profiles } = readProfiles(services.settings.current.executors);
-  const { plugins } = await services.dispatch.request(uri, 'executorPlugins', {});
+  const { plugins } = await services.bridgeCalls.request(uri, 'executorPlugins', {});
   const known = new Set([...profiles.keys(), ...plugins.map((plugin) => plugin.name)]);
   const unknown = [...names].filter((name) => !known.has(name));
   if (unknown.length) {

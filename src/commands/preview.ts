@@ -29,7 +29,7 @@ export const previewCommands: CommandTable = {
 
 async function previewGraph(services: Services, invocation: Invocation): Promise<PreviewCounts | undefined> {
   const { target, args: given, askAlways } = await previewRequest(services, invocation);
-  const remembered = services.dispatch.rememberedInputs(target.uri, target.lattice);
+  const remembered = services.choices.rememberedInputs(target.uri, target.lattice);
   let args = given ?? remembered;
   if (askAlways) args = await askForInputs(services, target.uri, target.lattice, args ?? '');
   const panel = services.panels.openPreview(target, (args ?? '').trim());
@@ -39,7 +39,7 @@ async function previewGraph(services: Services, invocation: Invocation): Promise
   try {
     let built: BuiltPreview;
     try {
-      built = await buildPreview(services.dispatch, target, inputs);
+      built = await buildPreview(services, target, inputs);
     } catch (error) {
       // Nothing given or remembered and the lattice needs inputs: a person is asked, as Dispatch asks.
       if (!(invocation.interactive && args === undefined && isBridgeError(error, 'inputsMissing') && panel.isNewest(build))) throw error;
@@ -47,13 +47,13 @@ async function previewGraph(services: Services, invocation: Invocation): Promise
       panel.failed(inputs, error);
       inputs = (await askForInputs(services, target.uri, target.lattice, error.data.template ?? '')).trim();
       build = panel.building(inputs);
-      built = await buildPreview(services.dispatch, target, inputs);
+      built = await buildPreview(services, target, inputs);
     }
     const counts = { nodes: built.graph.nodeCount, edges: built.graph.edgeCount };
     // A newer build of this panel started meanwhile: the panel and the remembered inputs are its.
     if (!panel.isNewest(build)) return counts;
     panel.show(built.graph, inputs, built.text);
-    await services.dispatch.rememberInputs(target.uri, target.lattice, inputs);
+    await services.choices.rememberInputs(target.uri, target.lattice, inputs);
     services.output.info(`Previewed ${target.lattice} (${inputs || 'no inputs'}): ${built.graph.nodeCount} nodes, ${built.graph.edgeCount} edges; nothing dispatched.`);
     return counts;
   } catch (error) {
@@ -62,7 +62,7 @@ async function previewGraph(services: Services, invocation: Invocation): Promise
       if (newest) panel.cancelled(previousArgs);
       throw error;
     }
-    const explained = services.dispatch.explain(error);
+    const explained = services.bridgeCalls.explain(error);
     if (newest) panel.failed(inputs, explained);
     // A person sees the traceback in the panel, each frame a link: no second message (nor one for a build overtaken by a newer one).
     if (invocation.interactive && (!newest || isBridgeError(explained, 'graphFailed'))) return undefined;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
 import { changedElectrons } from '../dispatch/electronChanges';
+import type { UnsavedChoice } from '../dispatch/workflowSources';
 import type { Services } from '../services';
 import { type DispatchState, isTerminal } from '../store/types';
 import { UserCancelled } from '../util/errors';
@@ -19,7 +20,7 @@ export async function askForTarget(services: Services, title = 'Dispatch which l
   // In a notebook, the focused code cell (dispatched up to it), else the whole notebook.
   const uri = editor?.document.languageId === 'python' ? editor.document.uri : vscode.window.activeNotebookEditor?.notebook.uri;
   if (!uri) throw new Error('Open the Python file or notebook with the workflow, then run the command again.');
-  const { lattices } = await services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri));
+  const { lattices } = await services.bridgeCalls.request(uri, 'electrons', await services.workflowSources.resolve(uri));
   if (!lattices.length) throw new Error(`${vscode.workspace.asRelativePath(uri)} defines no Covalent lattice (a function decorated with @ct.lattice).`);
   const [only] = lattices;
   if (lattices.length === 1 && only) return { uri, lattice: only };
@@ -126,7 +127,7 @@ export async function askForRedispatchInputs(services: Services, uri: vscode.Uri
 async function validateInputs(services: Services, uri: vscode.Uri | undefined, text: string): Promise<string | undefined> {
   if (!text.trim()) return undefined;
   try {
-    await services.dispatch.request(uri, 'checkInputs', { args: text.trim() });
+    await services.bridgeCalls.request(uri, 'checkInputs', { args: text.trim() });
     return undefined;
   } catch (error) {
     if (isBridgeError(error, 'inputSyntax')) return `${error.message}\n${text.trim()}\n${' '.repeat(error.data.column ?? 0)}^`;
@@ -139,7 +140,7 @@ export async function askForReplacements(services: Services, dispatchId: string,
   const server = services.dispatch.serverOf(dispatchId);
   const [{ electrons }, stored] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
-    async () => Promise.all([services.dispatch.request(uri, 'electrons', await services.dispatch.workflowSource(uri)), services.servers.client(server).details.taskSources(dispatchId)]),
+    async () => Promise.all([services.bridgeCalls.request(uri, 'electrons', await services.workflowSources.resolve(uri)), services.servers.client(server).details.taskSources(dispatchId)]),
   );
   if (!electrons.length) return {};
   const changed = new Set(changedElectrons(electrons, stored));
@@ -248,4 +249,18 @@ export async function pickDispatch(services: Services, options: PickOptions): Pr
   });
   if (!typed) throw new UserCancelled();
   return typed.trim();
+}
+
+/** What to do with a file's unsaved edits before Covalent imports it (the covalent.unsavedFiles setting is `ask`). */
+export async function askAboutUnsavedFile(uri: vscode.Uri): Promise<UnsavedChoice> {
+  const save = 'Save and Dispatch';
+  const buffer = "Dispatch the Editor's Text";
+  const answer = await vscode.window.showWarningMessage(
+    `${vscode.workspace.asRelativePath(uri)} has unsaved changes.`,
+    { modal: true, detail: 'Covalent imports the file to dispatch it. Save it first, or dispatch what the editor shows without saving?' },
+    save,
+    buffer,
+  );
+  if (!answer) throw new UserCancelled();
+  return answer === save ? 'save' : 'dispatchBuffer';
 }

@@ -34,7 +34,7 @@ async function invoke(services: Services, id: string, command: Command, invocati
       services.output.info(`${id}: cancelled.`);
       return undefined;
     }
-    const error = services.dispatch.explain(caught);
+    const error = services.bridgeCalls.explain(caught);
     services.output.error(`${id} failed: ${error instanceof Error && error.stack ? error.stack : messageOf(error)}`);
     const fix = await offerFix(services, error, invocation);
     if (fix === 'retry') return invoke(services, id, command, invocation);

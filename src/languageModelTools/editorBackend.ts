@@ -72,7 +72,7 @@ export class EditorBackend implements AgentBackend {
   }
 
   explain(error: unknown): string {
-    return messageOf(this.services.dispatch.explain(error));
+    return messageOf(this.services.bridgeCalls.explain(error));
   }
 }
 

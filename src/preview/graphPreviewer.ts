@@ -1,6 +1,8 @@
 import { promises as fs } from 'fs';
 import * as vscode from 'vscode';
-import type { DispatchService, DispatchTarget } from '../dispatch/dispatchService';
+import type { BridgeCalls } from '../dispatch/bridgeCalls';
+import type { DispatchTarget } from '../dispatch/dispatchService';
+import type { WorkflowSources } from '../dispatch/workflowSources';
 import { isNotebookTarget, notebookWorkflowSource } from '../notebook/notebookSource';
 import { PREVIEW_MAX_NODES, type PreviewGraph, previewGraphOf } from './previewGraph';
 
@@ -16,14 +18,20 @@ export interface BuiltPreview {
  * graph building; nothing goes to a server. Unsaved edits are used as the editor
  * shows them (a preview sends nothing anywhere, so there is nothing to ask).
  */
-export async function buildPreview(dispatch: DispatchService, target: DispatchTarget, args: string, token?: vscode.CancellationToken): Promise<BuiltPreview> {
-  const source = await dispatch.workflowSource(target.uri, 'dispatchBuffer');
+/** What building a preview uses: the workflow's source and a bridge call. */
+export interface PreviewBuilding {
+  readonly bridgeCalls: BridgeCalls;
+  readonly workflowSources: WorkflowSources;
+}
+
+export async function buildPreview(using: PreviewBuilding, target: DispatchTarget, args: string, token?: vscode.CancellationToken): Promise<BuiltPreview> {
+  const source = await using.workflowSources.resolve(target.uri, 'dispatchBuffer');
   const text = source.notebook ? JSON.stringify(source.notebook) : (source.source ?? (await readText(source.file)));
   // Cancelling the notification (or the caller's token) stops the build's Python process.
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Covalent: building the graph of ${target.lattice}…`, cancellable: true },
     (_progress, progressToken) =>
-      dispatch.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token ?? progressToken),
+      using.bridgeCalls.request(target.uri, 'previewGraph', { ...source, lattice: target.lattice, args, maxNodes: PREVIEW_MAX_NODES }, token ?? progressToken),
   );
   return { graph: previewGraphOf(result), text };
 }

@@ -3,7 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BridgeError, type ReplayOutcome, type ReplayPrepared, type WorkflowSource } from '../bridge/protocol';
+import type { BridgeCalls } from '../dispatch/bridgeCalls';
 import type { DispatchService } from '../dispatch/dispatchService';
+import type { WorkflowSources } from '../dispatch/workflowSources';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../core';
 import { messageOf, UntrustedWorkspaceError } from '../util/errors';
@@ -39,7 +41,12 @@ export class FunctionNotInWorkspace extends Error {
 }
 
 /** What a replay needs beside the core: the bridge requests and the definitions of electrons. */
-export type ReplayServices = Core & { readonly dispatch: DispatchService; readonly locator: SourceLocator };
+export type ReplayServices = Core & {
+  readonly bridgeCalls: BridgeCalls;
+  readonly workflowSources: WorkflowSources;
+  readonly dispatch: DispatchService;
+  readonly locator: SourceLocator;
+};
 
 interface Prepared {
   readonly prepared: ReplayPrepared;
@@ -92,7 +99,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
     const prepared = await this.prepare(request, progress, token);
     try {
       progress.report({ message: `running ${prepared.prepared.taskName}…` });
-      const outcome = await this.services.dispatch.request(prepared.resource, 'replayRun', { bundle: prepared.prepared.bundle }, token);
+      const outcome = await this.services.bridgeCalls.request(prepared.resource, 'replayRun', { bundle: prepared.prepared.bundle }, token);
       return await this.conclude(request, prepared, outcome);
     } finally {
       removeFolder(prepared.bundleDir);
@@ -137,7 +144,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
     const node = replayableTask(manifest, request.taskId);
     const source = request.useStoredFunction ? undefined : await this.functionSource(request, node.name);
     const resource = source ? vscode.Uri.file(source.file) : request.uri;
-    const { bridge } = await this.services.dispatch.bridgeFor(resource);
+    const { bridge } = await this.services.bridgeCalls.bridgeFor(resource);
     const executable = (await bridge.ready).executable;
     const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-replay-'));
     const total = inputBytes(manifest, request.taskId);
@@ -147,7 +154,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
     }, 250);
     progress.report({ message: `downloading the recorded inputs${total ? ` (${formatBytes(total)})` : ''}…` });
     try {
-      const prepared = await this.services.dispatch.request(
+      const prepared = await this.services.bridgeCalls.request(
         resource,
         'replayPrepare',
         {
@@ -178,13 +185,13 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
    * covalent.unsavedFiles setting).
    */
   private async functionSource(request: TaskRequest, taskName: string): Promise<WorkflowSource> {
-    if (request.uri) return this.services.dispatch.workflowSource(request.uri);
+    if (request.uri) return this.services.workflowSources.resolve(request.uri);
     const origin = this.originFile(request.dispatchId);
     // A notebook is read as one program, the way a dispatch from it reads it.
-    if (origin?.path.endsWith('.ipynb')) return this.services.dispatch.workflowSource(origin);
+    if (origin?.path.endsWith('.ipynb')) return this.services.workflowSources.resolve(origin);
     const location = await this.services.locator.locate(taskName, { preferred: origin ? [origin] : [], kinds: ['electron'] });
     if (!location) throw new FunctionNotInWorkspace(taskName, 'this workspace');
-    return this.services.dispatch.workflowSource(location.uri);
+    return this.services.workflowSources.resolve(location.uri);
   }
 
   /** The file the dispatch (or, for a sublattice's dispatch, its root) was made from in this editor. */
@@ -280,7 +287,7 @@ export class TaskReplay implements vscode.DebugConfigurationProvider, vscode.Deb
         throw error;
       }
     } catch (error) {
-      void vscode.window.showErrorMessage(`Covalent: ${messageOf(this.services.dispatch.explain(error))}`);
+      void vscode.window.showErrorMessage(`Covalent: ${messageOf(this.services.bridgeCalls.explain(error))}`);
       return undefined;
     }
   }

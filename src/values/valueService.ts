@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Core } from '../core';
-import type { DispatchService } from '../dispatch/dispatchService';
+import type { BridgeCalls } from '../dispatch/bridgeCalls';
 import type { ExportFormat } from './valueActions';
 import { drawValue, type DrawnValue, type RenderOptions, serverText, type ValueRequest, valueSource } from './valueRenderer';
 import type { ResultDetailsReader } from '../covalent/resultDetails';
@@ -26,12 +26,14 @@ export class ValueService {
 
   constructor(
     private readonly core: Core,
-    private readonly dispatch: DispatchService,
+    private readonly calls: BridgeCalls,
+    /** The server a dispatch lives on. */
+    private readonly serverOf: (dispatchId: string) => string,
   ) {}
 
   /** Starts the bridge a drawing will need, so the first value shown does not wait for Python to start. */
   warm(): void {
-    if (vscode.workspace.isTrusted) void this.dispatch.bridgeFor(undefined).catch(() => undefined);
+    if (vscode.workspace.isTrusted) void this.calls.bridgeFor(undefined).catch(() => undefined);
   }
 
   get limitBytes(): number {
@@ -40,7 +42,7 @@ export class ValueService {
 
   async draw(request: ValueRequest, options: Omit<RenderOptions, 'limitBytes'> = {}, token?: vscode.CancellationToken): Promise<DrawnValue> {
     if (!vscode.workspace.isTrusted) return this.untrusted(request);
-    const serverAddress = this.dispatch.serverOf(request.dispatchId);
+    const serverAddress = this.serverOf(request.dispatchId);
     const reader = this.core.servers.client(serverAddress).details;
     const limitBytes = this.limitBytes;
     const key = JSON.stringify([serverAddress, request.dispatchId, request.taskId, request.value, options.pixelRatio ?? 1, options.offset ?? 0, options.rows, options.fetchLarge === true, limitBytes]);
@@ -48,7 +50,7 @@ export class ValueService {
     if (cached) return cached;
     let drawing = this.drawing.get(key);
     if (!drawing) {
-      drawing = drawValue(reader, (params) => this.dispatch.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes })
+      drawing = drawValue(reader, (params) => this.calls.request(undefined, 'renderValue', params, token), request, { ...options, limitBytes })
         .then((drawn) => {
           // "Not there yet" changes as the task finishes, and "cannot be drawn here" once a library is
           // installed: only what was drawn is kept.
@@ -66,7 +68,7 @@ export class ValueService {
   async export(request: ValueRequest, format: ExportFormat, path: string, token?: vscode.CancellationToken): Promise<void> {
     const { reader, located } = await this.locate(request);
     if ('missing' in located) throw new Error(located.missing);
-    await this.dispatch.request(undefined, 'renderValue', { dispatcherAddress: reader.serverAddress, values: located.values.slice(0, 1).map((entry) => valueSource(reader, entry)), exportTo: { path, format } }, token);
+    await this.calls.request(undefined, 'renderValue', { dispatcherAddress: reader.serverAddress, values: located.values.slice(0, 1).map((entry) => valueSource(reader, entry)), exportTo: { path, format } }, token);
   }
 
   /** A value's pickle, as the server recorded it (its archive keeps it in base64 after the text). */
@@ -88,7 +90,7 @@ export class ValueService {
 
   /** The dispatch's details reader (on its own server), and where its manifest keeps the value. */
   private async locate(request: ValueRequest): Promise<{ reader: ResultDetailsReader; located: Located }> {
-    const reader = this.core.servers.client(this.dispatch.serverOf(request.dispatchId)).details;
+    const reader = this.core.servers.client(this.serverOf(request.dispatchId)).details;
     return { reader, located: locateValue(await reader.manifest(request.dispatchId), request.taskId, request.value) };
   }
 }

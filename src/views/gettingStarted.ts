@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
-import type { DispatchService } from '../dispatch/dispatchService';
+import type { BridgeCalls } from '../dispatch/bridgeCalls';
 import { installIntoInterpreter } from '../localServer/serverCommands';
 import type { Core } from '../core';
 import type { LiveStatusViews } from './liveStatusViews';
@@ -55,7 +55,7 @@ export class GettingStarted implements vscode.Disposable {
 
   constructor(
     private readonly core: Core,
-    private readonly dispatch: DispatchService,
+    private readonly calls: BridgeCalls,
     live: LiveStatusViews,
   ) {
     const store = core.store;
@@ -84,7 +84,7 @@ export class GettingStarted implements vscode.Disposable {
   async checkInterpreter(): Promise<{ python: string; covalentVersion: string | null }> {
     const resource = vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
     try {
-      const { bridge, interpreter } = await this.dispatch.bridgeFor(resource);
+      const { bridge, interpreter } = await this.calls.bridgeFor(resource);
       const info = await bridge.ready;
       this.complete(WALKTHROUGH_KEYS.interpreterFound);
       this.complete(WALKTHROUGH_KEYS.covalentInstalled);

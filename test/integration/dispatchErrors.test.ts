@@ -138,7 +138,7 @@ describe('Dispatch: bad input gets a clear message and nothing is dispatched', f
     } finally {
       await settings().update('dispatcherAddress', env.serverAddress, vscode.ConfigurationTarget.Global);
     }
-    assert.strictEqual(api.services.dispatch.rememberedInputs(howto, 'workflow'), '7, 9', 'what was typed is kept for the retry');
+    assert.strictEqual(api.services.choices.rememberedInputs(howto, 'workflow'), '7, 9', 'what was typed is kept for the retry');
     // The retry names no inputs: it dispatches the kept ones.
     const dispatchId = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow' });
     assert.strictEqual(api.services.store.get(dispatchId)?.origin?.inputs, '7, 9');

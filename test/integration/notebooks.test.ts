@@ -296,7 +296,7 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
     try {
       assert.ok(editor.notebook.isDirty, 'the edit is not saved');
       const stored = await api.services.servers.client(env.serverAddress).details.taskSources(firstDispatch);
-      const { electrons } = await api.services.dispatch.request(howto, 'electrons', await api.services.dispatch.workflowSource(howto));
+      const { electrons } = await api.services.bridgeCalls.request(howto, 'electrons', await api.services.workflowSources.resolve(howto));
       assert.deepStrictEqual(changedElectrons(electrons, stored), ['task_2']);
       // The Dispatches row's Redispatch… asks: accept each question as offered.
       const row = await waitFor('the first dispatch in the tree', () => api.services.live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === firstDispatch));

@@ -142,7 +142,7 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
   it('its Dispatch button dispatches exactly what is shown and opens the result', async () => {
     const panel = previewOf(howto, 'workflow');
     // Other inputs used since (a Dispatch lens would take these): the button still dispatches what the panel shows.
-    await api.services.dispatch.inputs.remember(howto.toString(), 'workflow', '1, 4');
+    await api.services.choices.inputs.remember(howto.toString(), 'workflow', '1, 4');
     const started = Date.now();
     panel.pressAction('dispatch');
     const dispatched = await waitFor(
@@ -224,7 +224,7 @@ describe('Graph preview: a workflow’s graph before any dispatch', function () 
     assert.strictEqual(panel.shown.args, '3');
     assert.strictEqual(panel.shown.graph?.nodeCount, 8);
     await probeUntil(panel, (report) => report.nodes.length === 8, 'the newest graph drawn');
-    assert.strictEqual(api.services.dispatch.rememberedInputs(uri, 'sweep'), '3');
+    assert.strictEqual(api.services.choices.rememberedInputs(uri, 'sweep'), '3');
     panel.close();
   });
 

@@ -230,7 +230,7 @@ describe('Getting started walkthrough', function () {
 
     const progress = api.services.gettingStarted;
     // Earlier tests dispatched already: a fresh tracker of the last two steps sees only what happens from here.
-    const fresh = new GettingStarted(api.services, api.services.dispatch, api.services.live);
+    const fresh = new GettingStarted(api.services, api.services.bridgeCalls, api.services.live);
     await vscode.commands.executeCommand('covalent.checkInterpreter', {});
     assert.ok(progress.completed.has(WALKTHROUGH_KEYS.interpreterFound) && progress.completed.has(WALKTHROUGH_KEYS.covalentInstalled));
     const example = vscode.Uri.parse(await vscode.commands.executeCommand<string>('covalent.openExample', {}));

@@ -1,5 +1,8 @@
 import * as assert from 'assert';
 import { changedElectrons, normalizeSource, parseReplaceElectrons } from '../../src/dispatch/electronChanges';
+import { adviseOn, type AdviceContext } from '../../src/dispatch/errorAdvice';
+import { BridgeError } from '../../src/bridge/protocol';
+import { TokenWantedError } from '../../src/covalent/errors';
 import { InputsMemory, type KeyValueStore } from '../../src/dispatch/inputsMemory';
 import { isDefaultLocalAddress, portOf } from '../../src/localServer/localServer';
 
@@ -58,5 +61,29 @@ describe('Dispatch logic (pure)', () => {
     assert.ok(!isDefaultLocalAddress('https://covalent.example.com:48008'));
     assert.ok(!isDefaultLocalAddress('not a url'));
     assert.strictEqual(portOf('http://localhost:5000'), 5000);
+  });
+});
+
+describe('Advice on bridge failures (pure)', () => {
+  const logged: string[] = [];
+  const context: AdviceContext = { dispatcherAddress: 'http://localhost:48008', profileNames: () => ['cluster'], logError: (text) => logged.push(text) };
+
+  it('says what to do next, names the server that failed, and advises each failure once', () => {
+    const down = adviseOn(new BridgeError('refused', { kind: 'serverUnreachable' }), context) as Error;
+    assert.match(down.message, /server at http:\/\/localhost:48008 did not answer; nothing was dispatched\. Start it \(Covalent: Start Local Server\)/);
+    assert.strictEqual(adviseOn(down, context), down, 'advice is not added twice');
+    const remote = adviseOn(new BridgeError('refused', { kind: 'serverUnreachable' }), context, { method: 'dispatch', server: 'https://covalent.example', tokenSent: false }) as Error;
+    assert.match(remote.message, /https:\/\/covalent\.example did not answer.*Check that it runs/);
+    const plain = new Error('not the bridge');
+    assert.strictEqual(adviseOn(plain, context), plain);
+  });
+
+  it('turns a refused token into TokenWantedError, and names the profiles when an executor is unknown', () => {
+    const wanted = adviseOn(new BridgeError('401', { kind: 'serverError', status: 401 }), context, { method: 'redispatch', tokenSent: true });
+    assert.ok(wanted instanceof TokenWantedError);
+    assert.match(wanted.message, /Nothing was dispatched\.$/);
+    const unknown = adviseOn(new BridgeError('No executor "gpu".', { kind: 'executorNotInstalled', traceback: 'Traceback…' }), context) as Error;
+    assert.strictEqual(unknown.message, 'No executor "gpu". Profiles: cluster. Nothing was dispatched.');
+    assert.deepStrictEqual(logged, ['No executor "gpu".\nTraceback…']);
   });
 });
