@@ -8,7 +8,7 @@ import { bridgePackage, venvPython } from './bridgeSupport';
 
 /**
  * Which statements of a notebook run when the extension dispatches from it
- * (the bridge's notebook_cells module, in the harness's real interpreter).
+ * (the bridge's notebook_cells module, with notebook_ipython and notebook_statements under it, in the harness's real interpreter).
  */
 
 /** notebook_cells has no package imports: it runs with the package folder itself on the path. */

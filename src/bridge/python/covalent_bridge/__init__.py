@@ -14,7 +14,9 @@ log), `deadline` (the build deadline's clock in a request's process), `auth`
 (each call's server tokens and request timeout on every request the SDK makes),
 `sources` (where the user's code is written), `protocol` (the handler table and
 how one request is answered), `runtime` (what this interpreter has: covalent,
-cloudpickle), `workspace` (importing the user's code), `notebook_cells` and
+cloudpickle), `workspace` (importing the user's code), `notebook_statements`
+(what a notebook's top-level statement binds, reads and calls),
+`notebook_ipython` (a cell's IPython lines as Python), `notebook_cells` and
 `notebook` (a notebook's cells run as a kernel's `__main__`), `workflow` (a
 request's module: its file or its notebook), `replay_run` (running one prepared
 task in a process of its own: the code of the program `replay_runner.py`, which

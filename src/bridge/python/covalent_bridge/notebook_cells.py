@@ -2,6 +2,8 @@
 must not run when the editor dispatches.
 
 Standard library only, no state: the bridge's notebook requests build on it.
+A cell's IPython lines are made Python in notebook_ipython; what a statement
+binds, reads and calls is read in notebook_statements.
 
 What does not run:
 - IPython syntax: line magics, shell escapes (`!pip ...`, `x = !ls`), help
@@ -29,35 +31,7 @@ import sys
 import traceback
 import types
 
-from . import sources
-
-# Covalent's SDK calls that reach a server or wait on one (`covalent.<name>`).
-SDK_CALLS = frozenset(
-    {
-        "dispatch",
-        "dispatch_sync",
-        "redispatch",
-        "get_result",
-        "cancel",
-        "stop_triggers",
-        "covalent_start",
-        "covalent_stop",
-    }
-)
-
-# Cell magics whose body is Python that IPython runs (the magic only times or captures it).
-PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
-
-# The call an IPython line becomes: a top-level one is skipped, one in a block does nothing.
-ESCAPE_CALL = "__covalent_ipython_escape__"
-
-_ESCAPES = ("%", "!", "?", "/", ";", ",")
-_ASSIGNED_ESCAPE = re.compile(r"^(?P<targets>[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*,?)\s*=\s*[%!]")
-_HELP_SUFFIX = re.compile(r"^[A-Za-z_][\w.]*\?\??\s*$")
-_CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
-_CAPTURED = re.compile(r"^\s*%%capture(?:\s+--?\w+)*\s+(?P<name>[A-Za-z_]\w*)\s*$")
-# Line magics that run the Python code after them.
-_CODE_MAGIC = re.compile(r"^%(time|timeit|prun|capture)\s+(?P<code>.+)$")
+from . import notebook_ipython, notebook_statements, sources
 
 
 class CellSyntaxError(Exception):
@@ -86,7 +60,7 @@ class CodeCell:
     def __init__(self, index, source):
         self.index = index
         self.source = source
-        self.python, self.whole_cell_magic = python_of_cell(source)
+        self.python, self.whole_cell_magic = notebook_ipython.python_of_cell(source)
         self.tree = None
         self.syntax_error = None
 
@@ -103,110 +77,6 @@ class Statement:
     @property
     def line(self):
         return self.node.lineno
-
-
-# ------------------------------------------------------------------- IPython
-
-
-def python_of_cell(source):
-    """The cell as Python: every IPython line becomes a call of `ESCAPE_CALL`
-    at the same place (an assignment from one keeps its targets), so line
-    numbers stay those of the cell. Returns (python, skipped) where `skipped`
-    names a cell magic that makes the whole cell not Python."""
-    lines = source.split("\n")
-    magic = _CELL_MAGIC.match(lines[0]) if lines else None
-    if magic:
-        if magic.group(1) not in PYTHON_BODY_CELL_MAGICS:
-            return "\n" * (len(lines) - 1), magic.group(1)
-        # `%%capture out` binds `out` in a kernel: here a skipped statement does, so what reads it is skipped too.
-        captured = _CAPTURED.match(lines[0])
-        lines[0] = (captured.group("name") + " = " + ESCAPE_CALL + "()") if captured else ""
-    scanner = _LineScanner()
-    continued = False
-    for number, line in enumerate(lines):
-        if continued or (scanner.at_statement_start() and _is_ipython_line(line)):
-            # A magic or shell line ending in a backslash goes on on the next line.
-            lines[number] = "" if continued else _escape_statement(line)
-            continued = line.rstrip("\r").endswith("\\")
-            continue
-        scanner.scan(line)
-    return "\n".join(lines), None
-
-
-def _is_ipython_line(line):
-    code = line.lstrip()
-    if not code:
-        return False
-    return code.startswith(_ESCAPES) or bool(_ASSIGNED_ESCAPE.match(code)) or bool(_HELP_SUFFIX.match(code))
-
-
-def _escape_statement(line):
-    indent = line[: len(line) - len(line.lstrip())]
-    code = line.lstrip()
-    assigned = _ASSIGNED_ESCAPE.match(code)
-    # `a, b = !cmd` binds each name (to nothing useful: the statement is skipped).
-    names = [name.strip() for name in assigned.group("targets").split(",") if name.strip()] if assigned else []
-    timed = _CODE_MAGIC.match(code)
-    if timed:
-        # `%time result = f()` binds `result` in a kernel: here a skipped statement does.
-        try:
-            names = sorted(set().union(*(bound_names(node) for node in ast.parse(timed.group("code")).body)))
-        except SyntaxError:
-            names = []
-    return indent + "".join(name + " = " for name in names) + ESCAPE_CALL + "()"
-
-
-class _LineScanner:
-    """Enough of Python's tokenizer to tell whether a line begins a statement:
-    not inside brackets, a string spanning lines, or after a backslash."""
-
-    def __init__(self):
-        self.depth = 0
-        self.open_string = None
-        self.backslash = False
-
-    def at_statement_start(self):
-        return self.depth == 0 and self.open_string is None and not self.backslash
-
-    def scan(self, line):
-        self.backslash = False
-        at = 0
-        while at < len(line):
-            if self.open_string:
-                close = _find_close(line, at, self.open_string)
-                if close < 0:
-                    if len(self.open_string) == 1 and not line.rstrip("\r").endswith("\\"):
-                        self.open_string = None
-                    return
-                at = close + len(self.open_string)
-                self.open_string = None
-                continue
-            char = line[at]
-            if char == "#":
-                return
-            if char in "\"'":
-                self.open_string = char * 3 if line.startswith(char * 3, at) else char
-                at += len(self.open_string)
-                continue
-            if char in "([{":
-                self.depth += 1
-            elif char in ")]}":
-                self.depth = max(0, self.depth - 1)
-            elif char == "\\" and line[at:].rstrip("\r") == "\\":
-                self.backslash = True
-            at += 1
-
-
-def _find_close(line, start, quote):
-    at = start
-    while at < len(line):
-        if line[at] == "\\":
-            at += 2
-            continue
-        if line.startswith(quote, at):
-            return at
-        at += 1
-    return -1
 
 
 # ------------------------------------------------------------------- analysis
@@ -238,7 +108,7 @@ def check_syntax(cells, stop_index):
 def plan(cells):
     """Each top-level statement of the parsed cells, in order, with whether it
     runs (see the module's docstring)."""
-    imports = _CovalentNames()
+    imports = notebook_statements.CovalentNames()
     dispatching = set()
     # Notebook functions that dispatch (directly or through another): calling one dispatches.
     functions = {}
@@ -251,7 +121,7 @@ def plan(cells):
     while changed:
         changed = False
         for name, node in functions.items():
-            if name not in dispatching and _calls_sdk(node.body, imports, dispatching, nested=True):
+            if name not in dispatching and notebook_statements.calls_sdk(node.body, imports, dispatching, nested=True):
                 dispatching.add(name)
                 changed = True
 
@@ -261,16 +131,16 @@ def plan(cells):
     for cell in cells:
         for node in cell.tree.body:
             statement = Statement(cell, node)
-            binds = bound_names(node)
-            if _is_escape(node):
+            binds = notebook_statements.bound_names(node)
+            if notebook_ipython.is_escape(node):
                 statement.skipped = "ipython"
-            elif _calls_sdk([node], imports, dispatching, nested=False):
+            elif notebook_statements.calls_sdk([node], imports, dispatching, nested=False):
                 statement.skipped = "sdk"
-            elif _awaits_at_top_level(node):
+            elif notebook_statements.awaits_at_top_level(node):
                 # A kernel runs top-level `await` (IPython's autoawait); a module cannot.
                 statement.skipped = "await"
             else:
-                used = sorted(read_names(node) & tainted)
+                used = sorted(notebook_statements.read_names(node) & tainted)
                 if used:
                     statement.skipped = "uses %s" % used[0]
             if statement.skipped:
@@ -280,133 +150,6 @@ def plan(cells):
                 bound_by_kept.update(binds)
             statements.append(statement)
     return statements
-
-
-def _awaits_at_top_level(node):
-    """`await`, `async for` or `async with` outside any function of the statement."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, (ast.Await, ast.AsyncFor, ast.AsyncWith)):
-            return True
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            continue  # its body awaits when called, not when defined
-        pending.extend(ast.iter_child_nodes(current))
-    return False
-
-
-def _is_escape(node):
-    """A top-level IPython line. One inside a block is left as a call that does
-    nothing (the bridge defines it), so the rest of the block runs."""
-    value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == ESCAPE_CALL
-
-
-class _CovalentNames:
-    """How the notebook names Covalent: module aliases and imported SDK calls."""
-
-    def __init__(self):
-        self.modules = set()
-        self.members = set()
-
-    def learn(self, node):
-        for child in ast.walk(node):
-            if isinstance(child, ast.Import):
-                for alias in child.names:
-                    if alias.name == "covalent" or alias.name.startswith("covalent."):
-                        self.modules.add(alias.asname or "covalent")
-            elif isinstance(child, ast.ImportFrom) and (child.module or "").split(".")[0] == "covalent":
-                for alias in child.names:
-                    if alias.name == "*":
-                        self.members.update(SDK_CALLS)
-                    elif alias.name in SDK_CALLS:
-                        self.members.add(alias.asname or alias.name)
-
-    def is_sdk_call(self, call):
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in SDK_CALLS:
-            root = func.value
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            return isinstance(root, ast.Name) and root.id in self.modules
-        return isinstance(func, ast.Name) and func.id in self.members
-
-
-def _calls_sdk(nodes, imports, dispatching, nested):
-    """Whether running `nodes` calls the SDK (or a notebook function that does).
-    Function and lambda bodies count only when `nested` (a function's own body)."""
-    for node in nodes:
-        for child in _walk_running(node, nested):
-            if not isinstance(child, ast.Call):
-                continue
-            if imports.is_sdk_call(child):
-                return True
-            if isinstance(child.func, ast.Name) and child.func.id in dispatching:
-                return True
-    return False
-
-
-def _walk_running(node, into_functions):
-    """The nodes that run when `node` runs: a nested function's or lambda's
-    body runs only when called (its decorators and defaults run now)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        if not into_functions and isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            stack.extend(current.args.defaults)
-            stack.extend(default for default in current.args.kw_defaults if default is not None)
-            stack.extend(getattr(current, "decorator_list", []))
-            continue
-        stack.extend(ast.iter_child_nodes(current))
-
-
-def bound_names(node):
-    """Names a top-level statement binds in the module (a class body's names
-    are the class's, a comprehension's its own)."""
-    names = set()
-    stack = [node]
-    while stack:
-        child = stack.pop()
-        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
-            names.add(child.id)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(child.name)
-            continue
-        elif isinstance(child, (ast.Lambda, ast.comprehension)):
-            continue
-        elif isinstance(child, (ast.Import, ast.ImportFrom)):
-            for alias in child.names:
-                if alias.name != "*":
-                    names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(child, ast.ExceptHandler) and child.name:
-            names.add(child.name)
-        elif child.__class__.__name__ in ("MatchAs", "MatchStar") and getattr(child, "name", None):
-            names.add(child.name)
-        elif child.__class__.__name__ == "MatchMapping" and getattr(child, "rest", None):
-            names.add(child.rest)
-        stack.extend(ast.iter_child_nodes(child))
-    return names
-
-
-def read_names(node):
-    """Names a top-level statement reads from the module when it runs (not in
-    function bodies, not a comprehension's own variables)."""
-    names = set()
-    for child in _walk_running(node, into_functions=False):
-        if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Load, ast.Del)):
-            names.add(child.id)
-        elif isinstance(child, ast.AugAssign) and isinstance(child.target, ast.Name):
-            names.add(child.target.id)
-    return names - _comprehension_targets(node)
-
-
-def _comprehension_targets(node):
-    targets = set()
-    for child in ast.walk(node):
-        if isinstance(child, ast.comprehension):
-            targets.update(name.id for name in ast.walk(child.target) if isinstance(name, ast.Name))
-    return targets
 
 
 # ------------------------------------------------------------------- running
@@ -434,7 +177,7 @@ def binding_cells(statements, name):
     those where only a skipped statement binds it."""
     running, skipped = [], []
     for statement in statements:
-        if name in bound_names(statement.node):
+        if name in notebook_statements.bound_names(statement.node):
             (skipped if statement.skipped else running).append(statement.cell.index)
     return running, skipped
 
@@ -476,7 +219,7 @@ def run_cells(statements, stop_index, notebook_path, names=None):
     module.__dict__.update(names or {})
     module.__dict__["__builtins__"] = builtins
     # An IPython line inside a block does nothing.
-    module.__dict__[ESCAPE_CALL] = lambda *args, **kwargs: None
+    module.__dict__[notebook_ipython.ESCAPE_CALL] = lambda *args, **kwargs: None
     sources.forget("__main__")
     for cell, body in _cells_to_run(statements, stop_index):
         filename = cell_filename(notebook_path, cell.index)
