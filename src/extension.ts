@@ -5,6 +5,7 @@ import { askAboutUnsavedFile } from './commands/prompts';
 import { Settings } from './config';
 import { ServerConnections } from './covalent/connections';
 import { BridgeCalls } from './dispatch/bridgeCalls';
+import { ComparisonsAtSave } from './dispatch/comparisonsAtSave';
 import { DispatchService } from './dispatch/dispatchService';
 import { LatticeChoices } from './dispatch/latticeChoices';
 import { WorkflowSources } from './dispatch/workflowSources';
@@ -72,6 +73,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   const workflowSources = new WorkflowSources(core, askAboutUnsavedFile);
   const choices = new LatticeChoices(extension.workspaceState);
   const dispatch = new DispatchService({ core, calls: bridgeCalls, sources: workflowSources, choices });
+  const comparisons = parts.add(new ComparisonsAtSave(core, bridgeCalls, workflowSources, (dispatchId) => dispatch.serverOf(dispatchId)));
 
   // 2. Live status and its views: the poller, the Dispatches tree, the status bar, and status in the editor.
   const locator = parts.add(new SourceLocator());
@@ -99,7 +101,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
+  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, comparisons, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   // 9. The agent tools for chat's agent mode: each runs the command a person would.

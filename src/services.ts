@@ -1,5 +1,6 @@
 import type { Core } from './core';
 import type { BridgeCalls } from './dispatch/bridgeCalls';
+import type { ComparisonsAtSave } from './dispatch/comparisonsAtSave';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { LatticeChoices } from './dispatch/latticeChoices';
 import type { WorkflowSources } from './dispatch/workflowSources';
@@ -27,6 +28,8 @@ export interface Services extends Core {
   readonly choices: LatticeChoices;
   /** Dispatch, redispatch, cancel: the operations on a server's dispatches. */
   readonly dispatch: DispatchService;
+  /** Redispatch…'s comparison of a file's electrons with an earlier dispatch, prepared when the file is saved. */
+  readonly comparisons: ComparisonsAtSave;
   /** Poller, Dispatches tree, status bar and editor status. */
   readonly live: LiveStatusViews;
   /** The language client: lattice detection. */

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { isBridgeError } from '../bridge/protocol';
-import { changedElectrons } from '../dispatch/electronChanges';
 import type { UnsavedChoice } from '../dispatch/workflowSources';
 import type { Services } from '../services';
 import { type DispatchState, isTerminal } from '../store/types';
@@ -137,13 +136,14 @@ async function validateInputs(services: Services, uri: vscode.Uri | undefined, t
 
 /** Tasks of the earlier dispatch to replace; pre-selected: those whose source in the file changed since. */
 export async function askForReplacements(services: Services, dispatchId: string, uri: vscode.Uri): Promise<Record<string, string>> {
-  const server = services.dispatch.serverOf(dispatchId);
-  const [{ electrons }, stored] = await vscode.window.withProgress(
+  // Usually ready: saving the file compared it already (ComparisonsAtSave).
+  const comparison = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Covalent: comparing electrons with the earlier dispatch…' },
-    async () => Promise.all([services.bridgeCalls.request(uri, 'electrons', await services.workflowSources.resolve(uri)), services.servers.client(server).details.taskSources(dispatchId)]),
+    () => services.comparisons.compare(uri, dispatchId),
   );
+  const { electrons, stored } = comparison;
   if (!electrons.length) return {};
-  const changed = new Set(changedElectrons(electrons, stored));
+  const changed = new Set(comparison.changed);
   const tasks = [...stored.keys()].sort();
   const items = tasks.map((task) => ({
     label: task,

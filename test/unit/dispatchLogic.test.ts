@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { changedElectrons, normalizeSource, parseReplaceElectrons } from '../../src/dispatch/electronChanges';
+import { ElectronComparisons } from '../../src/dispatch/electronComparisons';
 import { adviseOn, type AdviceContext } from '../../src/dispatch/errorAdvice';
 import { BridgeError } from '../../src/bridge/protocol';
 import { TokenWantedError } from '../../src/covalent/errors';
@@ -85,5 +86,51 @@ describe('Advice on bridge failures (pure)', () => {
     const unknown = adviseOn(new BridgeError('No executor "gpu".', { kind: 'executorNotInstalled', traceback: 'Traceback…' }), context) as Error;
     assert.strictEqual(unknown.message, 'No executor "gpu". Profiles: cluster. Nothing was dispatched.');
     assert.deepStrictEqual(logged, ['No executor "gpu".\nTraceback…']);
+  });
+});
+
+describe('Electron comparisons prepared at save (pure)', () => {
+  const electron = (name: string, body: string) => ({ name, source: `@ct.electron\ndef ${name}(x):\n    return ${body}\n` });
+  function readers(texts: Map<string, string>) {
+    const reads: string[] = [];
+    const fetches: string[] = [];
+    return {
+      reads,
+      fetches,
+      readers: {
+        fileElectrons: (file: string) => {
+          reads.push(file);
+          const text = texts.get(file) ?? '';
+          return Promise.resolve({ text, electrons: [electron('step', text)] });
+        },
+        taskSources: (dispatchId: string) => {
+          fetches.push(dispatchId);
+          if (dispatchId === 'gone') return Promise.reject(new Error('404'));
+          return Promise.resolve(new Map([['step', electron('step', 'x + 1').source]]));
+        },
+      },
+    };
+  }
+
+  it('reads the file at save, and the click finds the comparison ready while the text is the same', async () => {
+    const texts = new Map([['/w/chain.py', 'x + 2']]);
+    const { reads, fetches, readers: sides } = readers(texts);
+    const comparisons = new ElectronComparisons(sides);
+    await comparisons.saved('/w/chain.py', ['parent']);
+    const comparison = await comparisons.compare('/w/chain.py', 'x + 2', 'parent');
+    assert.deepStrictEqual(comparison.changed, ['step']);
+    assert.deepStrictEqual(reads, ['/w/chain.py'], 'the click did not import the file again');
+    assert.deepStrictEqual(fetches, ['parent'], 'the stored sources were fetched at save, once');
+    texts.set('/w/chain.py', 'x + 1');
+    assert.deepStrictEqual((await comparisons.compare('/w/chain.py', 'x + 1', 'parent')).changed, [], 'other text is read anew');
+    assert.deepStrictEqual(reads, ['/w/chain.py', '/w/chain.py']);
+  });
+
+  it('keeps no failed fetch: the next click asks the server again', async () => {
+    const { fetches, readers: sides } = readers(new Map());
+    const comparisons = new ElectronComparisons(sides);
+    await assert.rejects(comparisons.compareWith([electron('step', 'x')], 'gone'), /404/);
+    await assert.rejects(comparisons.compareWith([electron('step', 'x')], 'gone'), /404/);
+    assert.deepStrictEqual(fetches, ['gone', 'gone']);
   });
 });
