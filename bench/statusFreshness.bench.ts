@@ -1,8 +1,7 @@
 import { CovalentClient } from '../src/covalent/client';
 import { DispatchStore } from '../src/store/dispatchStore';
-import { LiveStatus } from '../src/store/liveStatus';
 import { percentile } from './stats';
-import { benchmarkWithServer, runPython } from './statusSupport';
+import { benchmarkWithServer, runPython, statusPoller } from './statusSupport';
 
 /**
  * Freshness: for 20 dispatches, the time from the server's `completed_at` to the
@@ -32,9 +31,9 @@ for thread in threads:
 
 benchmarkWithServer('freshness', async (server) => {
   const store = new DispatchStore();
-  const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
-  live.setDemand('bench', true);
-  live.start();
+  const poller = statusPoller(store, server.address);
+  poller.setDemand('bench', true);
+  poller.start();
   const seenCompleted = new Map<string, number>();
   store.onDidChange((change) => {
     if (change.kind !== 'dispatch' || seenCompleted.has(change.dispatchId)) return;
@@ -69,8 +68,8 @@ benchmarkWithServer('freshness', async (server) => {
     console.log(`${storeLag.length} of ${COUNT} dispatches COMPLETED; time from the server's completed_at to:`);
     console.log(row('store shows COMPLETED (extension)', storeLag));
     console.log(row('ct.get_result(wait=True) (anchor)', sdkLag));
-    console.log(`store behind the SDK for ${behind} of ${storeLag.length} dispatches; requests sent by the extension: ${live.client.http.requestCount}`);
+    console.log(`store behind the SDK for ${behind} of ${storeLag.length} dispatches; requests sent by the extension: ${poller.client.http.requestCount}`);
   } finally {
-    live.dispose();
+    poller.dispose();
   }
 });

@@ -1,6 +1,5 @@
 import { DispatchStore } from '../src/store/dispatchStore';
-import { LiveStatus } from '../src/store/liveStatus';
-import { benchmarkWithServer, runPython, sleep } from './statusSupport';
+import { benchmarkWithServer, runPython, sleep, statusPoller } from './statusSupport';
 
 /**
  * Load: requests per second the extension sends while watching 1, 10 and 100
@@ -23,16 +22,16 @@ for index in range(count):
 
 async function measure(address: string, ids: readonly string[], treeVisible: boolean): Promise<{ rate: number; running: number }> {
   const store = new DispatchStore();
-  const live = new LiveStatus(store, { address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
+  const poller = statusPoller(store, address);
   for (const id of ids) store.track(id, { serverAddress: address });
-  live.setDemand(treeVisible ? 'tree' : 'editor', true);
-  live.start();
+  poller.setDemand(treeVisible ? 'tree' : 'editor', true);
+  poller.start();
   await sleep(2000);
-  const before = live.client.http.requestCount;
+  const before = poller.client.http.requestCount;
   await sleep(WINDOW_MS);
-  const sent = live.client.http.requestCount - before;
+  const sent = poller.client.http.requestCount - before;
   const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
-  live.dispose();
+  poller.dispose();
   return { rate: sent / (WINDOW_MS / 1000), running };
 }
 

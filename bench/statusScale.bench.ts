@@ -1,6 +1,5 @@
 import { DispatchStore } from '../src/store/dispatchStore';
-import { LiveStatus } from '../src/store/liveStatus';
-import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
+import { benchmarkWithServer, gc, mb, runPython, sleep, statusPoller } from './statusSupport';
 
 /**
  * Scale: with many dispatches on the server, the time from the tree becoming
@@ -48,7 +47,7 @@ benchmarkWithServer('scale', async (server) => {
   gc();
   const before = process.memoryUsage();
   const store = new DispatchStore();
-  const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
+  const poller = statusPoller(store, server.address);
   const firstPage = new Promise<number>((resolve) => {
     const started = performance.now();
     const subscription = store.onDidChange((change) => {
@@ -57,18 +56,18 @@ benchmarkWithServer('scale', async (server) => {
         resolve(performance.now() - started);
       }
     });
-    live.setDemand('tree', true);
-    live.start();
+    poller.setDemand('tree', true);
+    poller.start();
   });
   const firstPageMs = await firstPage;
   gc();
   const afterFirst = process.memoryUsage();
-  for (let page = 1; page < 20; page++) await live.loadMore();
+  for (let page = 1; page < 20; page++) await poller.loadMore();
   await sleep(1000);
   gc();
   const afterPaging = process.memoryUsage();
   console.log(`first page (${store.listing.dispatchIds.length > 0 ? 50 : 0} rows) of ${TOTAL}: ${firstPageMs.toFixed(0)} ms   anchor, bare fetch of the same page: ${anchorMs.toFixed(0)} ms`);
   console.log(`memory growth after the first page: heap ${mb(afterFirst.heapUsed - before.heapUsed)}, rss ${mb(afterFirst.rss - before.rss)}`);
   console.log(`memory growth after 20 pages (${store.listing.dispatchIds.length} rows): heap ${mb(afterPaging.heapUsed - before.heapUsed)}, rss ${mb(afterPaging.rss - before.rss)}`);
-  live.dispose();
+  poller.dispose();
 });

@@ -4,8 +4,7 @@ import * as path from 'path';
 import * as v8 from 'v8';
 import { heapByKind, valueBytes, VALUE_KINDS } from './heapSnapshot';
 import { DispatchStore } from '../src/store/dispatchStore';
-import { LiveStatus } from '../src/store/liveStatus';
-import { benchmarkWithServer, gc, mb, runPython, sleep } from './statusSupport';
+import { benchmarkWithServer, gc, mb, runPython, sleep, statusPoller } from './statusSupport';
 import { median } from './stats';
 
 /**
@@ -125,13 +124,13 @@ benchmarkWithServer('soak', async (server) => {
   const ids: string[] = [];
   await runPython(server, script, [String(COUNT)], (line) => ids.push(line));
   const store = new DispatchStore();
-  const live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 10000, pollIntervalMs: 500 });
+  const poller = statusPoller(store, server.address);
   for (const id of ids) store.track(id, { serverAddress: server.address });
   const watchers = ids.slice(0, 5).map((id) => store.watchGraph(id));
-  live.setDemand('tree', true);
-  live.start();
+  poller.setDemand('tree', true);
+  poller.start();
   await sleep(WARMUP_MS);
-  const startRequests = live.client.http.requestCount;
+  const startRequests = poller.client.http.requestCount;
   const total = MINUTES * PER_MINUTE;
   // The samples live in one array made before the anchor: the benchmark's own
   // records must not read as growth of what it measures.
@@ -145,7 +144,7 @@ benchmarkWithServer('soak', async (server) => {
     if (index === PER_MINUTE - 1) anchorSnapshot = snapshot('anchor');
     if (index % PER_MINUTE !== 0) continue;
     const running = store.all().filter((dispatch) => dispatch.status === 'RUNNING').length;
-    const rate = index ? (live.client.http.requestCount - startRequests) / ((now.at - startedAt) / 1000) : 0;
+    const rate = index ? (poller.client.http.requestCount - startRequests) / ((now.at - startedAt) / 1000) : 0;
     console.log(
       `minute ${String(index / PER_MINUTE).padStart(2)}: heap ${mb(now.heap)} (code ${mb(now.code)}), ${now.timers} timers, ${now.sockets} sockets, ${running} running, ${rate.toFixed(2)} req/s`,
     );
@@ -178,5 +177,5 @@ benchmarkWithServer('soak', async (server) => {
   console.log(`heap snapshots, anchor → end: values kept (${VALUE_KINDS.join(', ')}) ${mb(anchorValues)} → ${mb(endValues)} (${percent(anchorValues, endValues)}, ${((endValues - anchorValues) / 1024 / MINUTES).toFixed(2)} KB/min)`);
   console.log(`  by kind: ${grown.join(', ')}`);
   watchers.forEach((watcher) => watcher.dispose());
-  live.dispose();
+  poller.dispose();
 });

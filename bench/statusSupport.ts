@@ -3,11 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { spawn } from 'child_process';
 import { harness, type HarnessServer } from '../test/support/harness';
+import { ServerConnections } from '../src/covalent/connections';
+import { openSocketChannel } from '../src/live/statusChannel';
+import { StatusPoller } from '../src/live/statusPoller';
+import type { DispatchStore } from '../src/store/dispatchStore';
 
 /**
  * What the status benchmarks share: a real Covalent server of their own (the
  * test harness's `CovalentServer`, isolated home, free port), the venv Python to
- * dispatch with, and small statistics.
+ * dispatch with, the poller as the extension runs it, and small statistics.
  */
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const python = process.env.COVALENT_BENCH_PYTHON ?? path.join(repoRoot, '.cache', 'venv', 'bin', 'python');
@@ -71,6 +75,15 @@ export function runPython(server: HarnessServer, script: string, args: string[],
   });
 }
 
+/**
+ * The poller as the extension runs it at its quick 500 ms interval, socket.io
+ * channel included, with clients of its own (no token, a 10 s request timeout).
+ */
+export function statusPoller(store: DispatchStore, address: string): StatusPoller {
+  const options = { address, requestTimeoutMs: 10000, pollIntervalMs: 500 };
+  const connections = new ServerConnections({ timeoutMs: () => options.requestTimeoutMs });
+  return new StatusPoller({ store, connections, openChannel: openSocketChannel }, options);
+}
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -77,22 +77,22 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
 
   // 2. Live status and its views: the poller, the Dispatches tree, the status bar, and status in the editor.
   const locator = parts.add(new SourceLocator());
-  const live = parts.add(new LiveStatusViews(core, locator));
+  const liveViews = parts.add(new LiveStatusViews(core, locator));
 
   // 3. The language client (lattice detection), with the lenses and hovers added per lattice:
   //    the graph preview, where it runs (the executor choice) and live status.
   const executorLens = parts.add(new ExecutorLens(choices.executors));
-  const detection = parts.add(new DetectionClient(core, [previewLens, executorLens, live.editor.latticeContribution()]));
+  const detection = parts.add(new DetectionClient(core, [previewLens, executorLens, liveViews.editor.latticeContribution()]));
 
   // 4. The Workflows view, from the language server's workspace symbols.
   const workflows = parts.add(new WorkflowsTree(detection));
 
   // 5. Result panels (one per dispatch; restored after a window reload).
   const values = new ValueService(core, bridgeCalls, (dispatchId) => dispatch.serverOf(dispatchId));
-  const panels = parts.add(new ResultPanels({ ...core, live, locator, values }));
+  const panels = parts.add(new ResultPanels({ ...core, liveViews, locator, values }));
 
   // 6. The walkthrough's progress, from what dispatching and the views do.
-  const gettingStarted = parts.add(new GettingStarted(core, bridgeCalls, live));
+  const gettingStarted = parts.add(new GettingStarted(core, bridgeCalls, liveViews));
 
   // 7. Investigating a task: replaying it here (run or debug, with debugpy's adapter), comparing it
   //    across dispatches, and the failed-task quick fixes that offer both.
@@ -101,7 +101,7 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, comparisons, live, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
+  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, comparisons, liveViews, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   // 9. The agent tools for chat's agent mode: each runs the command a person would.

@@ -31,7 +31,7 @@ export interface Services extends Core {
   /** Redispatch…'s comparison of a file's electrons with an earlier dispatch, prepared when the file is saved. */
   readonly comparisons: ComparisonsAtSave;
   /** Poller, Dispatches tree, status bar and editor status. */
-  readonly live: LiveStatusViews;
+  readonly liveViews: LiveStatusViews;
   /** The language client: lattice detection. */
   readonly detection: DetectionClient;
   /** Where a lattice or electron is defined. */

@@ -18,10 +18,10 @@ import { Commands } from '../util/commandIds';
 export const viewCommands: CommandTable = {
   [Commands.showOutput]: command((services) => services.output.show(true)),
   [Commands.refresh]: command(async (services) => {
-    await services.live.live.refresh();
+    await services.liveViews.poller.refresh();
   }),
   [Commands.loadMoreDispatches]: command(async (services) => {
-    await services.live.live.loadMore();
+    await services.liveViews.poller.loadMore();
   }),
   [Commands.copyDispatchId]: command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Copy the id of which dispatch?');
@@ -42,7 +42,7 @@ export const viewCommands: CommandTable = {
       const choice = await vscode.window.showWarningMessage(`Delete dispatch "${label}" (${dispatchId}) from the Covalent server? Its results are deleted too.`, { modal: true }, 'Delete');
       if (choice !== 'Delete') return false;
     }
-    await services.live.live.delete([dispatchId]);
+    await services.liveViews.poller.delete([dispatchId]);
     return true;
   }),
   [Commands.goToSource]: command(async (services, invocation) => {
@@ -61,10 +61,10 @@ export const viewCommands: CommandTable = {
     return found;
   }),
   [Commands.filterDispatches]: command(async (services, invocation) => {
-    const live = services.live.live;
+    const poller = services.liveViews.poller;
     if (!invocation.interactive) {
       const { search, status } = readFilter(invocation.argument);
-      await live.setFilter({ search: search || undefined, status });
+      await poller.setFilter({ search: search || undefined, status });
       return services.store.listing.filter;
     }
     const current = services.store.listing.filter;
@@ -82,7 +82,7 @@ export const viewCommands: CommandTable = {
       value: current.search ?? '',
     });
     if (search === undefined) return undefined;
-    await live.setFilter({ search: search.trim() || undefined, status: statusPick.status });
+    await poller.setFilter({ search: search.trim() || undefined, status: statusPick.status });
     return services.store.listing.filter;
   }),
 };

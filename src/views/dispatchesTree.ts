@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { fromPerson } from '../util/invocation';
 import type { DispatchStore } from '../store/dispatchStore';
 import { sameAddress } from '../covalent/servers';
-import type { LiveStatus } from '../store/liveStatus';
+import type { StatusPoller } from '../live/statusPoller';
 import { isTerminal, type TaskState } from '../store/types';
 import { executorLabel } from '../executors/describe';
 import {
@@ -32,7 +32,7 @@ const GRAPH_WAIT_MS = 10000;
 /**
  * The Dispatches tree: the server's list (newest first, paged) plus what the
  * editor dispatched and the server has not listed yet. Reads only the store;
- * loading goes through `LiveStatus`.
+ * loading goes through `StatusPoller`.
  */
 export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DispatchTreeNode | undefined>();
@@ -46,7 +46,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
 
   constructor(
     private readonly store: DispatchStore,
-    live: LiveStatus,
+    poller: StatusPoller,
     private readonly server: () => { readonly address: string; readonly label: string },
     /** A finished task's short result, for its tooltip (read on hover). */
     private readonly results?: ResultPreviews,
@@ -55,7 +55,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     this.disposables.push(
       this.view,
       this.changed,
-      this.view.onDidChangeVisibility((event) => live.setDemand('tree', event.visible)),
+      this.view.onDidChangeVisibility((event) => poller.setDemand('tree', event.visible)),
       this.view.onDidCollapseElement((event) => {
         if (event.element.kind !== 'dispatch') return;
         this.expanded.get(event.element.dispatchId)?.dispose();
@@ -67,7 +67,7 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
         this.scheduleRefresh();
       }),
     );
-    live.setDemand('tree', this.view.visible);
+    poller.setDemand('tree', this.view.visible);
     this.serverChanged();
   }
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'path';
 import type { DispatchStore } from '../store/dispatchStore';
-import type { LiveStatus } from '../store/liveStatus';
+import type { StatusPoller } from '../live/statusPoller';
 import { type DispatchState, isTerminal, type TaskState } from '../store/types';
 import { dispatchRuntime, formatDuration, humanStatus, isRunning, isUserTask, statusIcon, taskDuration } from './format';
 import { inlineCode } from './markdown';
@@ -43,7 +43,7 @@ export class EditorStatus implements vscode.Disposable {
 
   constructor(
     private readonly store: DispatchStore,
-    private readonly live: LiveStatus,
+    private readonly poller: StatusPoller,
     private readonly locator: SourceLocator,
   ) {
     this.disposables.push(
@@ -115,7 +115,7 @@ export class EditorStatus implements vscode.Disposable {
       if (!visibleFiles.has(file)) continue;
       for (const [last] of byLattice.values()) if (last && isRunning(last.status)) runningInView = true;
     }
-    this.live.setDemand('editor', runningInView);
+    this.poller.setDemand('editor', runningInView);
 
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.languageId !== 'python') continue;

@@ -56,7 +56,7 @@ export class GettingStarted implements vscode.Disposable {
   constructor(
     private readonly core: Core,
     private readonly calls: BridgeCalls,
-    live: LiveStatusViews,
+    liveViews: LiveStatusViews,
   ) {
     const store = core.store;
     this.disposables.push(
@@ -66,10 +66,10 @@ export class GettingStarted implements vscode.Disposable {
         const state = store.get(change.dispatchId);
         if (state?.origin?.submittedAt === undefined) return;
         this.complete(WALKTHROUGH_KEYS.dispatched);
-        if (state.status === 'COMPLETED' && live.tree.view.visible) this.complete(WALKTHROUGH_KEYS.watchedCompleted);
+        if (state.status === 'COMPLETED' && liveViews.tree.view.visible) this.complete(WALKTHROUGH_KEYS.watchedCompleted);
       }),
       // Opening the view on a dispatch of theirs that completed meanwhile counts too.
-      live.tree.view.onDidChangeVisibility(({ visible }) => {
+      liveViews.tree.view.onDidChangeVisibility(({ visible }) => {
         if (visible && store.all().some((state) => state.origin?.submittedAt !== undefined && state.status === 'COMPLETED')) this.complete(WALKTHROUGH_KEYS.watchedCompleted);
       }),
     );

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { sameAddress, serverLabel } from '../covalent/servers';
 import type { SourceLocator } from '../languageClient/sourceLocator';
 import type { Core } from '../core';
-import { LiveStatus, type LiveStatusOptions } from '../store/liveStatus';
+import { StatusPoller, type StatusPollerOptions } from '../live/statusPoller';
+import { openSocketChannel } from '../live/statusChannel';
 import { ResultPreviews } from '../store/resultPreviews';
 import { DispatchesTree } from './dispatchesTree';
 import { EditorStatus } from './editorStatus';
@@ -10,11 +11,13 @@ import { CovalentStatusBar } from './statusBar';
 import { ContextKeys } from '../util/commandIds';
 
 /**
- * The live-status parts (poller, tree, status bar, editor status), created once
- * at activation. Integration tests reach them through `services.live`.
+ * The live-status parts (the poller and the views it feeds: tree, status bar,
+ * editor status), created once at activation. Here the poller gets the editor's
+ * server connections and the socket.io channel. Integration tests reach them
+ * through `services.liveViews`.
  */
 export class LiveStatusViews implements vscode.Disposable {
-  readonly live: LiveStatus;
+  readonly poller: StatusPoller;
   readonly tree: DispatchesTree;
   readonly statusBar: CovalentStatusBar;
   readonly editor: EditorStatus;
@@ -25,13 +28,13 @@ export class LiveStatusViews implements vscode.Disposable {
     locator: SourceLocator,
   ) {
     const store = core.store;
-    this.live = new LiveStatus(store, this.options());
+    this.poller = new StatusPoller({ store, connections: core.servers, openChannel: openSocketChannel }, this.options());
     const results = new ResultPreviews(async (dispatchId, nodeIds, bytes) =>
       core.servers.client(store.serverOf(dispatchId) ?? core.settings.current.dispatcherAddress).details.taskResults(dispatchId, nodeIds, bytes),
     );
-    this.tree = new DispatchesTree(store, this.live, () => this.server, results);
+    this.tree = new DispatchesTree(store, this.poller, () => this.server, results);
     this.statusBar = new CovalentStatusBar(store, () => this.server);
-    this.editor = new EditorStatus(store, this.live, locator);
+    this.editor = new EditorStatus(store, this.poller, locator);
     this.disposables.push(
       store.onDidChange((change) => {
         if (change.kind !== 'connection') return;
@@ -41,7 +44,7 @@ export class LiveStatusViews implements vscode.Disposable {
         void vscode.commands.executeCommand('setContext', ContextKeys.serverWantsToken, change.connection === 'unauthorized');
       }),
       core.settings.onDidChange((change) => {
-        if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) this.live.reconfigure(this.options());
+        if (change.changed('dispatcherAddress', 'requestTimeoutMs', 'pollIntervalMs')) this.poller.reconfigure(this.options());
         if (change.changed('dispatcherAddress', 'servers')) {
           this.statusBar.render();
           this.tree.serverChanged();
@@ -56,10 +59,10 @@ export class LiveStatusViews implements vscode.Disposable {
         );
       }),
       core.servers.onDidChangeToken((address) => {
-        if (sameAddress(address, this.address)) this.live.reconfigure(this.options());
+        if (sameAddress(address, this.address)) this.poller.reconfigure(this.options());
       }),
     );
-    this.live.start();
+    this.poller.start();
   }
 
   get address(): string {
@@ -72,13 +75,12 @@ export class LiveStatusViews implements vscode.Disposable {
     return { address: dispatcherAddress, label: serverLabel(servers, dispatcherAddress) };
   }
 
-  private options(): LiveStatusOptions {
+  private options(): StatusPollerOptions {
     const config = this.core.settings.current;
     return {
       address: config.dispatcherAddress,
       requestTimeoutMs: config.requestTimeoutMs,
       pollIntervalMs: config.pollIntervalMs,
-      connections: this.core.servers,
       log: (level, message) => this.core.output[level](message),
     };
   }
@@ -88,6 +90,6 @@ export class LiveStatusViews implements vscode.Disposable {
     this.editor.dispose();
     this.tree.dispose();
     this.statusBar.dispose();
-    this.live.dispose();
+    this.poller.dispose();
   }
 }

@@ -14,7 +14,7 @@ export interface LiveDemand {
 
 /** What a panel reads and uses, beside its registry. */
 export interface PanelServices extends Pick<Core, 'extension' | 'output' | 'settings' | 'store' | 'servers'> {
-  readonly live: { readonly live: LiveDemand };
+  readonly liveViews: { readonly poller: LiveDemand };
   readonly locator: SourceLocator;
   /** Values drawn as figures, tables and arrays. */
   readonly values: ValueService;

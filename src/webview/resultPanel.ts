@@ -84,7 +84,7 @@ export class ResultPanel extends GraphPanel {
     this.disposables.push({ dispose: () => subscription.dispose() });
     // While the panel is visible the poller runs at its quick interval.
     const demandKey = `panel:${dispatchId}`;
-    const setDemand = (visible: boolean) => services.live.live.setDemand(demandKey, visible);
+    const setDemand = (visible: boolean) => services.liveViews.poller.setDemand(demandKey, visible);
     setDemand(webviewPanel.visible);
     this.disposables.push(webviewPanel.onDidChangeViewState((event) => setDemand(event.webviewPanel.visible)), { dispose: () => setDemand(false) });
     if (!store.graph(dispatchId)) owner.layouts.warm();

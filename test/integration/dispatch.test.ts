@@ -148,7 +148,7 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     // The row's context menu passes the row: the command asks (which tasks, which electron, reuse,
     // inputs). Accept each picker as it opens: only the pre-selection decides that task_2 is replaced.
     const api = await extensionApi();
-    const row = await waitFor('the dispatch in the Dispatches tree', () => api.services.live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === editedDispatch));
+    const row = await waitFor('the dispatch in the Dispatches tree', () => api.services.liveViews.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === editedDispatch));
     const redispatched = vscode.commands.executeCommand<string>('covalent.redispatch', row);
     let settled = false;
     void Promise.resolve(redispatched).finally(() => (settled = true));

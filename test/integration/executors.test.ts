@@ -123,7 +123,7 @@ describe('Executors: choose where a workflow runs, on a real Dask cluster', func
 
     const where = `dask · scheduler ${cluster.schedulerAddress}`;
     // The Dispatches tree: each task's tooltip names the executor and the scheduler.
-    const tree = api.services.live.tree;
+    const tree = api.services.liveViews.tree;
     const row = await waitFor('the dispatch in the tree', () => tree.rootNodes().find((node): node is Extract<DispatchTreeNode, { kind: 'dispatch' }> => node.kind === 'dispatch' && node.dispatchId === dispatchId));
     assert.match(tooltipText(tree.getTreeItem(row)), /Dispatched on cluster/);
     const tooltips = await waitFor('the executor in the task tooltips', async () => {

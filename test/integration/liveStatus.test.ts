@@ -13,7 +13,7 @@ import { harness } from '../support/harness';
 
 async function liveStatus(): Promise<{ api: CovalentExtensionApi; views: LiveStatusViews }> {
   const api = await extensionApi();
-  const views = api.services.live;
+  const views = api.services.liveViews;
   assert.ok(views, 'activate() starts live status');
   return { api, views };
 }
@@ -38,8 +38,8 @@ describe('Live status: the Dispatches tree, status bar and editor against the re
 
   it('shows a dispatch made outside the editor in the tree within 2 s, runs it to COMPLETED, and lists its tasks with durations', async () => {
     const { views } = await liveStatus();
-    await waitFor('the server to be online', () => views.live.store.connection === 'online');
-    await waitFor('the socket.io channel (hints, and drops noticed at once)', () => views.live.socketState === 'connected', 10000);
+    await waitFor('the server to be online', () => views.poller.store.connection === 'online');
+    await waitFor('the socket.io channel (hints, and drops noticed at once)', () => views.poller.socketState === 'connected', 10000);
     const dispatchId = await dispatchWithPython(env, 'redispatch_howto', 'workflow', '1, 2');
     const dispatchedAt = Date.now();
     const row = await waitFor('the dispatch in the tree', () => dispatchRow(views, dispatchId), 10000, 20);

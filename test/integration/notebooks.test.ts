@@ -197,7 +197,7 @@ describe('Notebooks: status where the user is, in the cells', function () {
     assert.deepStrictEqual(status.command?.arguments, [{ dispatchId }]);
     assert.strictEqual(latticeCell.lineAt(status.range.start.line).text, '@ct.lattice');
 
-    const inline = (index: number) => api.services.live.editor.inlineStatus.get(editor.notebook.cellAt(index).document.uri.toString()) ?? [];
+    const inline = (index: number) => api.services.liveViews.editor.inlineStatus.get(editor.notebook.cellAt(index).document.uri.toString()) ?? [];
     await waitFor('the electrons\' statuses in their cells', () => [2, 3, 4].every((index) => inline(index).length > 0));
     assert.match(inline(2)[0]?.text ?? '', /^✓ completed/);
     assert.deepStrictEqual([inline(3)[0]?.line, inline(3)[0]?.text.startsWith('✗ failed')], [2, true], 'after `def divide`, below the magic line');
@@ -299,7 +299,7 @@ describe('Notebooks: dispatch and redispatch from a notebook (the seed how-to th
       const { electrons } = await api.services.bridgeCalls.request(howto, 'electrons', await api.services.workflowSources.resolve(howto));
       assert.deepStrictEqual(changedElectrons(electrons, stored), ['task_2']);
       // The Dispatches row's Redispatch… asks: accept each question as offered.
-      const row = await waitFor('the first dispatch in the tree', () => api.services.live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === firstDispatch));
+      const row = await waitFor('the first dispatch in the tree', () => api.services.liveViews.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === firstDispatch));
       const redispatched = counted(1, () => vscode.commands.executeCommand<string>('covalent.redispatch', row));
       let settled = false;
       void redispatched.finally(() => (settled = true));

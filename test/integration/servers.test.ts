@@ -20,7 +20,7 @@ function setToken(address: string, token: string): Thenable<boolean> {
 }
 
 function rowIds(api: CovalentExtensionApi): string[] {
-  return api.services.live.tree.rootNodes().flatMap((node) => (node.kind === 'dispatch' ? [node.dispatchId] : []));
+  return api.services.liveViews.tree.rootNodes().flatMap((node) => (node.kind === 'dispatch' ? [node.dispatchId] : []));
 }
 
 describe('Servers: a token on every request, through an authenticating proxy in front of the real server', function () {
@@ -43,9 +43,9 @@ describe('Servers: a token on every request, through an authenticating proxy in 
   it('with the token set: dispatch, dispatch and wait, redispatch, the tree, the status bar and the panel’s task details work, with zero refused requests', async () => {
     await setToken(env.proxyAddress, env.proxyToken);
     assert.strictEqual(await useServer({ address: env.proxyAddress }), env.proxyAddress);
-    const live = api.services.live;
+    const liveViews = api.services.liveViews;
     await waitFor('the proxied server online', () => api.services.store.connection === 'online', 15000);
-    await waitFor('the socket.io channel through the proxy', () => live.live.socketState === 'connected', 15000);
+    await waitFor('the socket.io channel through the proxy', () => liveViews.poller.socketState === 'connected', 15000);
     await proxyStats(env.proxyAddress, true);
 
     throughProxy = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
@@ -60,11 +60,11 @@ describe('Servers: a token on every request, through an authenticating proxy in 
     assert.strictEqual(await waitForTerminalStatus(env.serverAddress, redispatched), 'COMPLETED');
     assert.strictEqual(await dispatchResultString(env.serverAddress, redispatched), '1.75');
 
-    const row = await waitFor('the redispatch in the tree', () => live.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === redispatched), 15000);
-    await waitFor('its row completed', () => (live.tree.getTreeItem(row).iconPath as vscode.ThemeIcon | undefined)?.id === 'pass', 15000);
+    const row = await waitFor('the redispatch in the tree', () => liveViews.tree.rootNodes().find((node) => node.kind === 'dispatch' && node.dispatchId === redispatched), 15000);
+    await waitFor('its row completed', () => (liveViews.tree.getTreeItem(row).iconPath as vscode.ThemeIcon | undefined)?.id === 'pass', 15000);
     const label = new URL(env.proxyAddress).host;
-    assert.strictEqual(live.tree.view.description, label, 'the tree says which server it shows');
-    assert.ok(live.statusBar.item.text.startsWith(`$(server) Covalent: ${label}`), live.statusBar.item.text);
+    assert.strictEqual(liveViews.tree.view.description, label, 'the tree says which server it shows');
+    assert.ok(liveViews.statusBar.item.text.startsWith(`$(server) Covalent: ${label}`), liveViews.statusBar.item.text);
 
     await vscode.commands.executeCommand('covalent.openResult', { dispatchId: throughProxy });
     const panel = api.services.panels.get(throughProxy);
@@ -86,14 +86,14 @@ describe('Servers: a token on every request, through an authenticating proxy in 
   it('without the token: each says the server wants a token, offers to set one, and nothing is dispatched', async () => {
     assert.ok(throughProxy, 'the test before made a dispatch through the proxy');
     await setToken(env.proxyAddress, '');
-    const live = api.services.live;
+    const liveViews = api.services.liveViews;
     await waitFor('the tree and status bar to say so', () => api.services.store.connection === 'unauthorized', 15000);
     // Counted from here: a poll already under way when the token was removed (the secret store tells the
     // clients a moment later) may still have carried it.
     await proxyStats(env.proxyAddress, true);
-    assert.match(live.statusBar.item.text, /wants a token/);
-    assert.match(live.tree.view.message ?? '', /wants a token.*Set Server Token/);
-    assert.strictEqual(live.live.socketState, 'closed', 'the refused socket.io channel is not retried without a token');
+    assert.match(liveViews.statusBar.item.text, /wants a token/);
+    assert.match(liveViews.tree.view.message ?? '', /wants a token.*Set Server Token/);
+    assert.strictEqual(liveViews.poller.socketState, 'closed', 'the refused socket.io channel is not retried without a token');
 
     const before = await dispatchCount(env.serverAddress);
     const wanted = /Covalent server at http:\/\/127\.0\.0\.1:\d+ wants a token \(it answered 401\)\. Set one with "Covalent: Set Server Token…"/;
@@ -137,19 +137,19 @@ describe('Servers: switching between two real servers', function () {
 
   it('shows the active server’s dispatches and its name; a redispatch goes to the dispatch’s own server', async () => {
     assert.ok(second);
-    const live = api.services.live;
+    const liveViews = api.services.liveViews;
     assert.strictEqual(await useServer({ name: 'main' }), env.serverAddress);
     const onMain = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
     await waitFor('main’s dispatch in the tree', () => rowIds(api).includes(onMain), 15000);
-    assert.strictEqual(live.tree.view.description, 'main');
+    assert.strictEqual(liveViews.tree.view.description, 'main');
 
     assert.strictEqual(await useServer({ name: 'second' }), second.address);
     await waitFor('the second server online', () => api.services.store.connection === 'online', 15000);
     const onSecond = await vscode.commands.executeCommand<string>('covalent.dispatch', { uri: howto.toString(), lattice: 'workflow', args: '5, 6' });
     await waitFor('the second server’s dispatch in the tree', () => rowIds(api).includes(onSecond), 15000);
     assert.ok(!rowIds(api).includes(onMain), 'main’s dispatch is not in the second server’s tree');
-    assert.strictEqual(live.tree.view.description, 'second');
-    assert.ok(live.statusBar.item.text.includes('second'), live.statusBar.item.text);
+    assert.strictEqual(liveViews.tree.view.description, 'second');
+    assert.ok(liveViews.statusBar.item.text.includes('second'), liveViews.statusBar.item.text);
     assert.strictEqual(await waitForTerminalStatus(second.address, onSecond), 'COMPLETED');
     assert.strictEqual(await dispatchStatus(env.serverAddress, onSecond), undefined, 'the main server never saw it');
 
@@ -230,7 +230,7 @@ describe('Getting started walkthrough', function () {
 
     const progress = api.services.gettingStarted;
     // Earlier tests dispatched already: a fresh tracker of the last two steps sees only what happens from here.
-    const fresh = new GettingStarted(api.services, api.services.bridgeCalls, api.services.live);
+    const fresh = new GettingStarted(api.services, api.services.bridgeCalls, api.services.liveViews);
     await vscode.commands.executeCommand('covalent.checkInterpreter', {});
     assert.ok(progress.completed.has(WALKTHROUGH_KEYS.interpreterFound) && progress.completed.has(WALKTHROUGH_KEYS.covalentInstalled));
     const example = vscode.Uri.parse(await vscode.commands.executeCommand<string>('covalent.openExample', {}));

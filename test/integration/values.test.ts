@@ -321,7 +321,7 @@ describe('Values: figures, tables and arrays drawn from a real dispatch', functi
     const watch = api.services.store.watchGraph(hostile);
     try {
       await waitFor('the graph in the store', () => api.services.store.graph(hostile)?.tasks.some((entry) => entry.name === 'count' && entry.status === 'COMPLETED'), 60000);
-      const tree = api.services.live.tree;
+      const tree = api.services.liveViews.tree;
       const resolve = (name: string) => tree.resolveTreeItem(new vscode.TreeItem(name), { kind: 'task', dispatchId: hostile, nodeId: task(name, hostileTasks) });
       const small = await resolve('count');
       assert.match((small.tooltip as vscode.MarkdownString).value, /Result `42`/);

@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { type SecretStore, ServerConnections, tokenKey } from '../../src/covalent/connections';
 import { CovalentSocket, type SocketEvent, type SocketState } from '../../src/covalent/socket';
 import { DispatchStore } from '../../src/store/dispatchStore';
-import { LiveStatus } from '../../src/store/liveStatus';
+import { StatusPoller } from '../../src/live/statusPoller';
+import { openSocketChannel } from '../../src/live/statusChannel';
 import { waitFor } from '../support/wait';
 
 interface Upgrade {
@@ -123,16 +124,16 @@ describe('CovalentSocket (socket.io over ws)', () => {
   it('the poller connects the channel of a server at a path with the token kept for that address', async () => {
     const server = await engineIoServer('/covalent');
     const connections = new ServerConnections({ timeoutMs: () => 1000, secrets: secretsOf({ [tokenKey(server.address)]: 'gateway-token' }) });
-    const live = new LiveStatus(new DispatchStore(), { address: server.address, connections, requestTimeoutMs: 1000, pollIntervalMs: 100 });
+    const poller = new StatusPoller({ store: new DispatchStore(), connections, openChannel: openSocketChannel }, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100 });
     try {
-      live.start();
-      await waitFor('the channel', () => live.socketState === 'connected', 3000, 10);
+      poller.start();
+      await waitFor('the channel', () => poller.socketState === 'connected', 3000, 10);
       assert.deepStrictEqual(
         server.upgrades.map((upgrade) => [new URL(upgrade.url, 'http://x').pathname, upgrade.authorization]),
         [['/covalent/socket.io/', 'Bearer gateway-token']],
       );
     } finally {
-      live.dispose();
+      poller.dispose();
       connections.dispose();
       await server.close();
     }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { CovalentClient } from '../../src/covalent/client';
 import { DispatchStore } from '../../src/store/dispatchStore';
-import { GraphFetcher } from '../../src/store/graphFetcher';
+import { GraphFetcher } from '../../src/live/graphFetcher';
 import type { DispatchGraph, StoreChange } from '../../src/store/types';
 
 const graphOf = (dispatchId: string): DispatchGraph => ({ dispatchId, tasks: [{ nodeId: 0, name: 'task', kind: 'function', status: 'COMPLETED', reused: false }], edges: [], fetchedAt: 0 });

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net';
 import { type SecretStore, ServerConnections, tokenKey } from '../../src/covalent/connections';
 import { TokenWantedError } from '../../src/covalent/errors';
 import { DispatchStore } from '../../src/store/dispatchStore';
-import { LiveStatus } from '../../src/store/liveStatus';
+import { StatusPoller } from '../../src/live/statusPoller';
 import { Emitter } from '../../src/util/events';
 
 /** SecretStorage's behaviour in memory: it counts reads and says when a key changed. */
@@ -104,13 +104,13 @@ describe('ServerConnections (one client per server, with its token)', () => {
     const secrets = new MemorySecrets();
     const connections = new ServerConnections({ timeoutMs: () => 2000, secrets });
     await connections.setToken(server.address, 'poll-token');
-    const live = new LiveStatus(new DispatchStore(), { address: server.address, requestTimeoutMs: 2000, pollIntervalMs: 100, useSocket: false, connections });
+    const poller = new StatusPoller({ store: new DispatchStore(), connections, openChannel: () => undefined }, { address: server.address, requestTimeoutMs: 2000, pollIntervalMs: 100 });
     try {
-      assert.strictEqual(live.client, connections.client(server.address));
-      await live.tickNow();
+      assert.strictEqual(poller.client, connections.client(server.address));
+      await poller.tickNow();
       assert.ok(server.authorizations.length > 0 && server.authorizations.every((header) => header === 'Bearer poll-token'), String(server.authorizations));
     } finally {
-      live.dispose();
+      poller.dispose();
       await server.close();
     }
   });
@@ -134,14 +134,14 @@ describe('ServerConnections (one client per server, with its token)', () => {
     const secrets = new MemorySecrets();
     const connections = new ServerConnections({ timeoutMs: () => 2000, secrets });
     const store = new DispatchStore();
-    const live = new LiveStatus(store, { address, requestTimeoutMs: 2000, pollIntervalMs: 100, unauthorizedProbeMs: 60000, useSocket: false, connections });
+    const poller = new StatusPoller({ store, connections, openChannel: () => undefined }, { address, requestTimeoutMs: 2000, pollIntervalMs: 100, unauthorizedProbeMs: 60000 });
     try {
       const missing = await connections.client(address).ping().then(() => undefined, (error: unknown) => error);
       assert.ok(missing instanceof TokenWantedError);
       assert.strictEqual(missing.serverAddress, address);
       assert.strictEqual(missing.status, 401);
       assert.strictEqual(missing.message, `The Covalent server at ${address} wants a token (it answered 401). Set one with "Covalent: Set Server Token…".`);
-      await live.tickNow();
+      await poller.tickNow();
       assert.strictEqual(store.connection, 'unauthorized');
       assert.strictEqual(store.connectionError, missing.message);
 
@@ -151,11 +151,11 @@ describe('ServerConnections (one client per server, with its token)', () => {
       assert.match(refused.message, /refused the token it was sent \(it answered 403\)/);
 
       await connections.setToken(address, token);
-      await live.tickNow();
+      await poller.tickNow();
       assert.strictEqual(store.connection, 'online');
       assert.strictEqual(requests.at(-1)?.split(' ')[0], 'Bearer');
     } finally {
-      live.dispose();
+      poller.dispose();
       connections.dispose();
       guarded.closeAllConnections();
       guarded.close();
@@ -196,19 +196,21 @@ describe('ServerConnections (one client per server, with its token)', () => {
     const [active, other] = servers;
     assert.ok(active && other);
     const store = new DispatchStore();
-    const live = new LiveStatus(store, { address: active.address, requestTimeoutMs: 2000, pollIntervalMs: 100, useSocket: false });
+    const connections = new ServerConnections({ timeoutMs: () => 2000 });
+    const poller = new StatusPoller({ store, connections, openChannel: () => undefined }, { address: active.address, requestTimeoutMs: 2000, pollIntervalMs: 100 });
     try {
       store.track('on-other', { serverAddress: other.address, submittedAt: Date.now() });
       store.track('on-active', { serverAddress: active.address, submittedAt: Date.now() });
-      await live.tickNow();
+      await poller.tickNow();
       const idsAsked = (name: string) => (asked.get(name) ?? []).flatMap((url) => new URL(url, 'http://x').searchParams.getAll('dispatch_id'));
       assert.deepStrictEqual([...new Set(idsAsked('active'))], ['on-active']);
       assert.deepStrictEqual([...new Set(idsAsked('other'))], ['on-other']);
       assert.strictEqual(store.get('on-other')?.status, 'RUNNING');
       assert.strictEqual(store.get('on-other')?.serverAddress, other.address);
-      assert.deepStrictEqual(live.watchedDispatches().map((dispatch) => dispatch.dispatchId), ['on-active']);
+      assert.deepStrictEqual(poller.watchedDispatches().map((dispatch) => dispatch.dispatchId), ['on-active']);
     } finally {
-      live.dispose();
+      poller.dispose();
+      connections.dispose();
       for (const { server } of servers) {
         server.closeAllConnections();
         server.close();

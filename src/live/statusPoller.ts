@@ -1,14 +1,15 @@
 import type { CovalentClient } from '../covalent/client';
-import { ServerConnections } from '../covalent/connections';
+import type { ServerConnections } from '../covalent/connections';
 import { meansOffline, TokenWantedError } from '../covalent/errors';
 import { sameAddress } from '../covalent/servers';
 import { messageOf } from '../util/errors';
-import { CovalentSocket, type SocketState } from '../covalent/socket';
+import type { SocketState } from '../covalent/socket';
 import type { Disposable } from '../util/events';
-import type { DispatchStore } from './dispatchStore';
+import type { DispatchStore } from '../store/dispatchStore';
+import { type DispatchState, isTerminal, type ListFilter } from '../store/types';
 import { GraphFetcher, type GraphFetchSettings } from './graphFetcher';
-import { DispatchListingPager, type ListingSettings } from './listing';
-import { type DispatchState, isTerminal, type ListFilter } from './types';
+import { DispatchListingPager, type ListingSettings } from './listingPager';
+import type { OpenStatusChannel, StatusChannel } from './statusChannel';
 
 /**
  * Keeps the one dispatch store in step with the server. Each tick sends exactly
@@ -16,34 +17,37 @@ import { type DispatchState, isTerminal, type ListFilter } from './types';
  * stale (`DispatchListingPager`), otherwise one bulk status request for every
  * watched dispatch. After each tick the watched graphs whose status moved are
  * fetched beside the ticks (`GraphFetcher`, with its own timeouts and backoff).
- * The socket.io channel wakes a tick early and tells at once when the server goes.
- * No `vscode` here: the extension and the benchmarks drive the same code.
+ * The server's channel (`StatusChannel`) wakes a tick early and tells at once when
+ * the server goes. No `vscode` here: the extension and the benchmarks drive the same code.
  */
-export interface LiveStatusOptions extends GraphFetchSettings, ListingSettings {
+export interface StatusPollerOptions extends GraphFetchSettings, ListingSettings {
   readonly address: string;
   /** The quick interval, while something runs and a view shows it. */
   readonly pollIntervalMs: number;
-  /**
-   * Where the client of `address` comes from, with its token. Without it the
-   * poller makes its own, with no token and `requestTimeoutMs`.
-   */
-  readonly connections?: ServerConnections;
   /** Interval while something runs but no view shows it. */
   readonly backgroundIntervalMs?: number;
-  /** Probe interval while the server is offline (the socket usually notices sooner). */
+  /** Probe interval while the server is offline (the channel usually notices sooner). */
   readonly offlineProbeMs?: number;
   /** Probe interval while the server wants a token it does not have (setting one reconnects at once). */
   readonly unauthorizedProbeMs?: number;
-  /** Connect the socket.io channel (off in some benchmarks to count only polling). */
-  readonly useSocket?: boolean;
 }
 
-export class LiveStatus implements Disposable {
+/** What the poller works with, given once by whoever builds it (the extension, a test, a benchmark). */
+export interface StatusPollerDependencies {
+  readonly store: DispatchStore;
+  /** The client of each server address, carrying its token and the request timeout. */
+  readonly connections: ServerConnections;
+  /** Opens the active server's push channel; one that opens none leaves the poller to polling alone. */
+  readonly openChannel: OpenStatusChannel;
+}
+
+export class StatusPoller implements Disposable {
   client: CovalentClient;
-  private socket: CovalentSocket | undefined;
-  private options: LiveStatusOptions;
-  /** Used when the options bring no registry of clients. */
-  private readonly ownConnections: ServerConnections;
+  readonly store: DispatchStore;
+  private readonly connections: ServerConnections;
+  private readonly openChannel: OpenStatusChannel;
+  private channel: StatusChannel | undefined;
+  private options: StatusPollerOptions;
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
   private ticking: Promise<void> | undefined;
@@ -59,14 +63,13 @@ export class LiveStatus implements Disposable {
   private readonly graphs: GraphFetcher;
   private readonly listing: DispatchListingPager;
   private readonly subscriptions: Disposable[] = [];
-  private socketSubscriptions: Disposable[] = [];
+  private channelSubscriptions: Disposable[] = [];
 
-  constructor(
-    readonly store: DispatchStore,
-    options: LiveStatusOptions,
-  ) {
+  constructor({ store, connections, openChannel }: StatusPollerDependencies, options: StatusPollerOptions) {
+    this.store = store;
+    this.connections = connections;
+    this.openChannel = openChannel;
     this.options = options;
-    this.ownConnections = new ServerConnections({ timeoutMs: () => this.options.requestTimeoutMs });
     this.client = this.createClient();
     this.graphs = new GraphFetcher({
       store,
@@ -99,14 +102,14 @@ export class LiveStatus implements Disposable {
     );
   }
 
-  /** Starts polling and the socket; called once after the views exist. */
+  /** Starts polling and the channel; called once after the views exist. */
   start(): void {
-    this.connectSocket();
+    this.connectChannel();
     this.schedule(0);
   }
 
   /** New address, timeout or token: the client of that address; the store keeps what it knows. */
-  reconfigure(options: LiveStatusOptions): void {
+  reconfigure(options: StatusPollerOptions): void {
     const addressChanged = options.address !== this.options.address;
     this.options = options;
     this.client = this.createClient();
@@ -115,8 +118,8 @@ export class LiveStatus implements Disposable {
       this.store.setConnection('unknown');
       this.listing.reset();
     }
-    this.disconnectSocket();
-    this.connectSocket();
+    this.disconnectChannel();
+    this.connectChannel();
     this.schedule(0);
   }
 
@@ -141,7 +144,7 @@ export class LiveStatus implements Disposable {
     this.unknownToServer.clear();
     for (const dispatch of this.store.all()) if (!isTerminal(dispatch.status)) this.detailsNeeded.add(dispatch.dispatchId);
     this.graphs.refetchAll();
-    this.socket?.retryNow();
+    this.channel?.retryNow();
     return this.tickNow();
   }
 
@@ -221,10 +224,6 @@ export class LiveStatus implements Disposable {
     return this.isActiveServer(server) ? this.client : this.connections.client(server);
   }
 
-  private get connections(): ServerConnections {
-    return this.options.connections ?? this.ownConnections;
-  }
-
   /** Time a graph request of this dispatch gets now (it grows with its tasks and its timeouts). */
   graphTimeoutMs(dispatchId: string): number {
     return this.graphs.timeoutMs(dispatchId);
@@ -234,30 +233,31 @@ export class LiveStatus implements Disposable {
     return this.connections.client(this.options.address);
   }
 
-  private connectSocket(): void {
-    if (this.options.useSocket === false || this.disposed) return;
-    const socket = new CovalentSocket({ baseUrl: this.options.address, token: this.client.http.options.token });
-    this.socket = socket;
-    this.socketSubscriptions = [
-      socket.onDidChangeState((state) => this.socketChanged(state)),
+  private connectChannel(): void {
+    if (this.disposed) return;
+    const channel = this.openChannel(this.options.address, this.client.http.options.token);
+    if (!channel) return;
+    this.channel = channel;
+    this.channelSubscriptions = [
+      channel.onDidChangeState((state) => this.channelChanged(state)),
       // `result-update` and `draw_request` carry no state we trust: they only say "look now".
-      socket.onEvent(() => this.schedule(0)),
+      channel.onEvent(() => this.schedule(0)),
     ];
-    socket.start();
+    channel.start();
   }
 
-  private disconnectSocket(): void {
-    for (const subscription of this.socketSubscriptions.splice(0)) subscription.dispose();
-    this.socket?.dispose();
-    this.socket = undefined;
+  private disconnectChannel(): void {
+    for (const subscription of this.channelSubscriptions.splice(0)) subscription.dispose();
+    this.channel?.dispose();
+    this.channel = undefined;
   }
 
-  /** The socket.io channel's state ('closed' when it is off). */
+  /** The socket.io channel's state ('closed' when none is open). */
   get socketState(): SocketState {
-    return this.socket?.state ?? 'closed';
+    return this.channel?.state ?? 'closed';
   }
 
-  private socketChanged(state: SocketState): void {
+  private channelChanged(state: SocketState): void {
     if (state === 'connected' || state === 'disconnected') this.options.log?.('info', `socket.io channel to ${this.options.address} ${state}`);
     if (state === 'connected') {
       // Back (or first contact): reload what may have changed while we could not see.
@@ -406,7 +406,7 @@ export class LiveStatus implements Disposable {
     if (this.store.connection !== 'online' || this.store.connectionError) {
       const wasOffline = this.store.connection === 'offline' || this.store.connection === 'unauthorized';
       // A refused channel was closed: a server that lets us in again gets it back.
-      if (this.store.connection === 'unauthorized' && !this.socket) this.connectSocket();
+      if (this.store.connection === 'unauthorized' && !this.channel) this.connectChannel();
       // The list's error was the server being away: it goes with the same answer that says it is back.
       if (wasOffline && this.store.listing.error) this.store.setListing({ ...this.store.listing, error: undefined });
       this.store.setConnection('online');
@@ -414,7 +414,7 @@ export class LiveStatus implements Disposable {
         this.options.log?.('info', `Covalent server at ${this.options.address} answers again.`);
         this.listing.want();
         this.graphs.retryNow();
-        this.socket?.retryNow();
+        this.channel?.retryNow();
       }
     }
   }
@@ -426,7 +426,7 @@ export class LiveStatus implements Disposable {
     }
     if (error instanceof TokenWantedError) {
       // It answers, but not to us: no point knocking on the socket.io channel until a token comes.
-      this.disconnectSocket();
+      this.disconnectChannel();
       this.store.setConnection('unauthorized', message);
       return;
     }
@@ -438,7 +438,7 @@ export class LiveStatus implements Disposable {
     this.disposed = true;
     clearTimeout(this.timer);
     this.graphs.dispose();
-    this.disconnectSocket();
+    this.disconnectChannel();
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import { type CovalentClient, type ListStatusFilter, LIST_STATUS_FILTERS } from '../covalent/client';
 import { messageOf } from '../util/errors';
-import type { DispatchStore } from './dispatchStore';
-import type { ListFilter } from './types';
+import type { DispatchStore } from '../store/dispatchStore';
+import type { ListFilter } from '../store/types';
 
 /**
  * The Dispatches tree's pages of the server's list: the first pages reloaded while

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
-import { LiveStatus } from '../../src/store/liveStatus';
+import { ServerConnections } from '../../src/covalent/connections';
+import { StatusPoller, type StatusPollerOptions } from '../../src/live/statusPoller';
 import { DispatchStore } from '../../src/store/dispatchStore';
 import type { DispatchStatus } from '../../src/store/types';
 import { waitFor } from '../support/wait';
@@ -89,24 +90,33 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isGraph = (url: URL) => url.pathname.endsWith('/graph');
 const isBulk = (url: URL) => url.pathname === '/api/v2/dispatches';
 
-describe('LiveStatus (poller)', () => {
+/**
+ * The poller as these tests drive it: clients of its own with the poll's timeout,
+ * and no socket.io channel, so every request counted is a poll.
+ */
+function pollingOnly(store: DispatchStore, options: StatusPollerOptions): StatusPoller {
+  const connections = new ServerConnections({ timeoutMs: () => options.requestTimeoutMs });
+  return new StatusPoller({ store, connections, openChannel: () => undefined }, options);
+}
+
+describe('StatusPoller', () => {
   let server: FakeCovalent;
-  let live: LiveStatus | undefined;
+  let poller: StatusPoller | undefined;
   beforeEach(async () => {
     server = new FakeCovalent();
     await server.start();
   });
   afterEach(async () => {
-    live?.dispose();
-    live = undefined;
+    poller?.dispose();
+    poller = undefined;
     await server.close();
   });
 
-  function start(store: DispatchStore): LiveStatus {
-    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100, backgroundIntervalMs: 100, offlineProbeMs: 100, useSocket: false });
-    live.setDemand('test', true);
-    live.start();
-    return live;
+  function start(store: DispatchStore): StatusPoller {
+    poller = pollingOnly(store, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100, backgroundIntervalMs: 100, offlineProbeMs: 100 });
+    poller.setDemand('test', true);
+    poller.start();
+    return poller;
   }
 
   it('asks for all watched dispatches in one request per tick, whatever their number', async () => {
@@ -153,9 +163,9 @@ describe('LiveStatus (poller)', () => {
     server.moving = true;
     server.graphDelayMs = 700;
     store.track('big', { serverAddress: server.address });
-    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 200, pollIntervalMs: 50, useSocket: false });
-    live.setDemand('panel', true);
-    live.start();
+    poller = pollingOnly(store, { address: server.address, requestTimeoutMs: 200, pollIntervalMs: 50 });
+    poller.setDemand('panel', true);
+    poller.start();
     const watcher = store.watchGraph('big');
     await sleep(450);
     assert.strictEqual(store.graph('big'), undefined, 'still on its way');
@@ -178,9 +188,9 @@ describe('LiveStatus (poller)', () => {
     server.statuses.set('big', 'RUNNING');
     server.graphDelayMs = 60000;
     store.track('big', { serverAddress: server.address });
-    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 100, pollIntervalMs: 50, graphRetryMs: 100, useSocket: false });
-    live.setDemand('panel', true);
-    live.start();
+    poller = pollingOnly(store, { address: server.address, requestTimeoutMs: 100, pollIntervalMs: 50, graphRetryMs: 100 });
+    poller.setDemand('panel', true);
+    poller.start();
     const watcher = store.watchGraph('big');
     const problems: string[] = [];
     const subscription = store.onDidChange((change) => {
@@ -306,15 +316,15 @@ describe('LiveStatus (poller)', () => {
   it('pages the server list for the visible tree: first page at once, more on request, new ones on top', async () => {
     const store = new DispatchStore();
     for (let index = 0; index < 120; index++) server.statuses.set(`d${index}`, 'COMPLETED');
-    live = new LiveStatus(store, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100, listRefreshMs: 100, pageSize: 50, useSocket: false });
-    live.setDemand('tree', true);
-    live.start();
+    poller = pollingOnly(store, { address: server.address, requestTimeoutMs: 1000, pollIntervalMs: 100, listRefreshMs: 100, pageSize: 50 });
+    poller.setDemand('tree', true);
+    poller.start();
     await sleep(150);
     assert.deepStrictEqual(store.listing.dispatchIds.slice(0, 2), ['d119', 'd118'], 'newest first');
     assert.strictEqual(store.listing.dispatchIds.length, 50);
     assert.strictEqual(store.listing.hasMore, true);
-    await live.loadMore();
-    await live.loadMore();
+    await poller.loadMore();
+    await poller.loadMore();
     assert.strictEqual(store.listing.dispatchIds.length, 120);
     assert.strictEqual(new Set(store.listing.dispatchIds).size, 120, 'no row twice');
     assert.strictEqual(store.listing.hasMore, false);

@@ -2,8 +2,8 @@ import type { CovalentClient } from '../covalent/client';
 import { ServerTimeoutError, ServerUnreachableError } from '../covalent/errors';
 import { messageOf } from '../util/errors';
 import { executorLabel } from '../executors/describe';
-import type { DispatchStore } from './dispatchStore';
-import { type GraphProblem, isTerminal } from './types';
+import type { DispatchStore } from '../store/dispatchStore';
+import { type GraphProblem, isTerminal } from '../store/types';
 
 /**
  * The task graphs of the dispatches a view watches, fetched only when their
