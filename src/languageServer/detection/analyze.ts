@@ -188,9 +188,10 @@ export function resolve(statements: readonly LocatedFacts[]): DocumentAnalysis {
   }
 
   // An electron that names no executor runs on the executor of the lattice that calls it.
+  const callersByCallee = callersByName(latticeBodies);
   const resolved = symbols.map((symbol) => {
-    const callers = symbol.kind === 'electron' && !symbol.executor ? callersOf(symbol.name, latticeBodies) : [];
-    return callers.length ? { ...symbol, callers } : symbol;
+    const callers = symbol.kind === 'electron' && !symbol.executor ? callersByCallee.get(symbol.name) : undefined;
+    return callers ? { ...symbol, callers: [...callers.values()] } : symbol;
   });
   resolved.sort((a, b) => comparePositions(a.range.start, b.range.start));
   diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
@@ -205,13 +206,20 @@ function executorsOf(kind: CovalentKind, references: readonly WrapperReference[]
   return { ...(own.executor ? { executor: own.executor } : {}), ...(own.workflowExecutor ? { workflowExecutor: own.workflowExecutor } : {}) };
 }
 
-/** The lattices whose bodies call `name`, each once. */
-function callersOf(name: string, bodies: readonly { body: BodyFacts; lattice: CovalentSymbol }[]): LatticeCaller[] {
-  const callers = new Map<string, LatticeCaller>();
+/**
+ * For each called name, the lattices whose bodies call it, each once, in body
+ * order: one pass over the calls (asking per electron was electrons × calls).
+ */
+function callersByName(bodies: readonly { body: BodyFacts; lattice: CovalentSymbol }[]): Map<string, Map<string, LatticeCaller>> {
+  const byCallee = new Map<string, Map<string, LatticeCaller>>();
   for (const { body, lattice } of bodies) {
-    if (body.calls.some((call) => call.callee === name) && !callers.has(lattice.name)) callers.set(lattice.name, { lattice: lattice.name, ...(lattice.executor ? { executor: lattice.executor } : {}) });
+    for (const { callee } of body.calls) {
+      let callers = byCallee.get(callee);
+      if (!callers) byCallee.set(callee, (callers = new Map<string, LatticeCaller>()));
+      if (!callers.has(lattice.name)) callers.set(lattice.name, { lattice: lattice.name, ...(lattice.executor ? { executor: lattice.executor } : {}) });
+    }
   }
-  return [...callers.values()];
+  return byCallee;
 }
 
 function collectImports(statements: readonly LocatedFacts[]) {
