@@ -17,8 +17,18 @@ const ASSIGNED_ESCAPE = /^[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*,?\s*=\s*[%
 /** `obj?`, `obj.attr??`: help on a name. */
 const HELP_SUFFIX = /^[A-Za-z_][\w.]*\?\??\s*$/;
 
+/**
+ * Cheap tests over the whole cell that every IPython line passes (an escape
+ * after a line's indent, `= %`/`= !`, a line ending in `?`): most cells pass
+ * none and skip the line-by-line scan.
+ */
+const MAYBE_ESCAPE = /^[^\S\n]*[%!?/;,]/m;
+const MAYBE_ASSIGNED_ESCAPE = /=\s*[%!]/;
+const MAYBE_HELP_SUFFIX = /\?[^\S\n]*$/m;
+
 /** The cell's text with IPython-only lines blanked; unchanged when it has none. */
 export function blankIPythonSyntax(text: string): string {
+  if (!MAYBE_ESCAPE.test(text) && !MAYBE_ASSIGNED_ESCAPE.test(text) && !MAYBE_HELP_SUFFIX.test(text)) return text;
   const lines = text.split('\n');
   const cellMagic = /^\s*%%(\w+)/.exec(lines[0] ?? '');
   if (cellMagic) {

@@ -42,6 +42,8 @@ const EMPTY: DocumentAnalysis = { importsCovalent: false, symbols: [], diagnosti
  */
 export class NotebookProgram {
   private cells: Cell[] = [];
+  /** The same cells by URI: every request about a cell looks its cell up. */
+  private cellsByUri = new Map<string, Cell>();
   private cached: NotebookAnalysis | undefined;
 
   constructor(
@@ -57,7 +59,7 @@ export class NotebookProgram {
   }
 
   has(cellUri: string): boolean {
-    return this.cells.some((cell) => cell.uri === cellUri);
+    return this.cellsByUri.has(cellUri);
   }
 
   /** The cells after a structural change (added, removed, moved); unchanged cells keep their trees. */
@@ -74,12 +76,13 @@ export class NotebookProgram {
       return { uri, text: blanked, parsed: new ParsedDocument(uri, 0, blanked, this.parser) };
     });
     for (const removed of previous.values()) removed.parsed.dispose();
+    this.cellsByUri = new Map(this.cells.map((cell) => [cell.uri, cell]));
     this.cached = undefined;
   }
 
   /** A cell's text changed. */
   updateCell(uri: string, text: string): void {
-    const cell = this.cells.find((candidate) => candidate.uri === uri);
+    const cell = this.cellsByUri.get(uri);
     if (!cell) return;
     const blanked = blankIPythonSyntax(text);
     if (blanked === cell.text) return;
@@ -98,7 +101,7 @@ export class NotebookProgram {
   }
 
   cellTree(cellUri: string): Tree | undefined {
-    return this.cells.find((cell) => cell.uri === cellUri)?.parsed.syntaxTree;
+    return this.cellsByUri.get(cellUri)?.parsed.syntaxTree;
   }
 
   /** A module-level symbol of any cell, with its cell's tree (hover on a name defined in another cell). */
@@ -115,6 +118,7 @@ export class NotebookProgram {
   dispose(): void {
     for (const cell of this.cells) cell.parsed.dispose();
     this.cells = [];
+    this.cellsByUri.clear();
   }
 
   private reparse(cell: Cell, blanked: string): void {
