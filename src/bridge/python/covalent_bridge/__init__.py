@@ -12,6 +12,8 @@ Modules, each importing only modules listed before it (no import circles):
 stdin and stdout, taken first), `errors` (the errors a request ends with, the
 log), `deadline` (the build deadline's clock in a request's process), `auth`
 (each call's server tokens and request timeout on every request the SDK makes),
+`uploads` (a dispatch's asset uploads over one keep-alive pool, in place of the
+SDK's one-connection-per-asset transfers),
 `sources` (where the user's code is written), `protocol` (the handler table and
 how one request is answered), `runtime` (what this interpreter has: covalent,
 cloudpickle), `workspace` (importing the user's code), `notebook_statements`

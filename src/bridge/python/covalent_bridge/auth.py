@@ -95,6 +95,12 @@ def _route(url, main):
     return main.address + parts.path + ("?" + parts.query if parts.query else "")
 
 
+def routed(url):
+    """The URL the current call sends a request for `url` to."""
+    context = getattr(_calls, "context", None)
+    return _route(url, context[1]) if context is not None else url
+
+
 def prepare(method, url, headers):
     """The URL to use and the headers to send for one request of the current call."""
     context = getattr(_calls, "context", None)

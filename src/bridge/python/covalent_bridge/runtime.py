@@ -3,7 +3,7 @@
 import sys
 import traceback
 
-from . import auth
+from . import auth, uploads
 from .errors import BridgeError
 
 covalent = None
@@ -64,47 +64,16 @@ def is_electron_function(value):
     return electron_of(value) is not None
 
 
-_UPLOAD_WORKERS = 8
-_upload_workers = None
+_uploads_installed = False
 
 
 def warm_up():
     """Starts the upload threads now (a request's process, waiting for its request):
     threads do not survive a fork, and starting them under a dispatch costs it time."""
-    if _upload_workers is None:
-        return
-    import time
-
-    for future in [_upload_workers.submit(time.sleep, 0.005) for _ in range(_UPLOAD_WORKERS)]:
-        future.result()
-
-
-def _upload_assets_concurrently():
-    """The SDK uploads a dispatch's assets (about 30 files for the seed workflow)
-    one HTTP request after another. The bridge keeps the SDK's own per-asset
-    upload and only sends those requests a few at a time in parallel."""
-    try:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from covalent._dispatcher_plugins import local as local_plugin
-
-        sequential = local_plugin.LocalDispatcher._upload
-        upload_one = local_plugin._upload_asset
-    except (ImportError, AttributeError):
-        return  # another SDK layout: keep its own upload
-    global _upload_workers
-    workers = _upload_workers = ThreadPoolExecutor(max_workers=_UPLOAD_WORKERS, thread_name_prefix="covalent-upload")
-
-    def upload(assets):
-        pending = [asset for asset in assets if asset.remote_uri and asset.uri]
-        if len(pending) < 2:
-            return sequential(assets)
-        # Each upload carries the call's tokens and server address into its worker thread.
-        for future in [workers.submit(auth.carried(upload_one), asset.uri, asset.remote_uri) for asset in pending]:
-            future.result()  # re-raises the first failure, as the sequential upload would
-
-    local_plugin.LocalDispatcher._upload = staticmethod(upload)
+    if _uploads_installed:
+        uploads.warm_up()
 
 
 if covalent is not None:
-    _upload_assets_concurrently()
+    # The bridge sends a dispatch's asset uploads itself (see uploads).
+    _uploads_installed = uploads.install()
