@@ -25,6 +25,14 @@ export interface HarnessDaskCluster {
   kill(): void;
 }
 
+/** The harness's authenticating proxy (test/harness/authProxy.js). */
+export interface HarnessAuthProxy {
+  readonly address: string;
+  readonly token: string;
+  readonly stats: { readonly refused: number; readonly forwarded: number; readonly assets: number; readonly refusedPaths: readonly string[] };
+  stop(): Promise<void>;
+}
+
 export interface CodeServer {
   readonly url: string;
   readonly port: number;
@@ -64,6 +72,9 @@ interface HarnessModules {
       }) => Promise<HarnessDaskCluster>;
     };
     killRecorded: (recordFile: string) => boolean;
+  };
+  authProxy: {
+    startAuthProxy: (target: string) => Promise<HarnessAuthProxy>;
   };
   workspace: {
     copyExamples: (target: string) => string;

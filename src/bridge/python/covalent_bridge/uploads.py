@@ -34,6 +34,9 @@ _state = None  # (pid, workers, session): one pool per process (threads and sock
 _state_lock = threading.Lock()
 _settings_by_origin = {}
 
+# The SDK's own `LocalDispatcher._upload`, before `install` replaced it.
+sdk_upload = None
+
 
 def _retrying():
     """A dropped kept-alive connection is retried (a PUT replaces the file whole);
@@ -145,10 +148,11 @@ def upload(assets, fallback):
 
 def install():
     """The SDK's `LocalDispatcher._upload` (a dispatch's and a redispatch's assets) sends through `upload`."""
+    global sdk_upload
     try:
         from covalent._dispatcher_plugins import local as local_plugin
 
-        local_plugin.LocalDispatcher._upload  # noqa: B018 - another SDK layout keeps its own upload
+        sdk_upload = local_plugin.LocalDispatcher._upload  # another SDK layout keeps its own upload
         fallback = local_plugin._upload_asset
     except (ImportError, AttributeError):
         return False

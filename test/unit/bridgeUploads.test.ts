@@ -1,0 +1,261 @@
+import * as assert from 'assert';
+import { execFile } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { isDeepStrictEqual, promisify } from 'util';
+import { BridgePool } from '../../src/bridge/bridgePool';
+import { harness, type HarnessServer } from '../support/harness';
+import { bridgePackage, MemoryLogger, venvPython, writeTree } from './bridgeSupport';
+
+/**
+ * The bridge's own asset uploads (covalent_bridge/uploads) against a real
+ * Covalent server: what the server stores is what the plain SDK makes it store,
+ * asset for asset and byte for byte; the uploads share a few kept-alive
+ * connections (the SDK opens one per asset); tokens reach an authenticating
+ * proxy; a started workflow ends with the same result both ways.
+ */
+
+interface StoredAsset {
+  readonly digest_alg: string | null;
+  readonly digest: string | null;
+  readonly size: number;
+  readonly remote_uri: string | null;
+}
+
+interface Manifest {
+  readonly lattice: {
+    readonly assets: Record<string, StoredAsset>;
+    readonly transport_graph: { readonly nodes: readonly { readonly id: number; readonly assets: Record<string, StoredAsset> }[] };
+  };
+}
+
+const TASKS = 30;
+
+/** Assets whose bytes differ between two builds of the same workflow: a function's pickle names its memory address. */
+const namesAnAddress = (name: string) => name === 'lattice/workflow_function' || name.endsWith('/function');
+
+const WORKFLOW = [
+  'import covalent as ct',
+  '',
+  '',
+  '@ct.electron',
+  'def inc(x):',
+  '    return x + 1',
+  '',
+  '',
+  '@ct.electron',
+  'def total(values):',
+  '    return sum(values)',
+  '',
+  '',
+  '@ct.lattice',
+  'def flat(n):',
+  '    return total([inc(i) for i in range(n)])',
+];
+
+/**
+ * The plain SDK in a Python process of its own: the workflow module imported
+ * from its folder, pickled by value as the bridge ships a project's modules.
+ * Prints the dispatch id, then (when it runs) the result.
+ */
+const SDK_SCRIPT = `
+import sys
+import cloudpickle
+import covalent as ct
+address, folder, tasks, run = sys.argv[1:5]
+sys.path.insert(0, folder)
+import flatwork
+cloudpickle.register_pickle_by_value(flatwork)
+dispatch_id = ct.dispatch(flatwork.flat, dispatcher_addr=address, disable_run=run != "run")(int(tasks))
+print(dispatch_id, flush=True)
+if run == "run":
+    print(ct.get_result(dispatch_id, dispatcher_addr=address, wait=True).result, flush=True)
+`;
+
+/**
+ * One Python process, the workflow imported by the bridge's loader
+ * (covalent_bridge.workspace, as a bridge request imports it), its graph built
+ * and serialized once, as the SDK's register does, and registered twice: its
+ * assets uploaded by the bridge, then by the SDK's own upload. (A function's
+ * pickle names its memory address: two builds of the same workflow never have
+ * the same bytes.) Prints both dispatch ids.
+ */
+const BOTH_UPLOADS_SCRIPT = `
+import sys, tempfile
+from copy import deepcopy
+address, folder, tasks, bridge_parent = sys.argv[1:5]
+sys.path.insert(0, bridge_parent)
+from covalent_bridge import auth, runtime, uploads, workspace
+from covalent._dispatcher_plugins.local import LocalDispatcher
+from covalent._serialize.result import extract_assets
+module = workspace.load_module(folder + "/flatwork.py", None, [folder])
+runtime.warm_up()
+lattice = deepcopy(module.flat)
+lattice.build_graph(int(tasks))
+with tempfile.TemporaryDirectory() as staging:
+    manifest = LocalDispatcher.prepare_manifest(lattice, staging)
+    for upload in (LocalDispatcher._upload, uploads.sdk_upload):
+        registered = LocalDispatcher.register_manifest(manifest.model_copy(deep=True), address)
+        with auth.server_tokens({"dispatcherAddress": address}):
+            upload(extract_assets(registered))
+        print(registered.metadata.dispatch_id, flush=True)
+`;
+
+/** A TCP relay in front of the server that counts the connections made through it. */
+async function countingRelay(target: string): Promise<{ address: string; connections(): number; close(): void }> {
+  const upstream = new URL(target);
+  let count = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((socket) => {
+    count++;
+    const server = net.connect(Number(upstream.port), upstream.hostname);
+    for (const end of [socket, server]) {
+      sockets.add(end);
+      end.on('error', () => undefined);
+      end.on('close', () => sockets.delete(end));
+    }
+    socket.pipe(server).pipe(socket);
+    socket.on('close', () => server.destroy());
+    server.on('close', () => socket.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}`,
+    connections: () => count,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    },
+  };
+}
+
+async function getBytes(url: string): Promise<Buffer> {
+  const response = await fetch(url);
+  assert.strictEqual(response.status, 200, `GET ${url}`);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+async function manifest(server: HarnessServer, dispatchId: string): Promise<Manifest> {
+  const response = await fetch(`${server.address}/api/v2/dispatches/${dispatchId}`);
+  assert.strictEqual(response.status, 200);
+  return (await response.json()) as Manifest;
+}
+
+/** Every lattice and node asset the server stored for a dispatch: its digest, size and bytes (downloaded from the server). */
+async function storedAssets(server: HarnessServer, dispatchId: string): Promise<Map<string, { digest_alg: string | null; digest: string | null; size: number; sha1: string | null }>> {
+  const stored = await manifest(server, dispatchId);
+  const entries: [string, StoredAsset][] = Object.entries(stored.lattice.assets).map(([key, asset]) => [`lattice/${key}`, asset]);
+  for (const node of stored.lattice.transport_graph.nodes) {
+    for (const [key, asset] of Object.entries(node.assets)) entries.push([`node_${node.id}/${key}`, asset]);
+  }
+  const assets = new Map<string, { digest_alg: string | null; digest: string | null; size: number; sha1: string | null }>();
+  for (const [name, asset] of entries) {
+    let sha1: string | null = null;
+    if (asset.size > 0) {
+      // The server names its file store by its own address: the same server as server.address.
+      const local = new URL(asset.remote_uri ?? '');
+      const bytes = await getBytes(`${server.address}${local.pathname}`);
+      assert.strictEqual(bytes.length, asset.size, `${name}: the stored file has the size the manifest says`);
+      sha1 = createHash('sha1').update(bytes).digest('hex');
+      assert.strictEqual(sha1, asset.digest, `${name}: the stored file has the digest the manifest says`);
+    }
+    assets.set(name, { digest_alg: asset.digest_alg, digest: asset.digest, size: asset.size, sha1 });
+  }
+  return assets;
+}
+
+describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', function () {
+  this.timeout(300000);
+  let server: HarnessServer;
+  let pool: BridgePool;
+  let home: string;
+  let folder: string;
+  const logger = new MemoryLogger();
+  const python = venvPython();
+
+  before(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-uploads-'));
+    folder = path.join(home, 'project');
+    writeTree(folder, { 'flatwork.py': WORKFLOW });
+    const { CovalentServer } = harness('covalentServer');
+    server = await CovalentServer.create({ python, home: path.join(home, 'server') });
+    await server.start();
+    pool = new BridgePool(bridgePackage, logger, server.env);
+  });
+
+  after(async () => {
+    await pool?.stopAll();
+    await server?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  async function sdk(tasks: number, run: boolean): Promise<string[]> {
+    const { stdout } = await promisify(execFile)(python, ['-c', SDK_SCRIPT, server.address, folder, String(tasks), run ? 'run' : 'register'], {
+      env: server.env,
+      cwd: folder,
+      timeout: 240000,
+    });
+    return stdout.trim().split('\n');
+  }
+
+  const source = () => ({ file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], lattice: 'flat' });
+
+  it('uploads over a few kept-alive connections what a plain SDK process uploads (every asset of every node, the same digests and sizes)', async () => {
+    const relay = await countingRelay(server.address);
+    let bridgeId: string;
+    try {
+      ({ dispatchId: bridgeId } = await pool.request(python, 'dispatch', { ...source(), args: String(TASKS), dispatcherAddress: relay.address, disableRun: true }));
+      const uploaded = [...(await storedAssets(server, bridgeId)).values()].filter((asset) => asset.size > 0).length;
+      assert.ok(uploaded >= 7 * TASKS, `about seven assets a task were uploaded (${uploaded})`);
+      // The register POST and the status read open connections of their own; the uploads share 8.
+      assert.ok(relay.connections() <= 8 + 4, `${uploaded} uploads over ${relay.connections()} connections`);
+    } finally {
+      relay.close();
+    }
+    const [sdkId = ''] = await sdk(TASKS, false);
+    const ours = await storedAssets(server, bridgeId);
+    const theirs = await storedAssets(server, sdkId);
+    assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
+    const differing = [...theirs].filter(([name, asset]) => !isDeepStrictEqual(ours.get(name), asset)).map(([name]) => name);
+    assert.deepStrictEqual(differing.filter((name) => !namesAnAddress(name)), [], 'only pickled functions differ from another process’s dispatch');
+    // Functions are pickled from the module as the bridge's loader imported it (the lattice's and the
+    // postprocessing task's sizes differ too); the next test compares them byte for byte.
+    const uploadedNames = (assets: typeof ours) => [...assets].filter(([, asset]) => asset.size > 0).map(([name]) => name).sort();
+    assert.deepStrictEqual(uploadedNames(ours), uploadedNames(theirs));
+  });
+
+  it('stores byte for byte what the SDK’s own upload stores, for the same registered manifest', async () => {
+    const { stdout } = await promisify(execFile)(python, ['-c', BOTH_UPLOADS_SCRIPT, server.address, folder, String(TASKS), path.dirname(bridgePackage)], {
+      env: server.env,
+      cwd: folder,
+      timeout: 240000,
+    });
+    const [bridgeId = '', sdkId = ''] = stdout.trim().split('\n');
+    const ours = await storedAssets(server, bridgeId);
+    const theirs = await storedAssets(server, sdkId);
+    assert.ok([...ours.values()].filter((asset) => asset.size > 0).length >= 7 * TASKS);
+    assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
+    for (const [name, asset] of theirs) assert.deepStrictEqual(ours.get(name), asset, name);
+  });
+
+  it('sends the call’s token with every upload to an authenticating proxy, and a started workflow ends with the SDK’s result', async () => {
+    const proxy = await harness('authProxy').startAuthProxy(server.address);
+    try {
+      const tasks = 50;
+      const params = { dispatcherAddress: proxy.address, tokens: { [proxy.address]: proxy.token } };
+      const { dispatchId } = await pool.request(python, 'dispatch', { ...source(), ...params, args: String(tasks) });
+      const answer = await pool.request(python, 'waitForResult', { ...params, dispatchId, pollIntervalMs: 250 });
+      const [, sdkResult] = await sdk(tasks, true);
+      const expected = String((tasks * (tasks + 1)) / 2);
+      assert.deepStrictEqual([answer.status, answer.result, sdkResult], ['COMPLETED', expected, expected]);
+      assert.strictEqual(proxy.stats.refused, 0, proxy.stats.refusedPaths.join('\n'));
+      assert.ok(proxy.stats.assets >= 7 * tasks, `the uploads went through the proxy (${proxy.stats.assets} asset requests)`);
+      assert.ok(!logger.text().includes(proxy.token), 'the token is in no log line');
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
