@@ -78,13 +78,14 @@ if run == "run":
 /**
  * One Python process, the workflow imported by the bridge's loader
  * (covalent_bridge.workspace, as a bridge request imports it), its graph built
- * and serialized once, as the SDK's register does, and registered twice: its
- * assets uploaded by the bridge, then by the SDK's own upload. (A function's
- * pickle names its memory address: two builds of the same workflow never have
- * the same bytes.) Prints both dispatch ids.
+ * once, as the SDK's register builds it, and serialized and registered twice:
+ * by the bridge (assets kept in memory, uploaded by the bridge), then by the SDK
+ * alone (its files, its own upload). (A function's pickle names its memory
+ * address: two builds of the same workflow never have the same bytes.) Prints
+ * both dispatch ids.
  */
 const BOTH_UPLOADS_SCRIPT = `
-import sys, tempfile
+import os, sys, tempfile
 from copy import deepcopy
 address, folder, tasks, bridge_parent = sys.argv[1:5]
 sys.path.insert(0, bridge_parent)
@@ -95,13 +96,18 @@ module = workspace.load_module(folder + "/flatwork.py", None, [folder])
 runtime.warm_up()
 lattice = deepcopy(module.flat)
 lattice.build_graph(int(tasks))
-with tempfile.TemporaryDirectory() as staging:
+with tempfile.TemporaryDirectory() as staging, uploads.staged_in_memory():
     manifest = LocalDispatcher.prepare_manifest(lattice, staging)
-    for upload in (LocalDispatcher._upload, uploads.sdk_upload):
-        registered = LocalDispatcher.register_manifest(manifest.model_copy(deep=True), address)
-        with auth.server_tokens({"dispatcherAddress": address}):
-            upload(extract_assets(registered))
-        print(registered.metadata.dispatch_id, flush=True)
+    files = [asset.uri for asset in extract_assets(manifest) if asset.uri and os.path.exists(asset.uri[len("file://"):])]
+    assert not files, "the bridge wrote %d asset files" % len(files)
+    registered = LocalDispatcher.register_manifest(manifest, address)
+    with auth.server_tokens({"dispatcherAddress": address}):
+        LocalDispatcher._upload(extract_assets(registered))
+    print(registered.metadata.dispatch_id, flush=True)
+with tempfile.TemporaryDirectory() as staging:
+    registered = LocalDispatcher.register_manifest(LocalDispatcher.prepare_manifest(lattice, staging), address)
+    uploads.sdk_upload(extract_assets(registered))
+    print(registered.metadata.dispatch_id, flush=True)
 `;
 
 /** A TCP relay in front of the server that counts the connections made through it. */
@@ -210,8 +216,8 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       ({ dispatchId: bridgeId } = await pool.request(python, 'dispatch', { ...source(), args: String(TASKS), dispatcherAddress: relay.address, disableRun: true }));
       const uploaded = [...(await storedAssets(server, bridgeId)).values()].filter((asset) => asset.size > 0).length;
       assert.ok(uploaded >= 7 * TASKS, `about seven assets a task were uploaded (${uploaded})`);
-      // The register POST and the status read open connections of their own; the uploads share 8.
-      assert.ok(relay.connections() <= 8 + 4, `${uploaded} uploads over ${relay.connections()} connections`);
+      // The register POST opens a connection of its own; the uploads share at most 16.
+      assert.ok(relay.connections() <= 16 + 4, `${uploaded} uploads over ${relay.connections()} connections`);
     } finally {
       relay.close();
     }
@@ -227,7 +233,7 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
     assert.deepStrictEqual(uploadedNames(ours), uploadedNames(theirs));
   });
 
-  it('stores byte for byte what the SDK’s own upload stores, for the same registered manifest', async () => {
+  it('stores byte for byte what the SDK alone stores (its files, its upload), for the same built graph', async () => {
     const { stdout } = await promisify(execFile)(python, ['-c', BOTH_UPLOADS_SCRIPT, server.address, folder, String(TASKS), path.dirname(bridgePackage)], {
       env: server.env,
       cwd: folder,

@@ -5,7 +5,7 @@ import inspect
 import time
 import traceback
 
-from . import deadline, executors, inputs, runtime, workflow, workspace
+from . import deadline, executors, inputs, runtime, uploads, workflow, workspace
 from .errors import BridgeError, log
 from .protocol import handler, raise_if_cancelled
 
@@ -76,7 +76,7 @@ def handle_dispatch(params, request_id):
     _direct_triggers(lattice, params.get("triggersServerAddress") or address)
 
     def dispatch():
-        with executors.applied(choice):
+        with executors.applied(choice), uploads.staged_in_memory():
             return runtime.covalent.dispatch(lattice, dispatcher_addr=address, disable_run=disable_run)(*args, **kwargs)
 
     try:
@@ -186,7 +186,7 @@ def handle_redispatch(params, request_id):
     }
 
     def redispatch():
-        with executors.applied(choice):
+        with executors.applied(choice), uploads.staged_in_memory():
             return runtime.covalent.redispatch(dispatch_id, **options)(*args, **kwargs)
 
     new_id = sdk_call("Redispatch", redispatch)

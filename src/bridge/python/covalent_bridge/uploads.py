@@ -18,12 +18,13 @@ parents' `output`, a redispatch compares parameters by the `value` digest, and t
 SDK's `get_result` downloads every node asset whose size is above zero.
 """
 
+import contextlib
 import os
 import threading
 
 from . import auth
 
-WORKERS = 8
+WORKERS = 16
 
 # Files this large are streamed from disk, as the SDK streams them; smaller ones are read whole.
 STREAM_BYTES = 8 * 1024 * 1024
@@ -36,6 +37,10 @@ _settings_by_origin = {}
 
 # The SDK's own `LocalDispatcher._upload`, before `install` replaced it.
 sdk_upload = None
+
+# While a dispatch is serialized (see staged_in_memory): the bytes of each asset file the
+# SDK would have written, by path, until its upload.
+_staged = None
 
 
 def _retrying():
@@ -111,11 +116,72 @@ def _settings(url):
 def put(session, uri, remote_uri):
     """One asset: the file's bytes, with its `Content-Length`, as the SDK's HTTP transfer sends them."""
     path = local_path(uri)
+    staged = _staged.get(path) if _staged is not None else None
+    if staged is not None:
+        _send(session, remote_uri, staged)
+        return
     size = os.path.getsize(path)
     with open(path, "rb") as reader:
-        data = reader.read() if size < STREAM_BYTES else reader
-        response = session.put(remote_uri, headers={"Content-Length": str(size)}, data=data, **_settings(auth.routed(remote_uri)))
+        _send(session, remote_uri, reader.read() if size < STREAM_BYTES else reader, size)
+
+
+def _send(session, remote_uri, data, size=None):
+    size = len(data) if size is None else size
+    response = session.put(remote_uri, headers={"Content-Length": str(size)}, data=data, **_settings(auth.routed(remote_uri)))
     response.raise_for_status()
+
+
+def _write_staged(path):
+    """The file the SDK would have written, for code that reads it from disk."""
+    data = _staged.get(path) if _staged is not None else None
+    if data is not None and not os.path.exists(path):
+        with open(path, "wb") as writer:
+            writer.write(data)
+
+
+@contextlib.contextmanager
+def staged_in_memory():
+    """For one dispatch or redispatch call: the SDK serializes each asset into its
+    staging folder, one file each (seven a task), only for the upload to read it
+    back. Here an asset's bytes stay in memory until its upload instead; the SDK
+    still makes its folders, and the manifest names the same paths, digests and
+    sizes (the same `serialize_asset` and sha1 as the SDK's `save_asset`). Assets
+    of STREAM_BYTES or more are written to disk as the SDK writes them."""
+    global _staged
+    try:
+        from pathlib import Path
+
+        from covalent._serialize import common, electron, lattice, result
+
+        modules = [module for module in (electron, lattice, result) if getattr(module, "save_asset", None) is common.save_asset]
+        serialize, digest, algorithm, schema = common.serialize_asset, common._sha1_asset, common.CHECKSUM_ALGORITHM, common.AssetSchema
+    except (ImportError, AttributeError):
+        yield  # another SDK layout: its own files
+        return
+    sdk_save_asset = common.save_asset
+    staged = {}
+
+    def save_asset(data, data_type, storage_path, filename):
+        if data is None:
+            return schema(size=0)
+        serialized = serialize(data, data_type)
+        path = (Path(storage_path) / filename).resolve()
+        if len(serialized) >= STREAM_BYTES:
+            with open(path, "wb") as writer:
+                writer.write(serialized)
+        else:
+            staged[str(path)] = serialized
+        return schema(digest_alg=algorithm, digest=digest(serialized), size=len(serialized), uri="file://%s" % path)
+
+    for module in modules:
+        module.save_asset = save_asset
+    _staged = staged
+    try:
+        yield
+    finally:
+        for module in modules:
+            module.save_asset = sdk_save_asset
+        _staged = None
 
 
 def upload(assets, fallback):
@@ -132,6 +198,7 @@ def upload(assets, fallback):
         if asset.uri.startswith(_FILE_SCHEME) and asset.remote_uri.startswith(("http://", "https://")):
             put(session, asset.uri, asset.remote_uri)
         else:
+            _write_staged(local_path(asset.uri))
             fallback(asset.uri, asset.remote_uri)
 
     # Each upload carries the call's tokens and server address into its worker thread.
