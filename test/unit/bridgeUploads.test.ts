@@ -187,7 +187,8 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
     folder = path.join(home, 'project');
     writeTree(folder, { 'flatwork.py': WORKFLOW });
     const { CovalentServer } = harness('covalentServer');
-    server = await CovalentServer.create({ python, home: path.join(home, 'server') });
+    // The server stays on the lock: the plain SDK, which these tests compare with, registers there with every client.
+    server = await CovalentServer.create({ python: harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
     await server.start();
     pool = new BridgePool(bridgePackage, logger, server.env);
   });
@@ -263,5 +264,56 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
     } finally {
       await proxy.stop();
     }
+  });
+});
+
+/** `name`'s version in `python` ([major, minor, patch]), or undefined when it has none. */
+async function versionIn(python: string, name: string): Promise<number[] | undefined> {
+  const probe = `import importlib.metadata as m\ntry:\n    print(m.version(${JSON.stringify(name)}))\nexcept m.PackageNotFoundError:\n    pass`;
+  const { stdout } = await promisify(execFile)(python, ['-c', probe]);
+  return stdout.trim() ? stdout.trim().split('.').map((part) => parseInt(part, 10) || 0) : undefined;
+}
+
+describe('Bridge: dispatching to a server made from the client’s libraries (real server, today’s FastAPI in the latest-libraries pass)', function () {
+  this.timeout(300000);
+  let server: HarnessServer;
+  let pool: BridgePool;
+  let home: string;
+  let folder: string;
+  const python = venvPython();
+
+  before(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-today-'));
+    folder = path.join(home, 'project');
+    writeTree(folder, { 'flatwork.py': WORKFLOW });
+    const { CovalentServer } = harness('covalentServer');
+    server = await CovalentServer.create({ python, home: path.join(home, 'server') });
+    await server.start();
+    pool = new BridgePool(bridgePackage, new MemoryLogger(), server.env);
+  });
+
+  after(async () => {
+    await pool?.stopAll();
+    await server?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('registers, runs and redispatches a workflow, where FastAPI 0.132 and later refuse the SDK’s manifest posts that say no Content-Type', async () => {
+    const source = { file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], lattice: 'flat', dispatcherAddress: server.address };
+    const { dispatchId } = await pool.request(python, 'dispatch', { ...source, args: '4' });
+    const first = await pool.request(python, 'waitForResult', { dispatcherAddress: server.address, dispatchId, pollIntervalMs: 250 });
+    assert.deepStrictEqual([first.status, first.result], ['COMPLETED', '10']);
+    const again = await pool.request(python, 'redispatch', { ...source, dispatchId, args: '5', reusePreviousResults: true });
+    const second = await pool.request(python, 'waitForResult', { dispatcherAddress: server.address, dispatchId: again.dispatchId, pollIntervalMs: 250 });
+    assert.deepStrictEqual([second.status, second.result], ['COMPLETED', '15']);
+
+    const fastapi = (await versionIn(python, 'fastapi')) ?? [0];
+    const strict = fastapi[0]! > 0 || (fastapi[1] ?? 0) >= 132;
+    // What the bridge works around, where this server checks: the SDK alone is refused.
+    const alone = await promisify(execFile)(python, ['-c', SDK_SCRIPT, server.address, folder, '2', 'register'], { env: server.env, cwd: folder, timeout: 240000 }).then(
+      () => 'registered',
+      (error: Error) => (/422/.test(error.message) ? 'refused (422)' : error.message),
+    );
+    assert.strictEqual(alone, strict ? 'refused (422)' : 'registered', `FastAPI ${fastapi.join('.')}`);
   });
 });

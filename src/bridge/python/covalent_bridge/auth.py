@@ -18,7 +18,7 @@ import contextlib
 import threading
 from urllib.parse import urlsplit
 
-from . import deadline
+from . import deadline, json_bodies
 
 # Where the Covalent server keeps workflow and task assets (its local object store).
 FILES_PATH = "/api/v0/files/"
@@ -134,6 +134,7 @@ def install():
 
         def request(self, method, url, *args, **kwargs):
             url, headers = prepare(method, url, kwargs.get("headers"))
+            headers = json_bodies.declared(method, url, headers, kwargs.get("data"))
             if headers is not None:
                 kwargs["headers"] = headers
             if kwargs.get("timeout") is None:
