@@ -1,13 +1,13 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { isDeepStrictEqual, promisify } from 'util';
+import { promisify } from 'util';
 import { BridgePool } from '../../src/bridge/bridgePool';
 import { harness, type HarnessServer } from '../support/harness';
+import { differingAssets, namesAnAddress, SDK_SWEEP_SCRIPT, storedAssets, sweepResult, SWEEP_WORKFLOW, uploadedNames } from '../support/sweeps';
 import { bridgePackage, MemoryLogger, venvPython, writeTree } from './bridgeSupport';
 
 /**
@@ -18,62 +18,7 @@ import { bridgePackage, MemoryLogger, venvPython, writeTree } from './bridgeSupp
  * proxy; a started workflow ends with the same result both ways.
  */
 
-interface StoredAsset {
-  readonly digest_alg: string | null;
-  readonly digest: string | null;
-  readonly size: number;
-  readonly remote_uri: string | null;
-}
-
-interface Manifest {
-  readonly lattice: {
-    readonly assets: Record<string, StoredAsset>;
-    readonly transport_graph: { readonly nodes: readonly { readonly id: number; readonly assets: Record<string, StoredAsset> }[] };
-  };
-}
-
 const TASKS = 30;
-
-/** Assets whose bytes differ between two builds of the same workflow: a function's pickle names its memory address. */
-const namesAnAddress = (name: string) => name === 'lattice/workflow_function' || name.endsWith('/function');
-
-const WORKFLOW = [
-  'import covalent as ct',
-  '',
-  '',
-  '@ct.electron',
-  'def inc(x):',
-  '    return x + 1',
-  '',
-  '',
-  '@ct.electron',
-  'def total(values):',
-  '    return sum(values)',
-  '',
-  '',
-  '@ct.lattice',
-  'def flat(n):',
-  '    return total([inc(i) for i in range(n)])',
-];
-
-/**
- * The plain SDK in a Python process of its own: the workflow module imported
- * from its folder, pickled by value as the bridge ships a project's modules.
- * Prints the dispatch id, then (when it runs) the result.
- */
-const SDK_SCRIPT = `
-import sys
-import cloudpickle
-import covalent as ct
-address, folder, tasks, run = sys.argv[1:5]
-sys.path.insert(0, folder)
-import flatwork
-cloudpickle.register_pickle_by_value(flatwork)
-dispatch_id = ct.dispatch(flatwork.flat, dispatcher_addr=address, disable_run=run != "run")(int(tasks))
-print(dispatch_id, flush=True)
-if run == "run":
-    print(ct.get_result(dispatch_id, dispatcher_addr=address, wait=True).result, flush=True)
-`;
 
 /**
  * One Python process, the workflow imported by the bridge's loader
@@ -138,41 +83,6 @@ async function countingRelay(target: string): Promise<{ address: string; connect
   };
 }
 
-async function getBytes(url: string): Promise<Buffer> {
-  const response = await fetch(url);
-  assert.strictEqual(response.status, 200, `GET ${url}`);
-  return Buffer.from(await response.arrayBuffer());
-}
-
-async function manifest(server: HarnessServer, dispatchId: string): Promise<Manifest> {
-  const response = await fetch(`${server.address}/api/v2/dispatches/${dispatchId}`);
-  assert.strictEqual(response.status, 200);
-  return (await response.json()) as Manifest;
-}
-
-/** Every lattice and node asset the server stored for a dispatch: its digest, size and bytes (downloaded from the server). */
-async function storedAssets(server: HarnessServer, dispatchId: string): Promise<Map<string, { digest_alg: string | null; digest: string | null; size: number; sha1: string | null }>> {
-  const stored = await manifest(server, dispatchId);
-  const entries: [string, StoredAsset][] = Object.entries(stored.lattice.assets).map(([key, asset]) => [`lattice/${key}`, asset]);
-  for (const node of stored.lattice.transport_graph.nodes) {
-    for (const [key, asset] of Object.entries(node.assets)) entries.push([`node_${node.id}/${key}`, asset]);
-  }
-  const assets = new Map<string, { digest_alg: string | null; digest: string | null; size: number; sha1: string | null }>();
-  for (const [name, asset] of entries) {
-    let sha1: string | null = null;
-    if (asset.size > 0) {
-      // The server names its file store by its own address: the same server as server.address.
-      const local = new URL(asset.remote_uri ?? '');
-      const bytes = await getBytes(`${server.address}${local.pathname}`);
-      assert.strictEqual(bytes.length, asset.size, `${name}: the stored file has the size the manifest says`);
-      sha1 = createHash('sha1').update(bytes).digest('hex');
-      assert.strictEqual(sha1, asset.digest, `${name}: the stored file has the digest the manifest says`);
-    }
-    assets.set(name, { digest_alg: asset.digest_alg, digest: asset.digest, size: asset.size, sha1 });
-  }
-  return assets;
-}
-
 describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', function () {
   this.timeout(300000);
   let server: HarnessServer;
@@ -185,7 +95,7 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
   before(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-uploads-'));
     folder = path.join(home, 'project');
-    writeTree(folder, { 'flatwork.py': WORKFLOW });
+    writeTree(folder, { 'flatwork.py': [...SWEEP_WORKFLOW] });
     const { CovalentServer } = harness('covalentServer');
     // The server stays on the lock: the plain SDK, which these tests compare with, registers there with every client.
     server = await CovalentServer.create({ python: harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
@@ -200,7 +110,7 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
   });
 
   async function sdk(tasks: number, run: boolean): Promise<string[]> {
-    const { stdout } = await promisify(execFile)(python, ['-c', SDK_SCRIPT, server.address, folder, String(tasks), run ? 'run' : 'register'], {
+    const { stdout } = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, server.address, folder, String(tasks), run ? 'run' : 'register'], {
       env: server.env,
       cwd: folder,
       timeout: 240000,
@@ -215,7 +125,7 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
     let bridgeId: string;
     try {
       ({ dispatchId: bridgeId } = await pool.request(python, 'dispatch', { ...source(), args: String(TASKS), dispatcherAddress: relay.address, disableRun: true }));
-      const uploaded = [...(await storedAssets(server, bridgeId)).values()].filter((asset) => asset.size > 0).length;
+      const uploaded = [...(await storedAssets(server.address, bridgeId)).values()].filter((asset) => asset.size > 0).length;
       assert.ok(uploaded >= 7 * TASKS, `about seven assets a task were uploaded (${uploaded})`);
       // The register POST opens a connection of its own; the uploads share at most 16.
       assert.ok(relay.connections() <= 16 + 4, `${uploaded} uploads over ${relay.connections()} connections`);
@@ -223,14 +133,13 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       relay.close();
     }
     const [sdkId = ''] = await sdk(TASKS, false);
-    const ours = await storedAssets(server, bridgeId);
-    const theirs = await storedAssets(server, sdkId);
+    const ours = await storedAssets(server.address, bridgeId);
+    const theirs = await storedAssets(server.address, sdkId);
     assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
-    const differing = [...theirs].filter(([name, asset]) => !isDeepStrictEqual(ours.get(name), asset)).map(([name]) => name);
+    const differing = differingAssets(ours, theirs);
     assert.deepStrictEqual(differing.filter((name) => !namesAnAddress(name)), [], 'only pickled functions differ from another process’s dispatch');
     // Functions are pickled from the module as the bridge's loader imported it (the lattice's and the
     // postprocessing task's sizes differ too); the next test compares them byte for byte.
-    const uploadedNames = (assets: typeof ours) => [...assets].filter(([, asset]) => asset.size > 0).map(([name]) => name).sort();
     assert.deepStrictEqual(uploadedNames(ours), uploadedNames(theirs));
   });
 
@@ -241,8 +150,8 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       timeout: 240000,
     });
     const [bridgeId = '', sdkId = ''] = stdout.trim().split('\n');
-    const ours = await storedAssets(server, bridgeId);
-    const theirs = await storedAssets(server, sdkId);
+    const ours = await storedAssets(server.address, bridgeId);
+    const theirs = await storedAssets(server.address, sdkId);
     assert.ok([...ours.values()].filter((asset) => asset.size > 0).length >= 7 * TASKS);
     assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
     for (const [name, asset] of theirs) assert.deepStrictEqual(ours.get(name), asset, name);
@@ -256,7 +165,7 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       const { dispatchId } = await pool.request(python, 'dispatch', { ...source(), ...params, args: String(tasks) });
       const answer = await pool.request(python, 'waitForResult', { ...params, dispatchId, pollIntervalMs: 250 });
       const [, sdkResult] = await sdk(tasks, true);
-      const expected = String((tasks * (tasks + 1)) / 2);
+      const expected = sweepResult(tasks);
       assert.deepStrictEqual([answer.status, answer.result, sdkResult], ['COMPLETED', expected, expected]);
       assert.strictEqual(proxy.stats.refused, 0, proxy.stats.refusedPaths.join('\n'));
       assert.ok(proxy.stats.assets >= 7 * tasks, `the uploads went through the proxy (${proxy.stats.assets} asset requests)`);
@@ -285,7 +194,7 @@ describe('Bridge: dispatching to a server made from the client’s libraries (re
   before(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-today-'));
     folder = path.join(home, 'project');
-    writeTree(folder, { 'flatwork.py': WORKFLOW });
+    writeTree(folder, { 'flatwork.py': [...SWEEP_WORKFLOW] });
     const { CovalentServer } = harness('covalentServer');
     server = await CovalentServer.create({ python, home: path.join(home, 'server') });
     await server.start();
@@ -310,7 +219,7 @@ describe('Bridge: dispatching to a server made from the client’s libraries (re
     const fastapi = (await versionIn(python, 'fastapi')) ?? [0];
     const strict = fastapi[0]! > 0 || (fastapi[1] ?? 0) >= 132;
     // What the bridge works around, where this server checks: the SDK alone is refused.
-    const alone = await promisify(execFile)(python, ['-c', SDK_SCRIPT, server.address, folder, '2', 'register'], { env: server.env, cwd: folder, timeout: 240000 }).then(
+    const alone = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, server.address, folder, '2', 'register'], { env: server.env, cwd: folder, timeout: 240000 }).then(
       () => 'registered',
       (error: Error) => (/422/.test(error.message) ? 'refused (422)' : error.message),
     );
