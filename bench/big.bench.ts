@@ -9,12 +9,16 @@
  * The floor is what the server itself needs: its time for the register POST
  * (the SDK's own manifest, posted by a bare client) plus the fastest asset PUT a
  * bare keep-alive client (http.client, one connection, one PUT after another)
- * measured, times the number of assets.
+ * measured, times the number of assets. Last, the server's start call (PUT
+ * status RUNNING) for the registered 100- and 1,000-task dispatches, each
+ * cancelled straight after: a dispatch's third request, not counted in the
+ * register times above.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BridgePool } from '../src/bridge/bridgePool';
+import { SWEEP_WORKFLOW } from '../test/support/sweeps';
 import { benchmarkWithServer, python, repoRoot, runPython } from './statusSupport';
 
 const BRIDGE_SIZES = [100, 1000, 10000];
@@ -23,25 +27,6 @@ const GOAL = 0.2;
 /** PUTs the floor samples per size (their minimum is what counts). */
 const FLOOR_SAMPLES = 2000;
 
-const WORKFLOW = [
-  'import covalent as ct',
-  '',
-  '',
-  '@ct.electron',
-  'def inc(x):',
-  '    return x + 1',
-  '',
-  '',
-  '@ct.electron',
-  'def total(values):',
-  '    return sum(values)',
-  '',
-  '',
-  '@ct.lattice',
-  'def flat(n):',
-  '    return total([inc(i) for i in range(n)])',
-  '',
-].join('\n');
 
 /** `ct.dispatch` from a terminal: prints the call's own seconds. */
 const SDK_SCRIPT = `
@@ -60,8 +45,9 @@ const FLOOR_SCRIPT = `
 import http.client, json, sys, tempfile, time
 from copy import deepcopy
 from urllib.parse import urlsplit
-address, folder, samples = sys.argv[1:4]
-sizes = [int(size) for size in sys.argv[4:]]
+address, folder, samples, started_sizes = sys.argv[1:5]
+sizes = [int(size) for size in sys.argv[5:]]
+registered_ids = {}
 sys.path.insert(0, folder)
 import requests
 import flatwork
@@ -75,7 +61,7 @@ for tasks in sizes:
         manifest = LocalDispatcher.prepare_manifest(lattice, staging)
         body = strip_local_uris(manifest).model_dump_json()
         started = time.perf_counter()
-        response = requests.post(address + "/api/v2/dispatches", data=body)
+        response = requests.post(address + "/api/v2/dispatches", data=body, headers={"Content-Type": "application/json"})
         post = time.perf_counter() - started
         response.raise_for_status()
         registered = merge_response_manifest(manifest, ResultSchema.model_validate(response.json()))
@@ -94,7 +80,15 @@ for tasks in sizes:
             if answer.status >= 400:
                 raise RuntimeError("PUT answered %d" % answer.status)
         connection.close()
+    registered_ids[tasks] = registered.metadata.dispatch_id
     print(json.dumps({"tasks": tasks, "assets": len(pending), "post": post, "put": fastest}))
+for tasks in [int(size) for size in started_sizes.split(",")]:
+    status = address + "/api/v2/dispatches/%s/status" % registered_ids[tasks]
+    started = time.perf_counter()
+    requests.put(status, json={"status": "RUNNING"}).raise_for_status()
+    start = time.perf_counter() - started
+    requests.put(status, json={"status": "CANCELLED", "task_ids": []}).raise_for_status()
+    print(json.dumps({"tasks": tasks, "start": start}))
 `;
 
 interface Floor {
@@ -110,7 +104,7 @@ const perTask = (s: number, tasks: number) => `${((s * 1000) / tasks).toFixed(2)
 benchmarkWithServer('big', async (server) => {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bench-big-'));
   const file = path.join(workspace, 'flatwork.py');
-  fs.writeFileSync(file, WORKFLOW);
+  fs.writeFileSync(file, SWEEP_WORKFLOW.join('\n') + '\n');
   const pool = new BridgePool(path.join(repoRoot, 'src', 'bridge', 'python', 'covalent_bridge'), { info: () => undefined, warn: console.warn, error: console.error }, server.env);
   const source = { file, workspaceFolders: [workspace], lattice: 'flat', dispatcherAddress: server.address, disableRun: true };
 
@@ -142,11 +136,12 @@ benchmarkWithServer('big', async (server) => {
       }
     }
     const floors = new Map<number, Floor>();
-    await runPython(server, FLOOR_SCRIPT, [workspace, String(FLOOR_SAMPLES), ...BRIDGE_SIZES.map(String)], (line) => {
-      if (line.startsWith('{')) {
-        const floor = JSON.parse(line) as Floor;
-        floors.set(floor.tasks, floor);
-      }
+    const starts = new Map<number, number>();
+    await runPython(server, FLOOR_SCRIPT, [workspace, String(FLOOR_SAMPLES), SDK_SIZES.join(','), ...BRIDGE_SIZES.map(String)], (line) => {
+      if (!line.startsWith('{')) return;
+      const measured = JSON.parse(line) as Floor | { tasks: number; start: number };
+      if ('start' in measured) starts.set(measured.tasks, measured.start);
+      else floors.set(measured.tasks, measured);
     });
 
     console.log(`\nserver: real Covalent ${server.address}; flat lattice total([inc(i) for i in range(n)]), disable_run; one run each`);
@@ -169,6 +164,7 @@ benchmarkWithServer('big', async (server) => {
       const floor = floors.get(tasks);
       if (floor) console.log(`  ${tasks} tasks: bridge ${((bridged.get(tasks) ?? NaN) / (floor.post + floor.assets * floor.put)).toFixed(2)}× the floor`);
     }
+    for (const [tasks, start] of starts) console.log(`  ${tasks} tasks: the server's start call (PUT status RUNNING) ${(start * 1000).toFixed(1)} ms`);
   } finally {
     await pool.stopAll();
     fs.rmSync(workspace, { recursive: true, force: true });
