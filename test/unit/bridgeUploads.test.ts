@@ -55,6 +55,44 @@ with tempfile.TemporaryDirectory() as staging:
     print(registered.metadata.dispatch_id, flush=True)
 `;
 
+/**
+ * A TCP relay in front of the server that holds back, by `delayMs`, the server's
+ * answer on any connection whose request registers a dispatch (a slow register).
+ */
+async function slowRegisterRelay(target: string, delayMs: number): Promise<{ address: string; delayed(): number; close(): void }> {
+  const upstream = new URL(target);
+  let delayed = 0;
+  const sockets = new Set<net.Socket>();
+  const relay = net.createServer((socket) => {
+    const server = net.connect(Number(upstream.port), upstream.hostname);
+    for (const end of [socket, server]) {
+      sockets.add(end);
+      end.on('error', () => undefined);
+      end.on('close', () => sockets.delete(end));
+    }
+    let registering: boolean | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      if (registering === undefined) {
+        registering = chunk.toString('latin1').startsWith('POST /api/v2/dispatches ');
+        if (registering) delayed++;
+      }
+      server.write(chunk);
+    });
+    server.on('data', (chunk: Buffer) => (registering ? setTimeout(() => socket.write(chunk), delayMs) : socket.write(chunk)));
+    socket.on('close', () => server.destroy());
+    server.on('close', () => setTimeout(() => socket.destroy(), registering ? delayMs + 100 : 0));
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `http://127.0.0.1:${(relay.address() as net.AddressInfo).port}`,
+    delayed: () => delayed,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+    },
+  };
+}
+
 /** A TCP relay in front of the server that counts the connections made through it. */
 async function countingRelay(target: string): Promise<{ address: string; connections(): number; close(): void }> {
   const upstream = new URL(target);
@@ -141,6 +179,20 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
     // Functions are pickled from the module as the bridge's loader imported it (the lattice's and the
     // postprocessing task's sizes differ too); the next test compares them byte for byte.
     assert.deepStrictEqual(uploadedNames(ours), uploadedNames(theirs));
+  });
+
+  it('gives a big manifest’s register post time by its size: a 1,000-task registration the server answers after 3 s completes under a 1 s request timeout', async () => {
+    const relay = await slowRegisterRelay(server.address, 3000);
+    try {
+      const limits = { buildSeconds: 120, requestSeconds: 1 };
+      const { dispatchId } = await pool.request(python, 'dispatch', { ...source(), args: '1000', dispatcherAddress: relay.address, disableRun: true, limits });
+      assert.strictEqual(relay.delayed(), 1, 'the register post went through the slow relay');
+      assert.ok((await storedAssets(server.address, dispatchId)).size > 7 * 1000);
+      // A small request keeps the call's own timeout: a 2-task registration held back as long fails within it.
+      await assert.rejects(pool.request(python, 'dispatch', { ...source(), args: '2', dispatcherAddress: relay.address, disableRun: true, limits }), /did not answer|timed? ?out/i);
+    } finally {
+      relay.close();
+    }
   });
 
   it('stores byte for byte what the SDK alone stores (its files, its upload), for the same built graph', async () => {

@@ -18,7 +18,7 @@ import contextlib
 import threading
 from urllib.parse import urlsplit
 
-from . import deadline, json_bodies
+from . import deadline, manifest_posts
 
 # Where the Covalent server keeps workflow and task assets (its local object store).
 FILES_PATH = "/api/v0/files/"
@@ -134,11 +134,11 @@ def install():
 
         def request(self, method, url, *args, **kwargs):
             url, headers = prepare(method, url, kwargs.get("headers"))
-            headers = json_bodies.declared(method, url, headers, kwargs.get("data"))
+            headers = manifest_posts.declared(method, url, headers, kwargs.get("data"))
             if headers is not None:
                 kwargs["headers"] = headers
             if kwargs.get("timeout") is None:
-                kwargs["timeout"] = timeout()
+                kwargs["timeout"] = manifest_posts.seconds(method, url, kwargs.get("data"), timeout())
             with deadline.paused():  # the build deadline does not count time the server takes
                 return original(self, method, url, *args, **kwargs)
 
