@@ -52,6 +52,7 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
   let home: string;
   let folder: string;
   const python = venvPython();
+  let firstDispatch: string | undefined;
 
   before(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-progress-'));
@@ -114,6 +115,25 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     const seconds = Math.max(((uploads[uploads.length - 1]?.at ?? 0) - (uploads[0]?.at ?? 0)) / 1000, 0.001);
     assert.ok(uploads.length <= 10 * seconds + 4, `${uploads.length} upload reports in ${seconds.toFixed(2)} s`);
     assert.strictEqual(reports.find(({ report }) => report.phase === 'starting')?.report.dispatchId, dispatchId);
+    assert.ok((await listed()).includes(dispatchId));
+    firstDispatch = dispatchId;
+  });
+
+  it('reports a redispatch’s phases too: its graph built again with new inputs, its new id chosen before it is registered', async () => {
+    assert.ok(firstDispatch, 'the 300-task dispatch ran');
+    const reports: SubmissionProgress[] = [];
+    const { dispatchId } = await pool.request(
+      python,
+      'redispatch',
+      { dispatchId: firstDispatch, dispatcherAddress: server.address, file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], args: '10' },
+      undefined,
+      (report) => reports.push(report),
+    );
+    assert.notStrictEqual(dispatchId, firstDispatch);
+    const phases = reports.map((report) => report.phase).filter((phase, index, all) => all.indexOf(phase) === index);
+    assert.deepStrictEqual(phases, ['building', 'serializing', 'registering', 'uploading', 'starting']);
+    assert.strictEqual(reports.find((report) => report.phase === 'serializing')?.tasks, 13);
+    assert.strictEqual(reports.find((report) => report.phase === 'registering')?.dispatchId, dispatchId);
     assert.ok((await listed()).includes(dispatchId));
   });
 

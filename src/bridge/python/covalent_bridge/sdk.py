@@ -110,8 +110,9 @@ def submission(address):
         from covalent._dispatcher_plugins import local as local_plugin
 
         dispatcher = local_plugin.LocalDispatcher
-        names = ("prepare_manifest", "register_manifest", "register_derived_manifest", "start")
+        names = ("register_manifest", "register_derived_manifest", "start")
         saved = {name: dispatcher.__dict__[name] for name in names}
+        sdk_serialize = local_plugin.serialize_result  # a dispatch's (prepare_manifest) and a redispatch's
     except (ImportError, AttributeError, KeyError):
         yield submitted  # another SDK layout: no phases, and the editor's cancel kills the process
         return
@@ -123,9 +124,9 @@ def submission(address):
         submitted.dispatch_id = manifest.metadata.dispatch_id
         progress.report("registering", tasks=_task_count(manifest), dispatchId=submitted.dispatch_id)
 
-    def prepare_manifest(lattice, storage_path):
-        progress.report("serializing", tasks=_task_count_of_graph(lattice))
-        return sdk["prepare_manifest"](lattice, storage_path)
+    def serialize_result(result_object, storage_path):
+        progress.report("serializing", tasks=_task_count_of_graph(getattr(result_object, "lattice", None)))
+        return sdk_serialize(result_object, storage_path)
 
     def register_manifest(manifest, dispatcher_addr=None, push_assets=True):
         preassigned(manifest)
@@ -147,12 +148,13 @@ def submission(address):
         return sdk["start"](dispatch_id, dispatcher_addr)
 
     progress.report("building")
-    for function in (prepare_manifest, register_manifest, register_derived_manifest, start):
-        name = function.__name__
-        setattr(dispatcher, name, staticmethod(function))
+    for function in (register_manifest, register_derived_manifest, start):
+        setattr(dispatcher, function.__name__, staticmethod(function))
+    local_plugin.serialize_result = serialize_result
     try:
         yield submitted
     finally:
+        local_plugin.serialize_result = sdk_serialize
         for name, original in saved.items():
             setattr(dispatcher, name, original)
 
