@@ -1,10 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { BridgePool } from '../../src/bridge/bridgePool';
 import type { SubmissionProgress } from '../../src/bridge/protocol';
+import { CovalentClient } from '../../src/covalent/client';
 import { harness, type HarnessServer } from '../support/harness';
 import { bridgePackage, MemoryLogger, rejection, venvPython, writeTree } from './bridgeSupport';
 
@@ -40,6 +42,33 @@ const WORKFLOW = [
   '    time.sleep(600)',
   '    return inc(n)',
 ];
+
+/**
+ * A relay in front of the server that forwards everything but the UI API's delete,
+ * which it refuses (500): a server where a cancelled submission cannot be deleted.
+ */
+async function refusingDeletes(target: string): Promise<{ address: string; close(): void }> {
+  const upstream = new URL(target);
+  const relay = http.createServer((request, response) => {
+    if (request.method === 'POST' && request.url?.startsWith('/api/v1/dispatches/delete')) {
+      request.resume();
+      response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"detail":"refused by the test relay"}');
+      return;
+    }
+    const forwarded = http.request(
+      { hostname: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forwarded.on('error', () => response.destroy());
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const { port } = relay.address() as { port: number };
+  return { address: `http://127.0.0.1:${port}`, close: () => relay.close() };
+}
 
 interface Listed {
   readonly dispatches: readonly { readonly dispatch_id: string }[];
@@ -173,5 +202,29 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     const summary = await fetch(`${server.address}/api/v1/dispatches/list?count=100&offset=0`);
     const body = (await summary.json()) as { items?: { dispatch_id: string }[] };
     assert.ok(!(body.items ?? []).some((item) => item.dispatch_id === registered), 'the UI’s list does not have it either');
+  });
+
+  it('a cancelled submission the server would not delete says which dispatch is left, and the client’s delete removes it', async () => {
+    const relay = await refusingDeletes(server.address);
+    try {
+      const before = await listed();
+      const source = new CancellationTokenSource();
+      const error = await rejection(
+        pool.request(python, 'dispatch', { ...params('flat', '500'), dispatcherAddress: relay.address }, source.token, (report) => {
+          if (report.phase === 'uploading' && (report.done ?? 0) >= (report.total ?? 0) / 2) source.cancel();
+        }),
+      );
+      assert.strictEqual(error.kind, 'cancelled');
+      assert.ok(error.data.dispatchId, 'the registered dispatch is named');
+      assert.strictEqual(error.data.leftOnServer, true);
+      assert.match(error.data.error ?? '', /500/);
+      assert.ok((await listed()).includes(error.data.dispatchId), 'it is on the server');
+      // What the dispatch service does next: the delete through the server's own client.
+      const deleted = await new CovalentClient({ baseUrl: server.address, timeoutMs: 30000 }).deleteDispatches([error.data.dispatchId]);
+      assert.deepStrictEqual(deleted, [error.data.dispatchId]);
+      assert.deepStrictEqual(await listed(), before);
+    } finally {
+      relay.close();
+    }
   });
 });
