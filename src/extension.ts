@@ -8,6 +8,7 @@ import { BridgeCalls } from './dispatch/bridgeCalls';
 import { ComparisonsAtSave } from './dispatch/comparisonsAtSave';
 import { DispatchService } from './dispatch/dispatchService';
 import { LatticeChoices } from './dispatch/latticeChoices';
+import { Submissions } from './dispatch/submissions';
 import { WorkflowSources } from './dispatch/workflowSources';
 import { DetectionClient } from './languageClient/detectionClient';
 import { SourceLocator } from './languageClient/sourceLocator';
@@ -101,7 +102,8 @@ export function activate(extension: vscode.ExtensionContext): CovalentExtensionA
   parts.add(new TaskFixes(store));
 
   // 8. Commands: every command, one error funnel, one trust check.
-  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, comparisons, liveViews, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
+  const submissions = new Submissions();
+  const services: Services = { ...core, bridgeCalls, workflowSources, choices, dispatch, submissions, comparisons, liveViews, detection, locator, workflows, panels, gettingStarted, replay, compare, values };
   for (const registration of registerCommands(services, commandTable)) parts.add(registration);
 
   // 9. The agent tools for chat's agent mode: each runs the command a person would.

@@ -3,6 +3,7 @@ import type { BridgeCalls } from './dispatch/bridgeCalls';
 import type { ComparisonsAtSave } from './dispatch/comparisonsAtSave';
 import type { DispatchService } from './dispatch/dispatchService';
 import type { LatticeChoices } from './dispatch/latticeChoices';
+import type { Submissions } from './dispatch/submissions';
 import type { WorkflowSources } from './dispatch/workflowSources';
 import type { DetectionClient } from './languageClient/detectionClient';
 import type { SourceLocator } from './languageClient/sourceLocator';
@@ -28,6 +29,8 @@ export interface Services extends Core {
   readonly choices: LatticeChoices;
   /** Dispatch, redispatch, cancel: the operations on a server's dispatches. */
   readonly dispatch: DispatchService;
+  /** The submissions under way: what their progress notifications say, and their Cancel. */
+  readonly submissions: Submissions;
   /** Redispatch…'s comparison of a file's electrons with an earlier dispatch, prepared when the file is saved. */
   readonly comparisons: ComparisonsAtSave;
   /** Poller, Dispatches tree, status bar and editor status. */

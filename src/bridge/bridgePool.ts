@@ -1,5 +1,5 @@
 import type { CancellationToken } from 'vscode-jsonrpc/node';
-import { type BridgeLogger, BridgeProcess } from './bridgeProcess';
+import { type BridgeLogger, BridgeProcess, type ProgressListener } from './bridgeProcess';
 import type { BridgeMethod, BridgeMethods, RequestLimits } from './protocol';
 
 /**
@@ -36,8 +36,14 @@ export class BridgePool {
     return existing?.alive ? existing : undefined;
   }
 
-  request<M extends BridgeMethod>(python: string, method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
-    return this.get(python).request(method, params, token);
+  request<M extends BridgeMethod>(
+    python: string,
+    method: M,
+    params: BridgeMethods[M][0] & RequestLimits,
+    token?: CancellationToken,
+    onProgress?: ProgressListener,
+  ): Promise<BridgeMethods[M][1]> {
+    return this.get(python).request(method, params, token, onProgress);
   }
 
   async stopAll(): Promise<void> {

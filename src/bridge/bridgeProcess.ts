@@ -8,7 +8,17 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
-import { BridgeError, type BridgeErrorData, type BridgeMethod, type BridgeMethods, type InitializeResult, PROTOCOL_VERSION, type RequestLimits } from './protocol';
+import {
+  BridgeError,
+  type BridgeErrorData,
+  type BridgeMethod,
+  type BridgeMethods,
+  type InitializeResult,
+  PROGRESS_NOTIFICATION,
+  PROTOCOL_VERSION,
+  type RequestLimits,
+  type SubmissionProgress,
+} from './protocol';
 
 /** Where the bridge's diagnostics go (the "Covalent" output channel in the editor, the console in tests). */
 export interface BridgeLogger {
@@ -27,6 +37,9 @@ export interface BridgeOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Gets a request's progress reports (see SubmissionProgress). */
+export type ProgressListener = (report: SubmissionProgress) => void;
+
 /** The application's error code in the bridge, and LSP's "request cancelled". */
 const BRIDGE_ERROR_CODE = -32000;
 const REQUEST_CANCELLED_CODE = -32800;
@@ -41,6 +54,9 @@ export class BridgeProcess {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly connection: MessageConnection;
   private readonly pending = new Set<(error: BridgeError) => void>();
+  /** Progress token → the listener of the request that carries it. */
+  private readonly progress = new Map<string, ProgressListener>();
+  private progressTokens = 0;
   private exitDescription: string | undefined;
   private readonly exited: Promise<void>;
   /**
@@ -76,6 +92,7 @@ export class BridgeProcess {
 
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onError(([error]: [Error, unknown, number | undefined]) => options.logger.warn(`Python bridge connection: ${error.message}`));
+    this.connection.onNotification(PROGRESS_NOTIFICATION, (params: { token?: unknown; value?: unknown }) => this.deliver(params));
     this.connection.listen();
     this.ready = this.send('initialize', {}).then((info) => this.checkVersion(info));
     // Nobody may be awaiting `ready` yet: a failed start is reported to callers of request().
@@ -95,9 +112,33 @@ export class BridgeProcess {
     return this.exitDescription === undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async request<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
+  /** Sends a request; `onProgress` gets its progress reports (a dispatch's, a redispatch's) until it is answered. */
+  async request<M extends BridgeMethod>(
+    method: M,
+    params: BridgeMethods[M][0] & RequestLimits,
+    token?: CancellationToken,
+    onProgress?: ProgressListener,
+  ): Promise<BridgeMethods[M][1]> {
     await this.ready;
-    return this.send(method, params, token);
+    if (!onProgress) return this.send(method, params, token);
+    const progressToken = `progress-${++this.progressTokens}`;
+    this.progress.set(progressToken, onProgress);
+    try {
+      return await this.send(method, { ...params, progressToken }, token);
+    } finally {
+      this.progress.delete(progressToken);
+    }
+  }
+
+  private deliver(params: { token?: unknown; value?: unknown }): void {
+    const listener = typeof params?.token === 'string' ? this.progress.get(params.token) : undefined;
+    const value = params?.value;
+    if (!listener || !value || typeof value !== 'object' || typeof (value as { phase?: unknown }).phase !== 'string') return;
+    try {
+      listener(value as SubmissionProgress);
+    } catch (error) {
+      this.options.logger.warn(`A progress listener failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private send<M extends BridgeMethod>(method: M, params: BridgeMethods[M][0] & RequestLimits, token?: CancellationToken): Promise<BridgeMethods[M][1]> {
@@ -139,7 +180,11 @@ export class BridgeProcess {
       if (error.code === BRIDGE_ERROR_CODE && error.data && typeof error.data === 'object') {
         return new BridgeError(error.message, error.data as BridgeErrorData);
       }
-      if (error.code === REQUEST_CANCELLED_CODE) return new BridgeError('Cancelled.', { kind: 'cancelled' });
+      if (error.code === REQUEST_CANCELLED_CODE) {
+        // A cancelled submission says what became of the dispatch it had registered.
+        const data = error.data && typeof error.data === 'object' ? (error.data as Partial<BridgeErrorData>) : {};
+        return new BridgeError('Cancelled.', { ...data, kind: 'cancelled' });
+      }
       if (!this.alive) return this.diedError('bridgeDied');
       return new BridgeError(error.message, { kind: 'internal' });
     }

@@ -58,7 +58,27 @@ export type { ServerTokens } from './serverTokens';
  */
 export interface RequestLimits {
   readonly limits?: { readonly buildSeconds?: number; readonly requestSeconds?: number };
+  /** Set by BridgeProcess when the caller listens to the request's progress (see SubmissionProgress). */
+  readonly progressToken?: string;
 }
+
+/**
+ * A dispatch's or redispatch's progress, as its request's process reports it (the
+ * bridge sends each as a `$/progress` notification with the request's progress token):
+ * `building` the graph, `serializing` its `tasks`, `registering` them (the `dispatchId`
+ * is chosen before the registration is sent), `uploading` `done` of `total` assets (at
+ * most ten reports a second), `starting` it; `deleting` what a cancelled submission registered.
+ */
+export interface SubmissionProgress {
+  readonly phase: 'building' | 'serializing' | 'registering' | 'uploading' | 'starting' | 'deleting';
+  readonly tasks?: number | null;
+  readonly done?: number;
+  readonly total?: number;
+  readonly dispatchId?: string;
+}
+
+/** The notification a request's progress comes in: `{ token, value }`, as LSP's. */
+export const PROGRESS_NOTIFICATION = '$/progress';
 
 export interface WorkspaceFolders {
   /**
@@ -405,6 +425,13 @@ export interface BridgeErrorData {
   readonly libraries?: string[];
   /** For `graphFailed`: the traceback's frames in the user's code, innermost last (1-based lines). */
   readonly frames?: readonly SourceFrame[];
+  /**
+   * For `cancelled`: the dispatch a cancelled submission had registered, and whether it is
+   * still on the server (its delete failed: `error` says why).
+   */
+  readonly dispatchId?: string;
+  readonly leftOnServer?: boolean;
+  readonly error?: string;
 }
 
 /** A request the bridge could not fulfil. Nothing was dispatched unless `kind` says otherwise. */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { isBridgeError, type SyncResult } from '../bridge/protocol';
-import type { DispatchOptions, DispatchService } from '../dispatch/dispatchService';
+import type { ProgressListener } from '../bridge/bridgeProcess';
+import { BridgeError, isBridgeError, type SyncResult } from '../bridge/protocol';
+import type { DispatchOptions } from '../dispatch/dispatchService';
+import { cancelledOutcome, describeProgress, ProgressIncrements } from '../dispatch/submissions';
 import { startLocalServer, stopLocalServer } from '../localServer/serverCommands';
 import type { Services } from '../services';
 import { isTerminal } from '../store/types';
@@ -24,17 +26,19 @@ export const dispatchCommands: CommandTable = {
     const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, {});
     // Where it runs is in the lens row next to this lens: the box asks only for the missing inputs.
     const ask = invocation.interactive ? (template: string) => askForInputs(services, target.uri, target.lattice, template) : undefined;
-    return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors, askForInputs: ask });
+    return dispatchAnnounced(services, { ...target, args, disableRun, executors, askForInputs: ask });
   }),
 
   [Commands.dispatchWithInputs]: runsUserCode('Dispatching', async (services, invocation) => {
     const { target, args, disableRun, executors } = await dispatchInputs(services, invocation, { askAlways: true });
-    return dispatchAnnounced(services.dispatch, { ...target, args, disableRun, executors });
+    return dispatchAnnounced(services, { ...target, args, disableRun, executors });
   }),
 
   [Commands.saveWithoutRunning]: runsUserCode('Saving a dispatch', async (services, invocation) => {
     const { target, args, executors } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
-    const dispatchId = await withDispatchProgress(`Saving ${target.lattice} without running…`, (token) => services.dispatch.dispatch({ ...target, args, disableRun: true, executors }, token));
+    const dispatchId = await withSubmissionProgress(services, 'Saving', `Saving ${target.lattice} without running…`, (token, onProgress) =>
+      services.dispatch.dispatch({ ...target, args, disableRun: true, executors }, token, onProgress),
+    );
     announce(`Saved ${target.lattice} without running (Covalent: Run Saved Dispatch starts it)`, dispatchId);
     return dispatchId;
   }),
@@ -46,7 +50,11 @@ export const dispatchCommands: CommandTable = {
       { location: vscode.ProgressLocation.Notification, title: `Covalent: running ${target.lattice}`, cancellable: true },
       async (progress, token) => {
         progress.report({ message: 'dispatching…' });
-        const dispatchId = await service.dispatch({ ...target, args, executors }, token);
+        const dispatchId = await service
+          .dispatch({ ...target, args, executors }, token, (report) => progress.report({ message: `dispatching: ${describeProgress(report).message}` }))
+          .catch((error: unknown) => {
+            throw isBridgeError(error, 'cancelled') ? saidCancelled('Dispatch', error) : error;
+          });
         progress.report({ message: `waiting for ${dispatchId}… (cancel stops waiting, not the dispatch)` });
         try {
           return await service.waitForResult(dispatchId, token);
@@ -162,7 +170,7 @@ async function redispatchRequested(services: Services, invocation: Invocation): 
   const parent = services.store.get(request.dispatchId)?.origin;
   const uri = request.uri ? toUri(request.uri) : parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined;
   if (request.isPending) return services.dispatch.redispatch({ dispatchId: request.dispatchId, uri, replaceElectrons: {}, reusePreviousResults: false, isPending: true });
-  return withDispatchProgress('Redispatching…', (token) =>
+  return withSubmissionProgress(services, 'Redispatch', 'Redispatching…', (token, onProgress) =>
     services.dispatch.redispatch(
       {
         dispatchId: request.dispatchId,
@@ -173,6 +181,7 @@ async function redispatchRequested(services: Services, invocation: Invocation): 
         executors: request.executors,
       },
       token,
+      onProgress,
     ),
   );
 }
@@ -206,8 +215,8 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
       : { label: 'As the earlier dispatch ran', detail: 'Its tasks keep their executors (as written, when the graph is built again with new inputs or electrons).', choice: undefined },
   });
   const chosen = dispatchId;
-  const newId = await withDispatchProgress('Redispatching…', (token) =>
-    services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }, token),
+  const newId = await withSubmissionProgress(services, 'Redispatch', 'Redispatching…', (token, onProgress) =>
+    services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }, token, onProgress),
   );
   announce('Redispatched', newId);
   return newId;
@@ -225,10 +234,57 @@ function withDispatchProgress<T>(title: string, task: (token: vscode.Cancellatio
   );
 }
 
+/**
+ * A submission (dispatch, save, redispatch) under a progress notification that shows its phase
+ * and counts as the bridge reports them, and whose Cancel cancels the submission: while the
+ * graph is built its request's process is stopped; once registered, the uploads stop and what
+ * was registered is deleted. A cancel ends the command with a `cancelled` error that says what
+ * was left on the server (a person is told, not shown an error); `services.submissions` lists
+ * the submission meanwhile, with the same Cancel.
+ */
+function withSubmissionProgress<T>(
+  services: Services,
+  what: string,
+  title: string,
+  task: (token: vscode.CancellationToken, onProgress: ProgressListener) => Promise<T>,
+): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Covalent: ${title}`, cancellable: true }, async (progress, shown) => {
+      const cancel = new vscode.CancellationTokenSource();
+      const linked = shown.onCancellationRequested(() => cancel.cancel());
+      const submission = services.submissions.begin(title, () => cancel.cancel());
+      const bar = new ProgressIncrements();
+      try {
+        return await task(cancel.token, (report) => {
+          submission.report(report);
+          const { message, percent } = describeProgress(report);
+          progress.report({ message, increment: bar.to(percent) });
+        });
+      } catch (error) {
+        throw isBridgeError(error, 'cancelled') ? saidCancelled(what, error) : error;
+      } finally {
+        submission.end();
+        linked.dispose();
+        cancel.dispose();
+      }
+    }),
+  );
+}
+
+/** A cancelled submission's error, its outcome told: nothing left on the server, or the dispatch that is. */
+function saidCancelled(what: string, error: BridgeError): BridgeError {
+  const outcome = cancelledOutcome(what, error.data);
+  if (outcome.leftOnServer) void vscode.window.showWarningMessage(`Covalent: ${outcome.message}`);
+  else void vscode.window.showInformationMessage(`Covalent: ${outcome.message}`);
+  return new BridgeError(outcome.message, error.data);
+}
+
 /** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
-async function dispatchAnnounced(service: DispatchService, options: DispatchOptions): Promise<string> {
+async function dispatchAnnounced(services: Services, options: DispatchOptions): Promise<string> {
   const where = isAsWritten(options.executors) ? '' : ` ${describeChoice(options.executors)}`;
-  const dispatchId = await withDispatchProgress(`Dispatching ${options.lattice}${where}…`, (token) => service.dispatch(options, token));
+  const dispatchId = await withSubmissionProgress(services, 'Dispatch', `Dispatching ${options.lattice}${where}…`, (token, onProgress) =>
+    services.dispatch.dispatch(options, token, onProgress),
+  );
   announce(`Dispatched ${options.lattice}${where}`, dispatchId);
   return dispatchId;
 }

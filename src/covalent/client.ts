@@ -223,9 +223,10 @@ export class CovalentClient {
     return { dispatchId, tasks, edges: edgesOfLinks(body.graph.nodes, body.graph.links), fetchedAt: Date.now() };
   }
 
-  /** Deletes dispatches from the server's database (the UI API's delete). */
-  async deleteDispatches(dispatchIds: readonly string[]): Promise<void> {
-    await this.http.json('/api/v1/dispatches/delete', deleteSchema, { method: 'POST', body: { dispatches: dispatchIds } });
+  /** Deletes dispatches from the server's database (the UI API's delete); answers the ids it deleted. */
+  async deleteDispatches(dispatchIds: readonly string[]): Promise<string[]> {
+    const body = await this.http.json('/api/v1/dispatches/delete', deleteSchema, { method: 'POST', body: { dispatches: dispatchIds } });
+    return (body.success_items ?? []).map(String);
   }
 
   /** The Covalent UI's page for one dispatch. */

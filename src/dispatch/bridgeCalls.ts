@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { BridgeProcess } from '../bridge/bridgeProcess';
+import type { BridgeProcess, ProgressListener } from '../bridge/bridgeProcess';
 import { BridgeError, type BridgeMethod, type BridgeMethods, type RequestLimits, type ServerTokens } from '../bridge/protocol';
 import type { Core } from '../core';
 import { readProfiles } from '../executors/choice';
@@ -36,6 +36,7 @@ export class BridgeCalls {
     method: M,
     params: BridgeMethods[M][0],
     token?: vscode.CancellationToken,
+    onProgress?: ProgressListener,
   ): Promise<BridgeMethods[M][1]> {
     const { bridge } = await this.bridgeFor(resource);
     const servers = serversOf(params);
@@ -43,7 +44,7 @@ export class BridgeCalls {
     const { buildTimeoutSeconds, requestTimeoutMs } = this.core.settings.current;
     const limits: RequestLimits['limits'] = { buildSeconds: buildTimeoutSeconds, requestSeconds: requestTimeoutMs / 1000 };
     try {
-      return await bridge.request(method, { ...params, limits, ...(Object.keys(tokens).length ? { tokens } : {}) }, token);
+      return await bridge.request(method, { ...params, limits, ...(Object.keys(tokens).length ? { tokens } : {}) }, token, onProgress);
     } catch (error) {
       throw this.explain(error, { method, server: servers[0], tokenSent: servers[0] !== undefined && servers[0] in tokens });
     }

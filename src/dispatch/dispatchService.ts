@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { isBridgeError, type SyncResult, type WorkflowSource } from '../bridge/protocol';
+import type { ProgressListener } from '../bridge/bridgeProcess';
+import { BridgeError, isBridgeError, type SyncResult, type WorkflowSource } from '../bridge/protocol';
 import type { Core } from '../core';
+import { messageOf } from '../util/errors';
 import { choiceParams, describeChoice, type ExecutorChoice, normalizeChoice, readProfiles } from '../executors/choice';
 import { type DispatchOrigin, isDispatchStatus } from '../store/types';
 import type { BridgeCalls } from './bridgeCalls';
@@ -71,7 +73,11 @@ export class DispatchService {
     return this.core.store.serverOf(dispatchId) ?? this.dispatcherAddress;
   }
 
-  async dispatch(options: DispatchOptions, token?: vscode.CancellationToken): Promise<string> {
+  /**
+   * Dispatches (or saves, with `disableRun`); `onProgress` gets the submission's progress. A
+   * cancel rejects with a `cancelled` BridgeError whose data says whether a dispatch is left on the server.
+   */
+  async dispatch(options: DispatchOptions, token?: vscode.CancellationToken, onProgress?: ProgressListener): Promise<string> {
     // Dispatches and inputs are kept per file: a notebook's, whichever cell dispatched.
     const fileUri = fileKey(options.uri);
     const remembered = options.args ?? this.choices.inputs.get(fileUri, options.lattice);
@@ -95,6 +101,7 @@ export class DispatchService {
           executors: executorParams,
         },
         token,
+        onProgress,
       );
     let dispatchId: string;
     try {
@@ -110,7 +117,7 @@ export class DispatchService {
     } catch (error) {
       // What was typed survives the failure: the retry (or the next inputs box) starts from it.
       if (args && args !== this.choices.inputs.get(fileUri, options.lattice)) await this.choices.inputs.remember(fileUri, options.lattice, args);
-      throw error;
+      throw await this.withdrawn(error, serverAddress);
     }
     this.core.store.track(dispatchId, { serverAddress, fileUri, latticeName: options.lattice, inputs: args, disableRun: options.disableRun, submittedAt, executors });
     await this.choices.inputs.remember(fileUri, options.lattice, args);
@@ -137,7 +144,8 @@ export class DispatchService {
     return result;
   }
 
-  async redispatch(options: RedispatchOptions, token?: vscode.CancellationToken): Promise<string> {
+  /** Redispatches; `onProgress` and a cancel as for `dispatch`. */
+  async redispatch(options: RedispatchOptions, token?: vscode.CancellationToken, onProgress?: ProgressListener): Promise<string> {
     const parent = this.core.store.get(options.dispatchId)?.origin;
     const uri = options.uri ?? (parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined);
     const args = options.args?.trim() ?? '';
@@ -152,21 +160,26 @@ export class DispatchService {
     const source: Partial<WorkflowSource> = uri && (replacing || args !== '') ? await this.sources.resolve(uri) : workspaceFoldersFor(uri);
     const serverAddress = this.serverOf(options.dispatchId);
     const submittedAt = Date.now();
-    const { dispatchId } = await this.calls.request(
-      uri,
-      'redispatch',
-      {
-        ...source,
-        dispatchId: options.dispatchId,
-        dispatcherAddress: serverAddress,
-        replaceElectrons: options.replaceElectrons,
-        reusePreviousResults: options.reusePreviousResults,
-        args,
-        isPending: options.isPending,
-        executors: executorParams,
-      },
-      token,
-    );
+    const { dispatchId } = await this.calls
+      .request(
+        uri,
+        'redispatch',
+        {
+          ...source,
+          dispatchId: options.dispatchId,
+          dispatcherAddress: serverAddress,
+          replaceElectrons: options.replaceElectrons,
+          reusePreviousResults: options.reusePreviousResults,
+          args,
+          isPending: options.isPending,
+          executors: executorParams,
+        },
+        token,
+        onProgress,
+      )
+      .catch(async (error: unknown) => {
+        throw await this.withdrawn(error, serverAddress);
+      });
     if (options.isPending) {
       this.core.store.track(dispatchId, { serverAddress, disableRun: false });
       this.core.output.info(`Started saved dispatch ${dispatchId}`);
@@ -189,6 +202,27 @@ export class DispatchService {
       `Redispatched ${options.dispatchId} as ${dispatchId} (replace: ${replaced.join(', ') || 'none'}; reuse previous results: ${options.reusePreviousResults}; inputs: ${args || 'previous'}; executors: ${options.executors === undefined ? 'as before' : describeChoice(executors)})`,
     );
     return dispatchId;
+  }
+
+  /**
+   * A cancelled submission whose dispatch the bridge could not delete (its request's process
+   * was killed, or the delete failed there): deleted from here, through the server's client,
+   * and the error says so. Any other error as it was.
+   */
+  private async withdrawn(error: unknown, serverAddress: string): Promise<unknown> {
+    if (!isBridgeError(error, 'cancelled') || !error.data.leftOnServer || !error.data.dispatchId) return error;
+    const dispatchId = error.data.dispatchId;
+    try {
+      const deleted = await this.core.servers.client(serverAddress).deleteDispatches([dispatchId]);
+      if (deleted.includes(dispatchId)) {
+        this.core.output.info(`Deleted the cancelled dispatch ${dispatchId} from ${serverAddress}.`);
+        return new BridgeError(error.message, { ...error.data, leftOnServer: false, error: undefined });
+      }
+      return error;
+    } catch (failure) {
+      this.core.output.warn(`Deleting the cancelled dispatch ${dispatchId} from ${serverAddress} failed: ${messageOf(failure)}`);
+      return new BridgeError(error.message, { ...error.data, error: [error.data.error, messageOf(failure)].filter(Boolean).join('; then: ') });
+    }
   }
 
   /** Starts a dispatch saved with `disable_run` (`is_pending=True`). */

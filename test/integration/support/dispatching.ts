@@ -47,6 +47,12 @@ export async function dispatchCount(server: string): Promise<number> {
   return body.dispatches.length;
 }
 
+/** The ids of the dispatches the server holds, sorted ("nothing was left" means these did not change). */
+export async function getDispatchIds(server: string): Promise<string[]> {
+  const body = await getJson<{ dispatches: { dispatch_id: string }[] }>(`${server}/api/v2/dispatches?count=100000&status_only=true`);
+  return body.dispatches.map((dispatch) => dispatch.dispatch_id).sort();
+}
+
 /** Runs `action` and checks the server then holds as many dispatches as before ("nothing was dispatched"). */
 export async function nothingDispatched<T>(server: string, action: () => Promise<T>): Promise<T> {
   const before = await dispatchCount(server);

@@ -10,9 +10,10 @@ to stderr, which the editor shows in its "Covalent" output channel.
 Modules, each importing only modules listed before it (no import circles):
 `owner` (a process that ends when its owner does), `stdio` (the protocol's own
 stdin and stdout, taken first), `errors` (the errors a request ends with, the
-log), `deadline` (the build deadline's clock in a request's process),
-`manifest_posts` (the SDK's manifest posts declared as JSON, with time
-for their size), `auth`
+log), `deadline` (the build deadline's clock in a request's process), `progress`
+(a submission's progress reports, and the editor's cancel once it registered),
+`manifest_posts` (the SDK's manifest posts declared as JSON, with time for
+their size), `auth`
 (each call's server tokens and request timeout on every request the SDK makes),
 `uploads` (a dispatch's asset uploads over one keep-alive pool, in place of the
 SDK's one-connection-per-asset transfers),

@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from . import deadline, handlers, protocol, runtime  # noqa: F401 - handlers: every request's handler registered (a spawned process imports only this module)
+from . import deadline, handlers, progress, protocol, runtime  # noqa: F401 - handlers: every request's handler registered (a spawned process imports only this module)
 
 # The variable isolation sets in the fork server's environment (isolation imports this module).
 PYTHONPATH_BEFORE = "COVALENT_BRIDGE_PYTHONPATH_BEFORE"
@@ -54,10 +54,16 @@ def _restore_pythonpath():
 
 
 def _end_with_the_bridge(channel):
-    """The bridge never writes to this connection: it reads end-of-file when the bridge is gone."""
+    """After the request the bridge writes to this connection only to stop a
+    registered submission (see progress); it reads end-of-file when the bridge is gone."""
     try:
         while True:
-            channel.recv_bytes()
+            try:
+                message = json.loads(channel.recv_bytes().decode("utf-8"))
+            except ValueError:
+                continue
+            if isinstance(message, dict) and message.get("stop"):
+                progress.stop()
     except (EOFError, OSError):
         pass
     if hasattr(os, "killpg"):

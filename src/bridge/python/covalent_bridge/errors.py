@@ -13,7 +13,12 @@ class BridgeError(Exception):
 
 
 class Cancelled(Exception):
-    """The editor cancelled the request ($/cancelRequest)."""
+    """The editor cancelled the request ($/cancelRequest). `data` says what became of
+    a submission already registered (its dispatchId, and whether it is leftOnServer)."""
+
+    def __init__(self, **data):
+        super().__init__("cancelled")
+        self.data = data
 
 
 def log(text):

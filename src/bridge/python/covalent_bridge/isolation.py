@@ -4,9 +4,12 @@ The processes are forked from a fork server that imported covalent and the
 bridge once (multiprocessing's "forkserver", single-threaded, started before any
 request), so a request's process starts warm, sees no other request's modules,
 `sys.path` or working directory, and never holds another request's tokens. Its
-answer comes back over a pipe. The parent stops it when the editor cancels the
-request or when its user code outlasts the build deadline, and names how it
-ended when it dies.
+answer comes back over a pipe, after any progress reports (forwarded to the
+editor as they come). The parent stops it when the editor cancels the request
+or when its user code outlasts the build deadline, and names how it ended when
+it dies. A submission that registered its dispatch is not killed on a cancel
+but asked to stop (it deletes what it registered); one that does not answer in
+time is killed, and the parent deletes the dispatch itself.
 """
 
 import json
@@ -17,7 +20,7 @@ import sys
 import threading
 import time
 
-from . import child, protocol
+from . import auth, child, protocol, sdk
 from .errors import BridgeError, log
 
 # Requests whose handler imports the user's files, builds graphs, evaluates inputs
@@ -87,8 +90,9 @@ class _package_on_pythonpath:
             os.environ["PYTHONPATH"] = self.before
 
 
-def run(message):
-    """The request answered in a process of its own: the child's answer, or why there is none."""
+def run(message, notify=None):
+    """The request answered in a process of its own: the child's answer, or why there
+    is none. `notify(report)` gets each progress report the child sends (see progress)."""
     request_id = message.get("id")
     params = message.get("params") or {}
     limit = _build_seconds(params)
@@ -98,7 +102,7 @@ def run(message):
             ours.send_bytes(json.dumps(message, default=str).encode("utf-8"))
         except OSError:
             pass  # it died waiting: the supervision below says how
-        return _supervise(process, ours, request_id, message.get("method"), params, limit)
+        return _Supervision(process, ours, request_id, message.get("method"), params, limit, notify).run()
     finally:
         ours.close()
         _end(process)
@@ -152,33 +156,88 @@ def _start_spare():
     _end(started[0])
 
 
-def _supervise(process, channel, request_id, method, params, limit):
-    clock_used = 0.0
-    clock_since = time.monotonic()  # None while the child says its clock is paused
-    while True:
-        for message in _messages(channel):
-            if "answer" in message:
-                return message["answer"]
-            if message.get("clock") == "pause" and clock_since is not None:
-                clock_used += time.monotonic() - clock_since
-                clock_since = None
-            elif message.get("clock") == "run" and clock_since is None:
-                clock_since = time.monotonic()
-        # Checked however busy the child keeps the pipe.
-        if protocol.is_cancelled(request_id):
-            _end(process)
-            return protocol.cancelled_response(request_id)
-        used = clock_used + (time.monotonic() - clock_since if clock_since is not None else 0.0)
-        if used > limit:
-            _end(process)
-            return protocol.error_response(request_id, _over_deadline(method, params, limit))
-        if not process.is_alive():
-            # Whatever it sent before it ended (its answer among it) is still in the pipe.
-            for message in _messages(channel, wait=0):
+class _Supervision:
+    def __init__(self, process, channel, request_id, method, params, limit, notify):
+        self.process, self.channel, self.request_id, self.method, self.params, self.limit = process, channel, request_id, method, params, limit
+        self.notify = notify
+        self.clock_used = 0.0
+        self.clock_since = time.monotonic()  # None while the child says its clock is paused
+        self.registered = None  # the dispatch id once the child began registering it
+        self.stop_by = None  # once asked to stop: when it is killed if it has not answered
+
+    def run(self):
+        while True:
+            for message in _messages(self.channel):
                 if "answer" in message:
                     return message["answer"]
-            process.join(1)
-            return protocol.error_response(request_id, _died(params, process.exitcode))
+                self._take(message)
+            # Checked however busy the child keeps the pipe.
+            if protocol.is_cancelled(self.request_id):
+                stopped = self._cancelled()
+                if stopped is not None:
+                    return stopped
+            elif self._used() > self.limit:
+                return self._killed(protocol.error_response(self.request_id, _over_deadline(self.method, self.params, self.limit)))
+            if not self.process.is_alive():
+                # Whatever it sent before it ended (its answer among it) is still in the pipe.
+                for message in _messages(self.channel, wait=0):
+                    if "answer" in message:
+                        return message["answer"]
+                    self._take(message)
+                self.process.join(1)
+                if self.stop_by is not None:
+                    return self._killed(None)
+                return protocol.error_response(self.request_id, _died(self.params, self.process.exitcode))
+
+    def _take(self, message):
+        if message.get("clock") == "pause" and self.clock_since is not None:
+            self.clock_used += time.monotonic() - self.clock_since
+            self.clock_since = None
+        elif message.get("clock") == "run" and self.clock_since is None:
+            self.clock_since = time.monotonic()
+        report = message.get("progress")
+        if isinstance(report, dict):
+            if report.get("phase") == "registering" and report.get("dispatchId"):
+                self.registered = report["dispatchId"]
+            if self.notify is not None:
+                try:
+                    self.notify(report)
+                except Exception as error:  # noqa: BLE001 - a report that cannot be sent is not the request's failure
+                    log("A progress report could not be sent: %s" % error)
+
+    def _used(self):
+        return self.clock_used + (time.monotonic() - self.clock_since if self.clock_since is not None else 0.0)
+
+    def _cancelled(self):
+        """The editor cancelled: the answer now (the process killed), or None while a
+        registered submission stops and deletes what it registered."""
+        if self.registered is None:
+            return self._killed(None)
+        if self.stop_by is None:
+            self.stop_by = time.monotonic() + _stop_seconds(self.params)
+            try:
+                self.channel.send_bytes(json.dumps({"stop": True}).encode("utf-8"))
+            except OSError:
+                return self._killed(None)
+            return None
+        return self._killed(None) if time.monotonic() > self.stop_by else None
+
+    def _killed(self, answer):
+        """Kills the process; if it registered a dispatch (a report read after the kill
+        counts), deletes it. `answer`: the answer when there is no dispatch to delete,
+        None for "cancelled"."""
+        _end(self.process)
+        for message in _messages(self.channel, wait=0):
+            if "answer" not in message:
+                self._take(message)
+        if self.registered is None:
+            return answer if answer is not None else protocol.cancelled_response(self.request_id)
+        with auth.server_tokens(self.params):
+            outcome = sdk.withdraw(self.params.get("dispatcherAddress"), self.registered)
+        log("The stopped request's dispatch %s: %s." % (self.registered, "left on the server" if outcome.get("leftOnServer") else "deleted"))
+        if answer is not None and not outcome.get("leftOnServer"):
+            return answer
+        return protocol.cancelled_response(self.request_id, outcome)
 
 
 def _messages(channel, wait=_POLL_S):
@@ -202,6 +261,16 @@ def _build_seconds(params):
     except (TypeError, ValueError):
         seconds = DEFAULT_BUILD_SECONDS
     return max(seconds, 0.1)
+
+
+def _stop_seconds(params):
+    """How long a registered submission may take to stop: its uploads under way and its delete, each a server request."""
+    limits = params.get("limits") or {}
+    try:
+        seconds = float(limits.get("requestSeconds") or 30.0)
+    except (TypeError, ValueError):
+        seconds = 30.0
+    return 2 * max(seconds, 1.0) + 5.0
 
 
 def _what(params):

@@ -59,8 +59,11 @@ def error_response(request_id, error):
     }
 
 
-def cancelled_response(request_id):
-    return {"jsonrpc": "2.0", "id": request_id, "error": {"code": REQUEST_CANCELLED, "message": "cancelled"}}
+def cancelled_response(request_id, data=None):
+    error = {"code": REQUEST_CANCELLED, "message": "cancelled"}
+    if data:
+        error["data"] = dict(data, kind="cancelled")
+    return {"jsonrpc": "2.0", "id": request_id, "error": error}
 
 
 def answer(message):
@@ -75,8 +78,8 @@ def answer(message):
         with auth.server_tokens(params):
             result = function(params, request_id)
         return {"jsonrpc": "2.0", "id": request_id, "result": result}
-    except Cancelled:
-        return cancelled_response(request_id)
+    except Cancelled as cancelled:
+        return cancelled_response(request_id, cancelled.data)
     except BridgeError as error:
         return error_response(request_id, error)
     except BaseException as error:  # noqa: BLE001 - report, never die on one request

@@ -2,7 +2,9 @@
 
 Each request runs in a thread of its own, so a long "dispatch and wait" does not
 block a cancel; requests that touch user code run in a process of their own
-(see isolation). Writes to the protocol stream are serialised by a lock.
+(see isolation), and their progress reports go to the editor as `$/progress`
+notifications with the request's `progressToken`. Writes to the protocol
+stream are serialised by a lock.
 """
 
 import json
@@ -41,11 +43,19 @@ def _send(message):
         stdio.protocol_out.flush()
 
 
+def _progress_sender(message):
+    """Sends a request's progress reports, when the editor gave it a progress token (else None)."""
+    token = (message.get("params") or {}).get("progressToken")
+    if token is None:
+        return None
+    return lambda report: _send({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": token, "value": report}})
+
+
 def _serve(message):
     request_id = message.get("id")
     try:
         if message.get("method") in isolation.ISOLATED_METHODS:
-            response = isolation.run(message)
+            response = isolation.run(message, _progress_sender(message))
         else:
             response = protocol.answer(message)
     except Exception as error:  # noqa: BLE001 - every request is answered, this one with why it could not run

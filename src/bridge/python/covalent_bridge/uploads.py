@@ -22,7 +22,7 @@ import contextlib
 import os
 import threading
 
-from . import auth
+from . import auth, progress
 
 WORKERS = 16
 
@@ -186,27 +186,39 @@ def staged_in_memory():
 
 def upload(assets, fallback):
     """Uploads `assets` (the SDK's AssetSchema objects, or anything with `uri` and
-    `remote_uri`) a few at a time; the first failure is raised, the rest cancelled.
-    An asset whose local URI is not a file, or whose remote one is not HTTP, goes
+    `remote_uri`) a few at a time, reporting how many are up (see progress); the
+    first failure is raised once the uploads under way have ended, the rest never
+    start. A cancel from the editor stops them between two uploads (Cancelled). An
+    asset whose local URI is not a file, or whose remote one is not HTTP, goes
     through `fallback` (the SDK's own transfer of one asset)."""
+    from concurrent.futures import FIRST_EXCEPTION, wait
+
     pending = [asset for asset in assets if asset.remote_uri and asset.uri]
     if not pending:
         return
     _, workers, session = _pool()
+    counted = progress.Uploads(len(pending))
 
     def send(asset):
+        progress.check()
         if asset.uri.startswith(_FILE_SCHEME) and asset.remote_uri.startswith(("http://", "https://")):
             put(session, asset.uri, asset.remote_uri)
         else:
             _write_staged(local_path(asset.uri))
             fallback(asset.uri, asset.remote_uri)
+        counted.add()
 
     # Each upload carries the call's tokens and server address into its worker thread.
     carried = auth.carried(send)
     futures = [workers.submit(carried, asset) for asset in pending]
     try:
-        for future in futures:
-            future.result()
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = next((future for future in futures if future in done and not future.cancelled() and future.exception() is not None), None)
+        if failed is not None:
+            for future in futures:
+                future.cancel()
+            wait(futures)  # nothing is sent after this returns (what follows may delete the dispatch)
+            raise failed.exception()
     except BaseException:
         for future in futures:
             future.cancel()

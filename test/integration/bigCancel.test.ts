@@ -1,0 +1,74 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { BridgeErrorData, SubmissionProgress } from '../../src/bridge/protocol';
+import { dispatchSuite, extensionApi, getDispatchIds, waitFor } from './support/dispatching';
+
+/**
+ * A big workflow's submission in the real VS Code, against the real server: its
+ * progress notification counts the uploads, and its Cancel (pressed through the
+ * API's list of submissions under way, as a person presses the notification's)
+ * halfway through them leaves nothing on the server.
+ */
+describe('Big dispatches: progress with counts, and a cancel that leaves nothing on the server', function () {
+  this.timeout(300000);
+  const { env, scratchFile } = dispatchSuite();
+
+  const WORKFLOW = [
+    'import covalent as ct',
+    '',
+    '',
+    '@ct.electron',
+    'def inc(x):',
+    '    return x + 1',
+    '',
+    '',
+    '@ct.electron',
+    'def total(values):',
+    '    return sum(values)',
+    '',
+    '',
+    '@ct.lattice',
+    'def flat(n):',
+    '    return total([inc(i) for i in range(n)])',
+  ];
+
+  it('cancelling a 2,000-task dispatch halfway through its uploads: the command says nothing was left, and the server has no new dispatch', async () => {
+    const api = await extensionApi();
+    const file = scratchFile('big_flat.py');
+    fs.writeFileSync(file, WORKFLOW.join('\n') + '\n');
+    const before = await getDispatchIds(env.serverAddress);
+    const dispatched = Promise.resolve(vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(file).toString(), lattice: 'flat', args: '2000' }));
+    let settled = false;
+    void dispatched.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const submission = await waitFor('the dispatch’s notification to count half its uploads', () => {
+      const found = api.services.submissions.active().find((candidate) => candidate.title.startsWith('Dispatching flat'));
+      const last = found?.reports[found.reports.length - 1];
+      return found && last?.phase === 'uploading' && (last.done ?? 0) >= (last.total ?? 1) / 2 ? found : undefined;
+    }, 240000, 50);
+    assert.ok(!settled, 'the dispatch was still under way');
+    submission.cancel();
+    const error = await dispatched.then(
+      () => assert.fail('the cancelled dispatch answered a dispatch id'),
+      (rejected: unknown) => rejected as Error & { data?: BridgeErrorData },
+    );
+    // The extension's BridgeError (its own bundle: not this module's class), told by its data.
+    assert.ok(error.data?.kind === 'cancelled', `a cancel, got ${String(error)}`);
+    assert.strictEqual(error.message, 'Dispatch cancelled; nothing was left on the server.');
+    const registered = submission.reports.find((report) => report.phase === 'registering');
+    assert.strictEqual(registered?.tasks, 2003, 'registering counted the tasks (2,000, the sum, the list, the postprocessing)');
+    assert.strictEqual(error.data.dispatchId, registered?.dispatchId);
+    assert.strictEqual(error.data.leftOnServer, false);
+    const uploads = submission.reports.filter((report): report is SubmissionProgress & { done: number; total: number } => report.phase === 'uploading');
+    assert.ok(uploads.length >= 2, 'the uploads were counted as they went');
+    const total = uploads[0]?.total ?? 0;
+    assert.ok(total >= 7 * 2000, `about seven assets a task (${total})`);
+    assert.ok((uploads[uploads.length - 1]?.done ?? total) < total, 'the uploads stopped before the last');
+    assert.deepStrictEqual(await getDispatchIds(env.serverAddress), before, 'the server lists no new dispatch');
+    assert.strictEqual(api.services.submissions.active().length, 0, 'the notification is gone');
+    assert.strictEqual(api.services.store.get(registered?.dispatchId ?? ''), undefined, 'the store tracks no such dispatch');
+  });
+});

@@ -1,0 +1,230 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { BridgePool } from '../../src/bridge/bridgePool';
+import type { SubmissionProgress } from '../../src/bridge/protocol';
+import { CovalentClient } from '../../src/covalent/client';
+import { harness, type HarnessServer } from '../support/harness';
+import { bridgePackage, MemoryLogger, rejection, venvPython, writeTree } from './bridgeSupport';
+
+/**
+ * A big dispatch's progress and its cancel, through the real bridge against a
+ * real Covalent server: the phases come with their counts; a cancel while the
+ * graph is built stops the request's process, and a cancel during the uploads
+ * stops them and deletes what was registered: the server is left as it was.
+ */
+
+const WORKFLOW = [
+  'import time',
+  'import covalent as ct',
+  '',
+  '',
+  '@ct.electron',
+  'def inc(x):',
+  '    return x + 1',
+  '',
+  '',
+  '@ct.electron',
+  'def total(values):',
+  '    return sum(values)',
+  '',
+  '',
+  '@ct.lattice',
+  'def flat(n):',
+  '    return total([inc(i) for i in range(n)])',
+  '',
+  '',
+  '@ct.lattice',
+  'def slow_to_build(n):',
+  '    time.sleep(600)',
+  '    return inc(n)',
+];
+
+/**
+ * A relay in front of the server that forwards everything but the UI API's delete,
+ * which it refuses (500): a server where a cancelled submission cannot be deleted.
+ */
+async function refusingDeletes(target: string): Promise<{ address: string; close(): void }> {
+  const upstream = new URL(target);
+  const relay = http.createServer((request, response) => {
+    if (request.method === 'POST' && request.url?.startsWith('/api/v1/dispatches/delete')) {
+      request.resume();
+      response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"detail":"refused by the test relay"}');
+      return;
+    }
+    const forwarded = http.request(
+      { hostname: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host } },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forwarded.on('error', () => response.destroy());
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const { port } = relay.address() as { port: number };
+  return { address: `http://127.0.0.1:${port}`, close: () => relay.close() };
+}
+
+interface Listed {
+  readonly dispatches: readonly { readonly dispatch_id: string }[];
+}
+
+describe('Bridge: a big dispatch’s progress and its cancel (real server)', function () {
+  this.timeout(300000);
+  let server: HarnessServer;
+  let pool: BridgePool;
+  let home: string;
+  let folder: string;
+  const python = venvPython();
+  let firstDispatch: string | undefined;
+
+  before(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-progress-'));
+    folder = path.join(home, 'project');
+    writeTree(folder, { 'flatwork.py': WORKFLOW });
+    const { CovalentServer } = harness('covalentServer');
+    server = await CovalentServer.create({ python: harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
+    await server.start();
+    pool = new BridgePool(bridgePackage, new MemoryLogger(), server.env);
+  });
+
+  after(async () => {
+    await pool?.stopAll();
+    await server?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  const params = (lattice: string, args: string, disableRun = true) => ({
+    file: path.join(folder, 'flatwork.py'),
+    workspaceFolders: [folder],
+    lattice,
+    args,
+    dispatcherAddress: server.address,
+    disableRun,
+  });
+
+  async function listed(): Promise<string[]> {
+    const response = await fetch(`${server.address}/api/v2/dispatches?count=100000&status_only=true`);
+    assert.strictEqual(response.status, 200);
+    return ((await response.json()) as Listed).dispatches.map((dispatch) => dispatch.dispatch_id);
+  }
+
+  it('reports each phase with its counts for a 300-task dispatch: building, serializing and registering 303 tasks, uploading n of m assets, starting', async () => {
+    const reports: { at: number; report: SubmissionProgress }[] = [];
+    const { dispatchId } = await pool.request(python, 'dispatch', params('flat', '300', false), undefined, (report) => reports.push({ at: Date.now(), report }));
+    const phases = reports.map(({ report }) => report.phase).filter((phase, index, all) => all.indexOf(phase) === index);
+    assert.deepStrictEqual(phases, ['building', 'serializing', 'registering', 'uploading', 'starting']);
+    // 300 tasks, the one that sums them, the list it is given and the postprocessing (the inputs' nodes are not tasks).
+    const serializing = reports.find(({ report }) => report.phase === 'serializing')?.report;
+    assert.strictEqual(serializing?.tasks, 303);
+    const registering = reports.find(({ report }) => report.phase === 'registering')?.report;
+    assert.strictEqual(registering?.tasks, 303);
+    assert.strictEqual(registering?.dispatchId, dispatchId, 'the id chosen before registering is the one the server kept');
+    const uploads = reports.filter(({ report }) => report.phase === 'uploading');
+    const total = uploads[0]?.report.total ?? 0;
+    assert.ok(total >= 7 * 300, `about seven assets a task (${total})`);
+    assert.ok(
+      uploads.every(({ report }) => report.total === total),
+      'every upload report has the same total',
+    );
+    const counts = uploads.map(({ report }) => report.done ?? -1);
+    assert.deepStrictEqual(
+      counts,
+      [...counts].sort((a, b) => a - b),
+      'the counts never go back',
+    );
+    assert.strictEqual(counts[0], 0);
+    assert.strictEqual(counts[counts.length - 1], total, 'the last report counts every asset');
+    // At most ten a second (and the first and last), however many assets there are.
+    const seconds = Math.max(((uploads[uploads.length - 1]?.at ?? 0) - (uploads[0]?.at ?? 0)) / 1000, 0.001);
+    assert.ok(uploads.length <= 10 * seconds + 4, `${uploads.length} upload reports in ${seconds.toFixed(2)} s`);
+    assert.strictEqual(reports.find(({ report }) => report.phase === 'starting')?.report.dispatchId, dispatchId);
+    assert.ok((await listed()).includes(dispatchId));
+    firstDispatch = dispatchId;
+  });
+
+  it('reports a redispatch’s phases too: its graph built again with new inputs, its new id chosen before it is registered', async () => {
+    assert.ok(firstDispatch, 'the 300-task dispatch ran');
+    const reports: SubmissionProgress[] = [];
+    const { dispatchId } = await pool.request(
+      python,
+      'redispatch',
+      { dispatchId: firstDispatch, dispatcherAddress: server.address, file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], args: '10' },
+      undefined,
+      (report) => reports.push(report),
+    );
+    assert.notStrictEqual(dispatchId, firstDispatch);
+    const phases = reports.map((report) => report.phase).filter((phase, index, all) => all.indexOf(phase) === index);
+    assert.deepStrictEqual(phases, ['building', 'serializing', 'registering', 'uploading', 'starting']);
+    assert.strictEqual(reports.find((report) => report.phase === 'serializing')?.tasks, 13);
+    assert.strictEqual(reports.find((report) => report.phase === 'registering')?.dispatchId, dispatchId);
+    assert.ok((await listed()).includes(dispatchId));
+  });
+
+  it('a cancel while the graph is built stops the request’s process: nothing was registered', async () => {
+    const before = await listed();
+    const source = new CancellationTokenSource();
+    const started = Date.now();
+    const error = await rejection(
+      pool.request(python, 'dispatch', params('slow_to_build', '1'), source.token, (report) => {
+        if (report.phase === 'building') setTimeout(() => source.cancel(), 500);
+      }),
+    );
+    assert.strictEqual(error.kind, 'cancelled');
+    assert.strictEqual(error.data.dispatchId, undefined, 'nothing was registered');
+    assert.ok(Date.now() - started < 30000, 'the build was not waited for');
+    assert.deepStrictEqual(await listed(), before);
+  });
+
+  it('cancelling a 2,000-task submission halfway through its uploads stops them and deletes the registered dispatch', async () => {
+    const before = await listed();
+    const source = new CancellationTokenSource();
+    let registered: string | undefined;
+    let last: SubmissionProgress | undefined;
+    const error = await rejection(
+      pool.request(python, 'dispatch', params('flat', '2000', false), source.token, (report) => {
+        last = report;
+        if (report.phase === 'registering') registered = report.dispatchId;
+        if (report.phase === 'uploading' && (report.done ?? 0) >= (report.total ?? 0) / 2) source.cancel();
+      }),
+    );
+    assert.strictEqual(error.kind, 'cancelled');
+    assert.ok(registered, 'the dispatch was registered before the cancel');
+    assert.strictEqual(error.data.dispatchId, registered);
+    assert.strictEqual(error.data.leftOnServer, false, `deleted (${error.data.error ?? ''})`);
+    assert.strictEqual(last?.phase, 'deleting');
+    assert.deepStrictEqual(await listed(), before, 'the server lists no new dispatch');
+    const summary = await fetch(`${server.address}/api/v1/dispatches/list?count=100&offset=0`);
+    const body = (await summary.json()) as { items?: { dispatch_id: string }[] };
+    assert.ok(!(body.items ?? []).some((item) => item.dispatch_id === registered), 'the UI’s list does not have it either');
+  });
+
+  it('a cancelled submission the server would not delete says which dispatch is left, and the client’s delete removes it', async () => {
+    const relay = await refusingDeletes(server.address);
+    try {
+      const before = await listed();
+      const source = new CancellationTokenSource();
+      const error = await rejection(
+        pool.request(python, 'dispatch', { ...params('flat', '500'), dispatcherAddress: relay.address }, source.token, (report) => {
+          if (report.phase === 'uploading' && (report.done ?? 0) >= (report.total ?? 0) / 2) source.cancel();
+        }),
+      );
+      assert.strictEqual(error.kind, 'cancelled');
+      assert.ok(error.data.dispatchId, 'the registered dispatch is named');
+      assert.strictEqual(error.data.leftOnServer, true);
+      assert.match(error.data.error ?? '', /500/);
+      assert.ok((await listed()).includes(error.data.dispatchId), 'it is on the server');
+      // What the dispatch service does next: the delete through the server's own client.
+      const deleted = await new CovalentClient({ baseUrl: server.address, timeoutMs: 30000 }).deleteDispatches([error.data.dispatchId]);
+      assert.deepStrictEqual(deleted, [error.data.dispatchId]);
+      assert.deepStrictEqual(await listed(), before);
+    } finally {
+      relay.close();
+    }
+  });
+});
