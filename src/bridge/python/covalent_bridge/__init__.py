@@ -25,7 +25,9 @@ cloudpickle), `workspace` (importing the user's code), `notebook_statements`
 `notebook` (a notebook's cells run as a kernel's `__main__`), `workflow` (a
 request's module: its file or its notebook), `replay_run` (running one prepared
 task in a process of its own: the code of the program `replay_runner.py`, which
-runs it plainly or under debugpy); then the modules that answer requests:
+runs it plainly or under debugpy), `submissions` (a dispatch or redispatch
+reported phase by phase, its id chosen before it registers, and deleted when
+cancelled after); then the modules that answer requests:
 `electrons`, `inputs`, `executors`, `sdk`, `replay`, `preview`, `values` (a
 recorded value drawn as the result panel shows it); `handlers`
 (`initialize`, and every module above that answers requests); `child` (a

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-from . import auth, child, protocol, sdk
+from . import auth, child, protocol, submissions
 from .errors import BridgeError, log
 
 # Requests whose handler imports the user's files, builds graphs, evaluates inputs
@@ -233,7 +233,7 @@ class _Supervision:
         if self.registered is None:
             return answer if answer is not None else protocol.cancelled_response(self.request_id)
         with auth.server_tokens(self.params):
-            outcome = sdk.withdraw(self.params.get("dispatcherAddress"), self.registered)
+            outcome = submissions.withdraw(self.params.get("dispatcherAddress"), self.registered)
         log("The stopped request's dispatch %s: %s." % (self.registered, "left on the server" if outcome.get("leftOnServer") else "deleted"))
         if answer is not None and not outcome.get("leftOnServer"):
             return answer

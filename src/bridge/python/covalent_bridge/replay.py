@@ -23,7 +23,7 @@ import time
 from . import auth, replay_run, runtime, sources, workflow, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
-from .sdk import _not_found, _server, sdk_call
+from .sdk import _not_found, sdk_call
 
 BUNDLE_FILE = "replay.json"
 OUTCOME_FILE = "outcome.json"
@@ -44,7 +44,7 @@ def handle_prepare(params, request_id):
 def _prepare(params, request_id):
     dispatch_id = params["dispatchId"]
     node_id = int(params["taskId"])
-    address = _server((params.get("dispatcherAddress") or "").rstrip("/") or None)
+    address = runtime.server_url((params.get("dispatcherAddress") or "").rstrip("/") or None)
     folder = params["bundleDir"]
     os.makedirs(folder, exist_ok=True)
     function_source = params.get("function") or {}

@@ -26,6 +26,13 @@ except Exception:  # noqa: BLE001 - any failure means "covalent is not usable he
     Electron = Lattice = None
 
 
+def server_url(address):
+    """`address`, or the server Covalent's own config names."""
+    from covalent._shared_files.utils import format_server_url
+
+    return address or format_server_url()
+
+
 def covalent_version():
     return getattr(covalent, "__version__", None) if covalent else None
 
