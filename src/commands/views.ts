@@ -23,6 +23,8 @@ export const viewCommands: CommandTable = {
   [Commands.loadMoreDispatches]: command(async (services) => {
     await services.liveViews.poller.loadMore();
   }),
+  // The tree's row (or `{ dispatchId }`): one page more of its task rows; answers how many it shows.
+  [Commands.showMoreTasks]: command((services, invocation) => services.liveViews.tree.showMoreTasks(readDispatchId(invocation.argument))),
   [Commands.copyDispatchId]: command(async (services, invocation) => {
     const dispatchId = await dispatchIdOf(services, invocation, 'Copy the id of which dispatch?');
     await vscode.env.clipboard.writeText(dispatchId);

@@ -80,6 +80,11 @@ export class DispatchStore {
     return [...(this.errors.get(dispatchId)?.values() ?? [])];
   }
 
+  /** One task's error, once fetched (a lookup, not a copy of the dispatch's errors). */
+  taskError(dispatchId: string, nodeId: number): TaskError | undefined {
+    return this.errors.get(dispatchId)?.get(nodeId);
+  }
+
   /** Records a dispatch the editor just made, before the server has said anything. */
   track(dispatchId: string, origin: DispatchOrigin, status: DispatchStatus = origin.disableRun ? 'NEW_OBJECT' : 'STARTING'): DispatchState {
     const existing = this.dispatches.get(dispatchId);

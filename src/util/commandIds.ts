@@ -40,6 +40,8 @@ export const Commands = {
   openWalkthrough: 'covalent.openWalkthrough',
   /** Internal: the Dispatches tree's "Load more" row (not in the palette). */
   loadMoreDispatches: 'covalent.loadMoreDispatches',
+  /** Internal: a dispatch's "Show more" row below its task rows (not in the palette). */
+  showMoreTasks: 'covalent.showMoreTasks',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -11,12 +11,12 @@ import {
   formatDuration,
   humanStatus,
   isRunning,
-  isUserTask,
   statusColor,
   statusIcon,
   taskDuration,
 } from './format';
 import { dispatchTooltip, taskTooltip } from './tooltips';
+import { showMoreLabel, TaskPaging, taskIndexOf } from './taskPages';
 import type { ResultPreviews } from '../store/resultPreviews';
 import { Commands, Views } from '../util/commandIds';
 
@@ -24,6 +24,8 @@ import { Commands, Views } from '../util/commandIds';
 export type DispatchTreeNode =
   | { readonly kind: 'dispatch'; readonly dispatchId: string }
   | { readonly kind: 'task'; readonly dispatchId: string; readonly nodeId: number }
+  /** Below a dispatch's page of task rows: shows the next page. */
+  | { readonly kind: 'moreTasks'; readonly dispatchId: string }
   | { readonly kind: 'loadMore' }
   | { readonly kind: 'info'; readonly text: string };
 
@@ -41,6 +43,8 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
   /** Graph watchers of expanded dispatches, released when they collapse. */
   private readonly expanded = new Map<string, { dispose(): void }>();
   private readonly nodes = new Map<string, DispatchTreeNode>();
+  /** How many task rows each dispatch shows; kept across redraws. */
+  private readonly paging = new TaskPaging();
   private refreshTimer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -104,6 +108,8 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
         return this.dispatchItem(node.dispatchId);
       case 'task':
         return this.taskItem(node.dispatchId, node.nodeId);
+      case 'moreTasks':
+        return this.moreTasksItem(node);
       case 'loadMore': {
         const listing = this.store.listing;
         const item = new vscode.TreeItem(listing.total !== undefined ? `Load more… (${listing.dispatchIds.length} of ${listing.total})` : 'Load more…');
@@ -126,13 +132,25 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     if (node.kind !== 'dispatch') return [];
     const graph = await this.graphOf(node.dispatchId);
     if (!graph) return [{ kind: 'info', text: this.store.connectionError ?? this.store.graphProblem(node.dispatchId)?.message ?? 'Tasks are not available yet.' }];
-    const tasks = graph.tasks.filter(isUserTask);
-    if (tasks.length === 0) return [{ kind: 'info', text: 'No tasks yet.' }];
-    return tasks.map((task) => this.node({ kind: 'task', dispatchId: node.dispatchId, nodeId: task.nodeId }));
+    const index = taskIndexOf(graph);
+    if (index.ordered.length === 0) return [{ kind: 'info', text: 'No tasks yet.' }];
+    // Failed tasks first, then running ones, then the rest; a page at a time.
+    const page = index.page(this.paging.shown(node.dispatchId));
+    const rows: DispatchTreeNode[] = page.tasks.map((task) => this.node({ kind: 'task', dispatchId: node.dispatchId, nodeId: task.nodeId }));
+    if (page.remaining > 0) rows.push(this.node({ kind: 'moreTasks', dispatchId: node.dispatchId }));
+    return rows;
   }
 
   getParent(node: DispatchTreeNode): DispatchTreeNode | undefined {
-    return node.kind === 'task' ? this.node({ kind: 'dispatch', dispatchId: node.dispatchId }) : undefined;
+    return node.kind === 'task' || node.kind === 'moreTasks' ? this.node({ kind: 'dispatch', dispatchId: node.dispatchId }) : undefined;
+  }
+
+  /** The "Show more" row's click: one page more of the dispatch's tasks. Answers how many task rows it shows now. */
+  showMoreTasks(dispatchId: string): number {
+    const graph = this.store.graph(dispatchId);
+    const shown = this.paging.showMore(dispatchId, graph ? taskIndexOf(graph).ordered.length : undefined);
+    this.changed.fire(this.node({ kind: 'dispatch', dispatchId }));
+    return shown;
   }
 
   /** The rows at the top: dispatches the editor made on the active server that its list lacks, then the list. */
@@ -190,23 +208,23 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
   /** A finished task's tooltip gains its result when it is short (a number, a word), read on hover. */
   async resolveTreeItem(item: vscode.TreeItem, element: DispatchTreeNode): Promise<vscode.TreeItem> {
     if (element.kind !== 'task' || !this.results) return item;
-    const task = this.store.graph(element.dispatchId)?.tasks.find((candidate) => candidate.nodeId === element.nodeId);
+    const task = this.taskOf(element.dispatchId, element.nodeId);
     if (task?.status !== 'COMPLETED' || task.kind === 'parameter') return item;
     const result = await this.results.preview(element.dispatchId, element.nodeId);
     if (result === undefined) return item;
-    const error = this.store.taskErrors(element.dispatchId).find((candidate) => candidate.nodeId === element.nodeId);
+    const error = this.store.taskError(element.dispatchId, element.nodeId);
     item.tooltip = new vscode.MarkdownString(taskTooltip(task, executorLabel(this.store.executor(element.dispatchId, element.nodeId), task.executor), error?.text, result));
     return item;
   }
 
   private taskItem(dispatchId: string, nodeId: number): vscode.TreeItem {
-    const task = this.store.graph(dispatchId)?.tasks.find((candidate) => candidate.nodeId === nodeId);
+    const task = this.taskOf(dispatchId, nodeId);
     if (!task) return new vscode.TreeItem(`task ${nodeId}`);
     const item = new vscode.TreeItem(task.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${dispatchId}/${nodeId}`;
     item.description = taskDescription(task);
     item.iconPath = themeIcon(statusIcon(task.status), statusColor(task.status));
-    const error = this.store.taskErrors(dispatchId).find((candidate) => candidate.nodeId === nodeId);
+    const error = this.store.taskError(dispatchId, nodeId);
     const executor = executorLabel(this.store.executor(dispatchId, nodeId), task.executor);
     // Names and error text come from the server: escaped, and the Markdown is neither trusted nor HTML.
     item.tooltip = new vscode.MarkdownString(taskTooltip(task, executor, error?.text));
@@ -214,9 +232,30 @@ export class DispatchesTree implements vscode.TreeDataProvider<DispatchTreeNode>
     return item;
   }
 
+  /** A task by node id: a map lookup (the graph's index is built once per graph), not a search per row. */
+  private taskOf(dispatchId: string, nodeId: number) {
+    const graph = this.store.graph(dispatchId);
+    return graph ? taskIndexOf(graph).task(nodeId) : undefined;
+  }
+
+  private moreTasksItem(node: Extract<DispatchTreeNode, { kind: 'moreTasks' }>): vscode.TreeItem {
+    const graph = this.store.graph(node.dispatchId);
+    const remaining = graph ? taskIndexOf(graph).remaining(this.paging.shown(node.dispatchId)) : 0;
+    const label = remaining > 0 ? showMoreLabel(remaining) : 'Show more tasks';
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.dispatchId}/moreTasks`;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    // A click or Enter runs it; the row itself is the argument (a person's click).
+    item.command = { command: Commands.showMoreTasks, title: 'Show more tasks', arguments: [node] };
+    item.contextValue = 'moreTasks';
+    item.accessibilityInformation = { label };
+    return item;
+  }
+
   /** One node object per row, so VS Code keeps expansion state across refreshes. */
   private node<T extends DispatchTreeNode>(node: T): T {
-    const key = node.kind === 'dispatch' ? `d:${node.dispatchId}` : node.kind === 'task' ? `t:${node.dispatchId}/${node.nodeId}` : node.kind;
+    const key =
+      node.kind === 'dispatch' ? `d:${node.dispatchId}` : node.kind === 'task' ? `t:${node.dispatchId}/${node.nodeId}` : node.kind === 'moreTasks' ? `m:${node.dispatchId}` : node.kind;
     const existing = this.nodes.get(key);
     if (existing) return existing as T;
     // Rows are what the context menu passes to commands: a person's click.

@@ -13,7 +13,7 @@ interface Manifest {
 
 const manifestText = fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8');
 const manifest = JSON.parse(manifestText) as Manifest;
-const INTERNAL_COMMANDS = new Set<string>([Commands.loadMoreDispatches]);
+const INTERNAL_COMMANDS = new Set<string>([Commands.loadMoreDispatches, Commands.showMoreTasks]);
 
 function sourceFiles(folder: string): string[] {
   return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {

@@ -21,6 +21,19 @@ describe('DispatchStore', () => {
     assert.deepStrictEqual(store.forLattice('file:///w.py', 'workflow').map((d) => d.dispatchId), ['a']);
   });
 
+  it('finds one task’s error by dispatch and node id, and fires only when its text changes', () => {
+    const store = new DispatchStore();
+    const changes: StoreChange[] = [];
+    store.onDidChange((change) => changes.push(change));
+    store.setTaskError({ dispatchId: 'a', nodeId: 3, taskName: 'divide', text: 'ZeroDivisionError' });
+    store.setTaskError({ dispatchId: 'a', nodeId: 3, taskName: 'divide', text: 'ZeroDivisionError' });
+    assert.strictEqual(store.taskError('a', 3)?.text, 'ZeroDivisionError');
+    assert.strictEqual(store.taskError('a', 4), undefined);
+    assert.strictEqual(store.taskError('b', 3), undefined);
+    assert.deepStrictEqual(store.taskErrors('a').map((error) => error.nodeId), [3]);
+    assert.strictEqual(changes.length, 1);
+  });
+
   it('lists newest first and counts graph watchers', () => {
     const store = new DispatchStore();
     store.update('old', { status: 'COMPLETED', createdAt: 1 });

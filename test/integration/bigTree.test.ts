@@ -1,0 +1,105 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { CovalentExtensionApi } from '../../src/extension';
+import type { DispatchTreeNode } from '../../src/views/dispatchesTree';
+import { dispatchStatus } from './support/covalentRest';
+import { dispatchSuite, extensionApi, waitFor } from './support/dispatching';
+import { probeUntil, serverGraph } from './support/panels';
+
+const TASKS = 10000;
+
+const WIDE = ['import covalent as ct', '', '', '@ct.electron', 'def tick():', '    return 1', '', '', '@ct.lattice', 'def wide(n):', '    return [tick() for _ in range(n)]', ''].join('\n');
+
+type DispatchRow = Extract<DispatchTreeNode, { kind: 'dispatch' }>;
+
+function label(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+describe('Big workflows: the Dispatches tree pages 10,000 tasks and the panel draws them', function () {
+  // Registering 10,000 tasks takes from under a minute to several on a busy 2-core machine; this suite registers once.
+  this.timeout(900000);
+  const { env, scratchFile } = dispatchSuite();
+  const settings = () => vscode.workspace.getConfiguration('covalent');
+  let api: CovalentExtensionApi;
+
+  before(async () => {
+    api = await extensionApi();
+    await vscode.commands.executeCommand('covalent.dispatches.focus');
+    // The server answers the register POST of 10,000 tasks only after tens of seconds:
+    // with the default request timeout (10 s) saving fails as "did not answer".
+    await settings().update('requestTimeoutMs', 600000, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    for (const panel of api.services.panels.all()) panel.close();
+    await settings().update('requestTimeoutMs', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows a saved wide(10000) with 100 task rows and a Show more row, 200 after a click (kept across a refresh), and the panel draws every task', async () => {
+    const file = scratchFile('wide_tree.py');
+    fs.writeFileSync(file, WIDE);
+    const dispatchId = await vscode.commands.executeCommand<string>('covalent.saveWithoutRunning', { uri: vscode.Uri.file(file).toString(), lattice: 'wide', args: String(TASKS) });
+    assert.match(dispatchId, /^[0-9a-f-]{36}$/);
+    assert.strictEqual(await dispatchStatus(env.serverAddress, dispatchId), 'NEW_OBJECT', 'saved, not started');
+
+    const tree = api.services.liveViews.tree;
+    const row = await waitFor(
+      'the saved dispatch in the tree',
+      () => tree.rootNodes().find((node): node is DispatchRow => node.kind === 'dispatch' && node.dispatchId === dispatchId),
+      30000,
+    );
+    // Expanding it watches its graph; the first fetch of 10,000 tasks may outlast the tree's own wait.
+    const taskRows = async (count: number) =>
+      waitFor(`${count} task rows and a Show more row`, async () => {
+        const children = await tree.getChildren(row);
+        return children.filter((node) => node.kind === 'task').length === count ? children : undefined;
+      }, 180000, 500);
+
+    const first = await taskRows(100);
+    assert.strictEqual(first.length, 101, 'a page of tasks and one row more');
+    const tasks = first.slice(0, 100).map((node) => tree.getTreeItem(node));
+    for (const item of tasks) {
+      assert.strictEqual(label(item), 'tick');
+      assert.strictEqual(item.description, 'new object');
+    }
+    assert.strictEqual(new Set(first.slice(0, 100).map((node) => (node.kind === 'task' ? node.nodeId : -1))).size, 100, 'a hundred different tasks');
+    const more = first[100];
+    assert.ok(more?.kind === 'moreTasks', 'the last row shows more');
+    const moreItem = tree.getTreeItem(more);
+    assert.strictEqual(label(moreItem), 'Show 100 more (9,900 left)');
+    assert.ok(moreItem.iconPath instanceof vscode.ThemeIcon && moreItem.iconPath.id === 'ellipsis');
+    assert.strictEqual(moreItem.collapsibleState, vscode.TreeItemCollapsibleState.None);
+    assert.ok(moreItem.command, 'a click (or Enter) runs its command');
+
+    // What VS Code runs when the row is clicked.
+    const clickArguments: unknown[] = moreItem.command.arguments ?? [];
+    const shown = await vscode.commands.executeCommand<number>(moreItem.command.command, ...clickArguments);
+    assert.strictEqual(shown, 200);
+    const second = await taskRows(200);
+    assert.strictEqual(second.length, 201);
+    assert.deepStrictEqual(second.slice(0, 100), first.slice(0, 100), 'the first page stays as it was, the next follows');
+    assert.strictEqual(second[200], more, 'the same Show more row, now below 200');
+    assert.strictEqual(label(tree.getTreeItem(more)), 'Show 100 more (9,800 left)');
+
+    // A refresh redraws the dispatch with the same page count.
+    await vscode.commands.executeCommand('covalent.refresh');
+    const refreshed = await tree.getChildren(row);
+    assert.strictEqual(refreshed.filter((node) => node.kind === 'task').length, 200, 'still 200 rows after a refresh');
+
+    // The result panel draws the whole graph: the 10,000 tasks and Covalent's helper nodes (the input n).
+    const expected = await serverGraph(env.serverAddress, dispatchId);
+    assert.strictEqual(expected.nodes.filter((node) => node.name === 'tick').length, TASKS);
+    await vscode.commands.executeCommand('covalent.openResult', { dispatchId });
+    const panel = api.services.panels.get(dispatchId);
+    assert.ok(panel, 'covalent.openResult opened a panel for the dispatch');
+    const report = await probeUntil(panel, (drawn) => drawn.nodes.length === expected.nodes.length, `all ${expected.nodes.length} nodes`, 300000);
+    const drawnTicks = report.nodes.filter((node) => node.name === 'tick');
+    assert.strictEqual(drawnTicks.length, TASKS);
+    assert.ok(drawnTicks.every((node) => node.status === 'NEW_OBJECT'), 'saved, not started');
+    assert.deepStrictEqual(report.nodes.map((node) => node.nodeId).sort((a, b) => a - b), expected.nodes.map((node) => node.nodeId).sort((a, b) => a - b));
+    assert.ok(report.graphRenders >= 1, 'the graph was drawn');
+    assert.ok((report.graph?.visibleNodes ?? 0) > 0, `the canvas painted some of them: ${JSON.stringify(report.graph?.detail)}`);
+  });
+});
