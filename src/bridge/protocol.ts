@@ -392,6 +392,8 @@ export interface BridgeErrorData {
   readonly available?: string[];
   readonly executable?: string;
   readonly status?: number;
+  /** For `serverUnreachable`: the server was reached but did not answer within the request timeout. */
+  readonly timedOut?: boolean;
   /** For `inputsMissing`: the parameters without a value, and all of them as inputs to fill in (`values=, by=0`). */
   readonly missing?: string[];
   readonly template?: string;

@@ -41,6 +41,14 @@ function describe(error: BridgeError, context: AdviceContext, call: BridgeCall |
   }
   switch (error.kind) {
     case 'serverUnreachable':
+      if (error.data.timedOut) {
+        // Reached but slow: a registration it was sent may still complete, so "nothing was dispatched" would be a guess.
+        return new BridgeError(
+          `The Covalent server at ${address} did not answer within the request timeout; it may be busy, and what it was sent may still arrive in the Dispatches view. ` +
+            'The covalent.requestTimeoutMs setting sets how long to wait.',
+          error.data,
+        );
+      }
       return new BridgeError(
         `The Covalent server at ${address} did not answer; nothing was dispatched. ` +
           (isDefaultLocalAddress(address) ? 'Start it (Covalent: Start Local Server) ' : 'Check that it runs ') +

@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { BridgePool } from '../../src/bridge/bridgePool';
+import type { BridgeError } from '../../src/bridge/protocol';
 import { harness, type HarnessServer } from '../support/harness';
 import { differingAssets, namesAnAddress, SDK_SWEEP_SCRIPT, storedAssets, sweepResult, SWEEP_WORKFLOW, uploadedNames } from '../support/sweeps';
 import { bridgePackage, MemoryLogger, venvPython, writeTree } from './bridgeSupport';
@@ -189,7 +190,10 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       assert.strictEqual(relay.delayed(), 1, 'the register post went through the slow relay');
       assert.ok((await storedAssets(server.address, dispatchId)).size > 7 * 1000);
       // A small request keeps the call's own timeout: a 2-task registration held back as long fails within it.
-      await assert.rejects(pool.request(python, 'dispatch', { ...source(), args: '2', dispatcherAddress: relay.address, disableRun: true, limits }), /did not answer|timed? ?out/i);
+      await assert.rejects(pool.request(python, 'dispatch', { ...source(), args: '2', dispatcherAddress: relay.address, disableRun: true, limits }), (error: BridgeError) => {
+        assert.deepStrictEqual([error.kind, error.data.timedOut], ['serverUnreachable', true], error.message);
+        return true;
+      });
     } finally {
       relay.close();
     }

@@ -75,6 +75,9 @@ describe('Advice on bridge failures (pure)', () => {
     assert.strictEqual(adviseOn(down, context), down, 'advice is not added twice');
     const remote = adviseOn(new BridgeError('refused', { kind: 'serverUnreachable' }), context, { method: 'dispatch', server: 'https://covalent.example', tokenSent: false }) as Error;
     assert.match(remote.message, /https:\/\/covalent\.example did not answer.*Check that it runs/);
+    const slow = adviseOn(new BridgeError('Dispatch: the Covalent server did not answer in time', { kind: 'serverUnreachable', timedOut: true }), context) as Error;
+    assert.match(slow.message, /did not answer within the request timeout; it may be busy.*covalent\.requestTimeoutMs/);
+    assert.doesNotMatch(slow.message, /nothing was dispatched|Start it/, 'a busy server is neither down nor known to have dropped the dispatch');
     const plain = new Error('not the bridge');
     assert.strictEqual(adviseOn(plain, context), plain);
   });

@@ -25,6 +25,10 @@ def sdk_call(what, function):
     except Exception as error:  # every SDK failure is named for the editor
         text = traceback.format_exc()
         log("%s failed:\n%s" % (what, text))
+        if _is_read_timeout(error):
+            # It was reached, and is busy or stalled: what it was sent may still take effect.
+            message = "%s: the Covalent server did not answer in time (%s)." % (what, error)
+            raise BridgeError("serverUnreachable", message, timedOut=True, traceback=text) from error
         if _is_connection_error(error):
             raise BridgeError("serverUnreachable", "%s: the Covalent server did not answer (%s)." % (what, error), traceback=text) from error
         response = getattr(error, "response", None)
@@ -37,6 +41,15 @@ def sdk_call(what, function):
                 pass
             raise BridgeError("serverError", "%s: the server answered %s %s" % (what, status, body), status=status, traceback=text) from error
         raise BridgeError("sdkError", "%s failed: %s: %s" % (what, type(error).__name__, error), traceback=text) from error
+
+
+def _is_read_timeout(error):
+    try:
+        import requests
+
+        return isinstance(error, requests.exceptions.ReadTimeout)
+    except ImportError:
+        return False
 
 
 def _is_connection_error(error):
