@@ -36,7 +36,7 @@ export const dispatchCommands: CommandTable = {
 
   [Commands.saveWithoutRunning]: runsUserCode('Saving a dispatch', async (services, invocation) => {
     const { target, args, executors } = await dispatchInputs(services, invocation, { askAlways: invocation.source === 'palette', askWhenNoneRemembered: true });
-    const dispatchId = await withSubmissionProgress(services, 'Saving', `Saving ${target.lattice} without running…`, (token, onProgress) =>
+    const dispatchId = await withSubmissionProgress(services, 'Saving', `Saving ${target.lattice} without running`, (token, onProgress) =>
       services.dispatch.dispatch({ ...target, args, disableRun: true, executors }, token, onProgress),
     );
     announce(`Saved ${target.lattice} without running (Covalent: Run Saved Dispatch starts it)`, dispatchId);
@@ -170,7 +170,7 @@ async function redispatchRequested(services: Services, invocation: Invocation): 
   const parent = services.store.get(request.dispatchId)?.origin;
   const uri = request.uri ? toUri(request.uri) : parent?.fileUri ? vscode.Uri.parse(parent.fileUri) : undefined;
   if (request.isPending) return services.dispatch.redispatch({ dispatchId: request.dispatchId, uri, replaceElectrons: {}, reusePreviousResults: false, isPending: true });
-  return withSubmissionProgress(services, 'Redispatch', 'Redispatching…', (token, onProgress) =>
+  return withSubmissionProgress(services, 'Redispatch', 'Redispatching', (token, onProgress) =>
     services.dispatch.redispatch(
       {
         dispatchId: request.dispatchId,
@@ -215,7 +215,7 @@ async function redispatchAsked(services: Services, invocation: Invocation): Prom
       : { label: 'As the earlier dispatch ran', detail: 'Its tasks keep their executors (as written, when the graph is built again with new inputs or electrons).', choice: undefined },
   });
   const chosen = dispatchId;
-  const newId = await withSubmissionProgress(services, 'Redispatch', 'Redispatching…', (token, onProgress) =>
+  const newId = await withSubmissionProgress(services, 'Redispatch', 'Redispatching', (token, onProgress) =>
     services.dispatch.redispatch({ dispatchId: chosen, uri, replaceElectrons, reusePreviousResults, args, executors }, token, onProgress),
   );
   announce('Redispatched', newId);
@@ -282,7 +282,7 @@ function saidCancelled(what: string, error: BridgeError): BridgeError {
 /** Dispatch and Dispatch with Inputs end alike once they have their inputs: dispatch under a progress, then say so. */
 async function dispatchAnnounced(services: Services, options: DispatchOptions): Promise<string> {
   const where = isAsWritten(options.executors) ? '' : ` ${describeChoice(options.executors)}`;
-  const dispatchId = await withSubmissionProgress(services, 'Dispatch', `Dispatching ${options.lattice}${where}…`, (token, onProgress) =>
+  const dispatchId = await withSubmissionProgress(services, 'Dispatch', `Dispatching ${options.lattice}${where}`, (token, onProgress) =>
     services.dispatch.dispatch(options, token, onProgress),
   );
   announce(`Dispatched ${options.lattice}${where}`, dispatchId);
