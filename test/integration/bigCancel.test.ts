@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { BridgeErrorData, SubmissionProgress } from '../../src/bridge/protocol';
+import { SWEEP_WORKFLOW } from '../support/sweeps';
 import { dispatchSuite, extensionApi, getDispatchIds, waitFor } from './support/dispatching';
 
 /**
@@ -14,29 +15,11 @@ describe('Big dispatches: progress with counts, and a cancel that leaves nothing
   this.timeout(300000);
   const { env, scratchFile } = dispatchSuite();
 
-  const WORKFLOW = [
-    'import covalent as ct',
-    '',
-    '',
-    '@ct.electron',
-    'def inc(x):',
-    '    return x + 1',
-    '',
-    '',
-    '@ct.electron',
-    'def total(values):',
-    '    return sum(values)',
-    '',
-    '',
-    '@ct.lattice',
-    'def flat(n):',
-    '    return total([inc(i) for i in range(n)])',
-  ];
 
   it('cancelling a 2,000-task dispatch halfway through its uploads: the command says nothing was left, and the server has no new dispatch', async () => {
     const api = await extensionApi();
     const file = scratchFile('big_flat.py');
-    fs.writeFileSync(file, WORKFLOW.join('\n') + '\n');
+    fs.writeFileSync(file, SWEEP_WORKFLOW.join('\n') + '\n');
     const before = await getDispatchIds(env.serverAddress);
     const dispatched = Promise.resolve(vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(file).toString(), lattice: 'flat', args: '2000' }));
     let settled = false;

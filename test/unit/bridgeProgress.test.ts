@@ -1,14 +1,11 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as http from 'http';
-import * as os from 'os';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
-import { BridgePool } from '../../src/bridge/bridgePool';
 import type { SubmissionProgress } from '../../src/bridge/protocol';
 import { CovalentClient } from '../../src/covalent/client';
-import { harness, type HarnessServer } from '../support/harness';
-import { bridgePackage, MemoryLogger, rejection, venvPython, writeTree } from './bridgeSupport';
+import { SWEEP_WORKFLOW } from '../support/sweeps';
+import { realServerSuite, rejection, venvPython } from './bridgeSupport';
 
 /**
  * A big dispatch's progress and its cancel, through the real bridge against a
@@ -19,22 +16,7 @@ import { bridgePackage, MemoryLogger, rejection, venvPython, writeTree } from '.
 
 const WORKFLOW = [
   'import time',
-  'import covalent as ct',
-  '',
-  '',
-  '@ct.electron',
-  'def inc(x):',
-  '    return x + 1',
-  '',
-  '',
-  '@ct.electron',
-  'def total(values):',
-  '    return sum(values)',
-  '',
-  '',
-  '@ct.lattice',
-  'def flat(n):',
-  '    return total([inc(i) for i in range(n)])',
+  ...SWEEP_WORKFLOW,
   '',
   '',
   '@ct.lattice',
@@ -76,47 +58,29 @@ interface Listed {
 
 describe('Bridge: a big dispatch’s progress and its cancel (real server)', function () {
   this.timeout(300000);
-  let server: HarnessServer;
-  let pool: BridgePool;
-  let home: string;
-  let folder: string;
   const python = venvPython();
   let firstDispatch: string | undefined;
 
-  before(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-progress-'));
-    folder = path.join(home, 'project');
-    writeTree(folder, { 'flatwork.py': WORKFLOW });
-    const { CovalentServer } = harness('covalentServer');
-    server = await CovalentServer.create({ python: harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
-    await server.start();
-    pool = new BridgePool(bridgePackage, new MemoryLogger(), server.env);
-  });
-
-  after(async () => {
-    await pool?.stopAll();
-    await server?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  const suite = realServerSuite('progress', { 'flatwork.py': WORKFLOW });
 
   const params = (lattice: string, args: string, disableRun = true) => ({
-    file: path.join(folder, 'flatwork.py'),
-    workspaceFolders: [folder],
+    file: path.join(suite.folder, 'flatwork.py'),
+    workspaceFolders: [suite.folder],
     lattice,
     args,
-    dispatcherAddress: server.address,
+    dispatcherAddress: suite.server.address,
     disableRun,
   });
 
   async function listed(): Promise<string[]> {
-    const response = await fetch(`${server.address}/api/v2/dispatches?count=100000&status_only=true`);
+    const response = await fetch(`${suite.server.address}/api/v2/dispatches?count=100000&status_only=true`);
     assert.strictEqual(response.status, 200);
     return ((await response.json()) as Listed).dispatches.map((dispatch) => dispatch.dispatch_id);
   }
 
   it('reports each phase with its counts for a 300-task dispatch: building, serializing and registering 303 tasks, uploading n of m assets, starting', async () => {
     const reports: { at: number; report: SubmissionProgress }[] = [];
-    const { dispatchId } = await pool.request(python, 'dispatch', params('flat', '300', false), undefined, (report) => reports.push({ at: Date.now(), report }));
+    const { dispatchId } = await suite.pool.request(python, 'dispatch', params('flat', '300', false), undefined, (report) => reports.push({ at: Date.now(), report }));
     const phases = reports.map(({ report }) => report.phase).filter((phase, index, all) => all.indexOf(phase) === index);
     assert.deepStrictEqual(phases, ['building', 'serializing', 'registering', 'uploading', 'starting']);
     // 300 tasks, the one that sums them, the list it is given and the postprocessing (the inputs' nodes are not tasks).
@@ -151,10 +115,10 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
   it('reports a redispatch’s phases too: its graph built again with new inputs, its new id chosen before it is registered', async () => {
     assert.ok(firstDispatch, 'the 300-task dispatch ran');
     const reports: SubmissionProgress[] = [];
-    const { dispatchId } = await pool.request(
+    const { dispatchId } = await suite.pool.request(
       python,
       'redispatch',
-      { dispatchId: firstDispatch, dispatcherAddress: server.address, file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], args: '10' },
+      { dispatchId: firstDispatch, dispatcherAddress: suite.server.address, file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], args: '10' },
       undefined,
       (report) => reports.push(report),
     );
@@ -171,7 +135,7 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     const source = new CancellationTokenSource();
     const started = Date.now();
     const error = await rejection(
-      pool.request(python, 'dispatch', params('slow_to_build', '1'), source.token, (report) => {
+      suite.pool.request(python, 'dispatch', params('slow_to_build', '1'), source.token, (report) => {
         if (report.phase === 'building') setTimeout(() => source.cancel(), 500);
       }),
     );
@@ -187,7 +151,7 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     let registered: string | undefined;
     let last: SubmissionProgress | undefined;
     const error = await rejection(
-      pool.request(python, 'dispatch', params('flat', '2000', false), source.token, (report) => {
+      suite.pool.request(python, 'dispatch', params('flat', '2000', false), source.token, (report) => {
         last = report;
         if (report.phase === 'registering') registered = report.dispatchId;
         if (report.phase === 'uploading' && (report.done ?? 0) >= (report.total ?? 0) / 2) source.cancel();
@@ -199,18 +163,18 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     assert.strictEqual(error.data.leftOnServer, false, `deleted (${error.data.error ?? ''})`);
     assert.strictEqual(last?.phase, 'deleting');
     assert.deepStrictEqual(await listed(), before, 'the server lists no new dispatch');
-    const summary = await fetch(`${server.address}/api/v1/dispatches/list?count=100&offset=0`);
+    const summary = await fetch(`${suite.server.address}/api/v1/dispatches/list?count=100&offset=0`);
     const body = (await summary.json()) as { items?: { dispatch_id: string }[] };
     assert.ok(!(body.items ?? []).some((item) => item.dispatch_id === registered), 'the UI’s list does not have it either');
   });
 
   it('a cancelled submission the server would not delete says which dispatch is left, and the client’s delete removes it', async () => {
-    const relay = await refusingDeletes(server.address);
+    const relay = await refusingDeletes(suite.server.address);
     try {
       const before = await listed();
       const source = new CancellationTokenSource();
       const error = await rejection(
-        pool.request(python, 'dispatch', { ...params('flat', '500'), dispatcherAddress: relay.address }, source.token, (report) => {
+        suite.pool.request(python, 'dispatch', { ...params('flat', '500'), dispatcherAddress: relay.address }, source.token, (report) => {
           if (report.phase === 'uploading' && (report.done ?? 0) >= (report.total ?? 0) / 2) source.cancel();
         }),
       );
@@ -220,7 +184,7 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
       assert.match(error.data.error ?? '', /500/);
       assert.ok((await listed()).includes(error.data.dispatchId), 'it is on the server');
       // What the dispatch service does next: the delete through the server's own client.
-      const deleted = await new CovalentClient({ baseUrl: server.address, timeoutMs: 30000 }).deleteDispatches([error.data.dispatchId]);
+      const deleted = await new CovalentClient({ baseUrl: suite.server.address, timeoutMs: 30000 }).deleteDispatches([error.data.dispatchId]);
       assert.deepStrictEqual(deleted, [error.data.dispatchId]);
       assert.deepStrictEqual(await listed(), before);
     } finally {

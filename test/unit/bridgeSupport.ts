@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { BridgePool } from '../../src/bridge/bridgePool';
 import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
 import { BridgeError } from '../../src/bridge/protocol';
-import { harness, repoRoot } from '../support/harness';
+import { harness, type HarnessServer, repoRoot } from '../support/harness';
 
 /** What the bridge unit tests share: the bridge package, the harness's interpreter, a logger, rejections. */
 
@@ -50,4 +52,55 @@ export function writeTree(root: string, files: Record<string, string[]>): void {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), lines.join('\n') + '\n');
   }
+}
+
+/** What a bridge suite against a real Covalent server has, once its `before` ran. */
+export interface ServerSuite {
+  readonly server: HarnessServer;
+  readonly pool: BridgePool;
+  /** The project folder: the suite's files are in it. */
+  readonly folder: string;
+}
+
+/**
+ * A real Covalent server (on the harness's lock unless `python` names another
+ * interpreter) and a bridge pool, started before the calling `describe`'s tests
+ * and stopped after them, beside a project folder holding `files`. Call it
+ * inside `describe`.
+ */
+export function realServerSuite(name: string, files: Record<string, string[]>, options: { python?: string; logger?: BridgeLogger } = {}): ServerSuite {
+  let started: ServerSuite | undefined;
+  let home: string | undefined;
+  let pool: BridgePool | undefined;
+  let server: HarnessServer | undefined;
+  before(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), `covalent-bridge-${name}-`));
+    const folder = path.join(home, 'project');
+    writeTree(folder, files);
+    const { CovalentServer } = harness('covalentServer');
+    server = await CovalentServer.create({ python: options.python ?? harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
+    await server.start();
+    pool = new BridgePool(bridgePackage, options.logger ?? new MemoryLogger(), server.env);
+    started = { server, pool, folder };
+  });
+  after(async () => {
+    await pool?.stopAll();
+    await server?.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+  const get = (): ServerSuite => {
+    if (!started) throw new Error('the suite’s server is not started yet: use it inside its tests');
+    return started;
+  };
+  return {
+    get server() {
+      return get().server;
+    },
+    get pool() {
+      return get().pool;
+    },
+    get folder() {
+      return get().folder;
+    },
+  };
 }

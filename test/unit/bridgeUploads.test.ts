@@ -1,15 +1,12 @@
 import * as assert from 'assert';
 import { execFile } from 'child_process';
-import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
-import { BridgePool } from '../../src/bridge/bridgePool';
 import type { BridgeError } from '../../src/bridge/protocol';
-import { harness, type HarnessServer } from '../support/harness';
+import { harness } from '../support/harness';
 import { differingAssets, namesAnAddress, SDK_SWEEP_SCRIPT, storedAssets, sweepResult, SWEEP_WORKFLOW, uploadedNames } from '../support/sweeps';
-import { bridgePackage, MemoryLogger, venvPython, writeTree } from './bridgeSupport';
+import { bridgePackage, MemoryLogger, realServerSuite, venvPython } from './bridgeSupport';
 
 /**
  * The bridge's own asset uploads (covalent_bridge/uploads) against a real
@@ -124,47 +121,28 @@ async function countingRelay(target: string): Promise<{ address: string; connect
 
 describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', function () {
   this.timeout(300000);
-  let server: HarnessServer;
-  let pool: BridgePool;
-  let home: string;
-  let folder: string;
   const logger = new MemoryLogger();
   const python = venvPython();
 
-  before(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-uploads-'));
-    folder = path.join(home, 'project');
-    writeTree(folder, { 'flatwork.py': [...SWEEP_WORKFLOW] });
-    const { CovalentServer } = harness('covalentServer');
-    // The server stays on the lock: the plain SDK, which these tests compare with, registers there with every client.
-    server = await CovalentServer.create({ python: harness('pythonEnv').ensurePythonEnv(), home: path.join(home, 'server') });
-    await server.start();
-    pool = new BridgePool(bridgePackage, logger, server.env);
-  });
-
-  after(async () => {
-    await pool?.stopAll();
-    await server?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  const suite = realServerSuite('uploads', { 'flatwork.py': [...SWEEP_WORKFLOW] }, { logger });
 
   async function sdk(tasks: number, run: boolean): Promise<string[]> {
-    const { stdout } = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, server.address, folder, String(tasks), run ? 'run' : 'register'], {
-      env: server.env,
-      cwd: folder,
+    const { stdout } = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, suite.server.address, suite.folder, String(tasks), run ? 'run' : 'register'], {
+      env: suite.server.env,
+      cwd: suite.folder,
       timeout: 240000,
     });
     return stdout.trim().split('\n');
   }
 
-  const source = () => ({ file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], lattice: 'flat' });
+  const source = () => ({ file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], lattice: 'flat' });
 
   it('uploads over a few kept-alive connections what a plain SDK process uploads (every asset of every node, the same digests and sizes)', async () => {
-    const relay = await countingRelay(server.address);
+    const relay = await countingRelay(suite.server.address);
     let bridgeId: string;
     try {
-      ({ dispatchId: bridgeId } = await pool.request(python, 'dispatch', { ...source(), args: String(TASKS), dispatcherAddress: relay.address, disableRun: true }));
-      const uploaded = [...(await storedAssets(server.address, bridgeId)).values()].filter((asset) => asset.size > 0).length;
+      ({ dispatchId: bridgeId } = await suite.pool.request(python, 'dispatch', { ...source(), args: String(TASKS), dispatcherAddress: relay.address, disableRun: true }));
+      const uploaded = [...(await storedAssets(suite.server.address, bridgeId)).values()].filter((asset) => asset.size > 0).length;
       assert.ok(uploaded >= 7 * TASKS, `about seven assets a task were uploaded (${uploaded})`);
       // The register POST opens a connection of its own; the uploads share at most 16.
       assert.ok(relay.connections() <= 16 + 4, `${uploaded} uploads over ${relay.connections()} connections`);
@@ -172,8 +150,8 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
       relay.close();
     }
     const [sdkId = ''] = await sdk(TASKS, false);
-    const ours = await storedAssets(server.address, bridgeId);
-    const theirs = await storedAssets(server.address, sdkId);
+    const ours = await storedAssets(suite.server.address, bridgeId);
+    const theirs = await storedAssets(suite.server.address, sdkId);
     assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
     const differing = differingAssets(ours, theirs);
     assert.deepStrictEqual(differing.filter((name) => !namesAnAddress(name)), [], 'only pickled functions differ from another process’s dispatch');
@@ -183,14 +161,15 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
   });
 
   it('gives a big manifest’s register post time by its size: a 1,000-task registration the server answers after 3 s completes under a 1 s request timeout', async () => {
-    const relay = await slowRegisterRelay(server.address, 3000);
+    const relay = await slowRegisterRelay(suite.server.address, 3000);
     try {
       const limits = { buildSeconds: 120, requestSeconds: 1 };
-      const { dispatchId } = await pool.request(python, 'dispatch', { ...source(), args: '1000', dispatcherAddress: relay.address, disableRun: true, limits });
+      const { dispatchId } = await suite.pool.request(python, 'dispatch', { ...source(), args: '1000', dispatcherAddress: relay.address, disableRun: true, limits });
       assert.strictEqual(relay.delayed(), 1, 'the register post went through the slow relay');
-      assert.ok((await storedAssets(server.address, dispatchId)).size > 7 * 1000);
+      const stored = await fetch(`${suite.server.address}/api/v2/dispatches/${dispatchId}`);
+      assert.strictEqual(stored.status, 200, 'the server holds the registered dispatch');
       // A small request keeps the call's own timeout: a 2-task registration held back as long fails within it.
-      await assert.rejects(pool.request(python, 'dispatch', { ...source(), args: '2', dispatcherAddress: relay.address, disableRun: true, limits }), (error: BridgeError) => {
+      await assert.rejects(suite.pool.request(python, 'dispatch', { ...source(), args: '2', dispatcherAddress: relay.address, disableRun: true, limits }), (error: BridgeError) => {
         assert.deepStrictEqual([error.kind, error.data.timedOut], ['serverUnreachable', true], error.message);
         return true;
       });
@@ -200,26 +179,26 @@ describe('Bridge: a dispatch’s assets, uploaded by the bridge (real server)', 
   });
 
   it('stores byte for byte what the SDK alone stores (its files, its upload), for the same built graph', async () => {
-    const { stdout } = await promisify(execFile)(python, ['-c', BOTH_UPLOADS_SCRIPT, server.address, folder, String(TASKS), path.dirname(bridgePackage)], {
-      env: server.env,
-      cwd: folder,
+    const { stdout } = await promisify(execFile)(python, ['-c', BOTH_UPLOADS_SCRIPT, suite.server.address, suite.folder, String(TASKS), path.dirname(bridgePackage)], {
+      env: suite.server.env,
+      cwd: suite.folder,
       timeout: 240000,
     });
     const [bridgeId = '', sdkId = ''] = stdout.trim().split('\n');
-    const ours = await storedAssets(server.address, bridgeId);
-    const theirs = await storedAssets(server.address, sdkId);
+    const ours = await storedAssets(suite.server.address, bridgeId);
+    const theirs = await storedAssets(suite.server.address, sdkId);
     assert.ok([...ours.values()].filter((asset) => asset.size > 0).length >= 7 * TASKS);
     assert.deepStrictEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
     for (const [name, asset] of theirs) assert.deepStrictEqual(ours.get(name), asset, name);
   });
 
   it('sends the call’s token with every upload to an authenticating proxy, and a started workflow ends with the SDK’s result', async () => {
-    const proxy = await harness('authProxy').startAuthProxy(server.address);
+    const proxy = await harness('authProxy').startAuthProxy(suite.server.address);
     try {
       const tasks = 50;
       const params = { dispatcherAddress: proxy.address, tokens: { [proxy.address]: proxy.token } };
-      const { dispatchId } = await pool.request(python, 'dispatch', { ...source(), ...params, args: String(tasks) });
-      const answer = await pool.request(python, 'waitForResult', { ...params, dispatchId, pollIntervalMs: 250 });
+      const { dispatchId } = await suite.pool.request(python, 'dispatch', { ...source(), ...params, args: String(tasks) });
+      const answer = await suite.pool.request(python, 'waitForResult', { ...params, dispatchId, pollIntervalMs: 250 });
       const [, sdkResult] = await sdk(tasks, true);
       const expected = sweepResult(tasks);
       assert.deepStrictEqual([answer.status, answer.result, sdkResult], ['COMPLETED', expected, expected]);
@@ -239,43 +218,25 @@ async function versionIn(python: string, name: string): Promise<number[] | undef
   return stdout.trim() ? stdout.trim().split('.').map((part) => parseInt(part, 10) || 0) : undefined;
 }
 
-describe('Bridge: dispatching to a server made from the client’s libraries (real server, today’s FastAPI in the latest-libraries pass)', function () {
+describe('Bridge: dispatching to a server made from the client’s libraries (real suite.server, today’s FastAPI in the latest-libraries pass)', function () {
   this.timeout(300000);
-  let server: HarnessServer;
-  let pool: BridgePool;
-  let home: string;
-  let folder: string;
   const python = venvPython();
 
-  before(async () => {
-    home = fs.mkdtempSync(path.join(os.tmpdir(), 'covalent-bridge-today-'));
-    folder = path.join(home, 'project');
-    writeTree(folder, { 'flatwork.py': [...SWEEP_WORKFLOW] });
-    const { CovalentServer } = harness('covalentServer');
-    server = await CovalentServer.create({ python, home: path.join(home, 'server') });
-    await server.start();
-    pool = new BridgePool(bridgePackage, new MemoryLogger(), server.env);
-  });
-
-  after(async () => {
-    await pool?.stopAll();
-    await server?.stop();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  const suite = realServerSuite('today', { 'flatwork.py': [...SWEEP_WORKFLOW] }, { python });
 
   it('registers, runs and redispatches a workflow, where FastAPI 0.132 and later refuse the SDK’s manifest posts that say no Content-Type', async () => {
-    const source = { file: path.join(folder, 'flatwork.py'), workspaceFolders: [folder], lattice: 'flat', dispatcherAddress: server.address };
-    const { dispatchId } = await pool.request(python, 'dispatch', { ...source, args: '4' });
-    const first = await pool.request(python, 'waitForResult', { dispatcherAddress: server.address, dispatchId, pollIntervalMs: 250 });
+    const source = { file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], lattice: 'flat', dispatcherAddress: suite.server.address };
+    const { dispatchId } = await suite.pool.request(python, 'dispatch', { ...source, args: '4' });
+    const first = await suite.pool.request(python, 'waitForResult', { dispatcherAddress: suite.server.address, dispatchId, pollIntervalMs: 250 });
     assert.deepStrictEqual([first.status, first.result], ['COMPLETED', '10']);
-    const again = await pool.request(python, 'redispatch', { ...source, dispatchId, args: '5', reusePreviousResults: true });
-    const second = await pool.request(python, 'waitForResult', { dispatcherAddress: server.address, dispatchId: again.dispatchId, pollIntervalMs: 250 });
+    const again = await suite.pool.request(python, 'redispatch', { ...source, dispatchId, args: '5', reusePreviousResults: true });
+    const second = await suite.pool.request(python, 'waitForResult', { dispatcherAddress: suite.server.address, dispatchId: again.dispatchId, pollIntervalMs: 250 });
     assert.deepStrictEqual([second.status, second.result], ['COMPLETED', '15']);
 
     const fastapi = (await versionIn(python, 'fastapi')) ?? [0];
     const strict = fastapi[0]! > 0 || (fastapi[1] ?? 0) >= 132;
     // What the bridge works around, where this server checks: the SDK alone is refused.
-    const alone = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, server.address, folder, '2', 'register'], { env: server.env, cwd: folder, timeout: 240000 }).then(
+    const alone = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, suite.server.address, suite.folder, '2', 'register'], { env: suite.server.env, cwd: suite.folder, timeout: 240000 }).then(
       () => 'registered',
       (error: Error) => (/422/.test(error.message) ? 'refused (422)' : error.message),
     );
