@@ -32,13 +32,23 @@ export async function run(): Promise<void> {
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }
 
+/**
+ * The test files in the order they run: by name, except that the big-workflow
+ * suites (`big*.test.js`: thousands of tasks and assets, which leave the server
+ * busy for a while after they end) come after the rest, whose timings they would
+ * upset (the local server's stop and start among them), and `teardown.test.js` last.
+ */
 function findTests(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return findTests(full);
-      return entry.name.endsWith('.test.js') ? [full] : [];
-    })
-    .sort();
+  const rank = (file: string) => (path.basename(file) === 'teardown.test.js' ? 2 : path.basename(file).startsWith('big') ? 1 : 0);
+  return listTests(dir)
+    .sort()
+    .sort((a, b) => rank(a) - rank(b));
+}
+
+function listTests(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listTests(full);
+    return entry.name.endsWith('.test.js') ? [full] : [];
+  });
 }

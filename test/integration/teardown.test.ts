@@ -7,7 +7,7 @@ import { waitForTerminalStatus } from './support/covalentRest';
 import { dispatchSuite, graphNodes } from './support/dispatching';
 
 /**
- * The last file of the suite (the harness sorts them): it leaves user code
+ * The last file of the suite (see findTests in index.ts): it leaves user code
  * running as the editor closes — an import that hangs and a task replayed here
  * that sleeps. The harness then checks that no process of the extension (the
  * bridge, a request's process, a replay runner) outlives the editor.

@@ -218,7 +218,7 @@ async function versionIn(python: string, name: string): Promise<number[] | undef
   return stdout.trim() ? stdout.trim().split('.').map((part) => parseInt(part, 10) || 0) : undefined;
 }
 
-describe('Bridge: dispatching to a server made from the client’s libraries (real suite.server, today’s FastAPI in the latest-libraries pass)', function () {
+describe('Bridge: dispatching to a server made from the client’s libraries (real server, today’s FastAPI in the latest-libraries pass)', function () {
   this.timeout(300000);
   const python = venvPython();
 
