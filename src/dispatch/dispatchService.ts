@@ -210,11 +210,17 @@ export class DispatchService {
    * and the error says so. Any other error as it was.
    */
   private async withdrawn(error: unknown, serverAddress: string): Promise<unknown> {
-    if (!isBridgeError(error, 'cancelled') || !error.data.leftOnServer || !error.data.dispatchId) return error;
+    if (!isBridgeError(error, 'cancelled') || !error.data.dispatchId) return error;
     const dispatchId = error.data.dispatchId;
+    // The live views may have listed it while it was registered: the store forgets it with the server.
+    if (!error.data.leftOnServer) {
+      this.core.store.forget(dispatchId);
+      return error;
+    }
     try {
       const deleted = await this.core.servers.client(serverAddress).deleteDispatches([dispatchId]);
       if (deleted.includes(dispatchId)) {
+        this.core.store.forget(dispatchId);
         this.core.output.info(`Deleted the cancelled dispatch ${dispatchId} from ${serverAddress}.`);
         return new BridgeError(error.message, { ...error.data, leftOnServer: false, error: undefined });
       }

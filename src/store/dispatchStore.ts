@@ -18,6 +18,8 @@ export interface DispatchStoreOptions {
  */
 export class DispatchStore {
   private readonly dispatches = new Map<string, DispatchState>();
+  /** Dispatches deleted from their server by the editor: a listing read before the delete does not bring them back. */
+  private readonly deleted = new Set<string>();
   /** In order of use, least recent first (`graph` and `setGraph` move one to the end). */
   private readonly graphs = new Map<string, DispatchGraph>();
   private readonly idleGraphs: number;
@@ -98,6 +100,7 @@ export class DispatchStore {
 
   /** Merges what the server said; fires only when something changed. */
   update(dispatchId: string, fromServer: Partial<Omit<DispatchState, 'dispatchId' | 'origin'>>): void {
+    if (this.deleted.has(dispatchId)) return;
     const existing = this.dispatches.get(dispatchId);
     const next = { ...(existing ?? { dispatchId, status: 'NEW_OBJECT' }), ...definedOnly(fromServer) };
     if (existing && shallowEqual(existing, next)) return;
@@ -126,6 +129,12 @@ export class DispatchStore {
       };
     }
     this.changes.fire({ kind: 'list' });
+  }
+
+  /** A dispatch the editor deleted from its server (a cancelled submission's): gone, and kept out of later listings. */
+  forget(dispatchId: string): void {
+    this.deleted.add(dispatchId);
+    this.remove(dispatchId);
   }
 
   get(dispatchId: string): DispatchState | undefined {

@@ -21,6 +21,19 @@ describe('DispatchStore', () => {
     assert.deepStrictEqual(store.forLattice('file:///w.py', 'workflow').map((d) => d.dispatchId), ['a']);
   });
 
+  it('forgets a dispatch the editor deleted, and a listing read before the delete does not bring it back', () => {
+    const store = new DispatchStore();
+    store.update('cancelled', { status: 'NEW_OBJECT', totalTasks: 4003 });
+    store.update('kept', { status: 'RUNNING' });
+    store.forget('cancelled');
+    store.updateAll([
+      { dispatchId: 'cancelled', status: 'NEW_OBJECT' },
+      { dispatchId: 'kept', status: 'COMPLETED' },
+    ]);
+    assert.strictEqual(store.get('cancelled'), undefined);
+    assert.strictEqual(store.get('kept')?.status, 'COMPLETED');
+  });
+
   it('finds one task’s error by dispatch and node id, and fires only when its text changes', () => {
     const store = new DispatchStore();
     const changes: StoreChange[] = [];
