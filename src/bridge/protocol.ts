@@ -339,6 +339,8 @@ export const BRIDGE_ERROR_KINDS = [
   'inputsMissing',
   'inputsMismatch',
   'dispatchNotFound',
+  // Redispatch: the dispatch has not finished and never will (saved without running), so Covalent cannot redispatch it.
+  'dispatchNotFinished',
   // Replay: the dispatch has no such node; a task's input was never computed on the server.
   'taskNotFound',
   'inputsNotRecorded',

@@ -74,6 +74,7 @@ function describe(error: BridgeError, context: AdviceContext, call: BridgeCall |
     case 'notebookCell':
     case 'fileRequired':
     case 'dispatchNotFound':
+    case 'dispatchNotFinished':
     case 'notPicklable':
     case 'executorArguments':
     case 'electronNotInWorkflow':

@@ -10,6 +10,7 @@ import type { BridgeErrorData, SubmissionProgress } from '../bridge/protocol';
 
 /** How far along each phase starts (percent); uploading fills the span up to `starting`. */
 const PHASE_START: Readonly<Record<SubmissionProgress['phase'], number>> = {
+  waiting: 0,
   building: 0,
   serializing: 5,
   registering: 20,
@@ -28,6 +29,9 @@ function tasks(report: SubmissionProgress): string {
 export function describeProgress(report: SubmissionProgress): { readonly message: string; readonly percent: number } {
   const start = PHASE_START[report.phase] ?? 0;
   switch (report.phase) {
+    case 'waiting':
+      // Covalent redispatches a finished dispatch only; its SDK waits for it.
+      return { message: `waiting for dispatch ${report.dispatchId ?? ''} to finish (${report.status ?? 'running'})…`, percent: start };
     case 'building':
       return { message: 'building the graph…', percent: start };
     case 'serializing':

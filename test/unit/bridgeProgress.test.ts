@@ -23,6 +23,17 @@ const WORKFLOW = [
   'def slow_to_build(n):',
   '    time.sleep(600)',
   '    return inc(n)',
+  '',
+  '',
+  '@ct.electron',
+  'def nap(seconds):',
+  '    time.sleep(seconds)',
+  '    return seconds',
+  '',
+  '',
+  '@ct.lattice',
+  'def napping(seconds):',
+  '    return nap(seconds)',
 ];
 
 /**
@@ -59,7 +70,6 @@ interface Listed {
 describe('Bridge: a big dispatch’s progress and its cancel (real server)', function () {
   this.timeout(300000);
   const python = venvPython();
-  let firstDispatch: string | undefined;
 
   const suite = realServerSuite('progress', { 'flatwork.py': WORKFLOW });
 
@@ -109,25 +119,44 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
     assert.ok(uploads.length <= 10 * seconds + 4, `${uploads.length} upload reports in ${seconds.toFixed(2)} s`);
     assert.strictEqual(reports.find(({ report }) => report.phase === 'starting')?.report.dispatchId, dispatchId);
     assert.ok((await listed()).includes(dispatchId));
-    firstDispatch = dispatchId;
+    // Its 300 tasks would keep the server busy for the tests after this one.
+    await suite.pool.request(python, 'cancel', { dispatchId, dispatcherAddress: suite.server.address });
   });
 
-  it('reports a redispatch’s phases too: its graph built again with new inputs, its new id chosen before it is registered', async () => {
-    assert.ok(firstDispatch, 'the 300-task dispatch ran');
+  it('reports a redispatch’s phases too: the wait for its running dispatch to finish, its graph built again with new inputs, its new id chosen before it is registered', async () => {
+    const { dispatchId: parent } = await suite.pool.request(python, 'dispatch', params('napping', '4', false));
     const reports: SubmissionProgress[] = [];
     const { dispatchId } = await suite.pool.request(
       python,
       'redispatch',
-      { dispatchId: firstDispatch, dispatcherAddress: suite.server.address, file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], args: '10' },
+      { dispatchId: parent, dispatcherAddress: suite.server.address, file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], args: '0' },
       undefined,
       (report) => reports.push(report),
     );
-    assert.notStrictEqual(dispatchId, firstDispatch);
+    assert.notStrictEqual(dispatchId, parent);
     const phases = reports.map((report) => report.phase).filter((phase, index, all) => all.indexOf(phase) === index);
-    assert.deepStrictEqual(phases, ['building', 'serializing', 'registering', 'uploading', 'starting']);
-    assert.strictEqual(reports.find((report) => report.phase === 'serializing')?.tasks, 13);
+    assert.deepStrictEqual(phases, ['waiting', 'building', 'serializing', 'registering', 'uploading', 'starting']);
+    const waits = reports.filter((report) => report.phase === 'waiting');
+    assert.ok(
+      waits.every((report) => report.dispatchId === parent && typeof report.status === 'string'),
+      JSON.stringify(waits),
+    );
     assert.strictEqual(reports.find((report) => report.phase === 'registering')?.dispatchId, dispatchId);
     assert.ok((await listed()).includes(dispatchId));
+  });
+
+  it('refuses, within seconds, to redispatch a dispatch saved without running (the SDK would wait for it forever), and says how to start it', async () => {
+    const { dispatchId: saved } = await suite.pool.request(python, 'dispatch', params('flat', '3'));
+    const before = await listed();
+    const started = Date.now();
+    const error = await rejection(
+      suite.pool.request(python, 'redispatch', { dispatchId: saved, dispatcherAddress: suite.server.address, file: path.join(suite.folder, 'flatwork.py'), workspaceFolders: [suite.folder], args: '10' }),
+    );
+    assert.strictEqual(error.kind, 'dispatchNotFinished', error.message);
+    assert.match(error.message, /saved without running/);
+    assert.match(error.message, /Run Saved Dispatch/);
+    assert.ok(Date.now() - started < 30000, `answered in ${Date.now() - started} ms`);
+    assert.deepStrictEqual(await listed(), before, 'nothing was registered');
   });
 
   it('a cancel while the graph is built stops the request’s process: nothing was registered', async () => {

@@ -4,6 +4,7 @@ import { cancelledOutcome, describeProgress, ProgressIncrements, Submissions } f
 /** A submission's progress notification as data: its words, its bar, what a cancel left, the submissions under way. */
 describe('Submission progress', () => {
   it('says each phase with its counts', () => {
+    assert.strictEqual(describeProgress({ phase: 'waiting', dispatchId: 'd1', status: 'RUNNING' }).message, 'waiting for dispatch d1 to finish (RUNNING)…');
     assert.strictEqual(describeProgress({ phase: 'building' }).message, 'building the graph…');
     assert.strictEqual(describeProgress({ phase: 'serializing', tasks: 2003 }).message, 'serializing 2,003 tasks…');
     assert.strictEqual(describeProgress({ phase: 'serializing', tasks: 1 }).message, 'serializing 1 task…');

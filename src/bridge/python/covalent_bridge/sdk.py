@@ -5,12 +5,18 @@ import inspect
 import time
 import traceback
 
-from . import deadline, executors, inputs, runtime, uploads, workflow, workspace
+from . import deadline, executors, inputs, progress, runtime, uploads, workflow, workspace
 from .errors import BridgeError, Cancelled, log
 from .protocol import handler, raise_if_cancelled
 from .submissions import submission, withdrawn
 
 TERMINAL_STATUSES = {"COMPLETED", "FAILED", "CANCELLED", "POSTPROCESSING_FAILED"}
+# A dispatch saved with disable_run, never started.
+SAVED_STATUS = "NEW_OBJECT"
+# How often a redispatch reads the status of the dispatch it waits for (as the SDK does),
+# and how long a dispatch may read as saved before it is taken as never started.
+WAIT_POLL_S = 1.0
+SAVED_GRACE_S = 3.0
 
 # Not a Python identifier, so no electron is ever called that.
 _NO_TASK = "<covalent-vscode: no task>"
@@ -173,8 +179,7 @@ def handle_redispatch(params, request_id):
     choice = executors.Choice.from_params(params)
     if replace and not params.get("file"):
         raise BridgeError("fileRequired", "Replacing electrons needs the workflow's file (uri): the new electrons are read from it.")
-    if not (replace or choice is not None) or text:
-        _require_dispatch(dispatch_id, address)  # else reading the previous inputs finds out
+    _until_finished(dispatch_id, _require_dispatch(dispatch_id, address), address)
     module = None
     if params.get("file") and (replace or text):
         module = workflow.load_from_params(params, sorted(set(replace.values())))
@@ -214,18 +219,51 @@ def handle_redispatch(params, request_id):
 
 
 def _require_dispatch(dispatch_id, address):
-    """An unknown id is named as such, not as the SDK's bare MissingLatticeRecordError."""
+    """The dispatch's status; an unknown id is named as such, not as the SDK's bare MissingLatticeRecordError."""
     from covalent._api.apiclient import CovalentAPIClient
     from covalent._results_manager.results_manager import _query_dispatch_status
 
     client = CovalentAPIClient(runtime.server_url(address), auto_raise=False)
     try:
-        sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, client))
+        return str(sdk_call("Reading the dispatch", lambda: _query_dispatch_status(dispatch_id, client)))
     except BridgeError as error:
         missing = _not_found(error, dispatch_id, address)
         if missing is None:
             raise
         raise missing from error
+
+
+def _until_finished(dispatch_id, status, address):
+    """Covalent redispatches a finished dispatch only: its SDK reads the status each
+    second until then, and forever for one that never finishes (saved without
+    running). Say so for those; show the wait for the others, which the editor can
+    cancel (nothing is registered yet). A dispatch just started reads as saved for a
+    moment (the server starts it in the background): it gets SAVED_GRACE_S."""
+    began = time.monotonic()
+    while not _sdk_finished(status):
+        saved = status == SAVED_STATUS and time.monotonic() - began >= SAVED_GRACE_S
+        if saved or status in TERMINAL_STATUSES:
+            why = "was saved without running and has not started" if saved else "ended %s" % status
+            raise BridgeError(
+                "dispatchNotFinished",
+                "Dispatch %s %s: Covalent redispatches a completed, failed or cancelled dispatch only. "
+                "Start a saved one with Covalent: Run Saved Dispatch, or dispatch the workflow again." % (dispatch_id, why),
+                dispatchId=dispatch_id,
+                status=status,
+            )
+        progress.report("waiting", dispatchId=dispatch_id, status=status)
+        time.sleep(WAIT_POLL_S)
+        status = _require_dispatch(dispatch_id, address)
+
+
+def _sdk_finished(status):
+    """Whether the SDK's redispatch would stop waiting on this status."""
+    try:
+        from covalent._shared_files.util_classes import RESULT_STATUS
+
+        return bool(RESULT_STATUS.is_terminal(status))
+    except (ImportError, AttributeError):
+        return status in {"COMPLETED", "FAILED", "CANCELLED"}
 
 
 def _not_found(error, dispatch_id, address):
