@@ -1,11 +1,14 @@
 import * as assert from 'assert';
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { promisify } from 'util';
 import { BridgePool } from '../../src/bridge/bridgePool';
 import type { BridgeLogger } from '../../src/bridge/bridgeProcess';
 import { BridgeError } from '../../src/bridge/protocol';
 import { harness, type HarnessServer, repoRoot } from '../support/harness';
+import { SDK_SWEEP_SCRIPT } from '../support/sweeps';
 
 /** What the bridge unit tests share: the bridge package, the harness's interpreter, a logger, rejections. */
 
@@ -103,4 +106,17 @@ export function realServerSuite(name: string, files: Record<string, string[]>, o
       return get().folder;
     },
   };
+}
+
+/**
+ * The plain SDK's dispatch of the suite's sweep (`flatwork.py`), in a process of its
+ * own with `python`: its dispatch id, then its result when it runs.
+ */
+export async function sdkSweep(suite: ServerSuite, python: string, tasks: number, run: boolean): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(python, ['-c', SDK_SWEEP_SCRIPT, suite.server.address, suite.folder, String(tasks), run ? 'run' : 'register'], {
+    env: suite.server.env,
+    cwd: suite.folder,
+    timeout: 240000,
+  });
+  return stdout.trim().split('\n');
 }
