@@ -134,11 +134,11 @@ def install():
 
         def request(self, method, url, *args, **kwargs):
             url, headers = prepare(method, url, kwargs.get("headers"))
-            headers = manifest_posts.declared(method, url, headers, kwargs.get("data"))
+            headers, request_seconds = manifest_posts.adjusted(method, url, headers, kwargs.get("data"), timeout())
             if headers is not None:
                 kwargs["headers"] = headers
             if kwargs.get("timeout") is None:
-                kwargs["timeout"] = manifest_posts.seconds(method, url, kwargs.get("data"), timeout())
+                kwargs["timeout"] = request_seconds
             with deadline.paused():  # the build deadline does not count time the server takes
                 return original(self, method, url, *args, **kwargs)
 

@@ -25,6 +25,18 @@ JSON = "application/json"
 SECONDS_PER_MB = 5.0
 
 
+def adjusted(method, url, headers, data, call_seconds):
+    """The headers and timeout to send a request with: as given (`call_seconds`),
+    except for a manifest post, which says it is JSON (unless it says otherwise)
+    and gets more time by its size."""
+    if not _is_manifest_post(method, url, data):
+        return headers, call_seconds
+    if not (headers and any(str(name).lower() == "content-type" for name in headers)):
+        headers = {**(headers or {}), "Content-Type": JSON}
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
+    return headers, call_seconds + SECONDS_PER_MB * size / 1e6
+
+
 def _is_manifest_post(method, url, data):
     return (
         isinstance(method, str)
@@ -33,20 +45,3 @@ def _is_manifest_post(method, url, data):
         and isinstance(url, str)
         and DISPATCHES_PATH in urlsplit(url).path
     )
-
-
-def declared(method, url, headers, data):
-    """The headers to send: `headers`, plus a JSON Content-Type where a manifest goes without one."""
-    if not _is_manifest_post(method, url, data):
-        return headers
-    if headers and any(str(name).lower() == "content-type" for name in headers):
-        return headers
-    return {**(headers or {}), "Content-Type": JSON}
-
-
-def seconds(method, url, data, call_seconds):
-    """The request's timeout: the call's own, and more for a manifest by its size."""
-    if not _is_manifest_post(method, url, data):
-        return call_seconds
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    return call_seconds + SECONDS_PER_MB * size / 1e6
