@@ -56,8 +56,9 @@ export function formatAge(since: number | undefined, now = Date.now()): string {
   return `${Math.round(seconds / 86400)} d ago`;
 }
 
-/** Wall time of a dispatch: until now while it runs. */
+/** Wall time of a dispatch: until now while it runs; none for one saved and not started. */
 export function dispatchRuntime(dispatch: DispatchState, now = Date.now()): number | undefined {
+  if (dispatch.status === 'NEW_OBJECT') return undefined;
   // The dispatcher API gives no start time; creation is the closest it says.
   const start = dispatch.startedAt ?? dispatch.createdAt;
   if (start === undefined) return undefined;

@@ -19,6 +19,10 @@ describe('Status words for the tree, status bar and editor', () => {
     const done = { ...running, status: 'COMPLETED' as const, completedTasks: 7, startedAt: now - 10_000, completedAt: now - 4_000 };
     assert.strictEqual(dispatchRuntime(done, now), 6000);
     assert.strictEqual(dispatchDescription({ dispatchId: 'e', status: 'NEW_OBJECT' }, now), 'new object');
+    // Saved without running: it has not run for any time, however long ago it was saved.
+    const saved = { dispatchId: 's', status: 'NEW_OBJECT' as const, totalTasks: 3003, completedTasks: 0, createdAt: now - 60_000 };
+    assert.strictEqual(dispatchRuntime(saved, now), undefined);
+    assert.strictEqual(dispatchDescription(saved, now), '0/3003 tasks · 1 min ago');
   });
 
   it('spins only while running and hides Covalent helper nodes', () => {
