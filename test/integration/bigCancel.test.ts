@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { BridgeErrorData, SubmissionProgress } from '../../src/bridge/protocol';
+import { deleteRefusingRelay } from '../support/deleteRefusingRelay';
 import { SWEEP_WORKFLOW } from '../support/sweeps';
 import { dispatchSuite, extensionApi, getDispatchIds, waitFor } from './support/dispatching';
 
@@ -15,13 +16,11 @@ describe('Big dispatches: progress with counts, and a cancel that leaves nothing
   this.timeout(300000);
   const { env, scratchFile } = dispatchSuite();
 
-
-  it('cancelling a 2,000-task dispatch halfway through its uploads: the command says nothing was left, and the server has no new dispatch', async () => {
+  /** Starts `covalent.dispatch` of the sweep and resolves with its submission once half its uploads are counted. */
+  async function halfUploaded(file: string, tasks: number) {
     const api = await extensionApi();
-    const file = scratchFile('big_flat.py');
     fs.writeFileSync(file, SWEEP_WORKFLOW.join('\n') + '\n');
-    const before = await getDispatchIds(env.serverAddress);
-    const dispatched = Promise.resolve(vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(file).toString(), lattice: 'flat', args: '2000' }));
+    const dispatched = Promise.resolve(vscode.commands.executeCommand<string>('covalent.dispatch', { uri: vscode.Uri.file(file).toString(), lattice: 'flat', args: String(tasks) }));
     let settled = false;
     void dispatched.then(
       () => (settled = true),
@@ -33,12 +32,20 @@ describe('Big dispatches: progress with counts, and a cancel that leaves nothing
       return found && last?.phase === 'uploading' && (last.done ?? 0) >= (last.total ?? 1) / 2 ? found : undefined;
     }, 240000, 50);
     assert.ok(!settled, 'the dispatch was still under way');
+    const error = () =>
+      dispatched.then(
+        () => assert.fail('the cancelled dispatch answered a dispatch id'),
+        // The extension's BridgeError (its own bundle: not this module's class), told by its data.
+        (rejected: unknown) => rejected as Error & { data?: BridgeErrorData },
+      );
+    return { api, submission, error };
+  }
+
+  it('cancelling a 2,000-task dispatch halfway through its uploads: the command says nothing was left, and the server has no new dispatch', async () => {
+    const before = await getDispatchIds(env.serverAddress);
+    const { api, submission, error: cancelled } = await halfUploaded(scratchFile('big_flat.py'), 2000);
     submission.cancel();
-    const error = await dispatched.then(
-      () => assert.fail('the cancelled dispatch answered a dispatch id'),
-      (rejected: unknown) => rejected as Error & { data?: BridgeErrorData },
-    );
-    // The extension's BridgeError (its own bundle: not this module's class), told by its data.
+    const error = await cancelled();
     assert.ok(error.data?.kind === 'cancelled', `a cancel, got ${String(error)}`);
     assert.strictEqual(error.message, 'Dispatch cancelled; nothing was left on the server.');
     const registered = submission.reports.find((report) => report.phase === 'registering');
@@ -53,5 +60,26 @@ describe('Big dispatches: progress with counts, and a cancel that leaves nothing
     assert.deepStrictEqual(await getDispatchIds(env.serverAddress), before, 'the server lists no new dispatch');
     assert.strictEqual(api.services.submissions.active().length, 0, 'the notification is gone');
     assert.strictEqual(api.services.store.get(registered?.dispatchId ?? ''), undefined, 'the store tracks no such dispatch');
+  });
+
+  it('a cancelled dispatch the bridge could not delete is deleted by the editor, through its own client: nothing is left', async () => {
+    // The server refuses the bridge's delete (python-requests), not the editor's.
+    const relay = await deleteRefusingRelay(env.serverAddress, (request) => /python/i.test(request.headers['user-agent'] ?? ''));
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand<string>('covalent.useServer', { address: relay.address }), relay.address);
+      const before = await getDispatchIds(env.serverAddress);
+      const { api, submission, error: cancelled } = await halfUploaded(scratchFile('big_flat_refused.py'), 600);
+      submission.cancel();
+      const error = await cancelled();
+      assert.ok(error.data?.kind === 'cancelled', `a cancel, got ${String(error)}`);
+      assert.strictEqual(error.message, 'Dispatch cancelled; nothing was left on the server.');
+      assert.strictEqual(error.data.leftOnServer, false);
+      assert.deepStrictEqual([relay.deletes.refused >= 1, relay.deletes.passed], [true, 1], `the bridge's delete was refused, the editor's went through: ${JSON.stringify(relay.deletes)}`);
+      assert.deepStrictEqual(await getDispatchIds(env.serverAddress), before, 'the server lists no new dispatch');
+      assert.strictEqual(api.services.store.get(error.data.dispatchId ?? ''), undefined, 'the store tracks no such dispatch');
+    } finally {
+      await vscode.commands.executeCommand('covalent.useServer', { address: env.serverAddress });
+      relay.close();
+    }
   });
 });

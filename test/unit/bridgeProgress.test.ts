@@ -1,9 +1,9 @@
 import * as assert from 'assert';
-import * as http from 'http';
 import * as path from 'path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { SubmissionProgress } from '../../src/bridge/protocol';
 import { CovalentClient } from '../../src/covalent/client';
+import { deleteRefusingRelay } from '../support/deleteRefusingRelay';
 import { SWEEP_WORKFLOW } from '../support/sweeps';
 import { realServerSuite, rejection, venvPython } from './bridgeSupport';
 
@@ -35,33 +35,6 @@ const WORKFLOW = [
   'def napping(seconds):',
   '    return nap(seconds)',
 ];
-
-/**
- * A relay in front of the server that forwards everything but the UI API's delete,
- * which it refuses (500): a server where a cancelled submission cannot be deleted.
- */
-async function refusingDeletes(target: string): Promise<{ address: string; close(): void }> {
-  const upstream = new URL(target);
-  const relay = http.createServer((request, response) => {
-    if (request.method === 'POST' && request.url?.startsWith('/api/v1/dispatches/delete')) {
-      request.resume();
-      response.writeHead(500, { 'Content-Type': 'application/json' }).end('{"detail":"refused by the test relay"}');
-      return;
-    }
-    const forwarded = http.request(
-      { hostname: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host } },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      },
-    );
-    forwarded.on('error', () => response.destroy());
-    request.pipe(forwarded);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const { port } = relay.address() as { port: number };
-  return { address: `http://127.0.0.1:${port}`, close: () => relay.close() };
-}
 
 interface Listed {
   readonly dispatches: readonly { readonly dispatch_id: string }[];
@@ -198,7 +171,7 @@ describe('Bridge: a big dispatch’s progress and its cancel (real server)', fun
   });
 
   it('a cancelled submission the server would not delete says which dispatch is left, and the client’s delete removes it', async () => {
-    const relay = await refusingDeletes(suite.server.address);
+    const relay = await deleteRefusingRelay(suite.server.address);
     try {
       const before = await listed();
       const source = new CancellationTokenSource();
