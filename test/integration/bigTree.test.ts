@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { CovalentExtensionApi } from '../../src/extension';
 import type { DispatchTreeNode } from '../../src/views/dispatchesTree';
 import { dispatchStatus } from './support/covalentRest';
-import { dispatchSuite, extensionApi, waitFor } from './support/dispatching';
+import { dispatchSuite, extensionApi, getDispatchIds, waitFor } from './support/dispatching';
 import { probeUntil, serverGraph } from './support/panels';
 
 const TASKS = 10000;
@@ -17,7 +17,7 @@ function label(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
 }
 
-describe('Big workflows: the Dispatches tree pages 10,000 tasks and the panel draws them', function () {
+describe('Big workflows: the Dispatches tree pages 10,000 tasks, the panel draws them, and the preview builds and draws them', function () {
   // Registering 10,000 tasks takes from under a minute to several on a busy 2-core machine; this suite registers once.
   this.timeout(900000);
   const { env, scratchFile } = dispatchSuite();
@@ -98,6 +98,23 @@ describe('Big workflows: the Dispatches tree pages 10,000 tasks and the panel dr
     assert.ok(drawnTicks.every((node) => node.status === 'NEW_OBJECT'), 'saved, not started');
     assert.deepStrictEqual(report.nodes.map((node) => node.nodeId).sort((a, b) => a - b), expected.nodes.map((node) => node.nodeId).sort((a, b) => a - b));
     assert.ok(report.graphRenders >= 1, 'the graph was drawn');
+    assert.ok((report.graph?.visibleNodes ?? 0) > 0, `the canvas painted some of them: ${JSON.stringify(report.graph?.detail)}`);
+  });
+
+  it('previews wide(10000) before any dispatch: the graph built by the bridge, every node drawn, nothing sent to the server', async () => {
+    const file = scratchFile('wide_preview.py');
+    fs.writeFileSync(file, WIDE);
+    const uri = vscode.Uri.file(file);
+    const before = await getDispatchIds(env.serverAddress);
+    const counts = await vscode.commands.executeCommand<{ nodes: number; edges: number }>('covalent.previewGraph', { uri: uri.toString(), lattice: 'wide', args: String(TASKS) });
+    assert.deepStrictEqual(await getDispatchIds(env.serverAddress), before, 'nothing was dispatched');
+    // The 10,000 tasks, the list Covalent collects them in, and post-processing: under the 20,000 the graph view draws.
+    assert.strictEqual(counts.nodes, TASKS + 2);
+    const panel = api.services.panels.preview({ uri, lattice: 'wide' });
+    assert.ok(panel, 'a preview panel of wide is open');
+    assert.notStrictEqual(panel.shown.graph?.truncated, true, 'the whole graph, not its counts');
+    const report = await probeUntil(panel, (drawn) => drawn.nodes.length === TASKS + 2, `all ${TASKS + 2} nodes`, 300000);
+    assert.strictEqual(report.nodes.filter((node) => node.name === 'tick').length, TASKS);
     assert.ok((report.graph?.visibleNodes ?? 0) > 0, `the canvas painted some of them: ${JSON.stringify(report.graph?.detail)}`);
   });
 });
