@@ -113,7 +113,8 @@ export const TOOL_SPECS: readonly ToolSpec[] = [
     modelDescription:
       'Dispatches an earlier dispatch again, optionally replacing tasks with the current version of their electrons and reusing the results of tasks that did not change. ' +
       'Use it after fixing a failed electron: replaceElectrons {"task_name": "electron_name"} (usually the same name) takes the electron from `file` (default: the file the dispatch came from), and reusePreviousResults true keeps the other tasks\' results. ' +
-      '`args` gives new inputs (default: the previous ones). Answers {"dispatchId"} of the new dispatch.',
+      '`args` gives new inputs (default: the previous ones). Answers {"dispatchId"} of the new dispatch.' +
+      ' A dispatch still running is waited for first (Covalent redispatches a finished dispatch only); one saved without running is refused.',
     inputSchema: object(
       {
         dispatchId: DISPATCH_ID,

@@ -7,7 +7,7 @@ import { isBridgeError } from '../../src/bridge/protocol';
 import { changedElectrons } from '../../src/dispatch/electronChanges';
 import { CovalentClient } from '../../src/covalent/client';
 import { dispatchResultString, dispatchStatus, waitForTerminalStatus } from './support/covalentRest';
-import { dispatchCount, dispatchSuite, extensionApi, graphNodes, replaceInEditor, reused, sleep, waitFor, withUnsavedEditor } from './support/dispatching';
+import { dispatchCount, dispatchSuite, expectRejection, extensionApi, graphNodes, nothingDispatched, replaceInEditor, reused, sleep, waitFor, withUnsavedEditor } from './support/dispatching';
 
 /**
  * The seed documents' parameters through the public commands, in the real VS
@@ -83,10 +83,17 @@ describe('Dispatch and redispatch through the Python bridge', function () {
     assert.ok(!reused(nodes, 2), 'task_1 recomputed (b changed)');
   });
 
-  it('saves without running (disable_run), then Run Saved Dispatch starts it (is_pending) → COMPLETED', async () => {
+  it('saves without running (disable_run); Redispatch says to start it first, and Run Saved Dispatch starts it (is_pending) → COMPLETED', async () => {
     const saved = await vscode.commands.executeCommand<string>('covalent.saveWithoutRunning', { uri: howto.toString(), lattice: 'workflow', args: '1, 2' });
     await sleep(1500);
     assert.strictEqual(await dispatchStatus(env.serverAddress, saved), 'NEW_OBJECT', 'saved, not started');
+    // Covalent's own redispatch would wait for it to finish, forever.
+    await nothingDispatched(env.serverAddress, () =>
+      expectRejection(
+        vscode.commands.executeCommand('covalent.redispatch', { dispatchId: saved, args: '3, 4' }),
+        /was saved without running and has not started: Covalent redispatches a completed, failed or cancelled dispatch only\. Start a saved one with Covalent: Run Saved Dispatch/,
+      ),
+    );
     const started = await vscode.commands.executeCommand<string>('covalent.runSaved', { dispatchId: saved });
     assert.strictEqual(started, saved, 'is_pending starts the same dispatch');
     assert.strictEqual(await completedResult(saved), '1.5');
