@@ -11,6 +11,8 @@ import {
   SymbolKind,
 } from 'vscode-languageserver';
 import type { Node, Tree } from 'web-tree-sitter';
+import { isDispatchable } from './detection/analyze';
+import { oneLine } from './detection/nodeText';
 import type { CovalentDiagnostic, CovalentSymbol, DiagnosticSeverityName, DocumentAnalysis, TextRange, TextReplacement } from './detection/types';
 import { LatticeCommands, type LatticeTarget } from './protocol';
 
@@ -28,11 +30,12 @@ export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
 
 /** Lattices the bridge can import by name: module-level ones, not sublattices. */
 export function dispatchableLattices(analysis: DocumentAnalysis): CovalentSymbol[] {
-  return analysis.symbols.filter((symbol) => symbol.kind === 'lattice' && symbol.moduleLevel);
+  return analysis.symbols.filter(isDispatchable);
 }
 
-export function codeLenses(uri: string, analysis: DocumentAnalysis): CodeLens[] {
-  return dispatchableLattices(analysis).flatMap((symbol) => {
+/** Three lenses over each dispatchable lattice. */
+export function codeLenses(uri: string, lattices: readonly CovalentSymbol[]): CodeLens[] {
+  return lattices.flatMap((symbol) => {
     const target: LatticeTarget = { uri, lattice: symbol.name };
     // Lenses sit on the definition's first line (its first decorator).
     const range = { start: symbol.range.start, end: symbol.range.start };
@@ -165,10 +168,6 @@ function docstringSummary(definition: Node): string | undefined {
   if (string?.type !== 'string') return undefined;
   const content = string.namedChildren.find((child) => child.type === 'string_content')?.text ?? '';
   return content.split('\n').map((line) => line.trim()).find((line) => line.length > 0);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/g, '(').replace(/,\s*\)/g, ')');
 }
 
 /** A name being read (`task(x)`, `dispatch(workflow)`), not an attribute or keyword of something else. */

@@ -1,5 +1,5 @@
 import type { Parser, Tree } from 'web-tree-sitter';
-import { resolve, type LocatedFacts } from './detection/analyze';
+import { dispatchableLattices, isDispatchable, resolve, type LocatedFacts } from './detection/analyze';
 import type { CovalentDiagnostic, CovalentSymbol, DocumentAnalysis, TextRange } from './detection/types';
 import { blankIPythonSyntax } from './ipython';
 import { ParsedDocument } from './parsedDocument';
@@ -45,6 +45,8 @@ export class NotebookProgram {
   /** The same cells by URI: every request about a cell looks its cell up. */
   private cellsByUri = new Map<string, Cell>();
   private cached: NotebookAnalysis | undefined;
+  /** Each cell's dispatchable lattices, read from statement heads before the first full analysis. */
+  private latticesCache: ReadonlyMap<string, readonly CovalentSymbol[]> | undefined;
 
   constructor(
     readonly uri: string,
@@ -78,6 +80,7 @@ export class NotebookProgram {
     for (const removed of previous.values()) removed.parsed.dispose();
     this.cellsByUri = new Map(this.cells.map((cell) => [cell.uri, cell]));
     this.cached = undefined;
+    this.latticesCache = undefined;
   }
 
   /** A cell's text changed. */
@@ -88,11 +91,20 @@ export class NotebookProgram {
     if (blanked === cell.text) return;
     this.reparse(cell, blanked);
     this.cached = undefined;
+    this.latticesCache = undefined;
   }
 
   /** What detection found in one cell (positions in that cell). */
   cellAnalysis(cellUri: string): DocumentAnalysis | undefined {
     return this.has(cellUri) ? (this.analysis().byCell.get(cellUri) ?? EMPTY) : undefined;
+  }
+
+  /** The lattices CodeLens offers in one cell: from statement heads until the notebook is analysed whole (see `ParsedDocument.dispatchableLattices`). */
+  cellLattices(cellUri: string): readonly CovalentSymbol[] | undefined {
+    if (!this.has(cellUri)) return undefined;
+    if (this.cached) return (this.cached.byCell.get(cellUri)?.symbols ?? []).filter(isDispatchable);
+    this.latticesCache ??= this.latticesByCell();
+    return this.latticesCache.get(cellUri) ?? [];
   }
 
   /** Every symbol of the notebook, in cell order. */
@@ -135,45 +147,57 @@ export class NotebookProgram {
    * Cells are laid end to end on one line axis for the joint resolution; every
    * range found is then moved back into the cell it starts in.
    */
-  private analyze(): NotebookAnalysis {
+  private layOut(read: (parsed: ParsedDocument) => LocatedFacts[]): { statements: LocatedFacts[]; cellAt: (range: TextRange) => { uri: string; shift: number } } {
     const firstLines: number[] = [];
     const statements: LocatedFacts[] = [];
     let line = 0;
     for (const cell of this.cells) {
       firstLines.push(line);
-      for (const { facts, base } of cell.parsed.statements()) statements.push({ facts, base: { row: base.row + line, column: base.column } });
+      for (const { facts, base } of read(cell.parsed)) statements.push({ facts, base: { row: base.row + line, column: base.column } });
       line += lineCount(cell.text);
     }
-    const { symbols, diagnostics, importsCovalent } = resolve(statements);
-    const cellOf = (range: TextRange): number => {
+    const cellAt = (range: TextRange) => {
       let index = 0;
       while (index + 1 < firstLines.length && (firstLines[index + 1] ?? Infinity) <= range.start.line) index++;
-      return index;
+      return { uri: this.cells[index]?.uri ?? '', shift: -(firstLines[index] ?? 0) };
     };
+    return { statements, cellAt };
+  }
+
+  private analyze(): NotebookAnalysis {
+    const { statements, cellAt } = this.layOut((parsed) => parsed.statements());
+    const { symbols, diagnostics, importsCovalent } = resolve(statements);
     const byCell = new Map<string, { symbols: CovalentSymbol[]; diagnostics: CovalentDiagnostic[] }>();
-    const bucket = (index: number) => {
-      const uri = this.cells[index]?.uri ?? '';
+    const bucket = (uri: string) => {
       let found = byCell.get(uri);
       if (!found) byCell.set(uri, (found = { symbols: [], diagnostics: [] }));
       return found;
     };
     const cellSymbols: CellSymbol[] = [];
     for (const symbol of symbols) {
-      const index = cellOf(symbol.range);
-      const shift = -(firstLines[index] ?? 0);
-      const local = { ...symbol, range: moveRange(symbol.range, shift), selectionRange: moveRange(symbol.selectionRange, shift) };
-      bucket(index).symbols.push(local);
-      cellSymbols.push({ cellUri: this.cells[index]?.uri ?? '', symbol: local });
+      const { uri, shift } = cellAt(symbol.range);
+      const local = moveSymbol(symbol, shift);
+      bucket(uri).symbols.push(local);
+      cellSymbols.push({ cellUri: uri, symbol: local });
     }
     for (const diagnostic of diagnostics) {
-      const index = cellOf(diagnostic.range);
-      const shift = -(firstLines[index] ?? 0);
+      const { uri, shift } = cellAt(diagnostic.range);
       const fix = diagnostic.fix ? { ...diagnostic.fix, range: moveRange(diagnostic.fix.range, shift) } : undefined;
-      bucket(index).diagnostics.push({ ...diagnostic, range: moveRange(diagnostic.range, shift), ...(fix ? { fix } : {}) });
+      bucket(uri).diagnostics.push({ ...diagnostic, range: moveRange(diagnostic.range, shift), ...(fix ? { fix } : {}) });
     }
     const analyses = new Map<string, DocumentAnalysis>();
     for (const [uri, found] of byCell) analyses.set(uri, { importsCovalent, ...found });
     return { byCell: analyses, symbols: cellSymbols };
+  }
+
+  private latticesByCell(): Map<string, CovalentSymbol[]> {
+    const { statements, cellAt } = this.layOut((parsed) => parsed.headStatements());
+    const byCell = new Map<string, CovalentSymbol[]>();
+    for (const lattice of dispatchableLattices(statements)) {
+      const { uri, shift } = cellAt(lattice.range);
+      byCell.set(uri, [...(byCell.get(uri) ?? []), moveSymbol(lattice, shift)]);
+    }
+    return byCell;
   }
 }
 
@@ -185,4 +209,8 @@ function lineCount(text: string): number {
 
 function moveRange(range: TextRange, lines: number): TextRange {
   return { start: { line: range.start.line + lines, character: range.start.character }, end: { line: range.end.line + lines, character: range.end.character } };
+}
+
+function moveSymbol(symbol: CovalentSymbol, lines: number): CovalentSymbol {
+  return { ...symbol, range: moveRange(symbol.range, lines), selectionRange: moveRange(symbol.selectionRange, lines) };
 }

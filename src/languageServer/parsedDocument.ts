@@ -1,8 +1,8 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
-import { DocumentAnalyzer, type LocatedFacts } from './detection/analyze';
-import type { DocumentAnalysis, TextPosition, TextRange } from './detection/types';
+import { DocumentAnalyzer, dispatchableLattices, isDispatchable, type LocatedFacts } from './detection/analyze';
+import type { CovalentSymbol, DocumentAnalysis, TextPosition, TextRange } from './detection/types';
 
 /** An LSP content change: a range replaced by text, or (no range) the whole text. */
 export interface ContentChange {
@@ -22,6 +22,7 @@ export class ParsedDocument {
   private tree: Tree | undefined;
   private readonly analyzer: DocumentAnalyzer;
   private analysisCache: DocumentAnalysis | undefined;
+  private latticesCache: readonly CovalentSymbol[] | undefined;
 
   constructor(
     readonly uri: string,
@@ -80,11 +81,28 @@ export class ParsedDocument {
     this.tree = this.parse(incremental ? (previous ?? null) : null);
     previous?.delete();
     this.analysisCache = undefined;
+    this.latticesCache = undefined;
   }
 
   analysis(): DocumentAnalysis {
     this.analysisCache ??= this.analyzer.analyze(this.syntaxTree, this.document.getText());
     return this.analysisCache;
+  }
+
+  /**
+   * The lattices CodeLens offers. Before the first full analysis (on open, or
+   * after an edit) they are read from the statements' heads, without walking
+   * function bodies: the lenses do not wait for the diagnostics' walk.
+   */
+  dispatchableLattices(): readonly CovalentSymbol[] {
+    if (this.analysisCache) return this.analysisCache.symbols.filter(isDispatchable);
+    this.latticesCache ??= dispatchableLattices(this.headStatements());
+    return this.latticesCache;
+  }
+
+  /** Each top-level statement's facts where known, else its head (see `DocumentAnalyzer.headStatements`). */
+  headStatements(): LocatedFacts[] {
+    return this.analyzer.headStatements(this.syntaxTree, this.document.getText());
   }
 
   /** Each top-level statement's facts, for an analysis over several documents (a notebook's cells). */

@@ -82,12 +82,16 @@ interface DocumentView {
 function viewOf(uri: string): DocumentView | undefined {
   const document = use(uri);
   if (document) return { analysis: document.analysis(), tree: document.syntaxTree };
-  const program = programOfCell(uri);
+  const program = touchProgramOf(uri);
   if (!program) return undefined;
-  touch(program);
   const analysis = program.cellAnalysis(uri);
   const tree = program.cellTree(uri);
   return analysis && tree ? { analysis, tree, elsewhere: (name) => program.moduleSymbol(name) } : undefined;
+}
+
+function touchProgramOf(cellUri: string): NotebookProgram | undefined {
+  const program = programOfCell(cellUri);
+  return program ? touch(program) : undefined;
 }
 
 function programOfCell(cellUri: string): NotebookProgram | undefined {
@@ -201,8 +205,8 @@ connection.onDocumentSymbol(({ textDocument }) => {
 });
 
 connection.onCodeLens(({ textDocument }) => {
-  const view = viewOf(textDocument.uri);
-  return view ? codeLenses(textDocument.uri, view.analysis) : null;
+  const lattices = use(textDocument.uri)?.dispatchableLattices() ?? touchProgramOf(textDocument.uri)?.cellLattices(textDocument.uri);
+  return lattices ? codeLenses(textDocument.uri, lattices) : null;
 });
 
 connection.onHover(({ textDocument, position }) => {

@@ -1,10 +1,10 @@
 import * as assert from 'assert';
 import { DiagnosticCodes } from '../../src/languageServer/detection/types';
-import { codeLenses } from '../../src/languageServer/features';
+import { codeLenses, dispatchableLattices } from '../../src/languageServer/features';
 import { analyze, fixture, summary, symbolNamed, textAt } from './detectionHelpers';
 
 const lensNames = (uri: string, source: Awaited<ReturnType<typeof analyze>>) =>
-  [...new Set(codeLenses(uri, source).map((lens) => (lens.command?.arguments?.[0] as { lattice: string }).lattice))];
+  [...new Set(codeLenses(uri, dispatchableLattices(source)).map((lens) => (lens.command?.arguments?.[0] as { lattice: string }).lattice))];
 
 const SIMPLE_BODY = (decorator: string, name = 'flow') => `${decorator}\ndef ${name}(x):\n    return x\n`;
 

@@ -26,12 +26,39 @@ export interface LocatedFacts {
  */
 export class DocumentAnalyzer {
   private factsByText = new Map<string, StatementFacts>();
+  /** Statement heads read for the lattices alone (see `headStatements`). */
+  private headsByText = new Map<string, StatementFacts>();
 
   constructor(private readonly parser: Parser) {}
 
   /** Drops the per-statement facts (memory); the next analysis walks every statement. */
   forget(): void {
     this.factsByText = new Map();
+    this.headsByText = new Map();
+  }
+
+  /**
+   * Each top-level statement's facts where it was walked whole, else only its
+   * head (`StatementScanner.scanHeads`): enough to find the dispatchable
+   * lattices, not for diagnostics. What CodeLens reads before the first full walk.
+   */
+  headStatements(tree: Tree, source: string): LocatedFacts[] {
+    const next = new Map<string, StatementFacts>();
+    const statements: LocatedFacts[] = [];
+    for (const statement of tree.rootNode.namedChildren) {
+      if (statement.type === 'comment') continue;
+      const text = source.slice(statement.startIndex, statement.endIndex);
+      let facts = this.factsByText.get(text) ?? next.get(text) ?? this.headsByText.get(text);
+      if (!facts) {
+        const scanner = new StatementScanner(statement.startPosition, this.parser, source);
+        scanner.scanHeads(statement);
+        facts = scanner.facts;
+      }
+      next.set(text, facts);
+      statements.push({ facts, base: statement.startPosition });
+    }
+    this.headsByText = next;
+    return statements;
   }
 
   analyze(tree: Tree, source: string): DocumentAnalysis {
@@ -57,6 +84,16 @@ export class DocumentAnalyzer {
     this.factsByText = next;
     return statements;
   }
+}
+
+/** The lattices the bridge can import by name: module-level ones, not sublattices. */
+export function isDispatchable(symbol: CovalentSymbol): boolean {
+  return symbol.kind === 'lattice' && symbol.moduleLevel;
+}
+
+/** The dispatchable lattices of statements read whole or by their heads alone. */
+export function dispatchableLattices(statements: readonly LocatedFacts[]): CovalentSymbol[] {
+  return resolve(statements).symbols.filter(isDispatchable);
 }
 
 /** Turns per-statement facts into symbols and diagnostics, using the imports of the whole file. */

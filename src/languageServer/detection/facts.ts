@@ -1,5 +1,7 @@
 import type { Language, Node, Parser, Point } from 'web-tree-sitter';
 import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
+import { oneLine, ownCopy, ownText, ownTextOf, parametersOf } from './nodeText';
+import { firstStatementStartInside } from './statementStarts';
 
 /**
  * Facts about one top-level statement, read from its syntax tree once and kept
@@ -112,16 +114,22 @@ const DETECTION_QUERY = `
 (assignment left: (identifier) right: (call)) @assignment
 `;
 
-const queries = new WeakMap<Language, TreeSitter.Query>();
+/** Imports at any depth: an import inside a function counts for the whole file, as in the full scan. */
+const IMPORT_QUERY = `
+(import_statement) @import
+(import_from_statement) @import
+`;
 
-function detectionQuery(parser: Parser): TreeSitter.Query {
+const compiledQueries = new Map<string, WeakMap<Language, TreeSitter.Query>>();
+
+/** A query compiled once per language. */
+function compiled(parser: Parser, source: string): TreeSitter.Query {
   const language = parser.language;
   if (!language) throw new Error('The parser has no language');
-  let query = queries.get(language);
-  if (!query) {
-    query = new TreeSitter.Query(language, DETECTION_QUERY);
-    queries.set(language, query);
-  }
+  let byLanguage = compiledQueries.get(source);
+  if (!byLanguage) compiledQueries.set(source, (byLanguage = new WeakMap()));
+  let query = byLanguage.get(language);
+  if (!query) byLanguage.set(language, (query = new TreeSitter.Query(language, source)));
   return query;
 }
 
@@ -153,6 +161,60 @@ export class StatementScanner {
     }
     this.scanRegion(node.startIndex, node.startPosition, cut.index, cut.position);
     this.scanRegion(cut.index, cut.position, node.endIndex, node.endPosition);
+  }
+
+  /**
+   * Only what CodeLens needs, without walking function bodies: imports (wherever
+   * they are), module-level definitions with their decorators, and module-level
+   * assignments. The facts' bodies stay empty, so they serve the lenses and
+   * nothing else. A statement with a syntax error, or one whose blocks may hold
+   * module-level definitions (`if`, `try`, `with`, …), is scanned whole.
+   */
+  scanHeads(statement: Node): void {
+    if (statement.hasError) {
+      this.scanStatement(statement);
+      return;
+    }
+    switch (statement.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+        this.importStatement(statement);
+        return;
+      case 'decorated_definition':
+      case 'function_definition':
+      case 'class_definition':
+        this.definitionHead(statement);
+        this.importsWithin(statement);
+        return;
+      case 'expression_statement':
+        for (const expression of statement.namedChildren) {
+          if (expression.type !== 'assignment') continue;
+          // `a = b = ct.lattice(f)`: the full scan's pattern finds the inner assignment.
+          if (expression.childForFieldName('right')?.type.endsWith('assignment')) {
+            this.scanStatement(statement);
+            return;
+          }
+          this.assignment(expression);
+        }
+        return;
+      default:
+        this.scanStatement(statement);
+    }
+  }
+
+  /** A module-level function's name, decorators and parameters; a class's methods are not module level. */
+  private definitionHead(statement: Node): void {
+    const decorated = statement.type === 'decorated_definition';
+    const definition = decorated ? statement.childForFieldName('definition') : statement;
+    if (definition?.type !== 'function_definition') return;
+    const name = definition.childForFieldName('name');
+    if (name?.type !== 'identifier') return;
+    this.functionDefinition(name, statement, decorated ? this.decoratorsOf(statement) : [], decorated, MODULE_SCOPE);
+  }
+
+  private importsWithin(statement: Node): void {
+    if (!this.source.slice(statement.startIndex, statement.endIndex).includes('import')) return;
+    for (const { node } of compiled(this.parser, IMPORT_QUERY).captures(statement)) this.importStatement(node);
   }
 
   private scanRegion(startIndex: number, startPosition: Point, endIndex: number, endPosition: Point): void {
@@ -188,16 +250,12 @@ export class StatementScanner {
     const enter = (body: Node | null, scope: Scope) => {
       if (body) open.push({ start: body.startIndex, end: body.endIndex, scope });
     };
-    for (const { name, node } of detectionQuery(this.parser).captures(statement)) {
+    for (const { name, node } of compiled(this.parser, DETECTION_QUERY).captures(statement)) {
       const scope = scopeAt(node.startIndex);
       switch (name) {
         case 'decorated': {
-          const decorators = node.namedChildren.flatMap((child) => {
-            const reference = child.type === 'decorator' && child.firstNamedChild ? this.wrapperReference(child.firstNamedChild) : undefined;
-            return reference ? [reference] : [];
-          });
           const definition = node.childForFieldName('definition');
-          if (definition) decoratorsByDefinition.set(definition.startIndex, { decorators, whole: node });
+          if (definition) decoratorsByDefinition.set(definition.startIndex, { decorators: this.decoratorsOf(node), whole: node });
           break;
         }
         case 'function':
@@ -236,6 +294,14 @@ export class StatementScanner {
           break;
       }
     }
+  }
+
+  /** A decorated definition's decorators that name something, outermost first. */
+  private decoratorsOf(decorated: Node): WrapperReference[] {
+    return decorated.namedChildren.flatMap((child) => {
+      const reference = child.type === 'decorator' && child.firstNamedChild ? this.wrapperReference(child.firstNamedChild) : undefined;
+      return reference ? [reference] : [];
+    });
   }
 
   private functionDefinition(nameNode: Node, whole: Node, decorators: WrapperReference[], decorated: boolean, scope: Scope): FunctionFact {
@@ -377,67 +443,4 @@ function writtenExecutors(call: Node): WrittenExecutors {
     if (key && value && value.type !== 'none') found[key] ??= ownCopy(oneLine(value.text));
   }
   return found;
-}
-
-/**
- * Where a line inside `node` (not its first) starts a new statement, if anywhere:
- * it starts in column 0 with code, does not continue the statement above
- * (`else:`, `except …:`, a closing bracket) and does not follow a decorator.
- */
-function firstStatementStartInside(source: string, node: Node): { index: number; position: Point } | undefined {
-  let row = node.startPosition.row;
-  let afterDecorator = source.charCodeAt(node.startIndex) === AT_SIGN;
-  for (let index = source.indexOf('\n', node.startIndex); index !== -1 && index + 1 < node.endIndex; index = source.indexOf('\n', index + 1)) {
-    row++;
-    const lineStart = index + 1;
-    const first = source.charCodeAt(lineStart);
-    if (!startsStatement(first)) continue;
-    const continues = afterDecorator || CONTINUATION_KEYWORDS.some((keyword) => startsWithWord(source, lineStart, keyword));
-    afterDecorator = first === AT_SIGN;
-    if (!continues) return { index: lineStart, position: { row, column: 0 } };
-  }
-  return undefined;
-}
-
-const AT_SIGN = '@'.charCodeAt(0);
-const CONTINUATION_KEYWORDS = ['else', 'elif', 'except', 'finally'];
-const NOT_A_STATEMENT_START = new Set([' ', '\t', '\r', '\n', '\f', '#', ')', ']', '}'].map((char) => char.charCodeAt(0)));
-
-function startsStatement(code: number): boolean {
-  return !Number.isNaN(code) && !NOT_A_STATEMENT_START.has(code);
-}
-
-function startsWithWord(source: string, index: number, word: string): boolean {
-  if (!source.startsWith(word, index)) return false;
-  const next = source.charAt(index + word.length);
-  return !(next === '_' || /[\p{L}\p{N}]/u.test(next));
-}
-
-/**
- * The text of a node as a string of its own. `Node.text` slices the document,
- * and V8 keeps a whole document alive for a slice of it: facts kept across edits
- * would hold every old version of the text.
- */
-function ownText(node: Node): string {
-  return ownCopy(node.text);
-}
-
-function ownTextOf(node: Node | null): string | undefined {
-  return node ? ownText(node) : undefined;
-}
-
-function ownCopy(text: string): string {
-  // Concatenating, then flattening, copies the characters into a new string.
-  return (' ' + text).slice(1);
-}
-
-/** Collapses the whitespace of multi-line source into one readable line. */
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\(\s+/g, '(').replace(/,\s*\)/g, ')');
-}
-
-/** A parameter list's entries as written, each on one line; `*` and `/` markers kept. */
-function parametersOf(list: Node | null): string[] {
-  if (!list) return [];
-  return list.namedChildren.flatMap((child) => (child && child.type !== 'comment' ? [child.text.replace(/\s+/g, ' ')] : []));
 }
