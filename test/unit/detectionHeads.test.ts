@@ -3,12 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentAnalyzer, dispatchableLattices } from '../../src/languageServer/detection/analyze';
-import { StatementScanner } from '../../src/languageServer/detection/facts';
 import { dispatchableLattices as latticesOf } from '../../src/languageServer/features';
 import { ipynbCodeCells } from '../../src/languageServer/notebookFile';
 import { NotebookProgram } from '../../src/languageServer/notebookProgram';
 import { ParsedDocument } from '../../src/languageServer/parsedDocument';
-import { analyze, fixturesFolder, pythonParser, repoRoot } from './detectionHelpers';
+import { analyze, countScans, fixturesFolder, pythonParser, repoRoot } from './detectionHelpers';
 
 /**
  * CodeLens is answered from the statements' heads before the first full walk
@@ -50,18 +49,6 @@ async function fromHeads(source: string) {
   }
 }
 
-/** Counts full statement walks (the heads walk none of the bodies it can skip). */
-function countFullScans(): { readonly count: number; restore(): void } {
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const original = StatementScanner.prototype.scanStatement;
-  const counter = { count: 0, restore: () => (StatementScanner.prototype.scanStatement = original) };
-  StatementScanner.prototype.scanStatement = function (this: StatementScanner, ...args: Parameters<typeof original>) {
-    counter.count++;
-    return original.apply(this, args);
-  };
-  return counter;
-}
-
 describe('Detection: lattices from statement heads', () => {
   const sources: [string, string][] = [
     ...Object.entries(TRICKY_SOURCES),
@@ -80,7 +67,7 @@ describe('Detection: lattices from statement heads', () => {
 
   it('walks no function body for a file of decorated definitions', async () => {
     const source = ['import covalent as ct', ...Array.from({ length: 20 }, (_, i) => `@ct.electron\ndef task_${i}(x):\n    if x:\n        return task_${i}(x - 1)\n    return x\n`), '@ct.lattice\ndef flow(x):\n    return task_0(x)\n'].join('\n');
-    const scans = countFullScans();
+    const scans = countScans();
     try {
       assert.deepStrictEqual((await fromHeads(source)).map((lattice) => lattice.name), ['flow']);
       assert.strictEqual(scans.count, 0);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Parser } from 'web-tree-sitter';
 import { DocumentAnalyzer } from '../../src/languageServer/detection/analyze';
+import { StatementScanner } from '../../src/languageServer/detection/facts';
 import type { CovalentSymbol, DocumentAnalysis, TextRange } from '../../src/languageServer/detection/types';
 import { createPythonParser, type WasmLocation } from '../../src/languageServer/pythonParser';
 
@@ -55,4 +56,17 @@ export function textAt(source: string, range: TextRange): string {
   if (range.start.line === range.end.line) return line(range.start.line).slice(range.start.character, range.end.character);
   const middle = lines.slice(range.start.line + 1, range.end.line);
   return [line(range.start.line).slice(range.start.character), ...middle, line(range.end.line).slice(0, range.end.character)].join('\n');
+}
+
+/** Counts the full walks of top-level statements (the rest come from a cache, or are read by their heads). */
+export function countScans(): { readonly count: number; restore(): void } {
+  // Put back on the prototype it came from, so its `this` stays right.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const original = StatementScanner.prototype.scanStatement;
+  const counter = { count: 0, restore: () => (StatementScanner.prototype.scanStatement = original) };
+  StatementScanner.prototype.scanStatement = function (this: StatementScanner, ...args: Parameters<typeof original>) {
+    counter.count++;
+    return original.apply(this, args);
+  };
+  return counter;
 }

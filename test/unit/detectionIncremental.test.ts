@@ -1,22 +1,8 @@
 import * as assert from 'assert';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { StatementScanner } from '../../src/languageServer/detection/facts';
 import { hover, quickFixes, diagnostics as toLspDiagnostics } from '../../src/languageServer/features';
 import { ParsedDocument } from '../../src/languageServer/parsedDocument';
-import { analyze, fixture, pythonParser, summary } from './detectionHelpers';
-
-/** Counts how many top-level statements the analyzer walks (the rest come from its cache). */
-function countScans(): { readonly count: number; restore(): void } {
-  // Put back on the prototype it came from, so its `this` stays right.
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const original = StatementScanner.prototype.scanStatement;
-  const counter = { count: 0, restore: () => (StatementScanner.prototype.scanStatement = original) };
-  StatementScanner.prototype.scanStatement = function (this: StatementScanner, ...args: Parameters<typeof original>) {
-    counter.count++;
-    return original.apply(this, args);
-  };
-  return counter;
-}
+import { analyze, countScans, fixture, pythonParser, summary } from './detectionHelpers';
 
 function positionOf(source: string, needle: string, occurrence = 0) {
   let index = -1;

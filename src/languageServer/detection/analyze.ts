@@ -1,4 +1,4 @@
-import type { Parser, Point, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Point, Tree } from 'web-tree-sitter';
 import { type BodyFacts, type FunctionFact, type RelativeRange, type StatementFacts, StatementScanner, type WrapperReference } from './facts';
 import { type CovalentDiagnostic, type CovalentKind, type CovalentSymbol, DiagnosticCodes, type DocumentAnalysis, type LatticeCaller, type TextRange } from './types';
 
@@ -37,52 +37,46 @@ export class DocumentAnalyzer {
     this.headsByText = new Map();
   }
 
-  /**
-   * Each top-level statement's facts where it was walked whole, else only its
-   * head (`StatementScanner.scanHeads`): enough to find the dispatchable
-   * lattices, not for diagnostics. What CodeLens reads before the first full walk.
-   */
-  headStatements(tree: Tree, source: string): LocatedFacts[] {
-    const next = new Map<string, StatementFacts>();
-    const statements: LocatedFacts[] = [];
-    for (const statement of tree.rootNode.namedChildren) {
-      if (statement.type === 'comment') continue;
-      const text = source.slice(statement.startIndex, statement.endIndex);
-      let facts = this.factsByText.get(text) ?? next.get(text) ?? this.headsByText.get(text);
-      if (!facts) {
-        const scanner = new StatementScanner(statement.startPosition, this.parser, source);
-        scanner.scanHeads(statement);
-        facts = scanner.facts;
-      }
-      next.set(text, facts);
-      statements.push({ facts, base: statement.startPosition });
-    }
-    this.headsByText = next;
-    return statements;
-  }
-
   analyze(tree: Tree, source: string): DocumentAnalysis {
     return resolve(this.statements(tree, source));
   }
 
   /** The facts of each top-level statement (walked again only where its text changed). */
   statements(tree: Tree, source: string): LocatedFacts[] {
-    const next = new Map<string, StatementFacts>();
+    const { statements, byText } = this.read(tree, source, (text) => this.factsByText.get(text), (scanner, statement) => scanner.scanStatement(statement));
+    this.factsByText = byText;
+    return statements;
+  }
+
+  /**
+   * Each top-level statement's facts where it was walked whole, else only its
+   * head (`StatementScanner.scanHeads`): enough to find the dispatchable
+   * lattices, not for diagnostics. What CodeLens reads before the first full walk.
+   */
+  headStatements(tree: Tree, source: string): LocatedFacts[] {
+    const known = (text: string) => this.factsByText.get(text) ?? this.headsByText.get(text);
+    const { statements, byText } = this.read(tree, source, known, (scanner, statement) => scanner.scanHeads(statement));
+    this.headsByText = byText;
+    return statements;
+  }
+
+  /** Each top-level statement's facts: the ones known for its text, else what `scan` reads from it. */
+  private read(tree: Tree, source: string, known: (text: string) => StatementFacts | undefined, scan: (scanner: StatementScanner, statement: Node) => void) {
+    const byText = new Map<string, StatementFacts>();
     const statements: LocatedFacts[] = [];
     for (const statement of tree.rootNode.namedChildren) {
       if (statement.type === 'comment') continue;
       const text = source.slice(statement.startIndex, statement.endIndex);
-      let facts = next.get(text) ?? this.factsByText.get(text);
+      let facts = byText.get(text) ?? known(text);
       if (!facts) {
         const scanner = new StatementScanner(statement.startPosition, this.parser, source);
-        scanner.scanStatement(statement);
+        scan(scanner, statement);
         facts = scanner.facts;
       }
-      next.set(text, facts);
+      byText.set(text, facts);
       statements.push({ facts, base: statement.startPosition });
     }
-    this.factsByText = next;
-    return statements;
+    return { statements, byText };
   }
 }
 
