@@ -11,7 +11,6 @@ import {
   SymbolKind,
 } from 'vscode-languageserver';
 import type { Node, Tree } from 'web-tree-sitter';
-import { isDispatchable } from './detection/analyze';
 import { oneLine } from './detection/nodeText';
 import type { CovalentDiagnostic, CovalentSymbol, DiagnosticSeverityName, DocumentAnalysis, TextRange, TextReplacement } from './detection/types';
 import { LatticeCommands, type LatticeTarget } from './protocol';
@@ -26,11 +25,6 @@ export function documentSymbols(analysis: DocumentAnalysis): DocumentSymbol[] {
     range: symbol.range,
     selectionRange: symbol.selectionRange,
   }));
-}
-
-/** Lattices the bridge can import by name: module-level ones, not sublattices. */
-export function dispatchableLattices(analysis: DocumentAnalysis): CovalentSymbol[] {
-  return analysis.symbols.filter(isDispatchable);
 }
 
 /** Three lenses over each dispatchable lattice. */

@@ -1,5 +1,5 @@
 import type { Parser, Tree } from 'web-tree-sitter';
-import { dispatchableLattices, isDispatchable, resolve, type LocatedFacts } from './detection/analyze';
+import { dispatchableLattices, type LocatedFacts, resolve, resolveDispatchable } from './detection/analyze';
 import type { CovalentDiagnostic, CovalentSymbol, DocumentAnalysis, TextRange } from './detection/types';
 import { blankIPythonSyntax } from './ipython';
 import { ParsedDocument } from './parsedDocument';
@@ -102,7 +102,7 @@ export class NotebookProgram {
   /** The lattices CodeLens offers in one cell: from statement heads until the notebook is analysed whole (see `ParsedDocument.dispatchableLattices`). */
   cellLattices(cellUri: string): readonly CovalentSymbol[] | undefined {
     if (!this.has(cellUri)) return undefined;
-    if (this.cached) return (this.cached.byCell.get(cellUri)?.symbols ?? []).filter(isDispatchable);
+    if (this.cached) return dispatchableLattices(this.cached.byCell.get(cellUri) ?? EMPTY);
     this.latticesCache ??= this.latticesByCell();
     return this.latticesCache.get(cellUri) ?? [];
   }
@@ -193,9 +193,11 @@ export class NotebookProgram {
   private latticesByCell(): Map<string, CovalentSymbol[]> {
     const { statements, cellAt } = this.layOut((parsed) => parsed.headStatements());
     const byCell = new Map<string, CovalentSymbol[]>();
-    for (const lattice of dispatchableLattices(statements)) {
+    for (const lattice of resolveDispatchable(statements)) {
       const { uri, shift } = cellAt(lattice.range);
-      byCell.set(uri, [...(byCell.get(uri) ?? []), moveSymbol(lattice, shift)]);
+      let inCell = byCell.get(uri);
+      if (!inCell) byCell.set(uri, (inCell = []));
+      inCell.push(moveSymbol(lattice, shift));
     }
     return byCell;
   }

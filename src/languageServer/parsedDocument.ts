@@ -1,7 +1,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Parser, Point, Tree } from 'web-tree-sitter';
 import TreeSitter = require('web-tree-sitter'); // CommonJS build, see pythonParser.ts
-import { DocumentAnalyzer, dispatchableLattices, isDispatchable, type LocatedFacts } from './detection/analyze';
+import { DocumentAnalyzer, dispatchableLattices, type LocatedFacts, resolveDispatchable } from './detection/analyze';
 import type { CovalentSymbol, DocumentAnalysis, TextPosition, TextRange } from './detection/types';
 
 /** An LSP content change: a range replaced by text, or (no range) the whole text. */
@@ -95,8 +95,8 @@ export class ParsedDocument {
    * function bodies: the lenses do not wait for the diagnostics' walk.
    */
   dispatchableLattices(): readonly CovalentSymbol[] {
-    if (this.analysisCache) return this.analysisCache.symbols.filter(isDispatchable);
-    this.latticesCache ??= dispatchableLattices(this.headStatements());
+    if (this.analysisCache) return dispatchableLattices(this.analysisCache);
+    this.latticesCache ??= resolveDispatchable(this.headStatements());
     return this.latticesCache;
   }
 

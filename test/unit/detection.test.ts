@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { DiagnosticCodes } from '../../src/languageServer/detection/types';
-import { codeLenses, dispatchableLattices } from '../../src/languageServer/features';
+import { dispatchableLattices } from '../../src/languageServer/detection/analyze';
+import { codeLenses } from '../../src/languageServer/features';
 import { analyze, fixture, summary, symbolNamed, textAt } from './detectionHelpers';
 
 const lensNames = (uri: string, source: Awaited<ReturnType<typeof analyze>>) =>

@@ -2,8 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentAnalyzer, dispatchableLattices } from '../../src/languageServer/detection/analyze';
-import { dispatchableLattices as latticesOf } from '../../src/languageServer/features';
+import { dispatchableLattices as latticesOf, DocumentAnalyzer, resolveDispatchable } from '../../src/languageServer/detection/analyze';
 import { ipynbCodeCells } from '../../src/languageServer/notebookFile';
 import { NotebookProgram } from '../../src/languageServer/notebookProgram';
 import { ParsedDocument } from '../../src/languageServer/parsedDocument';
@@ -43,7 +42,7 @@ async function fromHeads(source: string) {
   const tree = parser.parse(source);
   if (!tree) throw new Error('no tree');
   try {
-    return dispatchableLattices(new DocumentAnalyzer(parser).headStatements(tree, source));
+    return resolveDispatchable(new DocumentAnalyzer(parser).headStatements(tree, source));
   } finally {
     tree.delete();
   }

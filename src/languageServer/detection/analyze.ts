@@ -80,14 +80,14 @@ export class DocumentAnalyzer {
   }
 }
 
-/** The lattices the bridge can import by name: module-level ones, not sublattices. */
-export function isDispatchable(symbol: CovalentSymbol): boolean {
-  return symbol.kind === 'lattice' && symbol.moduleLevel;
+/** Lattices the bridge can import by name: module-level ones, not sublattices. */
+export function dispatchableLattices(analysis: DocumentAnalysis): CovalentSymbol[] {
+  return analysis.symbols.filter((symbol) => symbol.kind === 'lattice' && symbol.moduleLevel);
 }
 
-/** The dispatchable lattices of statements read whole or by their heads alone. */
-export function dispatchableLattices(statements: readonly LocatedFacts[]): CovalentSymbol[] {
-  return resolve(statements).symbols.filter(isDispatchable);
+/** The dispatchable lattices of statements read whole or by their heads alone (whose diagnostics would be wrong). */
+export function resolveDispatchable(statements: readonly LocatedFacts[]): CovalentSymbol[] {
+  return dispatchableLattices(resolve(statements));
 }
 
 /** Turns per-statement facts into symbols and diagnostics, using the imports of the whole file. */
